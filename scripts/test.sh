@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command (npm test): installs what is missing, then type-checks, compiles the
+# bundles and runs the whole suite on the pinned Node.js runtime (runtime.json), the same
+# runtime the packaged buildpack ships. Extra arguments go to vitest (e.g. a file filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
+NODE_BIN="$(node scripts/runtime.mjs --print)"
+export PATH="$(dirname "$NODE_BIN"):$PATH"
+node --version >/dev/null
+node node_modules/typescript/bin/tsc --noEmit -p .
+node scripts/compile.mjs
+exec node node_modules/vitest/vitest.mjs run "$@"

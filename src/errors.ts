@@ -1,0 +1,87 @@
+// One error type for everything a user can cause or fix. Each has a stable code (documented
+// in docs/errors.md), the entry it concerns, a message and a hint with the next step.
+// No secrets here: messages are built from names, never from token values.
+
+export const ErrorCodes = {
+  GHA001: 'descriptor-unreadable',
+  GHA002: 'descriptor-invalid-toml',
+  GHA003: 'entry-invalid',
+  GHA004: 'entry-unknown-key',
+  GHA005: 'destination-escapes-layer',
+  GHA006: 'token-env-missing',
+  GHA010: 'repo-or-release-not-found',
+  GHA011: 'bad-credentials',
+  GHA012: 'forbidden',
+  GHA013: 'rate-limited',
+  GHA014: 'asset-not-found',
+  GHA015: 'asset-ambiguous',
+  GHA016: 'no-matching-release',
+  GHA020: 'network-error',
+  GHA021: 'server-error',
+  GHA022: 'download-failed',
+  GHA030: 'checksum-mismatch',
+  GHA031: 'unverified-in-strict-mode',
+  GHA040: 'unsupported-format',
+  GHA041: 'corrupt-archive',
+  GHA042: 'unsafe-archive-entry',
+  GHA043: 'archive-too-large',
+  GHA044: 'files-pattern-unmatched',
+  GHA045: 'path-conflict',
+  GHA050: 'disk-full',
+  GHA051: 'filesystem-error',
+  GHA099: 'internal-error',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface ErrorDetails {
+  /** Which project.toml entry this is about, e.g. `githubassets[2] (acme/tool)`. */
+  entry?: string;
+  /** What the user should do next. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class BuildpackError extends Error {
+  readonly code: ErrorCode;
+  readonly entry: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'BuildpackError';
+    this.code = code;
+    this.entry = details.entry;
+    this.hint = details.hint;
+  }
+
+  /** Same error, attributed to an entry (used when a lower layer did not know which). */
+  forEntry(entry: string): BuildpackError {
+    if (this.entry) return this;
+    const copy = new BuildpackError(this.code, this.message, { entry, hint: this.hint, cause: this.cause });
+    copy.stack = this.stack;
+    return copy;
+  }
+}
+
+export function isBuildpackError(err: unknown): err is BuildpackError {
+  return err instanceof BuildpackError;
+}
+
+/** Maps an operating-system error from fs work to a user-facing error. */
+export function fromFsError(err: unknown, doing: string, entry?: string): BuildpackError {
+  if (isBuildpackError(err)) return entry ? err.forEntry(entry) : err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new BuildpackError('GHA050', `no space left on device while ${doing}`, {
+      entry,
+      hint: 'free disk space on the build machine (docker system prune, a larger CI runner disk) or install fewer/smaller assets',
+      cause: err,
+    });
+  }
+  return new BuildpackError('GHA051', `filesystem error while ${doing}: ${(err as Error)?.message ?? String(err)}`, {
+    entry,
+    hint: code === 'EACCES' || code === 'EPERM' ? 'check that the build user can write to the layers directory' : undefined,
+    cause: err,
+  });
+}

@@ -1,0 +1,65 @@
+// The build log: a header, a block per entry, warnings and opt-in debug lines.
+// Every line passes through redact() so a token can never reach the log.
+// Colours only on a TTY and never with NO_COLOR.
+
+import { redact } from './secrets.js';
+import type { BuildpackError } from './errors.js';
+
+export interface Logger {
+  /** Top-level header, e.g. the buildpack name and version. */
+  title(text: string): void;
+  /** A block heading, e.g. one per entry. */
+  section(text: string): void;
+  /** An indented line under the current section. */
+  detail(text: string): void;
+  info(text: string): void;
+  warn(text: string): void;
+  debug(text: string): void;
+  readonly debugEnabled: boolean;
+}
+
+export interface LoggerOptions {
+  write?: (text: string) => void;
+  debug?: boolean;
+  color?: boolean;
+}
+
+const codes = { bold: '\x1b[1m', dim: '\x1b[2m', yellow: '\x1b[33m', red: '\x1b[31m', blue: '\x1b[34m', reset: '\x1b[0m' };
+
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
+  return Boolean(isTTY) && env.NO_COLOR === undefined;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const color = options.color ?? false;
+  const paint = (style: keyof typeof codes, text: string) => (color ? `${codes[style]}${text}${codes.reset}` : text);
+  const line = (text: string) => write(redact(text) + '\n');
+  return {
+    debugEnabled: options.debug ?? false,
+    title: (text) => line(paint('bold', text)),
+    section: (text) => line(`  ${paint('blue', text)}`),
+    detail: (text) => line(`    ${text}`),
+    info: (text) => line(`  ${text}`),
+    warn: (text) => line(`  ${paint('yellow', `WARNING: ${text}`)}`),
+    debug(text) {
+      if (this.debugEnabled) line(`    ${paint('dim', `[debug] ${text}`)}`);
+    },
+  };
+}
+
+/** The one place a user-facing error is rendered. */
+export function formatError(err: BuildpackError, color = false): string {
+  const red = (t: string) => (color ? `${codes.red}${t}${codes.reset}` : t);
+  const where = err.entry ? `${err.entry}: ` : '';
+  const lines = [red(`ERROR [${err.code}] ${where}${err.message}`)];
+  if (err.hint) lines.push(`  hint: ${err.hint}`);
+  return redact(lines.join('\n'));
+}
+
+/** A logger that records lines, for tests and for callers that print later. */
+export function memoryLogger(debug = false): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger({ write: (t) => lines.push(t.replace(/\n$/, '')), debug });
+  return Object.assign(logger, { lines });
+}

@@ -1,0 +1,69 @@
+// Plain data types shared by the modules. No behaviour here.
+
+/** CPU architectures in CNB/Go spelling (CNB_TARGET_ARCH). */
+export type Arch = 'amd64' | 'arm64' | (string & {});
+
+export interface Target {
+  os: string; // CNB_TARGET_OS, e.g. "linux"
+  arch: Arch; // CNB_TARGET_ARCH, e.g. "amd64"
+  variant?: string; // CNB_TARGET_ARCH_VARIANT
+}
+
+/** One validated `[[metadata.githubassets]]` entry. */
+export interface AssetSpec {
+  /** 1-based position in the descriptor, for messages. */
+  index: number;
+  /** `owner/name` as written. */
+  repo: string;
+  owner: string;
+  name: string;
+  /** Asset name as written (exact name; patterns arrive with the selection issue). */
+  asset: string;
+  /** `latest` or an exact tag. */
+  tag: string;
+  /** Name of the env var that holds the token, if any. */
+  tokenEnv?: string;
+  /** Relative path inside the layer, normalised (no leading `./`, no trailing `/` unless it meant a directory). */
+  destination?: string;
+  stripComponents: number;
+}
+
+/** `githubassets[2] (acme/tool)`: how messages name an entry. */
+export function entryLabel(spec: Pick<AssetSpec, 'index' | 'repo'>): string {
+  return `githubassets[${spec.index}] (${spec.repo})`;
+}
+
+/** Layer name for a repo: `<owner>_<repo>`, matching the original buildpack's paths. */
+export function layerNameFor(spec: Pick<AssetSpec, 'owner' | 'name'>): string {
+  return `${spec.owner}_${spec.name}`;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  /** API URL of the asset (GET with Accept: application/octet-stream downloads it). */
+  url: string;
+  /** Public web URL (github.com/<o>/<r>/releases/download/<tag>/<name>). */
+  browserDownloadUrl: string;
+  contentType?: string;
+  /** `sha256:<hex>` when the API provides it. */
+  digest?: string;
+}
+
+export interface Release {
+  id: number;
+  tag: string;
+  name?: string;
+  draft: boolean;
+  prerelease: boolean;
+  publishedAt?: string;
+  assets: ReleaseAsset[];
+}
+
+/** One file written into a layer, relative to the layer root. */
+export interface InstalledFile {
+  path: string; // relative, POSIX separators
+  executable: boolean;
+  kind: 'file' | 'symlink' | 'directory';
+}
