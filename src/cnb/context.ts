@@ -1,0 +1,84 @@
+// Reads the CNB environment (Buildpack API 0.10: CNB_* variables, positional arguments as a
+// fallback) into plain contexts for detect and build. Reads only env, argv and buildpack.toml;
+// the phases themselves never look at process.env directly.
+
+import { readFileSync } from 'node:fs';
+import { arch as osArch, platform as osPlatform } from 'node:process';
+import { join, resolve } from 'node:path';
+import TOML from '@iarna/toml';
+import type { Target } from '../model.js';
+
+export interface BuildpackInfo {
+  id: string;
+  name: string;
+  version: string;
+}
+
+export interface PhaseContext {
+  appDir: string;
+  buildpackDir: string;
+  platformDir: string;
+  buildpack: BuildpackInfo;
+  target: Target;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface DetectContext extends PhaseContext {
+  planPath: string;
+}
+
+export interface BuildContext extends PhaseContext {
+  /** This buildpack's layers dir: `<layers>/<escaped id>`. */
+  layersDir: string;
+  planPath: string;
+}
+
+export function detectContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DetectContext {
+  // Positional: bin/detect <platform> <plan>
+  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[0]);
+  return { ...base, planPath: env.CNB_BUILD_PLAN_PATH ?? argv[1] ?? join(cwd, 'plan.toml') };
+}
+
+export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): BuildContext {
+  // Positional: bin/build <layers> <platform> <plan>
+  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1]);
+  const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
+  if (!layersDir) throw new Error('CNB_LAYERS_DIR is not set and no layers dir was passed: run this through the CNB lifecycle');
+  return { ...base, layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' };
+}
+
+function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDir: string | undefined): PhaseContext {
+  const buildpackDir = env.CNB_BUILDPACK_DIR ?? resolve(import.meta.dirname ?? cwd, '..');
+  return {
+    appDir: cwd,
+    buildpackDir,
+    platformDir: platformDir ? resolve(cwd, platformDir) : '/platform',
+    buildpack: readBuildpackInfo(buildpackDir),
+    target: targetFromEnv(env),
+    env,
+  };
+}
+
+export function readBuildpackInfo(buildpackDir: string): BuildpackInfo {
+  try {
+    const doc = TOML.parse(readFileSync(join(buildpackDir, 'buildpack.toml'), 'utf8')) as { buildpack?: Partial<BuildpackInfo> };
+    return {
+      id: doc.buildpack?.id ?? 'github-assets/buildpack',
+      name: doc.buildpack?.name ?? 'GitHub Assets',
+      version: doc.buildpack?.version ?? '0.0.0',
+    };
+  } catch {
+    return { id: 'github-assets/buildpack', name: 'GitHub Assets', version: '0.0.0' };
+  }
+}
+
+/** CNB_TARGET_* (API 0.10), falling back to the platform this process runs on. */
+export function targetFromEnv(env: NodeJS.ProcessEnv): Target {
+  const nodeArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+  const variant = env.CNB_TARGET_ARCH_VARIANT || undefined;
+  return {
+    os: env.CNB_TARGET_OS || (osPlatform === 'win32' ? 'windows' : osPlatform),
+    arch: env.CNB_TARGET_ARCH || nodeArch[osArch] || osArch,
+    ...(variant ? { variant } : {}),
+  };
+}

@@ -1,0 +1,108 @@
+// Layer files in this buildpack's layers dir: `<name>.toml` ([types] + [metadata]), the
+// layer directory, and the atomic swap of a staged directory into place. Knows nothing
+// about GitHub; callers decide what goes into a layer.
+
+import { lstat, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import TOML from '@iarna/toml';
+import { fromFsError } from '../errors.js';
+
+export interface LayerTypes {
+  launch: boolean;
+  build: boolean;
+  cache: boolean;
+}
+
+/** Files in the layers dir that are not layers (cnb-notes §3). */
+const NON_LAYER_TOML = new Set(['launch.toml', 'build.toml', 'store.toml']);
+/** Prefix of this buildpack's scratch dirs inside the layers dir (never a layer: no .toml). */
+export const WORK_PREFIX = '.gha-work-';
+
+export function layerDir(layersDir: string, name: string): string {
+  return join(layersDir, name);
+}
+
+/** The `[metadata]` table of a restored or existing `<name>.toml`, or undefined. */
+export async function readLayerMetadata(layersDir: string, name: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(layersDir, `${name}.toml`), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return (TOML.parse(text) as { metadata?: unknown }).metadata;
+  } catch {
+    return undefined; // a damaged record only means nothing is reused
+  }
+}
+
+export async function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): Promise<void> {
+  const text = TOML.stringify({ types, metadata } as unknown as TOML.JsonMap);
+  const path = join(layersDir, `${name}.toml`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text, { mode: 0o644 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw fromFsError(err, `writing ${name}.toml`);
+  }
+}
+
+/** Names of layers present in the layers dir (a `<name>.toml`), e.g. restored from a previous build. */
+export async function listLayers(layersDir: string): Promise<string[]> {
+  const names = await readdir(layersDir).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.toml') && !NON_LAYER_TOML.has(n) && !n.startsWith('.')).map((n) => n.slice(0, -'.toml'.length));
+}
+
+/** Removes a layer completely: TOML, directory and SBOM files. */
+export async function removeLayer(layersDir: string, name: string): Promise<void> {
+  const entries = await readdir(layersDir).catch(() => [] as string[]);
+  const doomed = entries.filter((n) => n === name || n === `${name}.toml` || n.startsWith(`${name}.sbom.`));
+  await Promise.all(doomed.map((n) => rm(join(layersDir, n), { recursive: true, force: true })));
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A scratch dir on the same filesystem as the layers, so staged content can be renamed into place. */
+export async function createWorkDir(layersDir: string): Promise<string> {
+  try {
+    return await mkdtemp(join(layersDir, WORK_PREFIX));
+  } catch (err) {
+    throw fromFsError(err, 'creating a work directory in the layers dir');
+  }
+}
+
+/** Removes scratch dirs a killed build may have left behind. */
+export async function removeStaleWorkDirs(layersDir: string): Promise<void> {
+  const entries = await readdir(layersDir).catch(() => [] as string[]);
+  await Promise.all(entries.filter((n) => n.startsWith(WORK_PREFIX)).map((n) => rm(join(layersDir, n), { recursive: true, force: true })));
+}
+
+/**
+ * Puts `stagedDir` in place as layer `name`. The previous directory, if any, is moved aside
+ * first and put back if the swap fails, so a failure never leaves a half-replaced layer.
+ */
+export async function swapLayerDir(layersDir: string, name: string, stagedDir: string, workDir: string): Promise<void> {
+  const target = layerDir(layersDir, name);
+  const aside = join(workDir, `previous-${name}`);
+  const hadPrevious = await exists(target);
+  try {
+    if (hadPrevious) await rename(target, aside);
+    try {
+      await rename(stagedDir, target);
+    } catch (err) {
+      if (hadPrevious) await rename(aside, target);
+      throw err;
+    }
+  } catch (err) {
+    throw fromFsError(err, `moving layer ${name} into place`);
+  }
+  if (hadPrevious) await rm(aside, { recursive: true, force: true });
+}

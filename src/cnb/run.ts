@@ -1,0 +1,42 @@
+// Runs a phase function and turns its outcome into output and a CNB exit code:
+// detect pass 0 / fail 100 / error 1; build success 0 / error 1. A user-facing error is one
+// formatted message (stack only with debug on); anything else is an internal error.
+
+import { BuildpackError, isBuildpackError } from '../errors.js';
+import { formatError } from '../log.js';
+import { redact } from '../secrets.js';
+
+export const ExitCode = { Pass: 0, Fail: 100, Error: 1 } as const;
+
+export interface RunOptions {
+  debug: boolean;
+  color: boolean;
+  writeErr?: (text: string) => void;
+}
+
+export async function runPhase(phase: () => Promise<number>, options: RunOptions): Promise<number> {
+  const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
+  try {
+    return await phase();
+  } catch (err) {
+    const userError = isBuildpackError(err)
+      ? err
+      : new BuildpackError('GHA099', `unexpected failure: ${(err as Error)?.message ?? String(err)}`, {
+          hint: 'run again with BP_LOG_LEVEL=DEBUG for details, and report it if it persists',
+          cause: err,
+        });
+    writeErr(formatError(userError, options.color) + '\n');
+    if (options.debug) {
+      const stack = (err as Error)?.stack ?? String(err);
+      writeErr(redact(stack) + '\n');
+      const cause = (err as Error)?.cause as Error | undefined;
+      if (cause?.stack) writeErr(redact(`caused by: ${cause.stack}`) + '\n');
+    }
+    return ExitCode.Error;
+  }
+}
+
+/** BP_LOG_LEVEL=DEBUG (the Paketo convention) or GITHUB_ASSETS_DEBUG=1 turns on debug output. */
+export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
+  return (env.BP_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG' || ['1', 'true'].includes((env.GITHUB_ASSETS_DEBUG ?? '').toLowerCase());
+}

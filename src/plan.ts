@@ -1,0 +1,127 @@
+// Pure: what each layer holds, what its metadata records, and whether a restored entry can
+// be reused. Reuse is decided by comparing the metadata stored by the previous build with
+// what this build resolved (the libcnb.rs way). No I/O here.
+
+import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
+
+/** Bumped whenever the layout of installed files or of this metadata changes. */
+export const METADATA_FORMAT = 1;
+
+/** What the previous build recorded for one entry. Never holds a token. */
+export interface EntryRecord {
+  repo: string;
+  asset: string;
+  tag: string;
+  asset_id: number;
+  sha256: string;
+  size: number;
+  destination: string;
+  strip_components: number;
+  /** The asset's public download URL, without credentials (for the SBOM and humans). */
+  url: string;
+  /** Installed paths, relative to the layer root. */
+  files: string[];
+  executables: string[];
+}
+
+export interface LayerMetadata {
+  format: number;
+  entries: EntryRecord[];
+}
+
+/** An entry after release resolution and asset selection. */
+export interface ResolvedEntry {
+  spec: AssetSpec;
+  release: Release;
+  asset: ReleaseAsset;
+}
+
+export type EntryDecision = { action: 'reuse'; record: EntryRecord } | { action: 'install'; reason: string };
+
+export interface LayerGroup {
+  name: string;
+  specs: AssetSpec[];
+}
+
+/** Groups entries by target layer (`<owner>_<repo>`), keeping descriptor order. */
+export function groupByLayer(specs: AssetSpec[]): LayerGroup[] {
+  const groups = new Map<string, LayerGroup>();
+  for (const spec of specs) {
+    const name = layerNameFor(spec);
+    const group = groups.get(name) ?? { name, specs: [] };
+    group.specs.push(spec);
+    groups.set(name, group);
+  }
+  return [...groups.values()];
+}
+
+/** The fields that determine an entry's installed content. */
+export function identityOf(entry: ResolvedEntry): Omit<EntryRecord, 'sha256' | 'size' | 'url' | 'files' | 'executables'> {
+  return {
+    repo: entry.spec.repo,
+    asset: entry.asset.name,
+    tag: entry.release.tag,
+    asset_id: entry.asset.id,
+    destination: entry.spec.destination ?? '',
+    strip_components: entry.spec.stripComponents,
+  };
+}
+
+/** Parses restored layer metadata defensively: anything unexpected means "nothing to reuse". */
+export function parseLayerMetadata(raw: unknown): LayerMetadata | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const meta = raw as Partial<LayerMetadata>;
+  if (meta.format !== METADATA_FORMAT || !Array.isArray(meta.entries)) return undefined;
+  const entries = meta.entries.filter(
+    (e): e is EntryRecord =>
+      !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files),
+  );
+  return { format: METADATA_FORMAT, entries };
+}
+
+/**
+ * Decides whether an entry's files can come from the restored layer. `contentPresent` tells
+ * whether the restored layer dir holds every recorded file (cache layers come back whole or
+ * not at all, but a user may have cleared the cache).
+ */
+export function decideEntry(
+  entry: ResolvedEntry,
+  restored: LayerMetadata | undefined,
+  contentPresent: (record: EntryRecord) => boolean,
+): EntryDecision {
+  if (!restored) return { action: 'install', reason: 'not installed before' };
+  const want = identityOf(entry);
+  const record = restored.entries.find((r) => sameIdentity(r, want));
+  if (!record) {
+    const sameSlot = restored.entries.find((r) => r.repo === want.repo && r.destination === want.destination);
+    if (sameSlot && sameSlot.tag !== want.tag) return { action: 'install', reason: `release changed from ${sameSlot.tag} to ${want.tag}` };
+    if (sameSlot && sameSlot.asset === want.asset && sameSlot.asset_id !== want.asset_id) {
+      return { action: 'install', reason: 'the asset was re-uploaded to the release' };
+    }
+    return { action: 'install', reason: 'entry changed since the last build' };
+  }
+  if (!contentPresent(record)) return { action: 'install', reason: 'previous files are not in the restored layer' };
+  return { action: 'reuse', record };
+}
+
+function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>): boolean {
+  return (
+    record.repo === want.repo &&
+    record.asset === want.asset &&
+    record.tag === want.tag &&
+    record.asset_id === want.asset_id &&
+    record.destination === want.destination &&
+    record.strip_components === want.strip_components
+  );
+}
+
+export function recordFor(entry: ResolvedEntry, download: { sha256: string; bytes: number }, installed: InstalledFile[]): EntryRecord {
+  return {
+    ...identityOf(entry),
+    sha256: download.sha256,
+    size: download.bytes,
+    url: entry.asset.browserDownloadUrl,
+    files: installed.filter((f) => f.kind !== 'directory').map((f) => f.path),
+    executables: installed.filter((f) => f.executable && f.kind === 'file').map((f) => f.path),
+  };
+}
