@@ -10,6 +10,11 @@ import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
+/** GITHUB_API_URL if set (GHES: https://HOST/api/v3), else api.github.com; no trailing slash. */
+export function apiUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  return (env.GITHUB_API_URL?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+}
+
 export interface GitHubClientOptions {
   /** REST base URL: GITHUB_API_URL, e.g. https://api.github.com or https://HOST/api/v3 for GHES. */
   apiUrl?: string;

@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BuildpackError } from '../../src/errors.js';
-import { createGitHubClient, webUrlFor, type GitHubClient } from '../../src/github.js';
+import { apiUrlFromEnv, createGitHubClient, webUrlFor, type GitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 
@@ -212,6 +212,12 @@ describe('GitHub Enterprise Server', () => {
     const err = await failure(client.getRelease('corp', 'tool', 'v999'));
     expect(err.hint).toContain(`(see ${gh.apiUrl.replace('/api/v3', '')}/corp/tool/releases)`);
     expect(gh.requests.every((r) => r.path.startsWith('/api/v3/'))).toBe(true);
+  });
+
+  it('apiUrlFromEnv reads GITHUB_API_URL, defaulting to api.github.com', () => {
+    expect(apiUrlFromEnv({})).toBe('https://api.github.com');
+    expect(apiUrlFromEnv({ GITHUB_API_URL: '  ' })).toBe('https://api.github.com');
+    expect(apiUrlFromEnv({ GITHUB_API_URL: 'https://ghe.corp.example/api/v3/' })).toBe('https://ghe.corp.example/api/v3');
   });
 
   it('webUrlFor maps api.github.com and GHES, nothing else', () => {
