@@ -277,7 +277,7 @@ function messageOf(data: unknown): string {
 }
 
 /** `ECONNREFUSED`, `ENOTFOUND api.example.com`, … from a fetch failure's cause chain. */
-export function networkReason(err: unknown): string {
+function networkReason(err: unknown): string {
   let current: unknown = err;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown };
