@@ -1,0 +1,310 @@
+// The GitHub REST edge: looks up releases through @octokit/rest and maps API failures to
+// BuildpackErrors with next steps. It never downloads asset bodies (download.ts does) and
+// never lets a token reach a message, a log line or an error's cause.
+
+import { Octokit } from '@octokit/rest';
+import { BuildpackError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Release, ReleaseAsset } from './model.js';
+import { redact, registerSecret, safeUrl } from './secrets.js';
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+/** GITHUB_API_URL if set (GHES: https://HOST/api/v3), else api.github.com; no trailing slash. */
+export function apiUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  return (env.GITHUB_API_URL?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+}
+
+export interface GitHubClientOptions {
+  /** REST base URL: GITHUB_API_URL, e.g. https://api.github.com or https://HOST/api/v3 for GHES. */
+  apiUrl?: string;
+  userAgent: string;
+  log?: Logger;
+}
+
+/** Who is asking, so errors can name the entry and the token's env var (never its value). */
+export interface LookupContext {
+  entry?: string;
+  tokenEnv?: string;
+}
+
+export interface GitHubClient {
+  readonly apiUrl: string;
+  /** `tag === 'latest'` asks for the newest published non-prerelease; otherwise the exact tag. */
+  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
+  /** Every release visible to the token, newest first, across all pages (100 per page). */
+  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+}
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const apiUrl = (options.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  const log = options.log;
+  // octokit would print deprecations and request lines to the console, and its debug hook
+  // receives the request options (headers included): keep only the one-line summaries.
+  const quiet = {
+    debug: () => {},
+    info: (message: unknown) => {
+      if (typeof message === 'string') log?.debug(`github: ${message}`);
+    },
+    warn: () => {},
+    error: () => {},
+  };
+  const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request: { log: quiet } });
+  const authHeaders = (token: string | undefined): Record<string, string> => {
+    if (!token) return {};
+    registerSecret(token);
+    return { authorization: `token ${token}` };
+  };
+
+  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
+    const headers = authHeaders(token);
+    const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl };
+    try {
+      const response =
+        tag === 'latest'
+          ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
+          : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
+      return toRelease(response.data);
+    } catch (err) {
+      throw await toBuildpackError(err, what, () => repoExists(owner, repo, headers));
+    }
+  }
+
+  async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
+    const headers = authHeaders(token);
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl };
+    try {
+      const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100, headers });
+      return all.map(toRelease);
+    } catch (err) {
+      throw await toBuildpackError(err, what, async () => false);
+    }
+  }
+
+  /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
+  async function repoExists(owner: string, repo: string, headers: Record<string, string>): Promise<boolean | undefined> {
+    try {
+      await octokit.rest.repos.get({ owner, repo, headers });
+      return true;
+    } catch (err) {
+      return statusOf(err) === 404 ? false : undefined;
+    }
+  }
+
+  return { apiUrl, getRelease, listReleases };
+}
+
+// ---- mapping API data ------------------------------------------------------------------
+
+interface ApiAsset {
+  id: number;
+  name: string;
+  size: number;
+  url: string;
+  browser_download_url: string;
+  content_type?: string | null;
+  digest?: string | null;
+}
+
+interface ApiRelease {
+  id: number;
+  tag_name: string;
+  name?: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  published_at?: string | null;
+  assets: ApiAsset[];
+}
+
+export function toRelease(data: ApiRelease): Release {
+  return {
+    id: data.id,
+    tag: data.tag_name,
+    name: data.name ?? undefined,
+    draft: data.draft,
+    prerelease: data.prerelease,
+    publishedAt: data.published_at ?? undefined,
+    assets: (data.assets ?? []).map(toAsset),
+  };
+}
+
+function toAsset(a: ApiAsset): ReleaseAsset {
+  const asset: ReleaseAsset = { id: a.id, name: a.name, size: a.size, url: a.url, browserDownloadUrl: a.browser_download_url };
+  if (a.content_type) asset.contentType = a.content_type;
+  if (a.digest) asset.digest = a.digest;
+  return asset;
+}
+
+// ---- mapping errors --------------------------------------------------------------------
+
+interface Lookup {
+  owner: string;
+  repo: string;
+  /** Absent for listings. */
+  tag?: string;
+  token: boolean;
+  ctx: LookupContext;
+  apiUrl: string;
+}
+
+/** The parts of octokit's RequestError we read; we never keep the error itself (it holds the request). */
+interface HttpFailure {
+  status: number;
+  response?: { headers: Record<string, string | number | undefined>; data?: unknown };
+  cause?: unknown;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as HttpFailure | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Promise<boolean | undefined>): Promise<BuildpackError> {
+  if (err instanceof BuildpackError) return err;
+  const failure = err as HttpFailure;
+  const status = statusOf(err);
+  const entry = what.ctx.entry;
+  const full = `${what.owner}/${what.repo}`;
+
+  // octokit reports a failed fetch (no response) as status 500 with the fetch error as cause.
+  if (status === undefined || failure.response === undefined) {
+    const reason = networkReason(failure.cause ?? err);
+    return new BuildpackError('GHA020', `could not reach the GitHub API at ${safeUrl(what.apiUrl)} (${reason})`, {
+      entry,
+      hint: 'check the network and any proxy settings of the build, and GITHUB_API_URL if you use GitHub Enterprise Server; then retry',
+      cause: sanitizedCause(failure.cause),
+    });
+  }
+
+  const headers = failure.response.headers ?? {};
+  const serverMessage = redact(messageOf(failure.response.data));
+
+  if (status === 401) {
+    const source = what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
+    return new BuildpackError('GHA011', `GitHub rejected ${source} for ${full}: bad credentials (the token is invalid, expired or revoked)`, {
+      entry,
+      hint: what.ctx.tokenEnv
+        ? `create a new token with read access to contents and put it in ${what.ctx.tokenEnv}; for a public repository you can remove token_env instead`
+        : 'create a new token with read access to contents, or remove token_env for a public repository',
+    });
+  }
+
+  if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(serverMessage)))) {
+    return rateLimited(what, headers);
+  }
+
+  if (status === 403) {
+    return new BuildpackError('GHA012', `GitHub refused access to ${full} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
+      entry,
+      hint: what.token
+        ? `make sure ${tokenName(what)} has read access to contents of ${full}; organisations with SAML SSO need the token authorised for SSO`
+        : `set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+    });
+  }
+
+  if (status === 404) return notFound(what, await repoExists());
+
+  if (status >= 500) {
+    return new BuildpackError('GHA021', `the GitHub API answered ${status} while looking up ${describe(what)}`, {
+      entry,
+      hint: 'GitHub may be having trouble (see https://www.githubstatus.com); retry the build in a few minutes',
+    });
+  }
+
+  return new BuildpackError('GHA099', `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
+    entry,
+    hint: 'retry the build; if this persists, report it with the build log',
+  });
+}
+
+function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
+  const full = `${what.owner}/${what.repo}`;
+  const entry = what.ctx.entry;
+  const releasesPage = webUrlFor(what.apiUrl, `${full}/releases`);
+  const see = releasesPage ? ` (see ${releasesPage})` : '';
+
+  if (repoFound === true && what.tag === 'latest') {
+    return new BuildpackError('GHA010', `${full} has no published release: drafts and prereleases do not count as "latest"`, {
+      entry,
+      hint: `set tag to an exact release tag${see}, or publish a non-prerelease release`,
+    });
+  }
+  if (repoFound === true && what.tag !== undefined) {
+    return new BuildpackError('GHA010', `release tag "${what.tag}" not found in ${full}`, {
+      entry,
+      hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
+    });
+  }
+  const subject = repoFound === false ? `repository ${full} not found` : `${describe(what)} not found`;
+  return new BuildpackError('GHA010', `${subject} (or it is private and not visible${what.token ? ` to ${tokenName(what)}` : ' without a token'})`, {
+    entry,
+    hint: what.token
+      ? `check the repository name; if it is private, ${tokenName(what)} may lack access: it needs read access to contents of ${full} (fine-grained tokens must include this repository)`
+      : `check the repository name; if it is private, set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+  });
+}
+
+function rateLimited(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
+  const reset = Number(headers['x-ratelimit-reset']);
+  const retryAfter = Number(headers['retry-after']);
+  const when = Number.isFinite(retryAfter) && retryAfter > 0
+    ? `retry after ${retryAfter}s`
+    : Number.isFinite(reset) && reset > 0
+      ? `the limit resets at ${new Date(reset * 1000).toISOString()}`
+      : 'the limit resets within an hour';
+  const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
+  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}`, {
+    entry: what.ctx.entry,
+    hint: what.token
+      ? `wait until the limit resets, or use another token for ${tokenName(what)}`
+      : 'unauthenticated requests share a low per-IP limit: set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN" and pass it to the build with --env GITHUB_TOKEN), or wait until the limit resets',
+  });
+}
+
+function describe(what: Lookup): string {
+  const full = `${what.owner}/${what.repo}`;
+  if (what.tag === undefined) return `releases of ${full}`;
+  return what.tag === 'latest' ? `the latest release of ${full}` : `release "${what.tag}" of ${full}`;
+}
+
+function tokenName(what: Lookup): string {
+  return what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
+}
+
+function messageOf(data: unknown): string {
+  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
+  return '';
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, … from a fetch failure's cause chain. */
+function networkReason(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && !e.code.startsWith('ERR_')) return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
+    current = e.cause;
+  }
+  return redact(typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err));
+}
+
+/** The low-level cause without anything from the request (headers live on octokit's error, not here). */
+function sanitizedCause(cause: unknown): unknown {
+  if (!(cause instanceof Error)) return undefined;
+  const copy = new Error(redact(cause.message));
+  copy.name = cause.name;
+  const root = (cause as { cause?: unknown }).cause;
+  if (root instanceof Error) (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
+  return copy;
+}
+
+/** https://api.github.com → https://github.com/<path>; https://HOST/api/v3 → https://HOST/<path>. */
+export function webUrlFor(apiUrl: string, path: string): string | undefined {
+  try {
+    const url = new URL(apiUrl);
+    if (url.hostname === 'api.github.com') return `https://github.com/${path}`;
+    if (url.pathname.replace(/\/+$/, '').endsWith('/api/v3')) return `${url.protocol}//${url.host}/${path}`;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
