@@ -5,7 +5,8 @@
 import TOML from '@iarna/toml';
 import { posix } from 'node:path';
 import { BuildpackError } from './errors.js';
-import { entryLabel, type AssetSpec } from './model.js';
+import { entryLabel, type ArchOverride, type AssetSpec, type Target } from './model.js';
+import { canonicalArch } from './select.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -15,7 +16,12 @@ export const ENTRY_KEYS = {
   token_env: 'name of an environment variable holding a GitHub token (private repos)',
   destination: 'path inside the layer: a file for raw binaries, a directory for archives',
   strip_components: 'number of leading path components to drop from archive entries',
+  prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
+  arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset and strip_components',
 } as const;
+
+/** Keys an `arch.<name>` table may hold. */
+const ARCH_KEYS = ['asset', 'strip_components'];
 
 type EntryKey = keyof typeof ENTRY_KEYS;
 
@@ -120,9 +126,11 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const failFinal = (message: string, hint: string, code: 'GHA003' | 'GHA005' = 'GHA003') =>
     new BuildpackError(code, message, { entry: finalLabel, hint });
 
-  const asset = requireString(raw, 'asset', finalLabel);
-  if (asset.includes('/') || asset.trim() !== asset) {
-    throw failFinal(`asset = "${asset}" is not a file name`, 'use the asset file name exactly as shown on the release page, without a path or spaces around it');
+  const arch = raw.arch === undefined ? undefined : validateArchTable(raw.arch, table, failFinal);
+  const asset = arch && raw.asset === undefined ? '' : requireString(raw, 'asset', finalLabel);
+  if (asset !== '') checkAssetName(asset, failFinal);
+  if (raw.prerelease !== undefined && typeof raw.prerelease !== 'boolean') {
+    throw failFinal(`prerelease = ${JSON.stringify(raw.prerelease)} must be true or false`, 'write prerelease = true without quotes');
   }
 
   const tag = optionalString(raw, 'tag', finalLabel)?.trim() || 'latest';
@@ -138,17 +146,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const destinationRaw = optionalString(raw, 'destination', finalLabel);
   const destination = destinationRaw === undefined ? undefined : normaliseDestination(destinationRaw, failFinal);
 
-  let stripComponents = 0;
-  if (raw.strip_components !== undefined) {
-    const v = raw.strip_components;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 64) {
-      throw failFinal(
-        `strip_components = ${JSON.stringify(v)} must be a non-negative integer`,
-        'write a bare number without quotes, e.g. strip_components = 1',
-      );
-    }
-    stripComponents = v;
-  }
+  const stripComponents = raw.strip_components === undefined ? 0 : checkStrip(raw.strip_components, 'strip_components', failFinal);
 
   return {
     index,
@@ -157,17 +155,76 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     name,
     asset,
     tag,
+    prerelease: raw.prerelease === true,
+    ...(arch !== undefined ? { arch } : {}),
     ...(tokenEnv !== undefined ? { tokenEnv } : {}),
     ...(destination !== undefined ? { destination } : {}),
     stripComponents,
   };
 }
 
+type Fail = (message: string, hint: string, code?: 'GHA003' | 'GHA005') => BuildpackError;
+
+function checkAssetName(asset: string, fail: Fail, key = 'asset'): void {
+  if (asset.includes('/') || asset.trim() !== asset) {
+    throw fail(`${key} = "${asset}" is not a file name`, 'use the asset file name (or a pattern such as "tool_{version}_{os}_{arch}.tar.gz") as shown on the release page, without a path');
+  }
+}
+
+function checkStrip(v: unknown, key: string, fail: Fail): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 64) {
+    throw fail(`${key} = ${JSON.stringify(v)} must be a non-negative integer`, 'write a bare number without quotes, e.g. strip_components = 1');
+  }
+  return v;
+}
+
+function validateArchTable(value: unknown, table: string, fail: Fail): Record<string, ArchOverride> {
+  if (!isTable(value)) throw fail('arch must be a table of per-architecture tables', `write [${table}.arch.arm64] followed by asset = "..."`);
+  const out: Record<string, ArchOverride> = {};
+  for (const [name, override] of Object.entries(value)) {
+    const arch = canonicalArch(name);
+    if (!arch) throw fail(`arch.${name}: unknown architecture`, 'use a CNB architecture name such as amd64 or arm64');
+    if (out[arch]) throw fail(`arch.${name}: ${arch} is configured twice`, `keep one [${table}.arch.${arch}] table`);
+    if (!isTable(override)) throw fail(`arch.${name} must be a table`, `write [${table}.arch.${name}] followed by asset = "..."`);
+    const result: ArchOverride = {};
+    for (const [key, v] of Object.entries(override)) {
+      if (!ARCH_KEYS.includes(key)) throw fail(`arch.${name}: unknown key "${key}"`, `an arch table may set: ${ARCH_KEYS.join(', ')}`);
+      if (key === 'asset') {
+        if (typeof v !== 'string' || v === '') throw fail(`arch.${name}.asset must be a non-empty string`, 'write asset = "..." with quotes');
+        checkAssetName(v, fail, `arch.${name}.asset`);
+        result.asset = v;
+      } else if (key === 'strip_components') {
+        result.stripComponents = checkStrip(v, `arch.${name}.strip_components`, fail);
+      }
+    }
+    out[arch] = result;
+  }
+  return out;
+}
+
+/**
+ * The entry as it applies to one target: per-arch overrides merged in. An entry without a
+ * top-level asset and without a table for this arch has nothing to install here.
+ */
+export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
+  const override = spec.arch?.[canonicalArch(target.arch) ?? target.arch];
+  const merged: AssetSpec = {
+    ...spec,
+    ...(override?.asset !== undefined ? { asset: override.asset } : {}),
+    ...(override?.stripComponents !== undefined ? { stripComponents: override.stripComponents } : {}),
+  };
+  if (merged.asset === '') {
+    const configured = Object.keys(spec.arch ?? {}).join(', ');
+    throw new BuildpackError('GHA003', `no asset for ${target.os}/${target.arch}: the entry has no asset and arch tables only for ${configured}`, {
+      entry: entryLabel(spec),
+      hint: `add asset = "..." (a pattern with {arch} covers every architecture) or an [arch.${target.arch}] table`,
+    });
+  }
+  return merged;
+}
+
 /** Normalises a destination; keeps a trailing "/" because it means "a directory". */
-export function normaliseDestination(
-  value: string,
-  fail: (message: string, hint: string, code?: 'GHA003' | 'GHA005') => BuildpackError,
-): string {
+export function normaliseDestination(value: string, fail: Fail): string {
   const trimmed = value.trim();
   if (trimmed === '') throw fail('destination is empty', 'omit destination to use the default, or give a path such as "bin"');
   if (trimmed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(trimmed) || trimmed.includes('\\')) {

@@ -17,15 +17,25 @@ export interface AssetSpec {
   repo: string;
   owner: string;
   name: string;
-  /** Asset name as written (exact name; patterns arrive with the selection issue). */
+  /** Asset name or pattern ({os}, {arch}, {version}, {tag}, * and ?), after per-arch overrides. */
   asset: string;
-  /** `latest` or an exact tag. */
+  /** `latest`, an exact tag, or a semver range. */
   tag: string;
+  /** Whether `latest` and ranges may resolve to prereleases. */
+  prerelease: boolean;
+  /** Per-architecture overrides (`[metadata.githubassets.arch.<arch>]`), keyed by CNB arch. */
+  arch?: Record<string, ArchOverride>;
   /** Name of the env var that holds the token, if any. */
   tokenEnv?: string;
   /** Relative path inside the layer, normalised (no leading `./`, no trailing `/` unless it meant a directory). */
   destination?: string;
   stripComponents: number;
+}
+
+/** Keys an `arch.<name>` table may override for that architecture. */
+export interface ArchOverride {
+  asset?: string;
+  stripComponents?: number;
 }
 
 /** `githubassets[2] (acme/tool)`: how messages name an entry. */

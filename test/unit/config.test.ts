@@ -40,7 +40,7 @@ describe('parseDescriptor', () => {
     const { specs, table } = parseDescriptor(SEED);
     expect(table).toBe('metadata.githubassets');
     expect(specs).toEqual([
-      { index: 1, repo: 'kkdai/youtube', owner: 'kkdai', name: 'youtube', asset: 'youtubedr_2.7.0_linux_arm64.tar.gz', tag: 'latest', destination: 'bin', stripComponents: 0 },
+      { index: 1, repo: 'kkdai/youtube', owner: 'kkdai', name: 'youtube', asset: 'youtubedr_2.7.0_linux_arm64.tar.gz', tag: 'latest', prerelease: false, destination: 'bin', stripComponents: 0 },
       {
         index: 2,
         repo: 'qeek-dev/apitest-toolchain',
@@ -48,6 +48,7 @@ describe('parseDescriptor', () => {
         name: 'apitest-toolchain',
         asset: 'apitest-toolchain-linux-amd64',
         tag: 'v0.1.0',
+        prerelease: false,
         tokenEnv: 'APITEST_TOOLCHAIN_TOKEN',
         destination: 'bin/apitest-toolchain',
         stripComponents: 0,
@@ -59,6 +60,7 @@ describe('parseDescriptor', () => {
         name: 'grpc-health-probe',
         asset: 'grpc_health_probe-linux-amd64',
         tag: 'latest',
+        prerelease: false,
         destination: 'bin/grpc_health_probe',
         stripComponents: 0,
       },

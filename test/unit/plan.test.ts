@@ -3,7 +3,7 @@ import { decideEntry, groupByLayer, identityOf, METADATA_FORMAT, parseLayerMetad
 import type { AssetSpec } from '../../src/model.js';
 
 function spec(over: Partial<AssetSpec> = {}): AssetSpec {
-  return { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool-linux-amd64', tag: 'latest', stripComponents: 0, ...over };
+  return { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool-linux-amd64', tag: 'latest', prerelease: false, stripComponents: 0, ...over };
 }
 
 function resolved(over: { spec?: Partial<AssetSpec>; tag?: string; assetId?: number } = {}): ResolvedEntry {

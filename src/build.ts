@@ -1,0 +1,295 @@
+// Build: resolve every entry's release and asset, reuse what the previous build left when
+// nothing changed, download and install the rest into staged layers, swap them into place,
+// and print the absolute path of every installed executable. The services (GitHub client,
+// downloader, extractor) are injected by the composition root.
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildpackError, isBuildpackError } from './errors.js';
+import type { Logger } from './log.js';
+import { entryLabel, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
+import type { BuildContext } from './cnb/context.js';
+import { lookupToken } from './cnb/env.js';
+import {
+  createWorkDir,
+  exists,
+  layerDir,
+  listLayers,
+  readLayerMetadata,
+  removeLayer,
+  removeStaleWorkDirs,
+  swapLayerDir,
+  writeLayerToml,
+} from './cnb/layers.js';
+import { loadDescriptor } from './descriptor.js';
+import { LayerAssembly } from './assemble.js';
+import {
+  decideEntry,
+  groupByLayer,
+  METADATA_FORMAT,
+  parseLayerMetadata,
+  recordFor,
+  type EntryDecision,
+  type EntryRecord,
+  type LayerMetadata,
+  type ResolvedEntry,
+} from './plan.js';
+import { registerSecret } from './secrets.js';
+import { selectAsset } from './select.js';
+import { specForTarget } from './config.js';
+import { createReleaseResolver, type Credentials as LookupCredentials, type ReleaseSource } from './resolve.js';
+import { verifyDownload } from './verify.js';
+import { formatBytes, formatDuration } from './format.js';
+import { mapLimit } from './concurrency.js';
+import { blankValues, secretBuildEnvValues } from './scrub.js';
+import type { LoadedDescriptor } from './descriptor.js';
+
+export interface DownloadRequest {
+  asset: ReleaseAsset;
+  token: string | undefined;
+  /** Env var the token came from, for messages. */
+  tokenEnv: string | undefined;
+  destFile: string;
+  entry: string;
+}
+
+export interface InstallRequest {
+  assetName: string;
+  destination?: string;
+  stripComponents: number;
+  entry: string;
+}
+
+export interface BuildServices {
+  github: ReleaseSource;
+  download(request: DownloadRequest): Promise<{ sha256: string; bytes: number }>;
+  install(file: string, outDir: string, request: InstallRequest): Promise<InstalledFile[]>;
+  log: Logger;
+  /** How many entries download at once. */
+  concurrency: number;
+}
+
+export interface BuildResult {
+  layers: { name: string; metadata: LayerMetadata; reused: boolean }[];
+  executables: string[];
+}
+
+const LAYER_TYPES = { launch: true, build: false, cache: true };
+
+interface Credentials extends LookupCredentials {
+  /** token_env named a variable that is not set. */
+  missingTokenEnv: string | undefined;
+}
+
+export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
+  const { log } = services;
+  log.title(`${ctx.buildpack.name} ${ctx.buildpack.version}`);
+  const descriptor = loadDescriptor(ctx.appDir, ctx);
+  if (!descriptor || descriptor.specs.length === 0) {
+    log.info('No [[metadata.githubassets]] entries found; nothing to install.');
+    return { layers: [], executables: [] };
+  }
+  await scrubCommittedTokens(ctx, descriptor, log);
+  await mkdir(ctx.layersDir, { recursive: true });
+  await removeStaleWorkDirs(ctx.layersDir);
+
+  const resolved = await resolveAll(ctx, descriptor.specs, services);
+  const groups = groupByLayer(descriptor.specs);
+  const workDir = await createWorkDir(ctx.layersDir);
+  const result: BuildResult = { layers: [], executables: [] };
+  try {
+    for (const group of groups) {
+      const entries = group.specs.map((spec) => resolved.get(spec.index)!);
+      const layer = await buildLayer(ctx, group.name, entries, workDir, services);
+      result.layers.push(layer);
+      for (const record of layer.metadata.entries) {
+        for (const exe of record.executables) result.executables.push(join(layerDir(ctx.layersDir, group.name), exe));
+      }
+    }
+    await removeUnusedLayers(ctx.layersDir, new Set(groups.map((g) => g.name)));
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  log.info('');
+  if (result.executables.length > 0) {
+    log.info('Installed executables (use these absolute paths in exec probes):');
+    for (const exe of result.executables) log.detail(exe);
+  }
+  const reused = result.layers.reduce((n, l) => n + l.metadata.entries.length * (l.reused ? 1 : 0), 0);
+  log.info(`Done: ${descriptor.specs.length} asset(s) in ${groups.length} layer(s)${reused ? `, ${reused} reused from the previous build` : ''}.`);
+  return result;
+}
+
+/** Resolves each entry's release (one API lookup per distinct repo, tag and credential) and asset. */
+async function resolveAll(ctx: BuildContext, specs: AssetSpec[], services: BuildServices): Promise<Map<number, ResolvedEntry & { creds: Credentials }>> {
+  const resolveRelease = createReleaseResolver(services.github);
+  const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
+  await mapLimit(specs, services.concurrency, async (written) => {
+    const spec = specForTarget(written, ctx.target);
+    const creds = credentialsFor(ctx, spec);
+    let release: Release;
+    try {
+      release = await resolveRelease(spec, creds);
+    } catch (err) {
+      throw explainLookupError(err, spec, creds);
+    }
+    const asset = selectAsset(release, spec, ctx.target);
+    out.set(spec.index, { spec, release, asset, creds });
+  });
+  return out;
+}
+
+/** Blanks tokens committed as [[build.env]] values in the app dir's copy of the descriptor, so they do not ship in the image. */
+async function scrubCommittedTokens(ctx: BuildContext, descriptor: LoadedDescriptor, log: Logger): Promise<void> {
+  const names = new Set(['GITHUB_TOKEN', ...descriptor.specs.flatMap((s) => (s.tokenEnv ? [s.tokenEnv] : []))]);
+  const values = secretBuildEnvValues(descriptor.document, names);
+  if (values.length === 0) return;
+  for (const v of values) registerSecret(v);
+  if (!descriptor.path.startsWith(ctx.appDir + '/')) return;
+  try {
+    await writeFile(descriptor.path, blankValues(descriptor.text, values));
+    log.warn('a token is written in project.toml ([[build.env]]); it was blanked in the image copy of the file. Keep tokens out of project.toml: pass them with pack build --env NAME instead.');
+  } catch {
+    log.warn('a token is written in project.toml ([[build.env]]) and could not be blanked; it will be in the image. Pass tokens with pack build --env NAME instead.');
+  }
+}
+
+function credentialsFor(ctx: BuildContext, spec: AssetSpec): Credentials {
+  if (spec.tokenEnv) {
+    const token = lookupToken(ctx, spec.tokenEnv);
+    registerSecret(token);
+    return { token, source: token ? spec.tokenEnv : undefined, missingTokenEnv: token ? undefined : spec.tokenEnv };
+  }
+  const token = lookupToken(ctx, 'GITHUB_TOKEN');
+  registerSecret(token);
+  return { token, source: token ? 'GITHUB_TOKEN' : undefined, missingTokenEnv: undefined };
+}
+
+function explainLookupError(err: unknown, spec: AssetSpec, creds: Credentials): unknown {
+  if (!isBuildpackError(err)) return err;
+  const label = entryLabel(spec);
+  if (err.code === 'GHA010' && creds.missingTokenEnv) {
+    return new BuildpackError('GHA010', err.message, {
+      entry: label,
+      hint: `token_env = "${creds.missingTokenEnv}" but ${creds.missingTokenEnv} is not set in the build environment; pass it with pack build --env ${creds.missingTokenEnv}=<token> (a token with read access to the repository contents)`,
+      cause: err,
+    });
+  }
+  return err.forEntry(label);
+}
+
+async function buildLayer(
+  ctx: BuildContext,
+  name: string,
+  entries: (ResolvedEntry & { creds: Credentials })[],
+  workDir: string,
+  services: BuildServices,
+): Promise<BuildResult['layers'][number]> {
+  const { log } = services;
+  const currentDir = layerDir(ctx.layersDir, name);
+  const restored = parseLayerMetadata(await readLayerMetadata(ctx.layersDir, name));
+  const dirPresent = await exists(currentDir);
+  const presence = new Map<EntryRecord, boolean>();
+  for (const record of restored?.entries ?? []) {
+    presence.set(record, dirPresent && (await allExist(currentDir, record.files)));
+  }
+  const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => presence.get(r) ?? false) }));
+  const unchanged =
+    dirPresent &&
+    decisions.every((d) => d.decision.action === 'reuse') &&
+    restored !== undefined &&
+    restored.entries.length === decisions.length;
+
+  const records: EntryRecord[] = [];
+  if (unchanged) {
+    for (const { entry, decision } of decisions) {
+      const record = (decision as Extract<EntryDecision, { action: 'reuse' }>).record;
+      logEntryHeader(log, entry);
+      log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
+      records.push(record);
+    }
+  } else {
+    const staging = join(workDir, `layer-${name}`);
+    await mkdir(staging, { recursive: true });
+    const assembly = new LayerAssembly(staging);
+    const fresh = await mapLimit(decisions, services.concurrency, async ({ entry, decision }) => {
+      if (decision.action === 'reuse') return { entry, record: decision.record, tree: undefined };
+      return installEntry(entry, decision.reason, workDir, services);
+    });
+    for (const { entry, record, tree } of fresh) {
+      const label = entryLabel(entry.spec);
+      if (tree) await assembly.addTree(tree, label);
+      else {
+        logEntryHeader(log, entry);
+        log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
+        await assembly.addFromPrevious(currentDir, record.files, label);
+      }
+      records.push(record);
+    }
+    await swapLayerDir(ctx.layersDir, name, staging, workDir);
+  }
+  const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
+  await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
+  return { name, metadata, reused: unchanged };
+}
+
+async function installEntry(
+  entry: ResolvedEntry & { creds: Credentials },
+  reason: string,
+  workDir: string,
+  services: BuildServices,
+): Promise<{ entry: ResolvedEntry; record: EntryRecord; tree: string }> {
+  const label = entryLabel(entry.spec);
+  const file = join(workDir, `download-${entry.spec.index}`);
+  const tree = join(workDir, `entry-${entry.spec.index}`);
+  await mkdir(tree, { recursive: true });
+  const started = Date.now();
+  const lines: string[] = [];
+  try {
+    const download = await services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label });
+    const downloadedIn = Date.now() - started;
+    const verification = verifyDownload(entry, download.sha256);
+    const installed = await services.install(file, tree, {
+      assetName: entry.asset.name,
+      ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
+      stripComponents: entry.spec.stripComponents,
+      entry: label,
+    });
+    const record = recordFor(entry, download, installed);
+    lines.push(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)} (${reason})`);
+    lines.push(`Verified  sha256:${download.sha256.slice(0, 16)}… ${verification}`);
+    lines.push(`Installed ${summariseFiles(record.files)}`);
+    logEntryHeader(services.log, entry);
+    for (const line of lines) services.log.detail(line);
+    return { entry, record, tree };
+  } catch (err) {
+    throw isBuildpackError(err) ? err.forEntry(label) : err;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+function logEntryHeader(log: Logger, entry: ResolvedEntry): void {
+  log.section(`${entryLabel(entry.spec)}`);
+  const how = entry.spec.tag === entry.release.tag ? '' : ` (from tag = "${entry.spec.tag}")`;
+  log.detail(`Release   ${entry.release.tag}${how}`);
+  log.detail(`Asset     ${entry.asset.name} (${formatBytes(entry.asset.size)})`);
+}
+
+function summariseFiles(files: string[]): string {
+  if (files.length <= 3) return files.join(', ') || '(no files)';
+  return `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+}
+
+async function allExist(dir: string, files: string[]): Promise<boolean> {
+  for (const f of files) if (!(await exists(join(dir, f)))) return false;
+  return true;
+}
+
+/** Layers restored from a previous build for entries that are gone from the descriptor. */
+async function removeUnusedLayers(layersDir: string, keep: Set<string>): Promise<void> {
+  for (const name of await listLayers(layersDir)) {
+    if (!keep.has(name)) await removeLayer(layersDir, name);
+  }
+}
