@@ -31,6 +31,16 @@ function streamAllowance(writer: LayerWriter, maxBytes: number, maxEntries: numb
   return maxBytes + maxEntries * 1536 + 1024 * 1024;
 }
 
+/** An entry's content that stops with the extraction's failure instead of waiting for data that will never come. */
+async function* untilFailure(entry: ReadEntry, failed: Promise<never>): AsyncGenerator<Buffer> {
+  const chunks = entry[Symbol.asyncIterator]();
+  while (true) {
+    const next = await Promise.race([chunks.next(), failed]);
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 export async function extractTar(source: Readable, writer: LayerWriter, limits: { maxBytes: number; maxEntries: number }): Promise<void> {
   const parser = new Parser({ strict: true, brotli: false, zstd: false });
   let failure: unknown;
@@ -59,7 +69,7 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
         return;
       }
       try {
-        await writer.add(describe(entry), async () => entry);
+        await writer.add(describe(entry), async () => untilFailure(entry, failed));
       } catch (err) {
         fail(err);
       } finally {
@@ -89,7 +99,12 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
   } finally {
     source.destroy();
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) {
+    // The entry being written sees the failure too (untilFailure) and closes its file; wait
+    // for that so the caller can remove what was written.
+    await queue;
+    throw failure;
+  }
   if (!sawEndMarker) {
     throw new BuildpackError('GHA041', 'the tar archive ends without its end-of-archive marker (truncated download?)');
   }
