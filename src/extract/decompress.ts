@@ -1,0 +1,41 @@
+// Opens a downloaded file as a stream of decompressed bytes. gzip and zstd come from node:zlib
+// (native, in the runtime), xz from xz-decompress (xz-embedded compiled to WASM), bzip2 from
+// unbzip2-stream's block decoder (pure JS, see bzip2.ts). It does not interpret the content.
+
+import { createReadStream } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
+import xz from 'xz-decompress';
+import { BuildpackError } from '../errors.js';
+import { bunzip2File } from './bzip2.js';
+import type { Compression } from './detect.js';
+
+const noop = () => {};
+
+export function openDecompressed(file: string, compression: Compression | 'none'): Readable {
+  switch (compression) {
+    case 'none':
+      return createReadStream(file);
+    case 'gzip':
+      return pipeline(createReadStream(file), createGunzip(), noop);
+    case 'zstd':
+      return pipeline(createReadStream(file), createZstdDecompress(), noop);
+    case 'xz': {
+      const input = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
+      return Readable.fromWeb(new xz.XzReadableStream(input) as unknown as WebReadableStream<Uint8Array>);
+    }
+    case 'bzip2':
+      return Readable.from(bunzip2File(file), { objectMode: false });
+  }
+}
+
+/** Maps a decoder's failure to "corrupt or truncated"; our own errors pass through. */
+export function corruptArchive(err: unknown, what: string): BuildpackError {
+  if (err instanceof BuildpackError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new BuildpackError('GHA041', `${what} is corrupt or truncated (${detail}); nothing was installed`, {
+    hint: 'download it again; if it keeps failing, the release asset itself is broken: pick another asset or release',
+    cause: err,
+  });
+}

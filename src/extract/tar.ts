@@ -1,0 +1,111 @@
+// Reads a tar stream with node-tar's Parser (strict: any malformed header is an error) and hands
+// each entry, in order, to the LayerWriter. It never writes to disk itself and never lets
+// node-tar unpack: node-tar only parses headers, pax records and long names.
+
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { Parser, type ReadEntry } from 'tar';
+import { BuildpackError } from '../errors.js';
+import type { EntryInfo, LayerWriter } from './writer.js';
+import { tooLarge } from './writer.js';
+
+const fileTypes = new Set(['File', 'OldFile', 'ContiguousFile']);
+const directoryTypes = new Set(['Directory', 'GNUDumpDir']);
+
+function describe(entry: ReadEntry): EntryInfo {
+  const base = { path: entry.path, typeName: entry.type, mode: entry.mode };
+  if (fileTypes.has(entry.type)) return { ...base, kind: 'file' };
+  if (directoryTypes.has(entry.type)) return { ...base, kind: 'directory' };
+  if (entry.type === 'SymbolicLink') return { ...base, kind: 'symlink', linkTarget: entry.linkpath ?? '' };
+  if (entry.type === 'Link') return { ...base, kind: 'hardlink', linkTarget: entry.linkpath ?? '' };
+  return { ...base, kind: 'other' };
+}
+
+/**
+ * Tar headers and padding add to the content; the decompressed stream may exceed the content
+ * limit by this much before it counts as a bomb (a bomb hidden in entries we skip, or in
+ * padding, is stopped by this check rather than by the bytes we write).
+ */
+function streamAllowance(writer: LayerWriter, maxBytes: number, maxEntries: number): number {
+  void writer;
+  return maxBytes + maxEntries * 1536 + 1024 * 1024;
+}
+
+/** An entry's content that stops with the extraction's failure instead of waiting for data that will never come. */
+async function* untilFailure(entry: ReadEntry, failed: Promise<never>): AsyncGenerator<Buffer> {
+  const chunks = entry[Symbol.asyncIterator]();
+  while (true) {
+    const next = await Promise.race([chunks.next(), failed]);
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+export async function extractTar(source: Readable, writer: LayerWriter, limits: { maxBytes: number; maxEntries: number }): Promise<void> {
+  const parser = new Parser({ strict: true, brotli: false, zstd: false });
+  let failure: unknown;
+  let fail!: (err: unknown) => void;
+  const failed = new Promise<never>((_, reject) => {
+    fail = (err) => {
+      failure ??= err;
+      reject(failure);
+    };
+  });
+  failed.catch(() => {});
+  let sawEndMarker = false;
+  parser.on('nullBlock', () => (sawEndMarker = true));
+  parser.on('eof', () => (sawEndMarker = true));
+  parser.on('error', (err: unknown) => fail(err));
+  parser.on('warn', (code: string, message: string) => fail(new Error(`${code}: ${message}`)));
+
+  // Entries arrive while the parser is fed; each is written only after the previous one is
+  // done. An entry that waits buffers at most one chunk, and the parser's backpressure
+  // (write() returning false until that entry drains) stops us from reading further.
+  let queue: Promise<void> = Promise.resolve();
+  parser.on('entry', (entry: ReadEntry) => {
+    queue = queue.then(async () => {
+      if (failure !== undefined) {
+        entry.resume();
+        return;
+      }
+      try {
+        await writer.add(describe(entry), async () => untilFailure(entry, failed));
+      } catch (err) {
+        fail(err);
+      } finally {
+        entry.resume();
+      }
+    });
+  });
+
+  const ended = once(parser, 'end');
+  ended.catch(() => {});
+  const allowance = streamAllowance(writer, limits.maxBytes, limits.maxEntries);
+  let streamed = 0;
+  try {
+    for await (const chunk of source) {
+      if (failure !== undefined) break;
+      streamed += chunk.length;
+      if (streamed > allowance) fail(tooLarge(`the decompressed archive exceeds ${allowance} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES'));
+      if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), failed]);
+    }
+    if (failure === undefined) {
+      parser.end();
+      await Promise.race([ended, failed]);
+      await Promise.race([queue, failed]);
+    }
+  } catch (err) {
+    fail(err);
+  } finally {
+    source.destroy();
+  }
+  if (failure !== undefined) {
+    // The entry being written sees the failure too (untilFailure) and closes its file; wait
+    // for that so the caller can remove what was written.
+    await queue;
+    throw failure;
+  }
+  if (!sawEndMarker) {
+    throw new BuildpackError('GHA041', 'the tar archive ends without its end-of-archive marker (truncated download?)');
+  }
+}
