@@ -1,0 +1,51 @@
+// The README's first command (npm run demo): installs grpc_health_probe into a layers dir
+// the way `pack build` would, against a local GitHub stand-in, then runs the installed probe
+// by its absolute path. Nothing leaves the machine.
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startFakeGitHub } from '../test/support/fake-github.js';
+import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.js';
+
+const root = resolve(process.argv[2] ?? '.');
+const probes = { amd64: process.argv[3]!, arm64: process.argv[4] };
+const sample = join(root, 'samples', 'grpc-probe');
+
+const gh = await startFakeGitHub();
+const ws = createWorkspace();
+try {
+  gh.addRepo('grpc-ecosystem/grpc-health-probe');
+  gh.addRelease('grpc-ecosystem/grpc-health-probe', {
+    tag: 'v0.4.41',
+    assets: [
+      { name: 'grpc_health_probe-linux-amd64', content: { path: probes.amd64 } },
+      ...(probes.arm64 ? [{ name: 'grpc_health_probe-linux-arm64', content: { path: probes.arm64 } }] : []),
+      { name: 'checksums.txt', content: 'see the digest field\n' },
+    ],
+  });
+  console.log(`== local GitHub stand-in: API ${gh.apiUrl}, downloads ${gh.downloadUrl}`);
+  cpSync(sample, ws.appDir, { recursive: true });
+  console.log(`== app: samples/grpc-probe\n${readFileSync(join(ws.appDir, 'project.toml'), 'utf8').replace(/^/gm, '   | ')}`);
+
+  const detect = await runDetect(ws, {}, root);
+  console.log(`== bin/detect: exit ${detect.code}${detect.code === 0 ? ' (pass)' : ''}`);
+  if (detect.code !== 0) throw new Error(detect.output);
+
+  console.log('== bin/build');
+  const build = await runBuild(ws, { GITHUB_API_URL: gh.apiUrl }, root);
+  process.stdout.write(build.output.replace(/^/gm, '   | '));
+  if (build.code !== 0) throw new Error(`bin/build exited ${build.code}`);
+
+  const probe = join(ws.layersDir, 'grpc-ecosystem_grpc-health-probe', 'bin', 'grpc_health_probe');
+  console.log(`\n== running the installed probe by its absolute path\n$ ${probe} -version`);
+  console.log(execFileSync(probe, ['-version'], { encoding: 'utf8' }).trim());
+  console.log(`\n== layers dir kept for inspection: ${ws.layersRoot}`);
+  console.log(`   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`);
+} catch (err) {
+  rmSync(ws.root, { recursive: true, force: true });
+  console.error(`demo failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await gh.close();
+}

@@ -1,0 +1,32 @@
+// Composition root for bin/build: wires the real GitHub client, downloader and extractor
+// into the build phase and runs it.
+import { buildContext } from '../cnb/context.js';
+import { lookupEnv } from '../cnb/env.js';
+import { debugEnabled, runPhase } from '../cnb/run.js';
+import { build } from '../build.js';
+import { apiUrlFromEnv, createGitHubClient } from '../github.js';
+import { downloadAsset } from '../download.js';
+import { installAsset } from '../extract/index.js';
+import { colorEnabled, createLogger } from '../log.js';
+
+const env = process.env;
+const debug = debugEnabled(env);
+const color = colorEnabled(env, process.stdout.isTTY);
+
+process.exitCode = await runPhase(
+  async () => {
+    const ctx = buildContext(process.argv.slice(2), env, process.cwd());
+    const log = createLogger({ debug, color });
+    const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
+    const github = createGitHubClient({ apiUrl: apiUrlFromEnv({ GITHUB_API_URL: lookupEnv(ctx, 'GITHUB_API_URL') }), userAgent, log });
+    await build(ctx, {
+      github,
+      download: (req) => downloadAsset({ ...req, log, userAgent }),
+      install: (file, outDir, req) => installAsset(file, outDir, req),
+      log,
+      concurrency: 4,
+    });
+    return 0;
+  },
+  { debug, color },
+);
