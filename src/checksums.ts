@@ -15,19 +15,21 @@ export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
  * the name sharing the longest prefix with the asset wins (goreleaser releases of several
  * projects carry one `<project>_<version>_checksums.txt` each), then the alphabetically first.
  *   1. `<asset>.sha256`, `<asset>.sha256sum`: written for this one asset
- *   2. `SHA256SUMS` (or `SHA256SUMS.txt`): the GNU coreutils convention
- *   3. `sha256sum.txt`
- *   4. `checksums.txt`
- *   5. `*_checksums.txt`: goreleaser's default
- *   6. `*checksums*.txt`, unless the name mentions another algorithm (sha512, sha1, md5, …)
+ *   2. `SHA256SUMS`, `SHA256SUMS.txt`, `SHASUMS256.txt` (GNU coreutils and Node.js conventions)
+ *   3. `*SHA256SUMS`, `*SHA256SUMS.txt` (HashiCorp's `<product>_<version>_SHA256SUMS`)
+ *   4. `sha256sum.txt`
+ *   5. `checksums.txt`, `checksums.sha256`
+ *   6. `*_checksums.txt`: goreleaser's default
+ *   7. `*checksums*.txt`, unless the name mentions another algorithm (sha512, sha1, md5, …)
  * Names are compared case-insensitively. Signature and certificate files (`.sig`, `.pem`, …)
  * and the asset itself are never picked.
  */
 const DISCOVERY_TIERS: Array<(lower: string, assetLower: string) => boolean> = [
   (n, a) => n === `${a}.sha256` || n === `${a}.sha256sum`,
-  (n) => n === 'sha256sums' || n === 'sha256sums.txt',
+  (n) => n === 'sha256sums' || n === 'sha256sums.txt' || n === 'shasums256.txt',
+  (n) => n.endsWith('sha256sums') || n.endsWith('sha256sums.txt'),
   (n) => n === 'sha256sum.txt',
-  (n) => n === 'checksums.txt',
+  (n) => n === 'checksums.txt' || n === 'checksums.sha256',
   (n) => n.endsWith('_checksums.txt') && !mentionsOtherAlgorithm(n),
   (n) => n.endsWith('.txt') && n.includes('checksums') && !mentionsOtherAlgorithm(n),
 ];

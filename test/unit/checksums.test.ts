@@ -59,6 +59,13 @@ describe('findChecksumAsset: automatic discovery', () => {
     expect(pick(all.slice(0, 1).concat('tool'), 'tool')).toBe('tool-checksums-sha256.txt');
   });
 
+  it('finds HashiCorp <product>_<version>_SHA256SUMS and Node.js SHASUMS256.txt, never their signatures', () => {
+    const hashicorp = ['terraform_1.9.0_SHA256SUMS', 'terraform_1.9.0_SHA256SUMS.72D7468F.sig', 'terraform_1.9.0_SHA256SUMS.sig', 'terraform_1.9.0_linux_amd64.zip'];
+    expect(pick(hashicorp, 'terraform_1.9.0_linux_amd64.zip')).toBe('terraform_1.9.0_SHA256SUMS');
+    expect(pick(['SHASUMS256.txt', 'SHASUMS256.txt.asc', 'SHASUMS256.txt.sig', 'node-v24.0.0-linux-x64.tar.xz'], 'node-v24.0.0-linux-x64.tar.xz')).toBe('SHASUMS256.txt');
+    expect(pick(['tool', 'checksums.sha256'], 'tool')).toBe('checksums.sha256');
+  });
+
   it('matches names case-insensitively', () => {
     expect(pick(['Tool.exe', 'sha256sums.TXT'], 'Tool.exe')).toBe('sha256sums.TXT');
     expect(pick(['tool', 'CHECKSUMS.txt'], 'tool')).toBe('CHECKSUMS.txt');
