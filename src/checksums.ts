@@ -140,7 +140,9 @@ interface Listing {
  *   `<hex>  <name>` and `<hex> <name>` (sha256sum text mode), `<hex> *<name>` (binary mode),
  *   `\<hex>  <escaped name>` (sha256sum's escaping of names with `\` or newlines),
  *   `SHA256 (<name>) = <hex>` (BSD and `shasum --tag`; also `SHA2-256(<name>)= <hex>` from openssl),
- *   `<hex>` alone (a per-asset `.sha256` file).
+ *   `<hex>` alone (a per-asset `.sha256` file): taken as the asset's hash only when the file
+ *   holds nothing else and its name starts with the asset's (or `fileName` is not given), since
+ *   a release-wide list must say which file each hash is for.
  * Names match exactly after dropping a leading `./`; a name with directories (`dist/tool`)
  * matches by its last component when no exact name does. Only 64-hex values count: lines with
  * SHA-512 or MD5 sums are ignored. `fileName` is the checksums file's own name: when it is
@@ -161,8 +163,9 @@ export function parseChecksums(text: string, assetName: string, fileName?: strin
   const byBaseName = listings.filter((l) => l.name !== undefined && l.name.includes('/') && baseName(l.name) === assetName);
   if (byBaseName.length > 0) return single(byBaseName, assetName, fileName, false);
 
+  const namedForAsset = fileName === undefined || fileName.toLowerCase().startsWith(assetName.toLowerCase());
   const unnamed = listings.filter((l) => l.name === undefined);
-  if (unnamed.length > 0 && unnamed.length === listings.length) return single(unnamed, assetName, fileName, true);
+  if (namedForAsset && unnamed.length > 0 && unnamed.length === listings.length) return single(unnamed, assetName, fileName, true);
   if (fileName !== undefined && isPerAssetFile(fileName, assetName) && new Set(listings.map((l) => l.hex)).size === 1) return listings[0]!.hex;
   return undefined;
 }

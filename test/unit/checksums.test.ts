@@ -152,6 +152,13 @@ describe('parseChecksums', () => {
   it('reads a per-asset .sha256 that holds only the hash', () => {
     expect(parseChecksums(`${A}\n`, 'tool-linux-amd64', 'tool-linux-amd64.sha256')).toBe(A);
     expect(parseChecksums(A, 'tool-linux-amd64')).toBe(A);
+    expect(parseChecksums(`${A}\r\n`, 'tool', 'tool.sha256.txt')).toBe(A);
+  });
+
+  it('does not take a bare hash from a release-wide file: it does not say which asset it is for', () => {
+    expect(parseChecksums(`${A}\n`, 'tool-linux-amd64', 'checksums.txt')).toBeUndefined();
+    expect(parseChecksums(`${A}\n`, 'tool-linux-amd64', 'tool-linux-arm64.sha256')).toBeUndefined();
+    expect(parseChecksums(`${A}\n${B}  tool-linux-amd64\n`, 'tool-linux-amd64', 'SHA256SUMS')).toBe(B);
   });
 
   it('trusts a per-asset .sha256 whose single line names the file as it was before renaming', () => {
