@@ -21,6 +21,7 @@ export const ErrorCodes = {
   GHA022: 'download-failed',
   GHA030: 'checksum-mismatch',
   GHA031: 'unverified-in-strict-mode',
+  GHA032: 'checksums-file-unusable',
   GHA040: 'unsupported-format',
   GHA041: 'corrupt-archive',
   GHA042: 'unsafe-archive-entry',

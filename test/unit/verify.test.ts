@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { BuildpackError } from '../../src/errors.js';
+import type { ResolvedEntry } from '../../src/plan.js';
+import { describeVerification, strictModeFromEnv, verifyDownload, type VerifyInput } from '../../src/verify.js';
+
+const ACTUAL = createHash('sha256').update('the asset bytes').digest('hex');
+const OTHER = createHash('sha256').update('tampered bytes').digest('hex');
+const LABEL = 'githubassets[1] (acme/tool)';
+
+function input(sources: VerifyInput['sources'], strict = false): VerifyInput {
+  return { entry: LABEL, assetName: 'tool-linux-amd64', actual: ACTUAL, sources, strict };
+}
+
+function thrown(fn: () => unknown): BuildpackError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(BuildpackError);
+    return err as BuildpackError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('verifyDownload', () => {
+  it('checks every source given and lists them in order', () => {
+    const result = verifyDownload(
+      input({ githubDigest: `sha256:${ACTUAL}`, pinned: ACTUAL.toUpperCase(), checksumsFile: { name: 'checksums.txt', expected: ACTUAL } }),
+    );
+    expect(result).toEqual({ checked: ['GitHub asset digest', 'pinned sha256', 'checksums.txt'], notes: [] });
+    expect(describeVerification(result)).toBe('matches GitHub asset digest, pinned sha256, checksums.txt');
+  });
+
+  it('normalises hex case and prefixes on every side', () => {
+    const result = verifyDownload({
+      ...input({ githubDigest: `SHA256:${ACTUAL.toUpperCase()}`, pinned: `sha256:${ACTUAL}`, checksumsFile: { name: 'SHA256SUMS', expected: ACTUAL.toUpperCase() } }),
+      actual: ACTUAL.toUpperCase(),
+    });
+    expect(result.checked).toEqual(['GitHub asset digest', 'pinned sha256', 'SHA256SUMS']);
+  });
+
+  it('notes sources that could not be compared', () => {
+    const result = verifyDownload(input({ checksumsFile: { name: 'SHA256SUMS', expected: undefined } }));
+    expect(result.checked).toEqual([]);
+    expect(result.notes).toEqual([
+      'GitHub publishes no digest for this asset, which predates asset digests',
+      'SHA256SUMS does not list tool-linux-amd64; not compared',
+    ]);
+    expect(describeVerification(result)).toBe('not compared with any published hash');
+  });
+
+  it('notes a GitHub digest of another algorithm instead of failing', () => {
+    const result = verifyDownload(input({ githubDigest: `sha512:${'ab'.repeat(64)}`, pinned: ACTUAL }));
+    expect(result.checked).toEqual(['pinned sha256']);
+    expect(result.notes).toEqual(['GitHub asset digest uses sha512; not compared']);
+  });
+
+  it('fails with GHA030 naming the GitHub digest, both hashes and what agreed', () => {
+    const err = thrown(() => verifyDownload(input({ githubDigest: `sha256:${OTHER}`, pinned: ACTUAL })));
+    expect(err.code).toBe('GHA030');
+    expect(err.entry).toBe(LABEL);
+    expect(err.message).toBe(
+      `sha256 mismatch for tool-linux-amd64: GitHub asset digest expects ${OTHER}, but the download is ${ACTUAL} (pinned sha256 agreed with the download)`,
+    );
+    expect(err.hint).toContain('altered or corrupted on the way');
+    expect(err.hint).toContain('Nothing was installed');
+  });
+
+  it('fails with GHA030 on a pinned mismatch and says the asset changed since it was pinned', () => {
+    const err = thrown(() =>
+      verifyDownload(input({ githubDigest: `sha256:${ACTUAL}`, pinned: OTHER, checksumsFile: { name: 'checksums.txt', expected: ACTUAL } })),
+    );
+    expect(err.code).toBe('GHA030');
+    expect(err.message).toBe(
+      `sha256 mismatch for tool-linux-amd64: pinned sha256 expects ${OTHER}, but the download is ${ACTUAL} (GitHub asset digest and checksums.txt agreed with the download)`,
+    );
+    expect(err.hint).toContain('re-uploaded, or the pin is wrong');
+  });
+
+  it('fails with GHA030 on a checksums file mismatch, naming the file', () => {
+    const err = thrown(() => verifyDownload(input({ checksumsFile: { name: 'tool_1.0_checksums.txt', expected: OTHER } })));
+    expect(err.code).toBe('GHA030');
+    expect(err.message).toBe(`sha256 mismatch for tool-linux-amd64: tool_1.0_checksums.txt expects ${OTHER}, but the download is ${ACTUAL}`);
+    expect(err.hint).toContain('checksums = "..."');
+  });
+
+  it('lists every source that disagreed', () => {
+    const err = thrown(() => verifyDownload(input({ githubDigest: `sha256:${OTHER}`, pinned: OTHER, checksumsFile: { name: 'SHA256SUMS', expected: OTHER } })));
+    expect(err.message).toBe(
+      `sha256 mismatch for tool-linux-amd64: GitHub asset digest expects ${OTHER}; pinned sha256 expects ${OTHER}; SHA256SUMS expects ${OTHER}, but the download is ${ACTUAL}`,
+    );
+  });
+
+  it('strict mode fails an entry without a pinned sha256 (GHA031) and says how to pin', () => {
+    const err = thrown(() => verifyDownload(input({ githubDigest: `sha256:${ACTUAL}` }, true)));
+    expect(err.code).toBe('GHA031');
+    expect(err.entry).toBe(LABEL);
+    expect(err.message).toBe('strict verification (GITHUB_ASSETS_STRICT) requires a pinned sha256, and tool-linux-amd64 has none');
+    expect(err.hint).toContain(`sha256 = "${ACTUAL}"`);
+    expect(err.hint).toContain('it matched GitHub asset digest');
+    expect(err.hint).toContain('pin command');
+  });
+
+  it('strict mode passes with a matching pin, and a mismatch wins over the strict error', () => {
+    expect(verifyDownload(input({ pinned: ACTUAL }, true)).checked).toEqual(['pinned sha256']);
+    expect(thrown(() => verifyDownload(input({ githubDigest: `sha256:${OTHER}` }, true))).code).toBe('GHA030');
+  });
+
+  it('refuses a malformed pin (config should have caught it)', () => {
+    const err = thrown(() => verifyDownload(input({ pinned: 'abc123' })));
+    expect(err.code).toBe('GHA003');
+  });
+
+  it('keeps the first orchestration form working (GitHub digest only, one phrase)', () => {
+    const entry = (digest?: string): ResolvedEntry => ({
+      spec: { index: 2, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool', tag: 'latest', prerelease: false, stripComponents: 0 },
+      release: { id: 1, tag: 'v1', draft: false, prerelease: false, assets: [] },
+      asset: { id: 3, name: 'tool', size: 1, url: 'u', browserDownloadUrl: 'b', ...(digest ? { digest } : {}) },
+    });
+    expect(verifyDownload(entry(`sha256:${ACTUAL}`), ACTUAL)).toBe('matches the GitHub asset digest');
+    expect(verifyDownload(entry(), ACTUAL)).toBe('(GitHub publishes no digest for this asset, which predates asset digests; nothing to compare)');
+    const err = thrown(() => verifyDownload(entry(`sha256:${OTHER}`), ACTUAL));
+    expect(err.code).toBe('GHA030');
+    expect(err.entry).toBe('githubassets[2] (acme/tool)');
+  });
+});
+
+describe('strictModeFromEnv', () => {
+  it('turns on for 1/true/yes/on in any case, off otherwise', () => {
+    for (const v of ['1', 'true', 'TRUE', 'yes', 'on', ' 1 ']) expect(strictModeFromEnv(v)).toBe(true);
+    for (const v of [undefined, '', '0', 'false', 'no', 'off', 'strict']) expect(strictModeFromEnv(v)).toBe(false);
+  });
+});
