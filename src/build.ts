@@ -3,9 +3,10 @@
 // and print the absolute path of every installed executable. The services (GitHub client,
 // downloader, extractor) are injected by the composition root.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildpackError, isBuildpackError } from './errors.js';
+import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
+import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
 import { entryLabel, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 import type { BuildContext } from './cnb/context.js';
@@ -38,7 +39,9 @@ import { registerSecret } from './secrets.js';
 import { selectAsset } from './select.js';
 import { specForTarget } from './config.js';
 import { createReleaseResolver, type Credentials as LookupCredentials, type ReleaseSource } from './resolve.js';
-import { verifyDownload } from './verify.js';
+import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
+import { checkChecksumsSize, checksumsText, findChecksumAsset, parseChecksums } from './checksums.js';
+import { layerSbom, sbomFileName, serialiseSbom } from './sbom.js';
 import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
 import { blankValues, secretBuildEnvValues } from './scrub.js';
@@ -57,6 +60,7 @@ export interface InstallRequest {
   assetName: string;
   destination?: string;
   stripComponents: number;
+  files?: string[];
   entry: string;
 }
 
@@ -67,7 +71,12 @@ export interface BuildServices {
   log: Logger;
   /** How many entries download at once. */
   concurrency: number;
+  /** Fail entries without a pinned sha256 (GITHUB_ASSETS_STRICT). */
+  strict: boolean;
 }
+
+/** Image label listing the absolute path of every installed executable. */
+export const EXECUTABLES_LABEL = 'io.github-assets.executables';
 
 export interface BuildResult {
   layers: { name: string; metadata: LayerMetadata; reused: boolean }[];
@@ -107,6 +116,7 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
       }
     }
     await removeUnusedLayers(ctx.layersDir, new Set(groups.map((g) => g.name)));
+    await writeLaunchToml(ctx.layersDir, result.executables);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -231,6 +241,10 @@ async function buildLayer(
   }
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
   await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
+  const sbom = layerSbom({ layer: name, records, buildpack: ctx.buildpack });
+  await writeFile(join(ctx.layersDir, sbomFileName(name)), serialiseSbom(sbom)).catch((err) => {
+    throw fromFsError(err, `writing the SBOM of layer ${name}`);
+  });
   return { name, metadata, reused: unchanged };
 }
 
@@ -245,29 +259,69 @@ async function installEntry(
   const tree = join(workDir, `entry-${entry.spec.index}`);
   await mkdir(tree, { recursive: true });
   const started = Date.now();
-  const lines: string[] = [];
   try {
-    const download = await services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label });
+    const [download, checksumsFile] = await Promise.all([
+      services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label }),
+      fetchChecksums(entry, workDir, services),
+    ]);
     const downloadedIn = Date.now() - started;
-    const verification = verifyDownload(entry, download.sha256);
+    // Verify before anything is extracted: a mismatch must never reach a layer.
+    const verification = verifyDownload({
+      entry: label,
+      assetName: entry.asset.name,
+      actual: download.sha256,
+      sources: { githubDigest: entry.asset.digest, pinned: entry.spec.sha256, checksumsFile },
+      strict: services.strict,
+    });
     const installed = await services.install(file, tree, {
       assetName: entry.asset.name,
       ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
       stripComponents: entry.spec.stripComponents,
+      ...(entry.spec.files ? { files: entry.spec.files } : {}),
       entry: label,
     });
     const record = recordFor(entry, download, installed);
-    lines.push(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)} (${reason})`);
-    lines.push(`Verified  sha256:${download.sha256.slice(0, 16)}… ${verification}`);
-    lines.push(`Installed ${summariseFiles(record.files)}`);
     logEntryHeader(services.log, entry);
-    for (const line of lines) services.log.detail(line);
+    services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)} (${reason})`);
+    services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
+    for (const note of verification.notes) services.log.detail(`          ${note}`);
+    services.log.detail(`Installed ${summariseFiles(record.files)}`);
     return { entry, record, tree };
   } catch (err) {
     throw isBuildpackError(err) ? err.forEntry(label) : err;
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/** Downloads and reads the release's checksums file for this asset, if there is one. */
+async function fetchChecksums(
+  entry: ResolvedEntry & { creds: Credentials },
+  workDir: string,
+  services: BuildServices,
+): Promise<VerifySources['checksumsFile']> {
+  const label = entryLabel(entry.spec);
+  const sums = findChecksumAsset(entry.release.assets, entry.asset.name, entry.spec.checksums, entry.release.tag);
+  if (!sums) return undefined;
+  checkChecksumsSize(sums.size, sums.name);
+  const file = join(workDir, `checksums-${entry.spec.index}`);
+  try {
+    const download = await services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label });
+    // The list itself must be the one GitHub published.
+    verifyDownload({ entry: label, assetName: sums.name, actual: download.sha256, sources: { githubDigest: sums.digest }, strict: false });
+    const text = checksumsText(await readFile(file), sums.name);
+    return { name: sums.name, expected: parseChecksums(text, entry.asset.name, sums.name) };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** launch.toml with an image label listing every installed executable, for docker/pack inspect. */
+async function writeLaunchToml(layersDir: string, executables: string[]): Promise<void> {
+  const doc = { labels: [{ key: EXECUTABLES_LABEL, value: JSON.stringify(executables) }] };
+  await writeFile(join(layersDir, 'launch.toml'), TOML.stringify(doc as unknown as TOML.JsonMap)).catch((err) => {
+    throw fromFsError(err, 'writing launch.toml');
+  });
 }
 
 function logEntryHeader(log: Logger, entry: ResolvedEntry): void {

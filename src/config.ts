@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { BuildpackError } from './errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from './model.js';
 import { canonicalArch } from './select.js';
+import { parseChecksumsField, parseSha256Field } from './config-integrity.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -16,12 +17,15 @@ export const ENTRY_KEYS = {
   token_env: 'name of an environment variable holding a GitHub token (private repos)',
   destination: 'path inside the layer: a file for raw binaries, a directory for archives',
   strip_components: 'number of leading path components to drop from archive entries',
+  files: 'paths or globs inside an archive to install (default: everything)',
+  sha256: 'pinned SHA-256 of the asset; the build fails if the download differs',
+  checksums: 'name of the release asset that lists SHA-256 sums (found automatically when absent)',
   prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
-  arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset and strip_components',
+  arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files',
 } as const;
 
 /** Keys an `arch.<name>` table may hold. */
-const ARCH_KEYS = ['asset', 'strip_components'];
+const ARCH_KEYS = ['asset', 'sha256', 'strip_components', 'files'];
 
 type EntryKey = keyof typeof ENTRY_KEYS;
 
@@ -147,6 +151,9 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const destination = destinationRaw === undefined ? undefined : normaliseDestination(destinationRaw, failFinal);
 
   const stripComponents = raw.strip_components === undefined ? 0 : checkStrip(raw.strip_components, 'strip_components', failFinal);
+  const sha256 = raw.sha256 === undefined ? undefined : parseSha256Field(raw.sha256, failFinal);
+  const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
+  const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
 
   return {
     index,
@@ -160,6 +167,9 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     ...(tokenEnv !== undefined ? { tokenEnv } : {}),
     ...(destination !== undefined ? { destination } : {}),
     stripComponents,
+    ...(sha256 !== undefined ? { sha256 } : {}),
+    ...(checksums !== undefined ? { checksums } : {}),
+    ...(files !== undefined ? { files } : {}),
   };
 }
 
@@ -176,6 +186,16 @@ function checkStrip(v: unknown, key: string, fail: Fail): number {
     throw fail(`${key} = ${JSON.stringify(v)} must be a non-negative integer`, 'write a bare number without quotes, e.g. strip_components = 1');
   }
   return v;
+}
+
+function checkFiles(value: unknown, key: string, fail: Fail): string[] {
+  const hint = 'write a list of paths or globs inside the archive, e.g. files = ["bin/tool", "LICENSE*"]';
+  if (!Array.isArray(value) || value.length === 0) throw fail(`${key} must be a non-empty list of strings`, hint);
+  return value.map((item) => {
+    if (typeof item !== 'string' || item.trim() === '') throw fail(`${key} must only hold non-empty strings, got ${describe(item)}`, hint);
+    if (item.startsWith('/') || item.split('/').includes('..')) throw fail(`${key} entry "${item}" must be a relative path inside the archive`, hint);
+    return item;
+  });
 }
 
 function validateArchTable(value: unknown, table: string, fail: Fail): Record<string, ArchOverride> {
@@ -195,6 +215,10 @@ function validateArchTable(value: unknown, table: string, fail: Fail): Record<st
         result.asset = v;
       } else if (key === 'strip_components') {
         result.stripComponents = checkStrip(v, `arch.${name}.strip_components`, fail);
+      } else if (key === 'sha256') {
+        result.sha256 = parseSha256Field(v, fail);
+      } else if (key === 'files') {
+        result.files = checkFiles(v, `arch.${name}.files`, fail);
       }
     }
     out[arch] = result;
@@ -212,7 +236,11 @@ export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
     ...spec,
     ...(override?.asset !== undefined ? { asset: override.asset } : {}),
     ...(override?.stripComponents !== undefined ? { stripComponents: override.stripComponents } : {}),
+    ...(override?.sha256 !== undefined ? { sha256: override.sha256 } : {}),
+    ...(override?.files !== undefined ? { files: override.files } : {}),
   };
+  // A pinned hash belongs to one asset: with a per-arch asset but no per-arch pin, the top-level pin cannot apply.
+  if (override?.asset !== undefined && override.sha256 === undefined) delete merged.sha256;
   if (merged.asset === '') {
     const configured = Object.keys(spec.arch ?? {}).join(', ');
     throw new BuildpackError('GHA003', `no asset for ${target.os}/${target.arch}: the entry has no asset and arch tables only for ${configured}`, {

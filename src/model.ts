@@ -30,12 +30,20 @@ export interface AssetSpec {
   /** Relative path inside the layer, normalised (no leading `./`, no trailing `/` unless it meant a directory). */
   destination?: string;
   stripComponents: number;
+  /** Pinned SHA-256 of the asset (lowercase hex). */
+  sha256?: string;
+  /** Name (or pattern) of the release's checksums file, when automatic discovery is not enough. */
+  checksums?: string;
+  /** Paths or globs inside an archive to install; everything when absent. */
+  files?: string[];
 }
 
 /** Keys an `arch.<name>` table may override for that architecture. */
 export interface ArchOverride {
   asset?: string;
   stripComponents?: number;
+  sha256?: string;
+  files?: string[];
 }
 
 /** `githubassets[2] (acme/tool)`: how messages name an entry. */

@@ -5,7 +5,7 @@
 import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 
 /** Bumped whenever the layout of installed files or of this metadata changes. */
-export const METADATA_FORMAT = 1;
+export const METADATA_FORMAT = 2;
 
 /** What the previous build recorded for one entry. Never holds a token. */
 export interface EntryRecord {
@@ -17,6 +17,8 @@ export interface EntryRecord {
   size: number;
   destination: string;
   strip_components: number;
+  /** Picked archive paths (`files`), empty when everything was installed. */
+  picked: string[];
   /** The asset's public download URL, without credentials (for the SBOM and humans). */
   url: string;
   /** Installed paths, relative to the layer root. */
@@ -64,6 +66,7 @@ export function identityOf(entry: ResolvedEntry): Omit<EntryRecord, 'sha256' | '
     asset_id: entry.asset.id,
     destination: entry.spec.destination ?? '',
     strip_components: entry.spec.stripComponents,
+    picked: entry.spec.files ?? [],
   };
 }
 
@@ -100,6 +103,7 @@ export function decideEntry(
     }
     return { action: 'install', reason: 'entry changed since the last build' };
   }
+  if (entry.spec.sha256 && record.sha256 !== entry.spec.sha256) return { action: 'install', reason: 'the pinned sha256 changed' };
   if (!contentPresent(record)) return { action: 'install', reason: 'previous files are not in the restored layer' };
   return { action: 'reuse', record };
 }
@@ -111,7 +115,8 @@ function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>):
     record.tag === want.tag &&
     record.asset_id === want.asset_id &&
     record.destination === want.destination &&
-    record.strip_components === want.strip_components
+    record.strip_components === want.strip_components &&
+    JSON.stringify(record.picked ?? []) === JSON.stringify(want.picked)
   );
 }
 

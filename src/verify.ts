@@ -4,8 +4,6 @@
 
 import { normaliseSha256 } from './config-integrity.js';
 import { BuildpackError } from './errors.js';
-import { entryLabel } from './model.js';
-import type { ResolvedEntry } from './plan.js';
 
 /** The environment variable that turns strict verification on (every entry must pin sha256). */
 export const STRICT_ENV = 'GITHUB_ASSETS_STRICT';
@@ -55,14 +53,7 @@ export const PINNED_SOURCE = 'pinned sha256';
  * disagreed (expected and actual hash) when any does, and GHA031 in strict mode when no
  * sha256 is pinned. Returns the sources that matched and notes on those that could not be used.
  */
-export function verifyDownload(input: VerifyInput): VerifyResult;
-/**
- * @deprecated The first build orchestration's form: GitHub's digest only, returning one log
- * phrase. Kept so src/build.ts compiles until it passes a VerifyInput.
- */
-export function verifyDownload(entry: ResolvedEntry, sha256: string): string;
-export function verifyDownload(input: VerifyInput | ResolvedEntry, sha256?: string): VerifyResult | string {
-  if ('spec' in input) return legacyVerify(input, sha256 ?? '');
+export function verifyDownload(input: VerifyInput): VerifyResult {
   return verify(input);
 }
 
@@ -139,17 +130,6 @@ function mismatchError(entry: string, assetName: string, actual: string, mismatc
 function joinSources(list: Expectation[]): string {
   const names = list.map((e) => e.source);
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
-
-function legacyVerify(entry: ResolvedEntry, sha256: string): string {
-  const result = verify({
-    entry: entryLabel(entry.spec),
-    assetName: entry.asset.name,
-    actual: sha256,
-    sources: entry.asset.digest === undefined ? {} : { githubDigest: entry.asset.digest },
-    strict: false,
-  });
-  return result.checked.length > 0 ? `matches the ${result.checked.join(', ')}` : `(${result.notes.join('; ')}; nothing to compare)`;
 }
 
 /** One line for the build log: what the hash was checked against. */

@@ -142,10 +142,20 @@ describe('bin/build with the original buildpack configuration', () => {
     expect(toml.metadata.entries[0]!.sha256).toBe(execFileSync('sha256sum', [exe], { encoding: 'utf8' }).split(' ')[0]);
     // Scratch space is gone; only layers and their TOML remain.
     expect(readdirSync(ws.layersDir).sort()).toEqual([
-      'grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.toml',
-      'kkdai_youtube', 'kkdai_youtube.toml',
-      'qeek-dev_apitest-toolchain', 'qeek-dev_apitest-toolchain.toml',
+      'grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.sbom.cdx.json', 'grpc-ecosystem_grpc-health-probe.toml',
+      'kkdai_youtube', 'kkdai_youtube.sbom.cdx.json', 'kkdai_youtube.toml',
+      'launch.toml',
+      'qeek-dev_apitest-toolchain', 'qeek-dev_apitest-toolchain.sbom.cdx.json', 'qeek-dev_apitest-toolchain.toml',
     ]);
+
+    // An SBOM per layer and an image label listing the executables.
+    const sbom = JSON.parse(readFileSync(join(ws.layersDir, 'grpc-ecosystem_grpc-health-probe.sbom.cdx.json'), 'utf8'));
+    expect(sbom.bomFormat).toBe('CycloneDX');
+    expect(sbom.components[0].purl).toBe('pkg:github/grpc-ecosystem/grpc-health-probe@v0.4.41');
+    expect(sbom.components[0].hashes).toEqual([{ alg: 'SHA-256', content: toml.metadata.entries[0]!.sha256 }]);
+    const launch = TOML.parse(readFileSync(join(ws.layersDir, 'launch.toml'), 'utf8')) as { labels: { key: string; value: string }[] };
+    expect(launch.labels.map((l) => l.key)).toEqual(['io.github-assets.executables']);
+    expect(JSON.parse(launch.labels[0]!.value).sort()).toEqual([youtubedr, toolchain, probe].sort());
   });
 
   it('sends the token only to the API, never to the download host, and writes it nowhere', async () => {
@@ -275,6 +285,69 @@ describe('bin/build archives and layout', () => {
   });
 });
 
+describe('verification', () => {
+  const sha = (path: string) => execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0]!;
+  let good: string;
+
+  beforeAll(() => {
+    good = sha(exe);
+    gh.addRepo('acme/verified');
+    gh.addRelease('acme/verified', {
+      tag: 'v1.0.0',
+      assets: [
+        { name: 'tool_1.0.0_linux_amd64', content: { path: exe }, digest: null },
+        { name: 'tool_1.0.0_linux_arm64', content: 'arm', digest: null },
+        { name: 'tool_1.0.0_checksums.txt', content: `${good}  tool_1.0.0_linux_amd64\n${'1'.repeat(64)}  tool_1.0.0_linux_arm64\n` },
+      ],
+    });
+    gh.addRelease('acme/verified', {
+      tag: 'v1.0.1',
+      assets: [
+        { name: 'tool_1.0.1_linux_amd64', content: { path: exe }, digest: null },
+        { name: 'tool_1.0.1_checksums.txt', content: `${'2'.repeat(64)} *tool_1.0.1_linux_amd64\n` },
+      ],
+    });
+  });
+
+  const entry = (tag: string, extra = '') => `[[metadata.githubassets]]\nrepo = "acme/verified"\ntag = "${tag}"\nasset = "tool_{version}_{os}_{arch}"\n${extra}`;
+
+  it('checks the release checksums file and a pinned sha256, and says so', async () => {
+    ws.writeApp({ 'project.toml': entry('v1.0.0', `sha256 = "${good}"\n`) });
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('matches pinned sha256, tool_1.0.0_checksums.txt');
+  });
+
+  it('refuses an asset that disagrees with the checksums file, installing nothing', async () => {
+    ws.writeApp({ 'project.toml': entry('v1.0.1') });
+    const result = await runBuild(ws, env());
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('ERROR [GHA030] githubassets[1] (acme/verified)');
+    expect(result.output).toContain('2'.repeat(64));
+    expect(result.output).toContain(good);
+    expect(readdirSync(ws.layersDir)).toEqual([]);
+  });
+
+  it('refuses an asset that disagrees with the pinned sha256', async () => {
+    ws.writeApp({ 'project.toml': entry('v1.0.0', `sha256 = "${'3'.repeat(64)}"\n`) });
+    const result = await runBuild(ws, env());
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('ERROR [GHA030]');
+    expect(result.output).toContain('pinned sha256');
+    expect(readdirSync(ws.layersDir)).toEqual([]);
+  });
+
+  it('fails entries without a pinned sha256 in strict mode', async () => {
+    ws.writeApp({ 'project.toml': entry('v1.0.0') });
+    const result = await runBuild(ws, env({ GITHUB_ASSETS_STRICT: 'true' }));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('ERROR [GHA031]');
+    expect(result.output).toContain(`sha256 = "${good}"`);
+    ws.writeApp({ 'project.toml': entry('v1.0.0', `sha256 = "${good}"\n`) });
+    expect((await runBuild(ws, env({ GITHUB_ASSETS_STRICT: 'true' }))).code).toBe(0);
+  });
+});
+
 describe('GitHub Enterprise Server', () => {
   it('uses GITHUB_API_URL with the /api/v3 prefix', async () => {
     const ghes = await startFakeGitHub({ apiPrefix: '/api/v3' });
@@ -333,6 +406,8 @@ describe('rebuilds', () => {
     simulateRestore(ws.layersDir);
     ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-amd64"\ndestination = "bin/grpc_health_probe"\n` });
     expect((await runBuild(ws, env())).code).toBe(0);
-    expect(readdirSync(ws.layersDir).sort()).toEqual(['grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.toml']);
+    expect(readdirSync(ws.layersDir).sort()).toEqual([
+      'grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.sbom.cdx.json', 'grpc-ecosystem_grpc-health-probe.toml', 'launch.toml',
+    ]);
   });
 });

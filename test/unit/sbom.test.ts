@@ -18,6 +18,7 @@ function record(over: Partial<EntryRecord> = {}): EntryRecord {
     size: 12_345_678,
     destination: 'bin/grpc_health_probe',
     strip_components: 0,
+    picked: [],
     url: 'https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/v0.4.39/grpc_health_probe-linux-amd64',
     files: ['bin/grpc_health_probe'],
     executables: ['bin/grpc_health_probe'],

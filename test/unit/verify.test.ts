@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BuildpackError } from '../../src/errors.js';
-import type { ResolvedEntry } from '../../src/plan.js';
 import { describeVerification, strictModeFromEnv, verifyDownload, type VerifyInput } from '../../src/verify.js';
 
 const ACTUAL = createHash('sha256').update('the asset bytes').digest('hex');
@@ -109,19 +108,6 @@ describe('verifyDownload', () => {
   it('refuses a malformed pin (config should have caught it)', () => {
     const err = thrown(() => verifyDownload(input({ pinned: 'abc123' })));
     expect(err.code).toBe('GHA003');
-  });
-
-  it('keeps the first orchestration form working (GitHub digest only, one phrase)', () => {
-    const entry = (digest?: string): ResolvedEntry => ({
-      spec: { index: 2, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool', tag: 'latest', prerelease: false, stripComponents: 0 },
-      release: { id: 1, tag: 'v1', draft: false, prerelease: false, assets: [] },
-      asset: { id: 3, name: 'tool', size: 1, url: 'u', browserDownloadUrl: 'b', ...(digest ? { digest } : {}) },
-    });
-    expect(verifyDownload(entry(`sha256:${ACTUAL}`), ACTUAL)).toBe('matches the GitHub asset digest');
-    expect(verifyDownload(entry(), ACTUAL)).toBe('(GitHub publishes no digest for this asset, which predates asset digests; nothing to compare)');
-    const err = thrown(() => verifyDownload(entry(`sha256:${OTHER}`), ACTUAL));
-    expect(err.code).toBe('GHA030');
-    expect(err.entry).toBe('githubassets[2] (acme/tool)');
   });
 });
 
