@@ -103,7 +103,18 @@ async function archive(dir, file) {
   if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return false;
   rmSync(file, { force: true });
   await tar.create(
-    { file, cwd: dir, gzip: { level: 6 }, portable: true, mtime: FIXED_MTIME, noDirRecurse: true, noPax: true },
+    {
+      file, cwd: dir, gzip: { level: 6 }, mtime: FIXED_MTIME, noDirRecurse: true, noPax: true,
+      // Owner root (0/0), no user or group names, whoever packages; modes stay as staged.
+      onWriteEntry: (entry) => {
+        entry.stat.uid = 0;
+        entry.stat.gid = 0;
+        entry.myuser = '';
+        // node-tar also records atime and ctime in the header; pin them like mtime.
+        entry.stat.atime = FIXED_MTIME;
+        entry.stat.ctime = FIXED_MTIME;
+      },
+    },
     entries,
   );
   mkdirSync(dirname(stamp), { recursive: true });
