@@ -5,13 +5,14 @@
 import TOML from '@iarna/toml';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_ID, writeFixtureBuildpack } from '../support/fixture-buildpack.js';
 import {
   DETECT_BUILD, FULL_BUILD, createWorkspace, disposeWorkspace, ensureLifecycle, prepareRebuild, runPhases,
   type LifecycleWorkspace, type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
+import { runPackage, writeStandInBundles } from '../support/package-build.js';
 
 const workspaces: LifecycleWorkspace[] = [];
 let fixtureDir = '';
@@ -110,5 +111,34 @@ describe('lifecycle harness', () => {
     expect(secondLayers.tool).toMatchObject({ data: { build: 2 } });
     expect(secondLayers.meta!.sha).toBe(firstLayers.meta!.sha);
     expect(secondLayers.tool!.sha).not.toBe(firstLayers.tool!.sha);
+  });
+});
+
+describe('lifecycle harness with the packaged buildpack', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the packaged shims on the packaged runtime under the real lifecycle', async () => {
+    // Stand-in bundles keep this about packaging; the real-buildpack tests belong to the lead.
+    const lib = writeStandInBundles();
+    const pkg = runPackage({ lib, arch: 'amd64', archive: false });
+    dirs.push(lib, pkg.outDir);
+    expect(pkg.code, pkg.stderr).toBe(0);
+    const ws = createWorkspace({
+      buildpackDir: pkg.targetDir('amd64'),
+      app: { 'project.toml': '[[metadata.githubassets]]\nrepo = "a/b"\n' },
+    });
+    workspaces.push(ws);
+    const results = await runPhases(ws, DETECT_BUILD, { logLevel: 'debug' });
+    expectAllPassed(results, DETECT_BUILD);
+    const [detect, build] = results;
+    const packagedNode = join(ws.buildpack.dir, 'runtime', 'bin', 'node');
+    expect(ws.buildpack.dir).toBe(join(ws.buildpacksDir, 'github-assets_buildpack', ws.buildpack.version));
+    expect(detect!.output).toContain(`"phase":"detect","execPath":"${packagedNode}"`);
+    expect(build!.output).toContain(`"phase":"build","execPath":"${packagedNode}"`);
+    // The first positional arg of bin/build is this buildpack's own layers dir.
+    expect(build!.output).toContain(`"args":["${ws.buildpackLayersDir}","${ws.platformDir}",`);
   });
 });
