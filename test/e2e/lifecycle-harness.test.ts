@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_ID, writeFixtureBuildpack } from '../support/fixture-buildpack.js';
 import {
-  DETECT_BUILD, FULL_BUILD, createWorkspace, disposeWorkspace, ensureLifecycle, prepareRebuild, runPhases,
+  DETECT_BUILD, FULL_BUILD, createWorkspace, disposeWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
   type LifecycleWorkspace, type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
@@ -71,6 +71,10 @@ describe('lifecycle harness', () => {
     const build = results[1]!;
     expect(build.output).toContain('restored tool.toml: none');
     expect(build.output).toMatch(/fixture build #1 arch=(amd64|arm64) node=none/);
+
+    // At launch the layer's bin/ is on PATH (via the launcher only).
+    const launched = await runLauncher(ws, ['--', 'tool']);
+    expect({ code: launched.code, stdout: launched.stdout }).toEqual({ code: 0, stdout: 'fixture tool\n' });
   });
 
   it('reports no passing group (exit 20) when detect answers fail', async () => {

@@ -240,6 +240,31 @@ export async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: Ru
   return { phase, ...result, output: result.stdout + result.stderr, durationMs: Date.now() - started };
 }
 
+/**
+ * Runs the lifecycle's launcher over the built layers, as the app image's entrypoint would
+ * (launch env files, layer bin/ on PATH, exec.d). `['--', 'cmd', …]` execs directly,
+ * `['cmd …']` goes through a shell. Needs a build (builder writes <layers>/config/metadata.toml).
+ */
+export async function runLauncher(ws: LifecycleWorkspace, args: string[], options: RunOptions = {}): Promise<Omit<PhaseResult, 'phase'>> {
+  const launcher = join(dirname(await ensureLifecycle()), 'launcher');
+  const env: Record<string, string> = {
+    PATH: ws.path,
+    HOME: ws.homeDir,
+    CNB_PLATFORM_API: PLATFORM_API,
+    CNB_NO_COLOR: 'true',
+    CNB_LAYERS_DIR: ws.layersDir,
+    CNB_APP_DIR: ws.appDir,
+    ...options.env,
+  };
+  const [command, argv] =
+    process.getuid?.() === 0
+      ? [setprivPath(), [`--reuid=${ws.user.uid}`, `--regid=${ws.user.gid}`, '--clear-groups', '--', launcher, ...args]]
+      : [launcher, args];
+  const started = Date.now();
+  const result = await spawnCollect(command, argv, { env, cwd: ws.appDir, timeoutMs: options.timeoutMs ?? 60_000 });
+  return { ...result, output: result.stdout + result.stderr, durationMs: Date.now() - started };
+}
+
 /** Runs phases in order and stops after the first that fails. */
 export async function runPhases(ws: LifecycleWorkspace, phases: readonly Phase[], options: RunOptions = {}): Promise<PhaseResult[]> {
   const results: PhaseResult[] = [];
