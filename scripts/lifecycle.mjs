@@ -3,10 +3,10 @@
 // that run real detect/build/export phases without Docker; caches it per version under
 // .cache/lifecycle/<version>/. Needs `go` on PATH and the Go module proxy. Builds, never installs.
 //   node scripts/lifecycle.mjs [--print]     (LIFECYCLE_VERSION overrides the pinned version)
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureGoBuild, printsVersion } from './go-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,64 +21,22 @@ export function lifecycleDir(version = LIFECYCLE_VERSION) {
   return join(root, '.cache', 'lifecycle', version);
 }
 
-function isBuilt(dir, version) {
-  const bin = join(dir, 'lifecycle');
-  if (!existsSync(bin) || !existsSync(join(dir, 'launcher'))) return false;
-  try {
-    return execFileSync(bin, ['-version'], { encoding: 'utf8' }).trim() === version;
-  } catch {
-    return false;
-  }
-}
-
 /** Returns the directory holding `lifecycle`, `launcher` and one symlink per phase. */
 export function ensureLifecycle(version = LIFECYCLE_VERSION) {
-  const dir = lifecycleDir(version);
-  if (isBuilt(dir, version)) return dir;
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  // A private module dir and staging dir per run, so parallel test workers never share a go.mod.
-  const work = mkdtempSync(join(parent, 'src-'));
-  const env = {
-    ...process.env,
-    GOFLAGS: '-mod=mod -buildvcs=false',
-    CGO_ENABLED: '0',
-    GOTOOLCHAIN: 'local',
-  };
-  const go = (args) => {
-    try {
-      execFileSync('go', args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-    } catch (err) {
-      throw new Error(`go ${args[0]} failed:\n${err.stderr || err.message}`);
-    }
-  };
-  try {
-    writeFileSync(
-      join(work, 'go.mod'),
-      `module github-assets-buildpack/lifecycle-build\n\ngo 1.24\n\nrequire ${MODULE} v${version}\n`,
-    );
-    go(['get', `${MODULE}/cmd/lifecycle@v${version}`]);
-    const staging = join(work, 'out');
-    mkdirSync(staging);
-    go([
-      'build', '-trimpath',
-      '-ldflags', `-s -w -X ${MODULE}/cmd.Version=${version}`,
-      '-o', `${staging}/`,
-      `${MODULE}/cmd/lifecycle`, `${MODULE}/cmd/launcher`,
-    ]);
-    for (const phase of PHASES) symlinkSync('lifecycle', join(staging, phase));
-    if (!isBuilt(dir, version)) {
-      rmSync(dir, { recursive: true, force: true });
-      try {
-        renameSync(staging, dir);
-      } catch (err) {
-        if (!isBuilt(dir, version)) throw err; // another worker finished first: use theirs
-      }
-    }
-    return dir;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return ensureGoBuild({
+    module: MODULE,
+    version,
+    packages: [`${MODULE}/cmd/lifecycle`, `${MODULE}/cmd/launcher`],
+    ldflags: `-s -w -X ${MODULE}/cmd.Version=${version}`,
+    dir: lifecycleDir(version),
+    isBuilt: (dir) =>
+      existsSync(join(dir, 'launcher')) &&
+      existsSync(join(dir, 'exporter')) &&
+      printsVersion(join(dir, 'lifecycle'), ['-version'], version),
+    finish: (staging) => {
+      for (const phase of PHASES) symlinkSync('lifecycle', join(staging, phase));
+    },
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -88,7 +46,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     if (process.argv.includes('--print')) console.log(join(dir, 'lifecycle'));
     else console.error(`lifecycle ${LIFECYCLE_VERSION} at ${dir} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   } catch (err) {
-    console.error(`lifecycle: build of ${MODULE} v${LIFECYCLE_VERSION} failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`lifecycle: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }
