@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_ID, writeFixtureBuildpack } from '../support/fixture-buildpack.js';
 import {
-  DETECT_BUILD, FULL_BUILD, createWorkspace, disposeWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
+  DETECT_BUILD, FULL_BUILD, createLifecycleWorkspace, disposeLifecycleWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
   type LifecycleWorkspace, type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
@@ -24,11 +24,11 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 afterEach(() => {
-  for (const ws of workspaces.splice(0)) disposeWorkspace(ws);
+  for (const ws of workspaces.splice(0)) disposeLifecycleWorkspace(ws);
 });
 
 function workspace(app: Record<string, string>): LifecycleWorkspace {
-  const ws = createWorkspace({ buildpackDir: fixtureDir, app, platformEnv: { FOO: 'bar' } });
+  const ws = createLifecycleWorkspace({ buildpackDir: fixtureDir, app, platformEnv: { FOO: 'bar' } });
   workspaces.push(ws);
   return ws;
 }
@@ -130,7 +130,7 @@ describe('lifecycle harness with the packaged buildpack', () => {
     const pkg = runPackage({ lib, arch: 'amd64', archive: false });
     dirs.push(lib, pkg.outDir);
     expect(pkg.code, pkg.stderr).toBe(0);
-    const ws = createWorkspace({
+    const ws = createLifecycleWorkspace({
       buildpackDir: pkg.targetDir('amd64'),
       app: { 'project.toml': '[[metadata.githubassets]]\nrepo = "a/b"\n' },
     });

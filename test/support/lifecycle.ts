@@ -140,7 +140,7 @@ function chownTree(path: string, user: BuildUser): void {
 }
 
 /** Lays out a full Docker-free build under a fresh temp dir the build user owns. */
-export function createWorkspace(options: WorkspaceOptions): LifecycleWorkspace {
+export function createLifecycleWorkspace(options: WorkspaceOptions): LifecycleWorkspace {
   const user = buildUser();
   // As root the default TMPDIR may sit under /root, which the build user cannot traverse.
   const base = process.getuid?.() === 0 ? '/tmp' : tmpdir();
@@ -295,7 +295,7 @@ export function prepareRebuild(ws: LifecycleWorkspace, app?: Record<string, stri
   }
 }
 
-export function disposeWorkspace(ws: LifecycleWorkspace): void {
+export function disposeLifecycleWorkspace(ws: LifecycleWorkspace): void {
   rmSync(ws.root, { recursive: true, force: true });
 }
 
