@@ -27,9 +27,8 @@ export function ensureRuntime(arch) {
   if (!pin) throw new Error(`no pinned runtime for arch ${arch} in runtime.json`);
   const dir = runtimeDir(arch);
   const marker = join(dir, '.integrity');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === pin.integrity && existsSync(join(dir, 'bin', 'node'))) {
-    return dir;
-  }
+  const ready = () => existsSync(marker) && readFileSync(marker, 'utf8') === pin.integrity && existsSync(join(dir, 'bin', 'node'));
+  if (ready()) return dir;
   const work = mkdtempSync(join(tmpdir(), 'gha-runtime-'));
   try {
     const spec = `${pin.package}@${pins.version}`;
@@ -45,9 +44,15 @@ export function ensureRuntime(arch) {
     const staged = join(work, 'package');
     writeFileSync(join(staged, '.integrity'), pin.integrity);
     writeFileSync(join(staged, 'VERSION'), `${pins.version}\n`);
+    // Parallel test workers may fetch the same runtime: keep whichever finished first.
+    if (ready()) return dir;
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dirname(dir), { recursive: true });
-    renameSync(staged, dir);
+    try {
+      renameSync(staged, dir);
+    } catch (err) {
+      if (!ready()) throw err;
+    }
     return dir;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Assembles the distributable buildpack under dist/: one ready directory and one .tgz per
+// target (buildpack.toml, bin/ shims, lib/ bundles, runtime/ Node.js for that arch) plus the
+// nested linux/<arch>/ layout `pack buildpack package` reads. Never edits sources or pins.
+//   node scripts/package.mjs [--arch amd64|arm64|all] [--out <dir>] [--lib <dir>] [--no-archive]
+//   --lib uses prebuilt bundles (detect.mjs, build.mjs) instead of compiling src/main/.
+// Multi-arch image: cd dist/multiarch && pack buildpack package <image> --config package.toml --publish
+// (pack reads [[targets]] from ./buildpack.toml and copies it into linux/<arch>/ itself, so
+// run it from that directory or pass --path dist/multiarch instead of --config.)
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tar from 'tar';
+import { readCheckedVersion } from './check-version.mjs';
+import { ensureRuntime } from './runtime.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ARCHES = ['amd64', 'arm64'];
+const REQUIRED_BUNDLES = ['detect.mjs', 'build.mjs'];
+// Archive entries get one fixed time so the same inputs give the same bytes.
+const FIXED_MTIME = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 315532801) * 1000);
+
+function option(args, name, fallback) {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+}
+
+/** Copies `from` to `to` with `mode`. `link` hard-links instead (for the 150 MB runtime, which
+ *  nothing edits), falling back to a copy across filesystems. */
+function place(from, to, mode, { link = false } = {}) {
+  mkdirSync(dirname(to), { recursive: true });
+  rmSync(to, { force: true });
+  try {
+    if (!link) throw new Error('copy');
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+  chmodSync(to, mode);
+}
+
+function compileBundles(outDir) {
+  const libDir = join(outDir, '.work', 'lib');
+  rmSync(libDir, { recursive: true, force: true });
+  execFileSync(process.execPath, [join(root, 'scripts', 'compile.mjs'), '--outdir', libDir], { stdio: 'inherit' });
+  return libDir;
+}
+
+function checkBundles(libDir) {
+  const missing = REQUIRED_BUNDLES.filter((f) => !existsSync(join(libDir, f)));
+  if (missing.length > 0) {
+    throw new Error(`bundles missing from ${libDir}: ${missing.join(', ')} (does src/main/ have detect.ts and build.ts?)`);
+  }
+}
+
+/** Writes one target's files into `dir` (replacing it): the exact set the package ships. */
+function stageTarget(dir, arch, libDir, { withDescriptor }) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (withDescriptor) place(join(root, 'buildpack.toml'), join(dir, 'buildpack.toml'), 0o644);
+  for (const shim of ['detect', 'build']) place(join(root, 'bin', shim), join(dir, 'bin', shim), 0o755);
+  for (const file of readdirSync(libDir).sort()) {
+    if (statSync(join(libDir, file)).isFile()) place(join(libDir, file), join(dir, 'lib', file), 0o644);
+  }
+  const runtime = ensureRuntime(arch);
+  place(join(runtime, 'bin', 'node'), join(dir, 'runtime', 'bin', 'node'), 0o755, { link: true });
+  place(join(runtime, 'LICENSE'), join(dir, 'runtime', 'LICENSE'), 0o644);
+  for (const sub of ['', 'bin', 'lib', 'runtime', 'runtime/bin']) chmodSync(join(dir, sub), 0o755);
+}
+
+/** Every path under `dir`, directories before their contents, sorted bytewise. */
+function listTree(dir, prefix = '') {
+  const out = [];
+  for (const name of readdirSync(join(dir, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(join(dir, rel)).isDirectory()) out.push(rel, ...listTree(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** Digest of paths, modes and contents: unchanged digest means the archive can be kept. */
+function treeDigest(dir, entries) {
+  const hash = createHash('sha256');
+  hash.update(`mtime:${FIXED_MTIME.getTime()}\n`);
+  for (const rel of entries) {
+    const st = statSync(join(dir, rel));
+    hash.update(`${rel}\0${(st.mode & 0o7777).toString(8)}\0`);
+    if (st.isFile()) hash.update(readFileSync(join(dir, rel)));
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+async function archive(dir, file) {
+  const entries = listTree(dir);
+  const digest = treeDigest(dir, entries);
+  const stamp = join(dirname(file), '.stamps', `${basename(file)}.inputs`);
+  if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return false;
+  rmSync(file, { force: true });
+  await tar.create(
+    {
+      file, cwd: dir, gzip: { level: 6 }, mtime: FIXED_MTIME, noDirRecurse: true, noPax: true,
+      // Owner root (0/0), no user or group names, whoever packages; modes stay as staged.
+      onWriteEntry: (entry) => {
+        entry.stat.uid = 0;
+        entry.stat.gid = 0;
+        entry.myuser = '';
+        // node-tar also records atime and ctime in the header; pin them like mtime.
+        entry.stat.atime = FIXED_MTIME;
+        entry.stat.ctime = FIXED_MTIME;
+      },
+    },
+    entries,
+  );
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, digest);
+  return true;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const outDir = option(args, '--out', join(root, 'dist'));
+  const archArg = option(args, '--arch', 'all');
+  const arches = archArg === 'all' ? ARCHES : [archArg];
+  if (!arches.every((a) => ARCHES.includes(a))) throw new Error(`unknown --arch ${archArg}; use amd64, arm64 or all`);
+
+  const started = Date.now();
+  const version = readCheckedVersion(root);
+  const name = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name;
+  const libDir = args.includes('--lib') ? option(args, '--lib', '') : compileBundles(outDir);
+  checkBundles(libDir);
+
+  const multiarch = join(outDir, 'multiarch');
+  mkdirSync(multiarch, { recursive: true });
+  place(join(root, 'buildpack.toml'), join(multiarch, 'buildpack.toml'), 0o644);
+  rmSync(join(multiarch, 'package.toml'), { force: true });
+  writeFileSync(join(multiarch, 'package.toml'), '[buildpack]\nuri = "."\n', { mode: 0o644 });
+
+  for (const arch of arches) {
+    const targetDir = join(outDir, `linux-${arch}`);
+    stageTarget(targetDir, arch, libDir, { withDescriptor: true });
+    stageTarget(join(multiarch, 'linux', arch), arch, libDir, { withDescriptor: false });
+    if (!args.includes('--no-archive')) {
+      const file = join(outDir, `${name}-${version}-linux-${arch}.tgz`);
+      const wrote = await archive(targetDir, file);
+      console.error(`${wrote ? 'wrote' : 'kept'} ${relative(process.cwd(), file) || file}`);
+    }
+    console.error(`staged ${relative(process.cwd(), targetDir) || targetDir}`);
+  }
+  rmSync(join(outDir, '.work'), { recursive: true, force: true });
+  console.error(`packaged ${name} ${version} (${arches.join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+main().catch((err) => {
+  console.error(`package: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
