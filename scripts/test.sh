@@ -4,6 +4,7 @@
 # runtime the packaged buildpack ships. Extra arguments go to vitest (e.g. a file filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 NODE_BIN="$(node scripts/runtime.mjs --print)"
 export PATH="$(dirname "$NODE_BIN"):$PATH"
