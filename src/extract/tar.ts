@@ -26,8 +26,7 @@ function describe(entry: ReadEntry): EntryInfo {
  * limit by this much before it counts as a bomb (a bomb hidden in entries we skip, or in
  * padding, is stopped by this check rather than by the bytes we write).
  */
-function streamAllowance(writer: LayerWriter, maxBytes: number, maxEntries: number): number {
-  void writer;
+function streamAllowance(maxBytes: number, maxEntries: number): number {
   return maxBytes + maxEntries * 1536 + 1024 * 1024;
 }
 
@@ -101,7 +100,7 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
 
   const ended = once(parser, 'end');
   ended.catch(() => {});
-  const allowance = streamAllowance(writer, limits.maxBytes, limits.maxEntries);
+  const allowance = streamAllowance(limits.maxBytes, limits.maxEntries);
   let streamed = 0;
   try {
     for await (const chunk of source) {
