@@ -30,10 +30,29 @@ export function openDecompressed(file: string, compression: Compression | 'none'
   }
 }
 
-/** Maps a decoder's failure to "corrupt or truncated"; our own errors pass through. */
+/** xz-embedded's return codes (xz.h), as xz-decompress reports them. */
+const xzErrors: Record<string, { unsupported: boolean; text: string }> = {
+  '3': { unsupported: false, text: 'xz: out of memory' },
+  '4': { unsupported: true, text: 'an xz file whose dictionary is larger than the decoder allows (made with a custom --lzma2=dict=)' },
+  '5': { unsupported: false, text: 'xz: not in xz format' },
+  '6': { unsupported: true, text: 'an xz file with options the decoder does not support (e.g. a SHA-256 integrity check: --check=sha256)' },
+  '7': { unsupported: false, text: 'xz: compressed data is corrupt' },
+  '8': { unsupported: false, text: 'xz: unexpected end of input' },
+};
+
+/** Maps a decoder's failure to "corrupt or truncated" (or unsupported xz options); our own errors pass through. */
 export function corruptArchive(err: unknown, what: string): BuildpackError {
   if (err instanceof BuildpackError) return err;
-  const detail = err instanceof Error ? err.message : String(err);
+  let detail = err instanceof Error ? err.message : String(err);
+  const xzCode = /get_next_output failed with error code (\d+)/.exec(detail)?.[1];
+  const xzError = xzCode === undefined ? undefined : xzErrors[xzCode];
+  if (xzError?.unsupported) {
+    return new BuildpackError('GHA040', `${what} is ${xzError.text}`, {
+      hint: 'pick another asset of the release (e.g. the .tar.gz), or ask the publisher to use default xz settings',
+      cause: err,
+    });
+  }
+  if (xzError) detail = xzError.text;
   return new BuildpackError('GHA041', `${what} is corrupt or truncated (${detail}); nothing was installed`, {
     hint: 'download it again; if it keeps failing, the release asset itself is broken: pick another asset or release',
     cause: err,

@@ -92,12 +92,18 @@ const keepWholeNames = /\.(jar|war|ear|aar|whl|nupkg|vsix|xpi|crx|epub|docx|xlsx
 
 const tarNames = /\.(tar|tar\.(gz|gzip|xz|bz2|bzip2|zst|zstd)|tgz|taz|txz|tbz|tbz2|tb2|tzst)$/i;
 
+/**
+ * The start of what gzip/zstd data decompresses to, from the first KiB of input only and capped
+ * in output, so a bomb's head cannot make this pure function allocate much.
+ */
 function peekDecompressed(head: Buffer, compression: Compression): Buffer | undefined {
+  const input = head.subarray(0, 1024);
+  const maxOutputLength = 2 * 1024 * 1024;
   try {
-    if (compression === 'gzip') return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
-    if (compression === 'zstd') return zstdDecompressSync(head, { finishFlush: constants.ZSTD_e_flush });
+    if (compression === 'gzip') return gunzipSync(input, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength });
+    if (compression === 'zstd') return zstdDecompressSync(input, { finishFlush: constants.ZSTD_e_flush, maxOutputLength });
   } catch {
-    // Too little input to tell: fall back to the name.
+    // Too little input, or too much output, to tell: fall back to the name.
   }
   return undefined;
 }
@@ -137,7 +143,8 @@ export function detect(head: Buffer, assetName: string): Detection {
 function looksLikeText(head: Buffer): boolean {
   if (head.includes(0)) return false;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 3)));
+    // stream: true tolerates a character cut off by the end of the head.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
     return true;
   } catch {
     return false;

@@ -26,16 +26,37 @@ function describe(entry: ReadEntry): EntryInfo {
  * limit by this much before it counts as a bomb (a bomb hidden in entries we skip, or in
  * padding, is stopped by this check rather than by the bytes we write).
  */
-function streamAllowance(writer: LayerWriter, maxBytes: number, maxEntries: number): number {
-  void writer;
+function streamAllowance(maxBytes: number, maxEntries: number): number {
   return maxBytes + maxEntries * 1536 + 1024 * 1024;
 }
 
+/**
+ * Settles like `promise`, or rejects as soon as the extraction fails. Unlike Promise.race with a
+ * long-lived promise, it leaves no reaction behind (those would pin every chunk in memory).
+ */
+function unlessFailed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 /** An entry's content that stops with the extraction's failure instead of waiting for data that will never come. */
-async function* untilFailure(entry: ReadEntry, failed: Promise<never>): AsyncGenerator<Buffer> {
+async function* untilFailure(entry: ReadEntry, signal: AbortSignal): AsyncGenerator<Buffer> {
   const chunks = entry[Symbol.asyncIterator]();
   while (true) {
-    const next = await Promise.race([chunks.next(), failed]);
+    const next = await unlessFailed(chunks.next(), signal);
     if (next.done) return;
     yield next.value;
   }
@@ -44,14 +65,13 @@ async function* untilFailure(entry: ReadEntry, failed: Promise<never>): AsyncGen
 export async function extractTar(source: Readable, writer: LayerWriter, limits: { maxBytes: number; maxEntries: number }): Promise<void> {
   const parser = new Parser({ strict: true, brotli: false, zstd: false });
   let failure: unknown;
-  let fail!: (err: unknown) => void;
-  const failed = new Promise<never>((_, reject) => {
-    fail = (err) => {
-      failure ??= err;
-      reject(failure);
-    };
-  });
-  failed.catch(() => {});
+  const aborter = new AbortController();
+  const signal = aborter.signal;
+  const fail = (err: unknown) => {
+    if (failure !== undefined) return;
+    failure = err;
+    aborter.abort(err);
+  };
   let sawEndMarker = false;
   parser.on('nullBlock', () => (sawEndMarker = true));
   parser.on('eof', () => (sawEndMarker = true));
@@ -69,7 +89,7 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
         return;
       }
       try {
-        await writer.add(describe(entry), async () => untilFailure(entry, failed));
+        await writer.add(describe(entry), async () => untilFailure(entry, signal));
       } catch (err) {
         fail(err);
       } finally {
@@ -80,19 +100,19 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
 
   const ended = once(parser, 'end');
   ended.catch(() => {});
-  const allowance = streamAllowance(writer, limits.maxBytes, limits.maxEntries);
+  const allowance = streamAllowance(limits.maxBytes, limits.maxEntries);
   let streamed = 0;
   try {
     for await (const chunk of source) {
       if (failure !== undefined) break;
       streamed += chunk.length;
       if (streamed > allowance) fail(tooLarge(`the decompressed archive exceeds ${allowance} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES'));
-      if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), failed]);
+      if (!parser.write(chunk)) await once(parser, 'drain', { signal });
     }
     if (failure === undefined) {
       parser.end();
-      await Promise.race([ended, failed]);
-      await Promise.race([queue, failed]);
+      await unlessFailed(ended, signal);
+      await unlessFailed(queue, signal);
     }
   } catch (err) {
     fail(err);

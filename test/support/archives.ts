@@ -3,7 +3,7 @@
 // zip writers below, because well-behaved tools refuse to produce them.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 
@@ -43,24 +43,33 @@ const compressArgs: Record<Codec, [string, string[]]> = {
   zstd: ['zstd', ['-c', '-q']],
 };
 
-/** Compresses a file with the codec's command-line tool. */
-export function compressFile(input: string, output: string, codec: Codec): string {
+/** Compresses a file with the codec's command-line tool; `fast` picks the quickest level (big fixtures). */
+export function compressFile(input: string, output: string, codec: Codec, fast = false): string {
   const [command, args] = compressArgs[codec];
-  writeFileSync(output, execFileSync(command, [...args, input], { maxBuffer: 1024 ** 3 }));
+  const level = fast ? [codec === 'xz' ? '-0' : '-1'] : [];
+  const fd = openSync(output, 'w');
+  try {
+    execFileSync(command, [...args, ...level, input], { stdio: ['ignore', fd, 'pipe'] });
+  } finally {
+    closeSync(fd);
+  }
   return output;
 }
 
 /** `tar` of a directory's children (entries named `child/...`), optionally compressed. */
-export function tarDirectory(dir: string, output: string, codec?: Codec): string {
+export function tarDirectory(dir: string, output: string, codec?: Codec, fast = false): string {
   const plain = codec ? `${output}.plain.tar` : output;
   execFileSync('tar', ['-C', dir, '--owner=0', '--group=0', '--numeric-owner', '-cf', plain, ...readdirSync(dir).sort()]);
-  if (codec) compressFile(plain, output, codec);
+  if (codec) {
+    compressFile(plain, output, codec, fast);
+    rmSync(plain);
+  }
   return output;
 }
 
 /** `zip -r -y` of a directory's children (symlinks stored as links). */
-export function zipDirectory(dir: string, output: string): string {
-  execFileSync('zip', ['-q', '-r', '-y', '-X', output, ...readdirSync(dir).sort()], { cwd: dir });
+export function zipDirectory(dir: string, output: string, fast = false): string {
+  execFileSync('zip', ['-q', '-r', '-y', '-X', ...(fast ? ['-1'] : []), output, ...readdirSync(dir).sort()], { cwd: dir });
   return output;
 }
 

@@ -93,6 +93,21 @@ describe('archives install the same tree', () => {
     expect(readdirSync(out)).toEqual(['opt']);
   });
 
+  it('reads long names (GNU long-name and pax records) from tar', async () => {
+    const deep = join(work, 'deep');
+    const long = Array.from({ length: 8 }, (_, i) => `directory-level-${i}-with-a-long-name`).join('/');
+    mkdirSync(join(deep, 'top', long), { recursive: true });
+    writeFileSync(join(deep, 'top', long, 'hello'), executableBytes, { mode: 0o755 });
+    const dir = mkdtempSync(join(work, 'asset-'));
+    for (const format of ['gnu', 'pax']) {
+      const file = join(dir, `deep-${format}.tar`);
+      execFileSync('tar', ['-C', deep, `--format=${format}`, '-cf', file, 'top']);
+      const out = freshOut();
+      await installAsset(file, out, options(`deep-${format}.tar`, { stripComponents: 1 }));
+      expect(readFileSync(join(out, long, 'hello')).equals(executableBytes)).toBe(true);
+    }
+  });
+
   it('skips entries with fewer components than stripped, like GNU tar', async () => {
     const file = zipDirectory(tree, join(mkdtempSync(join(work, 'asset-')), 'tool.zip'));
     const out = freshOut();

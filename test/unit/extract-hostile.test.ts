@@ -316,6 +316,17 @@ describe('unsupported formats', () => {
   }
 });
 
+describe('xz options the WASM decoder does not support', () => {
+  it('an xz file with a SHA-256 check is GHA040, not "corrupt"', async () => {
+    const raw = asset('tool', Buffer.from('#!/bin/sh\necho hi\n'));
+    const file = join(sandbox, 'tool.xz');
+    writeFileSync(file, execFileSync('xz', ['-c', '--check=sha256', raw]));
+    rmSync(raw);
+    const err = await refused(file, 'GHA040');
+    expect(err.message).toContain('SHA-256 integrity check');
+  });
+});
+
 describe('the output directory', () => {
   it('must be empty', async () => {
     const file = asset('a.json', Buffer.from('{}'));
