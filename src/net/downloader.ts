@@ -1,0 +1,56 @@
+// The downloader the build uses: picks the source of an asset's bytes (the GitHub API with the
+// entry's token, an internal mirror, or the web-host URL of a direct release) and streams it
+// through the shared network with retries, resume and progress. Tokens go to the API only.
+
+import { downloadAsset, downloadUrl, type DownloadResult } from '../download.js';
+import type { Logger } from '../log.js';
+import type { ReleaseAsset } from '../model.js';
+import type { Progress } from '../progress.js';
+import { safeUrl } from '../secrets.js';
+import type { Network } from './agent.js';
+import { isDirectAsset, mirrorUrl, type AssetCoordinates } from './sources.js';
+
+export interface AssetDownloadRequest {
+  asset: ReleaseAsset;
+  token: string | undefined;
+  tokenEnv: string | undefined;
+  destFile: string;
+  entry: string;
+  /** Owner, repo, resolved tag and asset name: needed to map the download to a mirror. */
+  coordinates?: AssetCoordinates;
+}
+
+export interface AssetDownloadResult extends DownloadResult {
+  /** Where the bytes came from, for the build log. */
+  via: 'api' | 'mirror' | 'web';
+  /** The URL fetched first, without query string or credentials. */
+  from: string;
+}
+
+export type AssetDownloader = (request: AssetDownloadRequest) => Promise<AssetDownloadResult>;
+
+export function createAssetDownloader(network: Network, options: { userAgent: string; log?: Logger; progress?: Progress }): AssetDownloader {
+  const transfer = { dispatcher: network.dispatcher, retry: network.retry, log: options.log, ...(options.progress ? { progress: options.progress } : {}) };
+  const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
+
+  return async (request) => {
+    const { asset } = request;
+    const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined };
+    const template = network.config.mirror;
+    if (template && request.coordinates && !isDirectAsset(asset)) {
+      // Air-gapped builds: the API named the asset, the mirror serves its bytes. Never the token.
+      const url = mirrorUrl(template, { ...request.coordinates, asset: asset.name });
+      options.log?.debug(`${asset.name}: downloading from the mirror ${safeUrl(url)}`);
+      const result = await downloadUrl({ ...common, url, headers: plain, what: `asset ${asset.name} from the mirror ${safeUrl(url)}` });
+      return { ...result, via: 'mirror', from: safeUrl(url) };
+    }
+    if (isDirectAsset(asset)) {
+      // Resolved without the API (see directRelease): mirror or web host, never a token.
+      const via = template ? 'mirror' : 'web';
+      const result = await downloadUrl({ ...common, url: asset.url, headers: plain, what: `asset ${asset.name} from ${safeUrl(asset.url)}` });
+      return { ...result, via, from: safeUrl(asset.url) };
+    }
+    const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
+    return { ...result, via: 'api', from: safeUrl(asset.url) };
+  };
+}
