@@ -48,12 +48,13 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
   const retry = { ...retryPolicyFrom(config), ...options.retry };
   const bound = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
     undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+  let closing: Promise<void> | undefined;
   return {
     dispatcher,
     fetch: retryingFetch(bound, retry, options.log),
     retry,
     config,
-    close: () => dispatcher.close(),
+    close: () => (closing ??= dispatcher.close()),
   };
 }
 
