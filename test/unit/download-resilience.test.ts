@@ -17,6 +17,7 @@ import { createGitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import type { AssetSpec, ReleaseAsset } from '../../src/model.js';
 import { createAssetDownloader } from '../../src/net/downloader.js';
+import { createProgress } from '../../src/progress.js';
 import { directRelease, qualifiesForDirectDownload } from '../../src/net/sources.js';
 import { selectAsset } from '../../src/select.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -367,6 +368,27 @@ describe('parallel downloads', () => {
     expect(results.map((r) => r.sha256)).toEqual(contents.map(sha));
     for (const [i, name] of names.entries()) expect(sha(await readFile(join(dir, name)))).toBe(sha(contents[i]!));
     expect(gh.countRequests({ origin: 'download' })).toBe(4);
+  });
+});
+
+describe('progress', () => {
+  it('a download that outlasts the interval prints calm progress lines with size, percent and rate', async () => {
+    await net.close();
+    useNetwork({ GITHUB_ASSETS_BODY_TIMEOUT: '400ms' });
+    const asset = await assetOf('acme/tool', 'tool.bin');
+    gh.injectFault({ ...SIGNED, stallAfterBytes: 65_536 });
+    const progress = createProgress(log, { intervalMs: 100 });
+    const downloadWith = createAssetDownloader(net, { userAgent: UA, log, progress });
+    const result = await downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    expect(result.sha256).toBe(sha(big));
+    const lines = log.lines.filter((l) => l.includes('Downloading tool.bin: '));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(/^ {4}Downloading tool\.bin: 64 KiB of 3\.0 MiB \(2%\), [\d.]+ (B|KiB|MiB)\/s$/);
+    expect(log.lines.join('\n')).not.toMatch(/\r/);
+    // Nothing more once the download is done.
+    const count = log.lines.length;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(log.lines.length).toBe(count);
   });
 });
 
