@@ -29,11 +29,22 @@ export interface AssetDownloadResult extends DownloadResult {
 
 export type AssetDownloader = (request: AssetDownloadRequest) => Promise<AssetDownloadResult>;
 
-export function createAssetDownloader(network: Network, options: { userAgent: string; log?: Logger; progress?: Progress }): AssetDownloader {
+export interface AssetDownloaderOptions {
+  userAgent: string;
+  log?: Logger;
+  progress?: Progress;
+  /** Downloads in flight at once, however many callers ask (default: the network's concurrency). */
+  concurrency?: number;
+}
+
+export function createAssetDownloader(network: Network, options: AssetDownloaderOptions): AssetDownloader {
+  const limited = limiter(options.concurrency ?? network.config.concurrency);
   const transfer = { dispatcher: network.dispatcher, retry: network.retry, log: options.log, ...(options.progress ? { progress: options.progress } : {}) };
   const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
 
-  return async (request) => {
+  return (request) => limited(() => fetchAsset(request));
+
+  async function fetchAsset(request: AssetDownloadRequest): Promise<AssetDownloadResult> {
     const { asset } = request;
     const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined };
     const template = network.config.mirror;
@@ -52,5 +63,21 @@ export function createAssetDownloader(network: Network, options: { userAgent: st
     }
     const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
     return { ...result, via: 'api', from: safeUrl(asset.url) };
+  }
+}
+
+/** At most `limit` calls of the returned function run at once; the rest wait in order. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
   };
 }

@@ -56,3 +56,16 @@ export function directRelease(spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | '
 export function isDirectAsset(asset: ReleaseAsset): boolean {
   return asset.id === 0;
 }
+
+/**
+ * The build's one call after a rate-limited lookup (GHA013): a direct release when the entry
+ * qualifies (see qualifiesForDirectDownload), else undefined and the error stands.
+ * `spec` is the entry after per-target overrides (specForTarget).
+ */
+export function directReleaseFor(
+  spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>,
+  token: string | undefined,
+  config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
+): Release | undefined {
+  return qualifiesForDirectDownload(spec, token) ? directRelease(spec, config) : undefined;
+}

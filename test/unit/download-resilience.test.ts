@@ -371,6 +371,25 @@ describe('parallel downloads', () => {
   });
 });
 
+describe('download limit', () => {
+  it('the downloader keeps at most GITHUB_ASSETS_CONCURRENCY downloads in flight, however many are asked at once', async () => {
+    await net.close();
+    useNetwork({ GITHUB_ASSETS_CONCURRENCY: '2' });
+    const names = ['a.bin', 'b.bin', 'c.bin', 'd.bin'];
+    gh.addRepo('acme/many');
+    gh.addRelease('acme/many', { tag: 'v1', assets: names.map((name) => ({ name, content: randomBytes(1024) })) });
+    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', 'many', 'v1');
+    gh.resetRequests();
+    gh.injectFault({ ...SIGNED, times: 4, delayMs: 300 });
+    const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
+    const started = Date.now();
+    await Promise.all(release.assets.map((asset) => downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, asset.name), entry: asset.name })));
+    // Two rounds of two: at least 600ms; all four at once would take about 300ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(gh.countRequests({ origin: 'download' })).toBe(4);
+  });
+});
+
 describe('progress', () => {
   it('a download that outlasts the interval prints calm progress lines with size, percent and rate', async () => {
     await net.close();

@@ -1,7 +1,7 @@
 // Mirror templates, web-host URLs and which entries may download without the API.
 
 import { describe, expect, it } from 'vitest';
-import { directRelease, mirrorUrl, qualifiesForDirectDownload, webDownloadUrl } from '../../src/net/sources.js';
+import { directRelease, directReleaseFor, mirrorUrl, qualifiesForDirectDownload, webDownloadUrl } from '../../src/net/sources.js';
 
 const c = { owner: 'acme', repo: 'tool', tag: 'release/v1+build', asset: 'tool linux.tar.gz' };
 
@@ -39,5 +39,14 @@ describe('sources', () => {
     const mirrored = directRelease(spec, { serverUrl: 'https://github.com', mirror: 'https://m.example/{owner}/{repo}/{tag}/{asset}' });
     expect(mirrored.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');
     expect(mirrored.assets[0]!.browserDownloadUrl).toBe('https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz');
+  });
+});
+
+describe('directReleaseFor', () => {
+  it('is the direct release for a qualifying entry and undefined otherwise', () => {
+    const spec = { owner: 'acme', name: 'tool', tag: 'v1.2.3', asset: 'tool.tar.gz' };
+    expect(directReleaseFor(spec, undefined, { serverUrl: 'https://github.com' })?.assets[0]!.id).toBe(0);
+    expect(directReleaseFor(spec, 'ghp_x', { serverUrl: 'https://github.com' })).toBeUndefined();
+    expect(directReleaseFor({ ...spec, tag: 'latest' }, undefined, { serverUrl: 'https://github.com' })).toBeUndefined();
   });
 });
