@@ -1,8 +1,9 @@
-// The downloader the build uses: picks the source of an asset's bytes (the GitHub API with the
-// entry's token, an internal mirror, or the web-host URL of a direct release) and streams it
-// through the shared network with retries, resume and progress. Tokens go to the API only.
+// The downloader the build uses: picks the source of an asset's bytes (an internal mirror, the
+// web host's release-download URL for public assets, or the API URL with the entry's token) and
+// streams it through the shared network with retries, resume and progress. Tokens go to the API only.
 
 import { downloadAsset, downloadUrl, type DownloadResult } from '../download.js';
+import { isBuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import type { Progress } from '../progress.js';
@@ -21,7 +22,7 @@ export interface AssetDownloadRequest {
 }
 
 export interface AssetDownloadResult extends DownloadResult {
-  /** Where the bytes came from, for the build log. */
+  /** Where the bytes came from: the API asset URL, the mirror, or the web host (no API call). */
   via: 'api' | 'mirror' | 'web';
   /** The URL fetched first, without query string or credentials. */
   from: string;
@@ -61,6 +62,18 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
       const result = await downloadUrl({ ...common, url: asset.url, headers: plain, what: `asset ${asset.name} from ${safeUrl(asset.url)}` });
       return { ...result, via, from: safeUrl(asset.url) };
     }
+    if (!request.token && asset.browserDownloadUrl) {
+      // A public asset: its release-download URL on the web host costs no API call, which
+      // matters under the 60-an-hour unauthenticated limit. Should that host be unreachable
+      // or refuse (some proxies allow only the API), the API URL below still works.
+      try {
+        const result = await downloadUrl({ ...common, url: asset.browserDownloadUrl, headers: plain, what: `asset ${asset.name}` });
+        return { ...result, via: 'web', from: safeUrl(asset.browserDownloadUrl) };
+      } catch (err) {
+        if (!isBuildpackError(err) || !['GHA012', 'GHA014', 'GHA020', 'GHA022'].includes(err.code)) throw err;
+        options.log?.info(`asset ${asset.name}: the web host failed (${err.message}); trying the API URL`);
+      }
+    }
     const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
     return { ...result, via: 'api', from: safeUrl(asset.url) };
   }
@@ -71,13 +84,15 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: Array<() => void> = [];
   return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
     if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    else running++;
     try {
       return await task();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
 }

@@ -371,6 +371,31 @@ describe('parallel downloads', () => {
   });
 });
 
+describe('API budget', () => {
+  it('a public asset without a token downloads from the web host: no API call', async () => {
+    const asset = await assetOf('acme/tool', 'tool.bin');
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web', from: asset.browserDownloadUrl });
+    expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'download']);
+  });
+
+  it('when the web host refuses, the API URL still delivers', async () => {
+    const asset = await assetOf('acme/tool', 'tool.bin');
+    gh.injectFault({ origin: 'web', respond: { status: 403, body: 'blocked by policy' } });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    expect(result).toMatchObject({ sha256: sha(big), via: 'api' });
+    expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'api', 'download']);
+    expect(log.lines.some((l) => l.includes('asset tool.bin: the web host failed (download of asset tool.bin failed with HTTP 403 (blocked by policy)); trying the API URL'))).toBe(true);
+  });
+
+  it('with a token the asset comes through the API URL (the web host takes no API tokens)', async () => {
+    const asset = await assetOf('acme/secret', 'secret.bin', TOKEN);
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'x'), entry: 'e' });
+    expect(result.via).toBe('api');
+    expect(gh.requests.map((r) => [r.origin, r.headers.authorization])).toEqual([['api', `token ${TOKEN}`], ['download', undefined]]);
+  });
+});
+
 describe('download limit', () => {
   it('the downloader keeps at most GITHUB_ASSETS_CONCURRENCY downloads in flight, however many are asked at once', async () => {
     await net.close();
