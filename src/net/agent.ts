@@ -1,6 +1,6 @@
 // Builds the one undici dispatcher every request of a build goes through (API and downloads):
-// connect/headers/body timeouts and HTTP(S)_PROXY / NO_PROXY routing. Also a fetch bound to it
-// for octokit. It does not retry or log requests; retry.ts and the callers do.
+// connect/headers/body timeouts and HTTP(S)_PROXY / NO_PROXY routing, plus a fetch bound to it
+// (with retry.ts's policy) for octokit. It makes no requests itself and logs no headers.
 
 import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
