@@ -58,8 +58,10 @@ export function isDirectAsset(asset: ReleaseAsset): boolean {
 }
 
 /**
- * The build's one call after a rate-limited lookup (GHA013): a direct release when the entry
- * qualifies (see qualifiesForDirectDownload), else undefined and the error stands.
+ * The build's one call after a failed lookup: a direct release when the entry may do without
+ * the API, else undefined and the error stands. Call it when the API is rate limited (GHA013),
+ * and also when it is unreachable (GHA020) if a mirror is set (air-gapped builds). With a mirror
+ * the token rule does not apply: the mirror, not GitHub, decides who may read its copy.
  * `spec` is the entry after per-target overrides (specForTarget).
  */
 export function directReleaseFor(
@@ -67,5 +69,5 @@ export function directReleaseFor(
   token: string | undefined,
   config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
 ): Release | undefined {
-  return qualifiesForDirectDownload(spec, token) ? directRelease(spec, config) : undefined;
+  return qualifiesForDirectDownload(spec, config.mirror ? undefined : token) ? directRelease(spec, config) : undefined;
 }

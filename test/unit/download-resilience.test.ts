@@ -18,7 +18,7 @@ import { memoryLogger } from '../../src/log.js';
 import type { AssetSpec, ReleaseAsset } from '../../src/model.js';
 import { createAssetDownloader } from '../../src/net/downloader.js';
 import { createProgress } from '../../src/progress.js';
-import { directRelease, qualifiesForDirectDownload } from '../../src/net/sources.js';
+import { directRelease, directReleaseFor, qualifiesForDirectDownload } from '../../src/net/sources.js';
 import { selectAsset } from '../../src/select.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
@@ -289,7 +289,7 @@ describe('mirror', () => {
     const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
     const server = createServer((req, res) => {
       seen.push({ path: req.url ?? '', headers: { ...req.headers } });
-      if (req.url === '/gh/acme/secret/v1/secret.bin' || req.url === '/gh/acme/tool/v1/tool.bin') {
+      if (['/gh/acme/secret/v1/secret.bin', '/gh/acme/tool/v1/tool.bin', '/gh/acme/tool/v1.0.0/tool.bin'].includes(req.url ?? '')) {
         res.writeHead(200, { 'content-length': String(big.length) }).end(big);
       } else res.writeHead(404).end('no such artifact');
     });
@@ -308,6 +308,21 @@ describe('mirror', () => {
     expect(mirror.seen).toHaveLength(1);
     expect(mirror.seen[0]!.headers.authorization).toBeUndefined();
     expect(gh.requests).toHaveLength(0);
+  });
+
+  it('air-gapped: with the API unreachable, an exact entry resolves to the mirror and downloads from it', async () => {
+    await net.close();
+    useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/gh/{owner}/{repo}/{tag}/{asset}`, GITHUB_ASSETS_RETRIES: '1' });
+    const apiUrl = gh.apiUrl;
+    await gh.close();
+    const client = createGitHubClient({ apiUrl, userAgent: UA, fetch: net.fetch });
+    expect((await failure(client.getRelease('acme', 'tool', 'v1', TOKEN))).code).toBe('GHA020');
+    const spec: AssetSpec = { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool.bin', tag: 'v1.0.0', prerelease: false, stripComponents: 0, tokenEnv: 'ACME_TOKEN' };
+    const release = directReleaseFor(spec, TOKEN, net.config)!;
+    const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'x'), entry: 'e' });
+    expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'mirror' });
+    expect(mirror.seen.map((r) => [r.path, r.headers.authorization])).toEqual([['/gh/acme/tool/v1.0.0/tool.bin', undefined]]);
   });
 
   it('a mirror missing the artifact fails at once, naming the mirror URL', async () => {
