@@ -8,12 +8,21 @@ import { registerSecret, safeUrl } from '../secrets.js';
 import type { NetworkConfig } from './config.js';
 import { retryingFetch, retryPolicyFrom, type RetryPolicy } from './retry.js';
 
+/** What the API calls of this build cost, for a closing log line ("3 API requests, 57 left"). */
+export interface ApiUsage {
+  /** HTTP requests of release lookups (through `fetch`), retries included; asset downloads are not counted. */
+  requests: number;
+  /** From the last answer's x-ratelimit-* headers, when it had them. */
+  rateLimit?: { limit: number; remaining: number; resetAt: Date };
+}
+
 export interface Network {
   dispatcher: Dispatcher;
   /** undici's fetch through `dispatcher`, retrying transient failures (pass as octokit's request.fetch). */
   fetch: typeof fetch;
   retry: RetryPolicy;
   config: NetworkConfig;
+  readonly apiUsage: ApiUsage;
   close(): Promise<void>;
 }
 
@@ -46,14 +55,21 @@ export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatche
 export function createNetwork(config: NetworkConfig, options: { log?: Logger; retry?: Partial<RetryPolicy> } = {}): Network {
   const dispatcher = createDispatcher(config, options.log);
   const retry = { ...retryPolicyFrom(config), ...options.retry };
-  const bound = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+  const apiUsage: ApiUsage = { requests: 0 };
+  const bound = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    apiUsage.requests++;
+    const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
+    const [limit, remaining, reset] = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((n) => Number(response.headers.get(n) ?? NaN));
+    if (Number.isFinite(limit) && Number.isFinite(remaining) && Number.isFinite(reset)) apiUsage.rateLimit = { limit: limit!, remaining: remaining!, resetAt: new Date(reset! * 1000) };
+    return response;
+  }) as unknown as typeof fetch;
   let closing: Promise<void> | undefined;
   return {
     dispatcher,
     fetch: retryingFetch(bound, retry, options.log),
     retry,
     config,
+    apiUsage,
     close: () => (closing ??= dispatcher.close()),
   };
 }

@@ -55,6 +55,7 @@ describe('transient failures are retried', () => {
     const release = await client.getRelease('acme', 'tool', 'v1');
     expect(release.assets.map((a) => a.name)).toEqual(['tool.tar.gz']);
     expect(gh.countRequests({ path: RELEASE })).toBe(4);
+    expect(net.apiUsage.requests).toBe(4);
     // base 100ms: retry n waits between half and all of 100 * 2^n
     expect(net.waits).toHaveLength(3);
     net.waits.forEach((ms, n) => {
@@ -166,5 +167,6 @@ describe('rate limits', () => {
     const releases = await Promise.all([1, 2, 3].map((i) => resolve(spec(i, 'tool.tar.gz'), { token: undefined, source: undefined })));
     expect(new Set(releases.map((r) => r.id)).size).toBe(1);
     expect(gh.countRequests({ origin: 'api' })).toBe(1);
+    expect(net.apiUsage).toEqual({ requests: 1, rateLimit: { limit: 1000, remaining: 999, resetAt: expect.any(Date) } });
   });
 });
