@@ -1,16 +1,18 @@
 // Streams a release asset (or any URL) to a file while hashing it, following redirects by
-// hand so the Authorization header never leaves the origin it was meant for. It does not
-// verify checksums against expectations, retry, or extract: callers decide what the bytes mean.
+// hand so the Authorization header never leaves the origin it was meant for. Transient failures
+// are retried under a RetryPolicy; a body cut mid-way resumes with a Range request from the bytes
+// already written. It does not verify checksums against expectations or extract.
 
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { BuildpackError, fromFsError } from './errors.js';
+import { formatBytes } from './format.js';
 import type { Logger } from './log.js';
 import type { ReleaseAsset } from './model.js';
+import { NO_RETRIES, errorSummary, logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict } from './net/retry.js';
+import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export interface DownloadResult {
@@ -19,7 +21,19 @@ export interface DownloadResult {
   bytes: number;
 }
 
-export interface DownloadUrlOptions {
+/** How a download talks to the network; all optional (defaults: undici's global agent, one attempt, no progress). */
+export interface TransferOptions {
+  /** The shared dispatcher (proxy, timeouts): createNetwork().dispatcher. */
+  dispatcher?: Dispatcher;
+  retry?: RetryPolicy;
+  progress?: Progress;
+  /** Milliseconds to wait for response headers / between body chunks (override the dispatcher's). */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  log?: Logger;
+}
+
+export interface DownloadUrlOptions extends TransferOptions {
   url: string;
   /** Sent to the first origin; `authorization` is dropped as soon as a redirect leaves that origin. */
   headers?: Record<string, string>;
@@ -33,84 +47,37 @@ export interface DownloadUrlOptions {
   /** Fail unless exactly this many bytes arrive (e.g. the asset size from the API). */
   expectedBytes?: number;
   maxRedirects?: number;
-  /** Milliseconds to wait for response headers / between body chunks (undici defaults otherwise). */
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  log?: Logger;
+  /** Shown in progress lines (default: the file name part of `what`). */
+  progressName?: string;
 }
 
-export interface DownloadAssetOptions {
+export interface DownloadAssetOptions extends TransferOptions {
   asset: ReleaseAsset;
   token?: string;
   tokenEnv?: string;
   destFile: string;
   entry?: string;
   userAgent: string;
-  log?: Logger;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_REDIRECTS = 5;
 
 /** Downloads a release asset through its API URL (302 to the download host, or 200 on some GHES). */
 export async function downloadAsset(options: DownloadAssetOptions): Promise<DownloadResult> {
-  const { asset, token } = options;
+  const { asset, token, ...transfer } = options;
   const headers: Record<string, string> = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
   if (token) {
     registerSecret(token);
     headers.authorization = `token ${token}`;
   }
   return downloadUrl({
+    ...transfer,
     url: asset.url,
     headers,
-    destFile: options.destFile,
-    entry: options.entry,
     what: `asset ${asset.name}`,
-    tokenEnv: options.tokenEnv,
+    progressName: asset.name,
     expectedBytes: asset.size > 0 ? asset.size : undefined,
-    headersTimeoutMs: options.headersTimeoutMs,
-    bodyTimeoutMs: options.bodyTimeoutMs,
-    log: options.log,
   });
-}
-
-/** GETs a URL into destFile (mode 0600), hashing while streaming; removes the file on any failure. */
-export async function downloadUrl(options: DownloadUrlOptions): Promise<DownloadResult> {
-  const what = options.what ?? safeUrl(options.url);
-  const ctx: FailureContext = { what, entry: options.entry, tokenEnv: options.tokenEnv, hadToken: options.headers?.authorization !== undefined };
-  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const headers = { ...options.headers };
-  let url = options.url;
-
-  for (let hop = 0; ; hop++) {
-    options.log?.debug(`GET ${safeUrl(url)}${headers.authorization ? ' (with token)' : ''}`);
-    const response = await send(url, headers, options, ctx);
-    const { statusCode } = response;
-
-    if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
-      await response.body.dump().catch(() => {});
-      const location = header(response.headers, 'location');
-      if (!location) throw new BuildpackError('GHA022', `download of ${what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
-      if (hop >= maxRedirects) throw new BuildpackError('GHA022', `download of ${what} failed: more than ${maxRedirects} redirects`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
-      const next = new URL(location, url);
-      if (next.origin !== new URL(url).origin) {
-        // The download host is a different service: the token is not for it (and S3-style hosts reject it).
-        delete headers.authorization;
-      }
-      url = next.toString();
-      continue;
-    }
-
-    if (statusCode !== 200) {
-      const detail = await readSmallBody(response.body);
-      throw httpFailure(statusCode, response.headers, detail, ctx);
-    }
-
-    const lengthHeader = header(response.headers, 'content-length');
-    const announced = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-    return writeBody(response.body, options.destFile, announced, options.expectedBytes, ctx);
-  }
 }
 
 interface FailureContext {
@@ -122,66 +89,236 @@ interface FailureContext {
 
 type UndiciResponse = Awaited<ReturnType<typeof request>>;
 
-async function send(url: string, headers: Record<string, string>, options: DownloadUrlOptions, ctx: FailureContext): Promise<UndiciResponse> {
+/** The bytes on disk so far: the file holds exactly `bytes` bytes and `hash` covers them. */
+interface PartialFile {
+  bytes: number;
+  hash: Hash;
+  /** The full size, once a response announced it. */
+  total: number | undefined;
+}
+
+/** How one attempt ended, when it did not finish the file. */
+type Interruption =
+  | { kind: 'network'; err: unknown; doing: string }
+  | { kind: 'status'; status: number; headers: UndiciResponse['headers']; detail: string }
+  | { kind: 'short'; doing: string }
+  /** The server would not resume (200 to a Range, wrong Content-Range, 416): start over at once. */
+  | { kind: 'restart'; reason: string };
+
+/**
+ * GETs a URL into destFile (mode 0600), hashing while streaming; retries transient failures
+ * under options.retry, resuming a cut body with a Range request; removes the file on failure.
+ */
+export async function downloadUrl(options: DownloadUrlOptions): Promise<DownloadResult> {
+  const what = options.what ?? safeUrl(options.url);
+  const ctx: FailureContext = { what, entry: options.entry, tokenEnv: options.tokenEnv, hadToken: options.headers?.authorization !== undefined };
+  const policy = options.retry ?? NO_RETRIES;
+  const log = options.log;
+  let file: FileHandle;
   try {
-    return await request(url, {
-      method: 'GET',
-      headers,
-      ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
-      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
-    });
+    file = await open(options.destFile, 'w', 0o600);
   } catch (err) {
-    throw networkFailure(err, ctx, `could not download ${ctx.what} from ${safeUrl(url)}`);
+    throw fromFsError(err, `writing ${what} to disk`, ctx.entry);
+  }
+  const partial: PartialFile = { bytes: 0, hash: createHash('sha256'), total: undefined };
+  const tracker = options.progress?.start(options.progressName ?? what.replace(/^asset /, ''), options.expectedBytes);
+  let failed = true;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const stop = await attemptOnce(options, partial, file, ctx, tracker);
+      if (stop === undefined) break;
+      if (stop.kind === 'restart') {
+        log?.info(`${what}: ${stop.reason}; downloading again from the start`);
+        await restart(partial, file, ctx);
+        attempt--; // the server answered; this is not a failed attempt
+        continue;
+      }
+      const verdict = verdictFor(policy, attempt, stop);
+      if (!verdict.retry) throw finalFailure(stop, verdict, ctx, attempt, policy);
+      logRetry(log, what, { ...verdict, reason: describe(stop, verdict, partial) }, attempt, policy);
+      await sleepFor(policy, verdict.waitMs);
+    }
+    checkSize(partial, options.expectedBytes, ctx);
+    failed = false;
+    return { sha256: partial.hash.digest('hex'), bytes: partial.bytes };
+  } finally {
+    tracker?.done();
+    await file.close().catch(() => {});
+    if (failed) await rm(options.destFile, { force: true }).catch(() => {});
   }
 }
 
-async function writeBody(body: Readable, destFile: string, announced: number | undefined, expected: number | undefined, ctx: FailureContext): Promise<DownloadResult> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  // Whichever side failed first decides the error: the network (body) or the disk (file).
-  let failedFirst: { side: 'network' | 'disk'; err: unknown } | undefined;
-  const file = createWriteStream(destFile, { mode: 0o600, flags: 'w' });
-  // Both listeners run before pipeline() passes the error on to the other streams.
-  body.once('error', (err) => (failedFirst ??= { side: 'network', err }));
-  file.once('error', (err) => (failedFirst ??= { side: 'disk', err }));
-  try {
-    await pipeline(
-      body,
-      async function* count(source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          yield chunk;
-        }
-      },
-      file,
-    );
-  } catch (err) {
-    await rm(destFile, { force: true }).catch(() => {});
-    if (failedFirst?.side === 'disk') throw fromFsError(failedFirst.err, `writing ${ctx.what} to disk`, ctx.entry);
-    const progress = announced !== undefined ? ` after ${bytes} of ${announced} bytes` : ` after ${bytes} bytes`;
-    throw networkFailure(failedFirst?.err ?? err, ctx, `connection lost while downloading ${ctx.what}${progress}`);
-  }
+/** One request chain (redirects followed) and its body; resolves undefined when the file is complete. */
+async function attemptOnce(options: DownloadUrlOptions, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const headers = { ...options.headers };
+  const resumeAt = partial.bytes;
+  if (resumeAt > 0) headers.range = `bytes=${resumeAt}-`;
+  let url = options.url;
 
-  const want = announced ?? expected;
-  if (want !== undefined && bytes !== want) {
-    await rm(destFile, { force: true }).catch(() => {});
-    throw new BuildpackError('GHA022', `download of ${ctx.what} is incomplete: got ${bytes} bytes, expected ${want}`, {
+  for (let hop = 0; ; hop++) {
+    options.log?.debug(`GET ${safeUrl(url)}${headers.authorization ? ' (with token)' : ''}${resumeAt > 0 ? ` (from byte ${resumeAt})` : ''}`);
+    let response: UndiciResponse;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        headers,
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
+        ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
+      });
+    } catch (err) {
+      return { kind: 'network', err, doing: `could not download ${ctx.what} from ${safeUrl(url)}` };
+    }
+    const { statusCode } = response;
+
+    if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
+      await response.body.dump().catch(() => {});
+      const location = header(response.headers, 'location');
+      if (!location) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
+      if (hop >= maxRedirects) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: more than ${maxRedirects} redirects`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
+      const next = new URL(location, url);
+      if (next.origin !== new URL(url).origin) {
+        // The download host is a different service: the token is not for it (and S3-style hosts reject it).
+        delete headers.authorization;
+      }
+      url = next.toString();
+      continue;
+    }
+
+    if (resumeAt > 0 && statusCode === 416) {
+      await response.body.dump().catch(() => {});
+      return { kind: 'restart', reason: 'the server refused to resume (416)' };
+    }
+    if (resumeAt > 0 && statusCode === 200) {
+      // The server ignored the Range and sends everything: keep this answer, from zero.
+      options.log?.info(`${ctx.what}: the server does not resume downloads; downloading again from the start`);
+      await restart(partial, file, ctx);
+    } else if (resumeAt > 0 && statusCode === 206) {
+      const range = parseContentRange(header(response.headers, 'content-range'));
+      const known = partial.total ?? options.expectedBytes;
+      if (!range || range.start !== resumeAt || (range.total !== undefined && known !== undefined && range.total !== known)) {
+        await response.body.dump().catch(() => {});
+        return { kind: 'restart', reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)` };
+      }
+      options.log?.debug(`${ctx.what}: resumed at byte ${resumeAt}`);
+      if (range.total !== undefined) partial.total = range.total;
+    } else if (statusCode !== 200) {
+      const detail = await readSmallBody(response.body);
+      return { kind: 'status', status: statusCode, headers: response.headers, detail };
+    }
+
+    if (statusCode === 200) {
+      const length = header(response.headers, 'content-length');
+      partial.total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+      if (partial.total !== undefined && options.expectedBytes !== undefined && partial.total !== options.expectedBytes) {
+        discard(response.body);
+        throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.total} bytes but the release lists ${options.expectedBytes}`, {
+          entry: ctx.entry,
+          hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
+        });
+      }
+    }
+    return writeBody(response.body, partial, file, ctx, tracker);
+  }
+}
+
+/** Appends the body to the file; hashing only what was written, so `partial` always matches the disk. */
+async function writeBody(body: Readable, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
+  const chunks = body[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (err) {
+      const of = partial.total !== undefined ? ` of ${partial.total}` : '';
+      return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
+    }
+    if (next.done) break;
+    const chunk = next.value;
+    try {
+      await file.write(chunk, 0, chunk.length, partial.bytes);
+    } catch (err) {
+      discard(body);
+      throw fromFsError(err, `writing ${ctx.what} to disk`, ctx.entry);
+    }
+    partial.hash.update(chunk);
+    partial.bytes += chunk.length;
+    tracker?.update(partial.bytes);
+  }
+  if (partial.total !== undefined && partial.bytes < partial.total) {
+    return { kind: 'short', doing: `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${partial.total}` };
+  }
+  return undefined;
+}
+
+/** Drops a body we will not read; undici reports the abort as an error nobody needs. */
+function discard(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
+async function restart(partial: PartialFile, file: FileHandle, ctx: FailureContext): Promise<void> {
+  try {
+    await file.truncate(0);
+  } catch (err) {
+    throw fromFsError(err, `writing ${ctx.what} to disk`, ctx.entry);
+  }
+  partial.bytes = 0;
+  partial.hash = createHash('sha256');
+  partial.total = undefined;
+}
+
+function checkSize(partial: PartialFile, expected: number | undefined, ctx: FailureContext): void {
+  const want = partial.total ?? expected;
+  if (want !== undefined && partial.bytes !== want) {
+    throw new BuildpackError('GHA022', `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${want}`, {
       entry: ctx.entry,
       hint: 'the connection or server cut the transfer short; retry the build',
     });
   }
-  if (expected !== undefined && announced !== undefined && announced !== expected) {
-    await rm(destFile, { force: true }).catch(() => {});
-    throw new BuildpackError('GHA022', `download of ${ctx.what} has ${bytes} bytes but the release lists ${expected}`, {
+  if (expected !== undefined && partial.bytes !== expected) {
+    throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.bytes} bytes but the release lists ${expected}`, {
       entry: ctx.entry,
-      hint: 'the asset may have been replaced while downloading, or a proxy altered it; retry the build',
+      hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
     });
   }
-  return { sha256: hash.digest('hex'), bytes };
 }
 
-function httpFailure(status: number, headers: UndiciResponse['headers'], detail: string, ctx: FailureContext): BuildpackError {
+/** `bytes 100-199/200` (total may be `*`). */
+export function parseContentRange(value: string | undefined): { start: number; end: number; total: number | undefined } | undefined {
+  const m = value ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim()) : null;
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
+
+function verdictFor(policy: RetryPolicy, attempt: number, stop: Exclude<Interruption, { kind: 'restart' }>): Verdict {
+  if (stop.kind === 'status') return verdictForStatus(policy, attempt, stop.status, (n) => header(stop.headers, n));
+  if (stop.kind === 'short') return verdictForError(policy, attempt, { code: 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' });
+  return verdictForError(policy, attempt, stop.err);
+}
+
+function describe(stop: Exclude<Interruption, { kind: 'restart' }>, verdict: Verdict, partial: PartialFile): string {
+  const kept = partial.bytes > 0 ? `; resuming from ${formatBytes(partial.bytes)}` : '';
+  if (stop.kind === 'status') return verdict.retry ? `${verdict.reason}${kept}` : `HTTP ${stop.status}`;
+  if (stop.kind === 'short') return `the body ended early${kept}`;
+  return `${errorSummary(stop.err)}${kept}`;
+}
+
+function finalFailure(stop: Exclude<Interruption, { kind: 'restart' }>, verdict: Verdict, ctx: FailureContext, attempt: number, policy: RetryPolicy): BuildpackError {
+  const tries = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
+  if (stop.kind === 'status') {
+    const tooLong = verdict.rateLimit !== undefined && verdict.rateLimit.waitMs > policy.rateLimitMaxWaitMs;
+    const err = httpFailure(stop.status, stop.headers, stop.detail, ctx, tooLong ? policy : undefined);
+    return tries && stop.status >= 500 ? new BuildpackError(err.code, err.message + tries, { entry: err.entry, hint: err.hint }) : err;
+  }
+  if (stop.kind === 'short') {
+    return new BuildpackError('GHA022', stop.doing + tries, { entry: ctx.entry, hint: 'the connection or server cut the transfer short; retry the build' });
+  }
+  return networkFailure(stop.err, ctx, stop.doing + tries);
+}
+
+function httpFailure(status: number, headers: UndiciResponse['headers'], detail: string, ctx: FailureContext, waitedUnder?: RetryPolicy): BuildpackError {
   const source = ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : 'the token';
   const said = detail ? ` (${detail})` : '';
   if (status === 401) {
@@ -190,12 +327,18 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
       hint: ctx.tokenEnv ? `create a new token with read access to contents and put it in ${ctx.tokenEnv}` : 'check the token; it may be invalid, expired or revoked',
     });
   }
-  if (status === 429 || (status === 403 && header(headers, 'x-ratelimit-remaining') === '0')) {
+  if (status === 429 || (status === 403 && (header(headers, 'x-ratelimit-remaining') === '0' || header(headers, 'retry-after') !== undefined))) {
     const reset = Number(header(headers, 'x-ratelimit-reset'));
-    const when = Number.isFinite(reset) && reset > 0 ? `; the limit resets at ${new Date(reset * 1000).toISOString()}` : '';
-    return new BuildpackError('GHA013', `GitHub rate limit exceeded while downloading ${ctx.what}${when}`, {
+    const retryAfter = Number(header(headers, 'retry-after'));
+    const when = Number.isFinite(retryAfter) && retryAfter > 0
+      ? `; retry after ${retryAfter}s`
+      : Number.isFinite(reset) && reset > 0 ? `; the limit resets at ${new Date(reset * 1000).toISOString()}` : '';
+    const cap = waitedUnder ? `, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (${Math.round(waitedUnder.rateLimitMaxWaitMs / 1000)}s) allows waiting` : '';
+    return new BuildpackError('GHA013', `GitHub rate limit exceeded while downloading ${ctx.what}${when}${cap}`, {
       entry: ctx.entry,
-      hint: ctx.hadToken ? 'wait until the limit resets, or use another token' : 'set token_env on the entry to an environment variable holding a GitHub token, or wait until the limit resets',
+      hint: ctx.hadToken
+        ? 'wait until the limit resets, or use another token'
+        : 'set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN", passed with pack build --env GITHUB_TOKEN), or wait until the limit resets',
     });
   }
   if (status === 404) {

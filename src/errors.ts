@@ -9,6 +9,7 @@ export const ErrorCodes = {
   GHA004: 'entry-unknown-key',
   GHA005: 'destination-escapes-layer',
   GHA006: 'token-env-missing',
+  GHA007: 'network-setting-invalid',
   GHA010: 'repo-or-release-not-found',
   GHA011: 'bad-credentials',
   GHA012: 'forbidden',

@@ -6,6 +6,7 @@ import { Octokit } from '@octokit/rest';
 import { BuildpackError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Release, ReleaseAsset } from './model.js';
+import { rateLimitOf } from './net/retry.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -20,6 +21,10 @@ export interface GitHubClientOptions {
   apiUrl?: string;
   userAgent: string;
   log?: Logger;
+  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). */
+  fetch?: typeof fetch;
+  /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
+  rateLimitMaxWaitMs?: number;
 }
 
 /** Who is asking, so errors can name the entry and the token's env var (never its value). */
@@ -49,7 +54,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     warn: () => {},
     error: () => {},
   };
-  const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request: { log: quiet } });
+  const request = options.fetch ? { log: quiet, fetch: options.fetch } : { log: quiet };
+  const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
   const authHeaders = (token: string | undefined): Record<string, string> => {
     if (!token) return {};
     registerSecret(token);
@@ -58,7 +64,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
   async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
     const headers = authHeaders(token);
-    const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl };
+    const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
       const response =
         tag === 'latest'
@@ -72,7 +78,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
   async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
     const headers = authHeaders(token);
-    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl };
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
       const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100, headers });
       return all.map(toRelease);
@@ -145,6 +151,7 @@ interface Lookup {
   token: boolean;
   ctx: LookupContext;
   apiUrl: string;
+  rateLimitMaxWaitMs?: number | undefined;
 }
 
 /** The parts of octokit's RequestError we read; we never keep the error itself (it holds the request). */
@@ -253,12 +260,20 @@ function rateLimited(what: Lookup, headers: Record<string, string | number | und
       ? `the limit resets at ${new Date(reset * 1000).toISOString()}`
       : 'the limit resets within an hour';
   const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
-  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}`, {
+  const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? `, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (${Math.round(what.rateLimitMaxWaitMs! / 1000)}s) allows waiting` : '';
+  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}${cap}`, {
     entry: what.ctx.entry,
     hint: what.token
       ? `wait until the limit resets, or use another token for ${tokenName(what)}`
       : 'unauthenticated requests share a low per-IP limit: set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN" and pass it to the build with --env GITHUB_TOKEN), or wait until the limit resets',
   });
+}
+
+/** Whether the build gave up because the wait exceeded the cap (rather than after retries). */
+function waitTooLong(capMs: number | undefined, headers: Record<string, string | number | undefined>): boolean {
+  if (capMs === undefined) return false;
+  const limit = rateLimitOf(429, (name) => (headers[name] === undefined ? undefined : String(headers[name])));
+  return limit !== undefined && limit.waitMs > capMs;
 }
 
 function describe(what: Lookup): string {

@@ -1,0 +1,98 @@
+// The downloader the build uses: picks the source of an asset's bytes (an internal mirror, the
+// web host's release-download URL for public assets, or the API URL with the entry's token) and
+// streams it through the shared network with retries, resume and progress. Tokens go to the API only.
+
+import { downloadAsset, downloadUrl, type DownloadResult } from '../download.js';
+import { isBuildpackError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ReleaseAsset } from '../model.js';
+import type { Progress } from '../progress.js';
+import { safeUrl } from '../secrets.js';
+import type { Network } from './agent.js';
+import { isDirectAsset, mirrorUrl, type AssetCoordinates } from './sources.js';
+
+export interface AssetDownloadRequest {
+  asset: ReleaseAsset;
+  token: string | undefined;
+  tokenEnv: string | undefined;
+  destFile: string;
+  entry: string;
+  /** Owner, repo, resolved tag and asset name: needed to map the download to a mirror. */
+  coordinates?: AssetCoordinates;
+}
+
+export interface AssetDownloadResult extends DownloadResult {
+  /** Where the bytes came from: the API asset URL, the mirror, or the web host (no API call). */
+  via: 'api' | 'mirror' | 'web';
+  /** The URL fetched first, without query string or credentials. */
+  from: string;
+}
+
+export type AssetDownloader = (request: AssetDownloadRequest) => Promise<AssetDownloadResult>;
+
+export interface AssetDownloaderOptions {
+  userAgent: string;
+  log?: Logger;
+  progress?: Progress;
+  /** Downloads in flight at once, however many callers ask (default: the network's concurrency). */
+  concurrency?: number;
+}
+
+export function createAssetDownloader(network: Network, options: AssetDownloaderOptions): AssetDownloader {
+  const limited = limiter(options.concurrency ?? network.config.concurrency);
+  const transfer = { dispatcher: network.dispatcher, retry: network.retry, log: options.log, ...(options.progress ? { progress: options.progress } : {}) };
+  const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
+
+  return (request) => limited(() => fetchAsset(request));
+
+  async function fetchAsset(request: AssetDownloadRequest): Promise<AssetDownloadResult> {
+    const { asset } = request;
+    const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined };
+    const template = network.config.mirror;
+    if (template && request.coordinates && !isDirectAsset(asset)) {
+      // Air-gapped builds: the API named the asset, the mirror serves its bytes. Never the token.
+      const url = mirrorUrl(template, { ...request.coordinates, asset: asset.name });
+      options.log?.debug(`${asset.name}: downloading from the mirror ${safeUrl(url)}`);
+      const result = await downloadUrl({ ...common, url, headers: plain, what: `asset ${asset.name} from the mirror ${safeUrl(url)}` });
+      return { ...result, via: 'mirror', from: safeUrl(url) };
+    }
+    if (isDirectAsset(asset)) {
+      // Resolved without the API (see directRelease): mirror or web host, never a token.
+      const via = template ? 'mirror' : 'web';
+      const result = await downloadUrl({ ...common, url: asset.url, headers: plain, what: `asset ${asset.name} from ${safeUrl(asset.url)}` });
+      return { ...result, via, from: safeUrl(asset.url) };
+    }
+    if (!request.token && asset.browserDownloadUrl) {
+      // A public asset: its release-download URL on the web host costs no API call, which
+      // matters under the 60-an-hour unauthenticated limit. Should that host be unreachable
+      // or refuse (some proxies allow only the API), the API URL below still works.
+      try {
+        const result = await downloadUrl({ ...common, url: asset.browserDownloadUrl, headers: plain, what: `asset ${asset.name}` });
+        return { ...result, via: 'web', from: safeUrl(asset.browserDownloadUrl) };
+      } catch (err) {
+        if (!isBuildpackError(err) || !['GHA012', 'GHA014', 'GHA020', 'GHA022'].includes(err.code)) throw err;
+        options.log?.info(`asset ${asset.name}: the web host failed (${err.message}); trying the API URL`);
+      }
+    }
+    const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
+    return { ...result, via: 'api', from: safeUrl(asset.url) };
+  }
+}
+
+/** At most `limit` calls of the returned function run at once; the rest wait in order. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

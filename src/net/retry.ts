@@ -1,0 +1,164 @@
+// The retry policy shared by API requests and downloads: which failures are transient
+// (connection errors, timeouts, 5xx, short rate limits), how long to wait (exponential
+// backoff with jitter, or the server's own reset time), and when to give up. No I/O but sleep.
+
+import type { Logger } from '../log.js';
+import { safeUrl } from '../secrets.js';
+import type { NetworkConfig } from './config.js';
+
+export interface RetryPolicy {
+  /** Total attempts, the first included; 1 means no retries. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Rate-limit waits longer than this are not sat out. */
+  rateLimitMaxWaitMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1); injectable so tests can pin the jitter. */
+  random?: () => number;
+  now?: () => number;
+}
+
+/** One attempt, no waiting: what a caller gets when it passes no policy. */
+export const NO_RETRIES: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, rateLimitMaxWaitMs: 0 };
+
+export function retryPolicyFrom(config: NetworkConfig): RetryPolicy {
+  return { attempts: config.attempts, baseDelayMs: config.backoff.baseMs, maxDelayMs: config.backoff.maxMs, rateLimitMaxWaitMs: config.rateLimitMaxWaitMs };
+}
+
+export const sleepFor = (policy: RetryPolicy, ms: number): Promise<void> =>
+  (policy.sleep ?? ((t: number) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
+
+/**
+ * Wait before retry number `retry` (0 for the first retry): base * 2^retry capped at max, of
+ * which a random half is dropped ("equal jitter"), so parallel builds behind one NAT spread out
+ * but never hammer the server with near-zero waits.
+ */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(retry, 30));
+  const random = policy.random ?? Math.random;
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export interface RateLimit {
+  kind: 'primary' | 'secondary';
+  /** How long the server asks us to wait. */
+  waitMs: number;
+  /** When a primary limit resets (from x-ratelimit-reset). */
+  resetAt?: Date;
+}
+
+type HeaderReader = (name: string) => string | undefined;
+
+/**
+ * GitHub's limits: primary is 403/429 with x-ratelimit-remaining: 0 and x-ratelimit-reset
+ * (epoch seconds); secondary is 403/429 with retry-after (seconds or an HTTP date). A bare 429
+ * means "wait at least a minute" per GitHub's guidance.
+ */
+export function rateLimitOf(status: number, header: HeaderReader, now: number = Date.now()): RateLimit | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  const retryAfter = header('retry-after');
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    const at = Date.parse(retryAfter);
+    const waitMs = Number.isFinite(seconds) ? seconds * 1000 : Number.isFinite(at) ? at - now : 60_000;
+    return { kind: 'secondary', waitMs: Math.max(0, waitMs) };
+  }
+  const reset = Number(header('x-ratelimit-reset'));
+  if (header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+    // One extra second: the reset is whole seconds and clocks differ a little.
+    return { kind: 'primary', waitMs: Math.max(0, reset * 1000 - now) + 1000, resetAt: new Date(reset * 1000) };
+  }
+  if (status === 429) return { kind: 'secondary', waitMs: 60_000 };
+  return undefined;
+}
+
+/** 5xx other than "not implemented"/"version not supported", and 408 request timeout. */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** Connection-level failures worth another try; DNS "not found" and TLS trust errors are not. */
+export function isTransientError(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export type Verdict =
+  | { retry: false; rateLimit?: RateLimit }
+  | { retry: true; waitMs: number; reason: string; rateLimit?: RateLimit };
+
+/** Whether answer `status` on attempt `attempt` (1-based) is worth another attempt, and after how long. */
+export function verdictForStatus(policy: RetryPolicy, attempt: number, status: number, header: HeaderReader): Verdict {
+  const rateLimit = rateLimitOf(status, header, (policy.now ?? Date.now)());
+  const left = attempt < policy.attempts;
+  if (rateLimit) {
+    if (!left || rateLimit.waitMs > policy.rateLimitMaxWaitMs) return { retry: false, rateLimit };
+    return { retry: true, waitMs: rateLimit.waitMs, reason: `${rateLimit.kind === 'primary' ? 'rate limit' : 'secondary rate limit'} (HTTP ${status})`, rateLimit };
+  }
+  if (left && isTransientStatus(status)) return { retry: true, waitMs: backoffMs(policy, attempt - 1), reason: `HTTP ${status}` };
+  return { retry: false };
+}
+
+export function verdictForError(policy: RetryPolicy, attempt: number, err: unknown): Verdict {
+  if (attempt < policy.attempts && isTransientError(err)) return { retry: true, waitMs: backoffMs(policy, attempt - 1), reason: errorSummary(err) };
+  return { retry: false };
+}
+
+/** `ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, … : the first code in the cause chain, else the message. */
+export function errorSummary(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('ERR_INVALID')) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (err as Error)?.message ?? String(err);
+}
+
+export function logRetry(log: Logger | undefined, what: string, verdict: Extract<Verdict, { retry: true }>, attempt: number, policy: RetryPolicy): void {
+  const wait = verdict.waitMs >= 1000 ? `${(verdict.waitMs / 1000).toFixed(1)}s` : `${verdict.waitMs}ms`;
+  log?.info(`${what}: ${verdict.reason}; retrying in ${wait} (attempt ${attempt + 1} of ${policy.attempts})`);
+}
+
+/**
+ * A fetch that retries transient failures of idempotent requests under `policy` (used as
+ * octokit's `request.fetch`). Answers it will not retry, rate limits included, are returned
+ * as they are so the caller's error mapping sees the real status and headers.
+ */
+export function retryingFetch(fetchImpl: typeof fetch, policy: RetryPolicy, log?: Logger): typeof fetch {
+  return async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const idempotent = method === 'GET' || method === 'HEAD';
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const what = `GitHub API ${method} ${safeUrl(url).replace(/\?…$/, '')}`;
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetchImpl(input, init);
+      } catch (err) {
+        const verdict = idempotent && !init?.signal?.aborted ? verdictForError(policy, attempt, err) : { retry: false as const };
+        if (!verdict.retry) throw err;
+        logRetry(log, what, verdict, attempt, policy);
+        await sleepFor(policy, verdict.waitMs);
+        continue;
+      }
+      const verdict = idempotent ? verdictForStatus(policy, attempt, response.status, (n) => response.headers.get(n) ?? undefined) : { retry: false as const };
+      if (!verdict.retry) return response;
+      await response.body?.cancel().catch(() => {});
+      logRetry(log, what, verdict, attempt, policy);
+      await sleepFor(policy, verdict.waitMs);
+    }
+  };
+}
