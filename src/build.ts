@@ -46,6 +46,9 @@ import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
 import { blankValues, secretBuildEnvValues } from './scrub.js';
 import type { LoadedDescriptor } from './descriptor.js';
+import type { NetworkConfig } from './net/config.js';
+import { directReleaseFor, type AssetCoordinates } from './net/sources.js';
+import { safeUrl } from './secrets.js';
 
 export interface DownloadRequest {
   asset: ReleaseAsset;
@@ -54,6 +57,8 @@ export interface DownloadRequest {
   tokenEnv: string | undefined;
   destFile: string;
   entry: string;
+  /** Owner, repo, resolved tag and asset name, so the downloader can map it to a mirror. */
+  coordinates: AssetCoordinates;
 }
 
 export interface InstallRequest {
@@ -66,13 +71,15 @@ export interface InstallRequest {
 
 export interface BuildServices {
   github: ReleaseSource;
-  download(request: DownloadRequest): Promise<{ sha256: string; bytes: number }>;
+  download(request: DownloadRequest): Promise<{ sha256: string; bytes: number; via?: 'api' | 'mirror' | 'web' }>;
   install(file: string, outDir: string, request: InstallRequest): Promise<InstalledFile[]>;
   log: Logger;
   /** How many entries download at once. */
   concurrency: number;
   /** Fail entries without a pinned sha256 (GITHUB_ASSETS_STRICT). */
   strict: boolean;
+  /** Mirror template and web host, for entries resolved without the API when it is rate limited. */
+  network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
 }
 
 /** Image label listing the absolute path of every installed executable. */
@@ -107,9 +114,12 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   const workDir = await createWorkDir(ctx.layersDir);
   const result: BuildResult = { layers: [], executables: [] };
   try {
-    for (const group of groups) {
-      const entries = group.specs.map((spec) => resolved.get(spec.index)!);
-      const layer = await buildLayer(ctx, group.name, entries, workDir, services);
+    // Layers build side by side; the downloader bounds how many downloads run at once.
+    const layers = await mapLimit(groups, groups.length, (group) =>
+      buildLayer(ctx, group.name, group.specs.map((spec) => resolved.get(spec.index)!), workDir, services),
+    );
+    for (const [i, group] of groups.entries()) {
+      const layer = layers[i]!;
       result.layers.push(layer);
       for (const record of layer.metadata.entries) {
         for (const exe of record.executables) result.executables.push(join(layerDir(ctx.layersDir, group.name), exe));
@@ -142,7 +152,16 @@ async function resolveAll(ctx: BuildContext, specs: AssetSpec[], services: Build
     try {
       release = await resolveRelease(spec, creds);
     } catch (err) {
-      throw explainLookupError(err, spec, creds);
+      // Rate limited, or unreachable with a mirror set: exact entries can do without the API.
+      const network = services.network;
+      const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
+      const direct = skippable ? directReleaseFor(spec, creds.token, network) : undefined;
+      if (!direct) throw explainLookupError(err, spec, creds);
+      release = direct;
+      services.log.warn(
+        `${entryLabel(spec)}: the GitHub API is ${(err as BuildpackError).code === 'GHA013' ? 'rate limited' : 'unreachable'}; ` +
+          `downloading ${spec.asset} directly from ${safeUrl(direct.assets[0]!.url)} (no API call, so no GitHub digest to compare)`,
+      );
     }
     const asset = selectAsset(release, spec, ctx.target);
     out.set(spec.index, { spec, release, asset, creds });
@@ -261,7 +280,7 @@ async function installEntry(
   const started = Date.now();
   try {
     const [download, checksumsFile] = await Promise.all([
-      services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label }),
+      services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, entry.asset.name) }),
       fetchChecksums(entry, workDir, services),
     ]);
     const downloadedIn = Date.now() - started;
@@ -282,7 +301,8 @@ async function installEntry(
     });
     const record = recordFor(entry, download, installed);
     logEntryHeader(services.log, entry);
-    services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)} (${reason})`);
+    const via = download.via === 'mirror' ? ' from the mirror' : entry.asset.id === 0 ? ' from the web host, without the API' : '';
+    services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
     services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
     for (const note of verification.notes) services.log.detail(`          ${note}`);
     services.log.detail(`Installed ${summariseFiles(record.files)}`);
@@ -292,6 +312,10 @@ async function installEntry(
   } finally {
     await rm(file, { force: true });
   }
+}
+
+function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
+  return { owner: entry.spec.owner, repo: entry.spec.name, tag: entry.release.tag, asset };
 }
 
 /** Downloads and reads the release's checksums file for this asset, if there is one. */
@@ -306,7 +330,7 @@ async function fetchChecksums(
   checkChecksumsSize(sums.size, sums.name);
   const file = join(workDir, `checksums-${entry.spec.index}`);
   try {
-    const download = await services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label });
+    const download = await services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, sums.name) });
     // The list itself must be the one GitHub published.
     verifyDownload({ entry: label, assetName: sums.name, actual: download.sha256, sources: { githubDigest: sums.digest }, strict: false });
     const text = checksumsText(await readFile(file), sums.name);

@@ -113,7 +113,8 @@ function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>):
     record.repo === want.repo &&
     record.asset === want.asset &&
     record.tag === want.tag &&
-    record.asset_id === want.asset_id &&
+    // 0: resolved without the API (rate-limit fallback), so the id is unknown, not different.
+    (want.asset_id === 0 || record.asset_id === want.asset_id) &&
     record.destination === want.destination &&
     record.strip_components === want.strip_components &&
     JSON.stringify(record.picked ?? []) === JSON.stringify(want.picked)

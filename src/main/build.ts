@@ -1,14 +1,16 @@
-// Composition root for bin/build: wires the real GitHub client, downloader and extractor
-// into the build phase and runs it.
+// Composition root for bin/build: reads settings (process env, then <platform>/env), wires
+// the real GitHub client, network, downloader and extractor into the build phase, runs it.
 import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
 import { build } from '../build.js';
 import { apiUrlFromEnv, createGitHubClient } from '../github.js';
-import { downloadAsset } from '../download.js';
-import { installAsset } from '../extract/index.js';
+import { createNetwork } from '../net/agent.js';
+import { networkConfigFromEnv } from '../net/config.js';
+import { createAssetDownloader } from '../net/downloader.js';
+import { createProgress } from '../progress.js';
+import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
-import { limitsFromEnv } from '../extract/index.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
 
 const env = process.env;
@@ -18,21 +20,35 @@ const color = colorEnabled(env, process.stdout.isTTY);
 process.exitCode = await runPhase(
   async () => {
     const ctx = buildContext(process.argv.slice(2), env, process.cwd());
+    const setting = (name: string) => lookupEnv(ctx, name);
     const log = createLogger({ debug, color });
-    const limits = limitsFromEnv({
-      GITHUB_ASSETS_MAX_EXTRACT_BYTES: lookupEnv(ctx, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES'),
-      GITHUB_ASSETS_MAX_ENTRIES: lookupEnv(ctx, 'GITHUB_ASSETS_MAX_ENTRIES'),
-    });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
-    const github = createGitHubClient({ apiUrl: apiUrlFromEnv({ GITHUB_API_URL: lookupEnv(ctx, 'GITHUB_API_URL') }), userAgent, log });
-    await build(ctx, {
-      github,
-      download: (req) => downloadAsset({ ...req, log, userAgent }),
-      install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
-      log,
-      concurrency: 4,
-      strict: strictModeFromEnv(lookupEnv(ctx, STRICT_ENV)),
+    const config = networkConfigFromEnv(setting);
+    const limits = limitsFromEnv({
+      GITHUB_ASSETS_MAX_EXTRACT_BYTES: setting('GITHUB_ASSETS_MAX_EXTRACT_BYTES'),
+      GITHUB_ASSETS_MAX_ENTRIES: setting('GITHUB_ASSETS_MAX_ENTRIES'),
     });
+    const network = createNetwork(config, { log });
+    try {
+      const github = createGitHubClient({
+        apiUrl: apiUrlFromEnv({ GITHUB_API_URL: setting('GITHUB_API_URL') }),
+        userAgent,
+        log,
+        fetch: network.fetch,
+        rateLimitMaxWaitMs: config.rateLimitMaxWaitMs,
+      });
+      await build(ctx, {
+        github,
+        download: createAssetDownloader(network, { userAgent, log, progress: createProgress(log, { intervalMs: config.progressIntervalMs }) }),
+        install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
+        log,
+        concurrency: config.concurrency,
+        strict: strictModeFromEnv(setting(STRICT_ENV)),
+        network: config,
+      });
+    } finally {
+      await network.close();
+    }
     return 0;
   },
   { debug, color },
