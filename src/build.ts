@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
 import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
-import { entryLabel, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 import type { BuildContext } from './cnb/context.js';
 import { lookupToken } from './cnb/env.js';
 import {
@@ -25,6 +25,8 @@ import {
 import { loadDescriptor } from './descriptor.js';
 import { LayerAssembly } from './assemble.js';
 import {
+  previousRecordFor,
+  resolvedFromRecord,
   decideEntry,
   groupByLayer,
   METADATA_FORMAT,
@@ -38,7 +40,8 @@ import {
 import { registerSecret } from './secrets.js';
 import { selectAsset } from './select.js';
 import { specForTarget } from './config.js';
-import { createReleaseResolver, type Credentials as LookupCredentials, type ReleaseSource } from './resolve.js';
+import { createReleaseResolver, UNCHANGED, type Credentials as LookupCredentials, type ReleaseSource } from './resolve.js';
+import { parseTagSpec } from './tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, parseChecksums } from './checksums.js';
 import { layerSbom, sbomFileName, serialiseSbom } from './sbom.js';
@@ -109,14 +112,16 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   await mkdir(ctx.layersDir, { recursive: true });
   await removeStaleWorkDirs(ctx.layersDir);
 
-  const resolved = await resolveAll(ctx, descriptor.specs, services);
   const groups = groupByLayer(descriptor.specs);
+  const restored = new Map<string, RestoredLayer>();
+  for (const group of groups) restored.set(group.name, await loadRestored(ctx.layersDir, group.name));
+  const resolved = await resolveAll(ctx, descriptor.specs, restored, services);
   const workDir = await createWorkDir(ctx.layersDir);
   const result: BuildResult = { layers: [], executables: [] };
   try {
     // Layers build side by side; the downloader bounds how many downloads run at once.
     const layers = await mapLimit(groups, groups.length, (group) =>
-      buildLayer(ctx, group.name, group.specs.map((spec) => resolved.get(spec.index)!), workDir, services),
+      buildLayer(ctx, group.name, group.specs.map((spec) => resolved.get(spec.index)!), restored.get(group.name)!, workDir, services),
     );
     for (const [i, group] of groups.entries()) {
       const layer = layers[i]!;
@@ -141,17 +146,57 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   return result;
 }
 
-/** Resolves each entry's release (one API lookup per distinct repo, tag and credential) and asset. */
-async function resolveAll(ctx: BuildContext, specs: AssetSpec[], services: BuildServices): Promise<Map<number, ResolvedEntry & { creds: Credentials }>> {
-  const resolveRelease = createReleaseResolver(services.github);
+/** What the previous build left for a layer, as the restorer brought it back. */
+interface RestoredLayer {
+  metadata: LayerMetadata | undefined;
+  dirPresent: boolean;
+  /** Whether every file a record lists is in the restored layer dir. */
+  present: Map<EntryRecord, boolean>;
+}
+
+async function loadRestored(layersDir: string, name: string): Promise<RestoredLayer> {
+  const metadata = parseLayerMetadata(await readLayerMetadata(layersDir, name));
+  const dir = layerDir(layersDir, name);
+  const dirPresent = await exists(dir);
+  const present = new Map<EntryRecord, boolean>();
+  for (const record of metadata?.entries ?? []) present.set(record, dirPresent && (await allExist(dir, record.files)));
+  return { metadata, dirPresent, present };
+}
+
+/**
+ * Resolves each entry's release (one API lookup per distinct repo, tag and credential) and
+ * asset. An entry the previous build installed is checked conditionally (a 304 is free), and
+ * an exact tag is reused as it was when the API cannot be reached.
+ */
+async function resolveAll(
+  ctx: BuildContext,
+  specs: AssetSpec[],
+  restored: Map<string, RestoredLayer>,
+  services: BuildServices,
+): Promise<Map<number, ResolvedEntry & { creds: Credentials }>> {
+  const resolver = createReleaseResolver(services.github);
   const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
     const creds = credentialsFor(ctx, spec);
+    const layer = restored.get(layerNameFor(spec));
+    const previous = previousRecordFor(spec, layer?.metadata);
+    const reusable = previous !== undefined && (layer?.present.get(previous) ?? false);
     let release: Release;
     try {
-      release = await resolveRelease(spec, creds);
+      const answer = reusable && previous.etag ? await resolver.resolveIfChanged(spec, creds, previous.etag) : await resolver.resolve(spec, creds);
+      if (answer === UNCHANGED) {
+        services.log.debug(`${entryLabel(spec)}: GitHub says ${previous!.tag} is unchanged (304)`);
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        return;
+      }
+      release = answer;
     } catch (err) {
+      if (reusable && isBuildpackError(err) && (err.code === 'GHA020' || err.code === 'GHA021') && parseTagSpec(spec.tag).kind === 'exact') {
+        services.log.warn(`${entryLabel(spec)}: the GitHub API could not be reached (${err.message}); reusing ${previous!.asset} ${previous!.tag} from the previous build`);
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        return;
+      }
       // Rate limited, or unreachable with a mirror set: exact entries can do without the API.
       const network = services.network;
       const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
@@ -212,18 +257,15 @@ async function buildLayer(
   ctx: BuildContext,
   name: string,
   entries: (ResolvedEntry & { creds: Credentials })[],
+  previous: RestoredLayer,
   workDir: string,
   services: BuildServices,
 ): Promise<BuildResult['layers'][number]> {
   const { log } = services;
   const currentDir = layerDir(ctx.layersDir, name);
-  const restored = parseLayerMetadata(await readLayerMetadata(ctx.layersDir, name));
-  const dirPresent = await exists(currentDir);
-  const presence = new Map<EntryRecord, boolean>();
-  for (const record of restored?.entries ?? []) {
-    presence.set(record, dirPresent && (await allExist(currentDir, record.files)));
-  }
-  const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => presence.get(r) ?? false) }));
+  const restored = previous.metadata;
+  const dirPresent = previous.dirPresent;
+  const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => previous.present.get(r) ?? false) }));
   const unchanged =
     dirPresent &&
     decisions.every((d) => d.decision.action === 'reuse') &&

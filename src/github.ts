@@ -39,6 +39,13 @@ export interface GitHubClient {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
   /** Every release visible to the token, newest first, across all pages (100 per page). */
   listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  /**
+   * Conditional lookups for rebuilds: `undefined` when GitHub answers 304 Not Modified for
+   * `etag` (free: a 304 costs no rate limit). `listReleasesIfChanged` checks the first page,
+   * where a new release appears, and only then pages through everything.
+   */
+  getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
+  listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -62,29 +69,59 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return { authorization: `token ${token}` };
   };
 
-  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
-    const headers = authHeaders(token);
+  async function fetchRelease(owner: string, repo: string, tag: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release | undefined> {
+    const headers = { ...authHeaders(token), ...(etag ? { 'if-none-match': etag } : {}) };
     const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
       const response =
         tag === 'latest'
           ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
           : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
-      return toRelease(response.data);
+      return withEtag(toRelease(response.data), response.headers.etag);
     } catch (err) {
-      throw await toBuildpackError(err, what, () => repoExists(owner, repo, headers));
+      if (etag && statusOf(err) === 304) return undefined;
+      throw await toBuildpackError(err, what, () => repoExists(owner, repo, authHeaders(token)));
+    }
+  }
+
+  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
+    return (await fetchRelease(owner, repo, tag, token, ctx))!;
+  }
+
+  async function getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release | undefined> {
+    return fetchRelease(owner, repo, tag, token, ctx, etag);
+  }
+
+  async function fetchReleases(owner: string, repo: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release[] | undefined> {
+    const headers = authHeaders(token);
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      const all: Release[] = [];
+      let first = true;
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+        owner,
+        repo,
+        per_page: 100,
+        headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) },
+      })) {
+        // The first page's ETag stands for the list: new releases appear there first.
+        const pageEtag = first ? page.headers.etag : undefined;
+        for (const data of page.data) all.push(first ? withEtag(toRelease(data), pageEtag) : toRelease(data));
+        first = false;
+      }
+      return all;
+    } catch (err) {
+      if (etag && statusOf(err) === 304) return undefined;
+      throw await toBuildpackError(err, what, async () => false);
     }
   }
 
   async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
-    const headers = authHeaders(token);
-    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
-    try {
-      const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100, headers });
-      return all.map(toRelease);
-    } catch (err) {
-      throw await toBuildpackError(err, what, async () => false);
-    }
+    return (await fetchReleases(owner, repo, token, ctx))!;
+  }
+
+  async function listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release[] | undefined> {
+    return fetchReleases(owner, repo, token, ctx, etag);
   }
 
   /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
@@ -97,7 +134,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  return { apiUrl, getRelease, listReleases };
+  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged };
 }
 
 // ---- mapping API data ------------------------------------------------------------------
@@ -120,6 +157,10 @@ interface ApiRelease {
   prerelease: boolean;
   published_at?: string | null;
   assets: ApiAsset[];
+}
+
+function withEtag(release: Release, etag: string | undefined): Release {
+  return etag ? { ...release, etag } : release;
 }
 
 export function toRelease(data: ApiRelease): Release {

@@ -77,6 +77,8 @@ export interface Release {
   prerelease: boolean;
   publishedAt?: string;
   assets: ReleaseAsset[];
+  /** The API's ETag for the lookup that returned this release, for conditional rebuild checks. */
+  etag?: string;
 }
 
 /** One file written into a layer, relative to the layer root. */

@@ -5,7 +5,7 @@
 import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 
 /** Bumped whenever the layout of installed files or of this metadata changes. */
-export const METADATA_FORMAT = 2;
+export const METADATA_FORMAT = 3;
 
 /** What the previous build recorded for one entry. Never holds a token. */
 export interface EntryRecord {
@@ -24,6 +24,12 @@ export interface EntryRecord {
   /** Installed paths, relative to the layer root. */
   files: string[];
   executables: string[];
+  /** The entry as written (tag, asset, prerelease), to recognise it before anything is resolved. */
+  tag_spec: string;
+  asset_spec: string;
+  prerelease: boolean;
+  /** ETag of the API answer that resolved the release, for a conditional check on rebuild. */
+  etag: string;
 }
 
 export interface LayerMetadata {
@@ -58,7 +64,9 @@ export function groupByLayer(specs: AssetSpec[]): LayerGroup[] {
 }
 
 /** The fields that determine an entry's installed content. */
-export function identityOf(entry: ResolvedEntry): Omit<EntryRecord, 'sha256' | 'size' | 'url' | 'files' | 'executables'> {
+export function identityOf(
+  entry: ResolvedEntry,
+): Omit<EntryRecord, 'sha256' | 'size' | 'url' | 'files' | 'executables' | 'tag_spec' | 'asset_spec' | 'prerelease' | 'etag'> {
   return {
     repo: entry.spec.repo,
     asset: entry.asset.name,
@@ -129,5 +137,38 @@ export function recordFor(entry: ResolvedEntry, download: { sha256: string; byte
     url: entry.asset.browserDownloadUrl,
     files: installed.filter((f) => f.kind !== 'directory').map((f) => f.path),
     executables: installed.filter((f) => f.executable && f.kind === 'file').map((f) => f.path),
+    ...requestOf(entry),
+  };
+}
+
+function requestOf(entry: ResolvedEntry): Pick<EntryRecord, 'tag_spec' | 'asset_spec' | 'prerelease' | 'etag'> {
+  return { tag_spec: entry.spec.tag, asset_spec: entry.spec.asset, prerelease: entry.spec.prerelease, etag: entry.release.etag ?? '' };
+}
+
+/**
+ * The restored record of the same entry as written (same tag, asset, destination and picks),
+ * found before anything is resolved, for conditional checks and offline reuse.
+ */
+export function previousRecordFor(spec: AssetSpec, restored: LayerMetadata | undefined): EntryRecord | undefined {
+  return restored?.entries.find(
+    (r) =>
+      r.repo === spec.repo &&
+      r.tag_spec === spec.tag &&
+      r.asset_spec === spec.asset &&
+      r.prerelease === spec.prerelease &&
+      r.destination === (spec.destination ?? '') &&
+      r.strip_components === spec.stripComponents &&
+      JSON.stringify(r.picked ?? []) === JSON.stringify(spec.files ?? []) &&
+      (!spec.sha256 || r.sha256 === spec.sha256),
+  );
+}
+
+/** An entry resolved from what the last build recorded (GitHub said unchanged, or could not be asked). */
+export function resolvedFromRecord(spec: AssetSpec, record: EntryRecord): ResolvedEntry {
+  const asset = { id: record.asset_id, name: record.asset, size: record.size, url: record.url, browserDownloadUrl: record.url };
+  return {
+    spec,
+    release: { id: 0, tag: record.tag, draft: false, prerelease: false, assets: [asset], ...(record.etag ? { etag: record.etag } : {}) },
+    asset,
   };
 }

@@ -10,7 +10,13 @@ import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from './tags.js';
 export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
   listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  /** Conditional forms (see github.ts): undefined when unchanged since `etag`. */
+  getReleaseIfChanged?(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
+  listReleasesIfChanged?(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
 }
+
+/** The answer to "did the resolution change since the last build?" when GitHub says it did not. */
+export const UNCHANGED = 'unchanged';
 
 export interface Credentials {
   token: string | undefined;
@@ -18,7 +24,12 @@ export interface Credentials {
   source: string | undefined;
 }
 
-export type ReleaseResolver = (spec: AssetSpec, creds: Credentials) => Promise<Release>;
+export interface ReleaseResolver {
+  /** The release an entry's `tag` stands for. */
+  resolve(spec: AssetSpec, creds: Credentials): Promise<Release>;
+  /** Same, asked conditionally with the ETag the last build recorded: UNCHANGED on a 304, which costs no rate limit. */
+  resolveIfChanged(spec: AssetSpec, creds: Credentials, previousEtag: string): Promise<Release | typeof UNCHANGED>;
+}
 
 export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
   const memo = new Map<string, Promise<unknown>>();
@@ -31,18 +42,27 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
     return hit;
   };
 
-  return async (spec, creds) => {
+  const run = async (spec: AssetSpec, creds: Credentials, previousEtag?: string): Promise<Release | typeof UNCHANGED> => {
     const who = `#${creds.source ?? ''}`;
     const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
     const get = (tag: string) => once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(spec.owner, spec.name, tag, creds.token, ctx));
     const list = () => once(`list:${spec.repo}${who}`, () => source.listReleases(spec.owner, spec.name, creds.token, ctx));
 
     const query = parseTagSpec(spec.tag);
+    const byList = query.kind === 'range' || (query.kind === 'latest' && spec.prerelease);
+    // A text that is both a tag and a range ("1.4") is settled by the unconditional path.
+    if (previousEtag && !(query.kind === 'range' && query.exactFirst)) {
+      const tag = query.kind === 'exact' ? query.tag : 'latest';
+      const fresh = byList
+        ? await once(`list?:${spec.repo}${who}${previousEtag}`, async () => source.listReleasesIfChanged?.(spec.owner, spec.name, previousEtag, creds.token, ctx) ?? list())
+        : await once(`get?:${spec.repo}@${tag}${who}${previousEtag}`, async () => source.getReleaseIfChanged?.(spec.owner, spec.name, tag, previousEtag, creds.token, ctx) ?? get(tag));
+      if (fresh === undefined) return UNCHANGED;
+      if (!Array.isArray(fresh)) return fresh;
+      return pickFrom(spec, fresh, query);
+    }
     if (query.kind === 'latest') {
       if (!spec.prerelease) return get('latest');
-      const newest = pickNewest(await list());
-      if (!newest) throw noRelease(spec, 'the repository has no releases', []);
-      return newest;
+      return pickFrom(spec, await list(), query);
     }
     if (query.kind === 'exact') return get(query.tag);
     if (query.exactFirst) {
@@ -53,11 +73,27 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         if (!isBuildpackError(err) || err.code !== 'GHA010' || !err.message.startsWith('release tag')) throw err;
       }
     }
-    const releases = await list();
-    const picked = pickInRange(releases, query.range, spec.prerelease);
-    if (!picked) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
-    return picked;
+    return pickFrom(spec, await list(), query);
   };
+  return {
+    resolve: (spec, creds) => run(spec, creds) as Promise<Release>,
+    resolveIfChanged: (spec, creds, etag) => run(spec, creds, etag),
+  };
+}
+
+/** Picks from a full release list (newest first) for `latest` with prereleases, or a range. */
+function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof parseTagSpec>): Release {
+  // The list's ETag rides on its first release; carry it to the pick so the next build can ask conditionally.
+  const etag = releases[0]?.etag;
+  const withListEtag = (r: Release) => (etag ? { ...r, etag } : r);
+  if (query.kind !== 'range') {
+    const newest = pickNewest(releases);
+    if (!newest) throw noRelease(spec, 'the repository has no releases', []);
+    return withListEtag(newest);
+  }
+  const picked = pickInRange(releases, query.range, spec.prerelease);
+  if (!picked) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
+  return withListEtag(picked);
 }
 
 function noRelease(spec: AssetSpec, message: string, releases: Release[]): BuildpackError {

@@ -399,6 +399,65 @@ describe('rebuilds', () => {
     expect(layerToml('qeek-dev_apitest-toolchain').metadata.entries[0]!.tag).toBe('v0.2.0');
   });
 
+  it('confirms latest, exact tags and ranges with free conditional requests (304) on rebuild', async () => {
+    const project = SEED.replace('destination = "bin/grpc_health_probe"', 'destination = "bin/grpc_health_probe"\ntag = "~0.4"');
+    ws.writeApp({ 'project.toml': project });
+    ws.setPlatformEnv('APITEST_TOOLCHAIN_TOKEN', TOKEN);
+    expect((await runBuild(ws, env())).code).toBe(0);
+    simulateRestore(ws.layersDir);
+    gh.resetRequests();
+    const result = await runBuild(ws, env({ BP_LOG_LEVEL: 'DEBUG' }));
+    expect(result.code, result.output).toBe(0);
+    const api = gh.requests.filter((r) => r.origin === 'api');
+    // One conditional request per entry (latest, exact tag, range list), nothing else.
+    expect(api.map((r) => r.path.replace(/\?.*/, '')).sort()).toEqual([
+      '/repos/grpc-ecosystem/grpc-health-probe/releases',
+      '/repos/kkdai/youtube/releases/latest',
+      '/repos/qeek-dev/apitest-toolchain/releases/tags/v0.1.0',
+    ]);
+    for (const r of api) expect(r.headers['if-none-match'], r.path).toMatch(/^W\/"/);
+    expect(result.stdout.match(/unchanged \(304\)/g)?.length).toBe(3);
+    expect(gh.countRequests({ origin: 'download' })).toBe(0);
+  });
+
+  it('notices a new latest release despite the recorded ETag', async () => {
+    ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "acme/moving"\nasset = "tool"\n` });
+    gh.addRepo('acme/moving');
+    gh.addRelease('acme/moving', { tag: 'v1', assets: [{ name: 'tool', content: { path: exe } }] });
+    expect((await runBuild(ws, env())).code).toBe(0);
+    gh.addRelease('acme/moving', { tag: 'v2', assets: [{ name: 'tool', content: { path: exe } }] });
+    simulateRestore(ws.layersDir);
+    gh.resetRequests();
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('release changed from v1 to v2');
+    expect(gh.countRequests({ origin: 'download' })).toBe(1);
+  });
+
+  it('reuses an exact-tag layer with a warning when the API cannot be reached', async () => {
+    const exact = `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\ntag = "v0.4.41"\nasset = "grpc_health_probe-linux-amd64"\n`;
+    ws.writeApp({ 'project.toml': exact });
+    expect((await runBuild(ws, env())).code).toBe(0);
+    simulateRestore(ws.layersDir);
+    gh.injectFault({ origin: 'api', reset: true, times: Infinity });
+    try {
+      const result = await runBuild(ws, env({ GITHUB_ASSETS_RETRIES: '0' }));
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain('WARNING: githubassets[1] (grpc-ecosystem/grpc-health-probe): the GitHub API could not be reached');
+      expect(result.stdout).toContain('Reused ');
+      expect(run(join(ws.layersDir, 'grpc-ecosystem_grpc-health-probe', 'bin', 'grpc_health_probe-linux-amd64'))).toBe(EXECUTABLE_OUTPUT);
+
+      // latest cannot be confirmed offline: that is an error, not a silent reuse.
+      ws.writeApp({ 'project.toml': exact.replace('tag = "v0.4.41"\n', '') });
+      simulateRestore(ws.layersDir);
+      const latest = await runBuild(ws, env({ GITHUB_ASSETS_RETRIES: '0' }));
+      expect(latest.code).toBe(1);
+      expect(latest.output).toContain('ERROR [GHA020]');
+    } finally {
+      gh.clearFaults();
+    }
+  });
+
   it('removes layers of entries that are gone from project.toml', async () => {
     ws.writeApp({ 'project.toml': SEED });
     ws.setPlatformEnv('APITEST_TOOLCHAIN_TOKEN', TOKEN);

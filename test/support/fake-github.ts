@@ -224,8 +224,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return json(403, { message: `API rate limit exceeded for ${identity}.`, documentation_url: 'https://docs.github.com/rest' }, rateHeaders);
     }
 
-    const reply = withHeaders(apiRoutes(req, path, url, auth), rateHeaders);
-    return conditional(req, reply);
+    const reply = conditional(req, withHeaders(apiRoutes(req, path, url, auth), rateHeaders));
+    // Like api.github.com: a 304 answer to a conditional request costs no rate limit.
+    if (reply.status === 304) used.set(identity, count - 1);
+    return reply;
   }
 
   function apiRoutes(req: IncomingMessage, path: string, url: URL, token: string | undefined): Reply {

@@ -162,7 +162,7 @@ describe('rate limits', () => {
   });
 
   it('one release lookup per distinct repo and tag, however many entries use it', async () => {
-    const resolve = createReleaseResolver(client);
+    const { resolve } = createReleaseResolver(client);
     const spec = (index: number, asset: string): AssetSpec => ({ index, repo: 'acme/tool', owner: 'acme', name: 'tool', asset, tag: 'v1', prerelease: false, stripComponents: 0 });
     const releases = await Promise.all([1, 2, 3].map((i) => resolve(spec(i, 'tool.tar.gz'), { token: undefined, source: undefined })));
     expect(new Set(releases.map((r) => r.id)).size).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideEntry, groupByLayer, identityOf, METADATA_FORMAT, parseLayerMetadata, recordFor, type ResolvedEntry } from '../../src/plan.js';
+import { decideEntry, groupByLayer, identityOf, METADATA_FORMAT, parseLayerMetadata, previousRecordFor, recordFor, resolvedFromRecord, type ResolvedEntry } from '../../src/plan.js';
 import type { AssetSpec } from '../../src/model.js';
 
 function spec(over: Partial<AssetSpec> = {}): AssetSpec {
@@ -59,6 +59,33 @@ describe('decideEntry', () => {
   });
 });
 
+describe('previousRecordFor', () => {
+  const rec = recordFor(resolved(), { sha256: 'ab'.repeat(32), bytes: 1 }, []);
+  const restored = { format: METADATA_FORMAT, entries: [rec] };
+
+  it('finds the record of the same entry as written, before resolution', () => {
+    expect(previousRecordFor(spec(), restored)).toBe(rec);
+  });
+
+  it.each([
+    ['another tag', { tag: 'v2' }],
+    ['another asset', { asset: 'other' }],
+    ['another destination', { destination: 'x' }],
+    ['prereleases allowed', { prerelease: true }],
+    ['a different pin', { sha256: 'cd'.repeat(32) }],
+  ])('does not match with %s', (_what, over) => {
+    expect(previousRecordFor(spec(over as Partial<AssetSpec>), restored)).toBeUndefined();
+  });
+
+  it('rebuilds an entry from a record with the recorded tag and asset id', () => {
+    const entry = resolvedFromRecord(spec(), { ...rec, etag: 'W/"x"' });
+    expect(entry.release.tag).toBe('v1.0.0');
+    expect(entry.release.etag).toBe('W/"x"');
+    expect(entry.asset).toMatchObject({ id: 42, name: 'tool-linux-amd64' });
+    expect(decideEntry(entry, restored, () => true).action).toBe('reuse');
+  });
+});
+
 describe('parseLayerMetadata', () => {
   it('accepts what recordFor wrote and rejects other formats', () => {
     const rec = recordFor(resolved(), { sha256: 'cd'.repeat(32), bytes: 3 }, []);
@@ -81,6 +108,10 @@ describe('parseLayerMetadata', () => {
       url: 'http://web/acme/tool/releases/download/v1.0.0/tool-linux-amd64',
       files: ['bin/tool', 'README'],
       executables: ['bin/tool'],
+      tag_spec: 'latest',
+      asset_spec: 'tool-linux-amd64',
+      prerelease: false,
+      etag: '',
     });
   });
 });

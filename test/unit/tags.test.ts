@@ -70,7 +70,7 @@ describe('release resolver against the GitHub stand-in', () => {
   });
   afterAll(() => gh.close());
 
-  const resolver = () => createReleaseResolver(createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'test' }));
+  const resolver = () => createReleaseResolver(createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'test' })).resolve;
 
   it('resolves a range by paging through every release', async () => {
     gh.resetRequests();
