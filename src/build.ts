@@ -91,6 +91,10 @@ export const EXECUTABLES_LABEL = 'io.github-assets.executables';
 export interface BuildResult {
   layers: { name: string; metadata: LayerMetadata; reused: boolean }[];
   executables: string[];
+  /** Entries downloaded this build and their bytes; entries reused from the previous build. */
+  downloaded: number;
+  downloadedBytes: number;
+  reused: number;
 }
 
 const LAYER_TYPES = { launch: true, build: false, cache: true };
@@ -106,7 +110,7 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   const descriptor = loadDescriptor(ctx.appDir, ctx);
   if (!descriptor || descriptor.specs.length === 0) {
     log.info('No [[metadata.githubassets]] entries found; nothing to install.');
-    return { layers: [], executables: [] };
+    return { layers: [], executables: [], downloaded: 0, downloadedBytes: 0, reused: 0 };
   }
   await scrubCommittedTokens(ctx, descriptor, log);
   await mkdir(ctx.layersDir, { recursive: true });
@@ -117,11 +121,12 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   for (const group of groups) restored.set(group.name, await loadRestored(ctx.layersDir, group.name));
   const resolved = await resolveAll(ctx, descriptor.specs, restored, services);
   const workDir = await createWorkDir(ctx.layersDir);
-  const result: BuildResult = { layers: [], executables: [] };
+  const started = Date.now();
+  const result: BuildResult = { layers: [], executables: [], downloaded: 0, downloadedBytes: 0, reused: 0 };
   try {
     // Layers build side by side; the downloader bounds how many downloads run at once.
     const layers = await mapLimit(groups, groups.length, (group) =>
-      buildLayer(ctx, group.name, group.specs.map((spec) => resolved.get(spec.index)!), restored.get(group.name)!, workDir, services),
+      buildLayer(ctx, group.name, group.specs.map((spec) => resolved.get(spec.index)!), restored.get(group.name)!, workDir, services, result),
     );
     for (const [i, group] of groups.entries()) {
       const layer = layers[i]!;
@@ -141,8 +146,12 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
     log.info('Installed executables (use these absolute paths in exec probes):');
     for (const exe of result.executables) log.detail(exe);
   }
-  const reused = result.layers.reduce((n, l) => n + l.metadata.entries.length * (l.reused ? 1 : 0), 0);
-  log.info(`Done: ${descriptor.specs.length} asset(s) in ${groups.length} layer(s)${reused ? `, ${reused} reused from the previous build` : ''}.`);
+  const parts = [
+    ...(result.downloaded ? [`${result.downloaded} downloaded (${formatBytes(result.downloadedBytes)})`] : []),
+    ...(result.reused ? [`${result.reused} reused from the previous build`] : []),
+  ];
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  log.info(`Done in ${formatDuration(Date.now() - started)}: ${count(descriptor.specs.length, 'asset')} in ${count(groups.length, 'layer')}; ${parts.join(', ')}.`);
   return result;
 }
 
@@ -260,6 +269,7 @@ async function buildLayer(
   previous: RestoredLayer,
   workDir: string,
   services: BuildServices,
+  tally: Pick<BuildResult, 'downloaded' | 'downloadedBytes' | 'reused'>,
 ): Promise<BuildResult['layers'][number]> {
   const { log } = services;
   const currentDir = layerDir(ctx.layersDir, name);
@@ -278,6 +288,7 @@ async function buildLayer(
       const record = (decision as Extract<EntryDecision, { action: 'reuse' }>).record;
       logEntryHeader(log, entry);
       log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
+      tally.reused++;
       records.push(record);
     }
   } else {
@@ -290,10 +301,14 @@ async function buildLayer(
     });
     for (const { entry, record, tree } of fresh) {
       const label = entryLabel(entry.spec);
-      if (tree) await assembly.addTree(tree, label);
-      else {
+      if (tree) {
+        await assembly.addTree(tree, label);
+        tally.downloaded++;
+        tally.downloadedBytes += record.size;
+      } else {
         logEntryHeader(log, entry);
         log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
+        tally.reused++;
         await assembly.addFromPrevious(currentDir, record.files, label);
       }
       records.push(record);

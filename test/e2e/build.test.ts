@@ -127,6 +127,10 @@ describe('bin/build with the original buildpack configuration', () => {
       expect(result.stdout).toContain(`    ${path}\n`);
     }
     expect(readFileSync(probe)).toEqual(readFileSync(exe));
+    // The log: a header, a block per entry, the paths, a one-line summary; no colours off a TTY.
+    expect(result.stdout.split('\n')[0]).toBe('GitHub Assets 0.1.0');
+    expect(result.stdout).toMatch(/\n {2}Done in [\d.]+ m?s: 3 assets in 3 layers; 3 downloaded \([\d.]+ [KM]iB\)\.\n/);
+    expect(result.output).not.toContain('\x1b[');
     expect(statSync(join(ws.layersDir, 'kkdai_youtube', 'bin', 'LICENSE')).mode & 0o777).toBe(0o644);
 
     const toml = layerToml('grpc-ecosystem_grpc-health-probe');
@@ -381,6 +385,7 @@ describe('rebuilds', () => {
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
     expect(gh.countRequests((r) => r.origin === 'api' && /\/releases\/assets\//.test(r.path))).toBe(0);
     expect(result.stdout.match(/Reused /g)?.length).toBe(3);
+    expect(result.stdout).toMatch(/Done in [\d.]+ m?s: 3 assets in 3 layers; 3 reused from the previous build\./);
     expect(layerToml('kkdai_youtube')).toEqual(firstToml);
     expect(run(join(ws.layersDir, 'kkdai_youtube', 'bin', 'youtubedr'))).toBe(EXECUTABLE_OUTPUT);
   });
