@@ -3,6 +3,7 @@
 // by its absolute path. Nothing leaves the machine.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startFakeGitHub } from '../test/support/fake-github.js';
@@ -11,6 +12,11 @@ import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.js';
 const root = resolve(process.argv[2] ?? '.');
 const probes = { amd64: process.argv[3]!, arm64: process.argv[4] };
 const sample = join(root, 'samples', 'grpc-probe');
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const checksums = Object.entries(probes)
+  .filter((pair): pair is [string, string] => Boolean(pair[1]))
+  .map(([arch, path]) => `${sha256(path)}  grpc_health_probe-linux-${arch}\n`)
+  .join('');
 
 const gh = await startFakeGitHub();
 const ws = createWorkspace();
@@ -21,7 +27,7 @@ try {
     assets: [
       { name: 'grpc_health_probe-linux-amd64', content: { path: probes.amd64 } },
       ...(probes.arm64 ? [{ name: 'grpc_health_probe-linux-arm64', content: { path: probes.arm64 } }] : []),
-      { name: 'checksums.txt', content: 'see the digest field\n' },
+      { name: 'checksums.txt', content: checksums },
     ],
   });
   console.log(`== local GitHub stand-in: API ${gh.apiUrl}, downloads ${gh.downloadUrl}`);
