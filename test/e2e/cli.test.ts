@@ -258,6 +258,7 @@ asset = "x"
     const missing = await cli(['check', 'nope.toml']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^ERROR \[GHA001\] nope\.toml does not exist\n  hint: pass the path of your project\.toml/);
+    expect(JSON.parse((await cli(['check', '--json', 'nope.toml'])).stdout).error).toMatchObject({ code: 'GHA001', entry: null, message: 'nope.toml does not exist' });
 
     write('[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\ndestination = "/usr/bin"\n', 'abs.toml');
     const abs = JSON.parse((await cli(['check', '--json', '--offline'], { GITHUB_ASSETS_PATH: 'abs.toml' })).stdout);
