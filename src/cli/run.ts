@@ -14,6 +14,7 @@ import { unifiedDiff } from './diff.js';
 import { descriptorFilePath, readDescriptorFile } from './file.js';
 import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
 import { applyPlan, planPins, type EntryPin } from './pin.js';
+import { redact } from '../secrets.js';
 
 export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
@@ -31,6 +32,8 @@ export interface CliEnvironment {
   hostTarget: Target;
   /** `/layers/<escaped buildpack id>`. */
   layersRoot: string;
+  /** BP_LOG_LEVEL=DEBUG: stack traces after errors. */
+  debug: boolean;
   strict: boolean;
   /** Created lazily: `--help`, `--version` and `check --offline` never build a client. */
   github(): ReleaseSource;
@@ -38,7 +41,9 @@ export interface CliEnvironment {
   download: DownloadFn;
 }
 
-export async function runCli(environment: CliEnvironment, io: CliIo): Promise<number> {
+export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise<number> {
+  // Tokens are never put into output on purpose; this is the safety net.
+  const io: CliIo = { out: (t) => rawIo.out(redact(t)), err: (t) => rawIo.err(redact(t)), color: rawIo.color };
   const json = wantsJson(environment.argv);
   try {
     const command = parseCommandLine(environment.argv, environment.hostTarget);
@@ -47,6 +52,11 @@ export async function runCli(environment: CliEnvironment, io: CliIo): Promise<nu
     const error = toBuildpackError(err);
     if (json) io.out(jsonText({ error: errorJson(error) }));
     else io.err(errorText(error, io.color) + '\n');
+    if (environment.debug) {
+      io.err(`${(err as Error)?.stack ?? String(err)}\n`);
+      const cause = (err as Error)?.cause as Error | undefined;
+      if (cause?.stack) io.err(`caused by: ${cause.stack}\n`);
+    }
     return error.code === 'GHA060' ? CliExit.Usage : CliExit.Problems;
   }
 }

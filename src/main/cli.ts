@@ -6,6 +6,7 @@ import { apiUrlFromEnv, createGitHubClient } from '../github.js';
 import { downloadAsset } from '../download.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
+import { debugEnabled } from '../cnb/run.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
 
 const env = process.env;
@@ -22,6 +23,7 @@ process.exitCode = await runCli(
     hostTarget: targetFromEnv(env),
     layersRoot: `/layers/${buildpack.id.replaceAll('/', '_')}`,
     strict: strictModeFromEnv(env[STRICT_ENV]),
+    debug: debugEnabled(env),
     github: () => createGitHubClient({ apiUrl: apiUrlFromEnv(env), userAgent }),
     lookupToken: (name) => env[name]?.trim() || undefined,
     download: (request) => downloadAsset({ ...request, userAgent }),

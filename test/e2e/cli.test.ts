@@ -437,3 +437,21 @@ describe('github-assets pin', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });
+
+describe('github-assets with GitHub Enterprise Server', () => {
+  it('resolves against GITHUB_API_URL with the /api/v3 prefix', async () => {
+    const ghes = await startFakeGitHub({ apiPrefix: '/api/v3' });
+    try {
+      ghes.addRepo('platform/tool');
+      ghes.addRelease('platform/tool', { tag: 'v5.0.0', assets: [{ name: 'tool-linux-amd64', content: 'ghes tool' }] });
+      write('[[metadata.githubassets]]\nrepo = "platform/tool"\nasset = "tool-linux-{arch}"\n');
+      const result = await cli(['check', '--json', '--arch', 'amd64'], { GITHUB_API_URL: ghes.apiUrl });
+      expect(result.code, result.stdout).toBe(0);
+      expect(JSON.parse(result.stdout).entries[0]).toMatchObject({ tag: 'v5.0.0', asset: 'tool-linux-amd64', digest: `sha256:${sha('ghes tool')}` });
+      expect(ghes.countRequests({ origin: 'api', path: '/api/v3/repos/platform/tool/releases/latest' })).toBe(1);
+      expect(gh.requests).toHaveLength(0);
+    } finally {
+      await ghes.close();
+    }
+  });
+});
