@@ -79,7 +79,9 @@ beforeAll(async () => {
   gh.addRelease('acme/old', { tag: 'v0.9.1', assets: [{ name: 'old-linux-amd64', content: 'tampered', digest: null }, { name: 'SHA256SUMS', content: `${sha('original')}  old-linux-amd64\n`, digest: null }] });
 
   gh.addRepo('acme/private', { private: true });
-  gh.addToken(TOKEN, { repos: ['acme/private'] });
+  gh.addRepo('acme/private-legacy', { private: true });
+  gh.addToken(TOKEN, { repos: ['acme/private', 'acme/private-legacy'] });
+  gh.addRelease('acme/private-legacy', { tag: 'v0.2.0', assets: [{ name: 'toolchain-linux-amd64', content: 'private v0.2.0', digest: null }] });
   gh.addRelease('acme/private', { tag: 'v0.1.0', assets: [{ name: 'toolchain-linux-amd64', content: BYTES.private }] });
 });
 
@@ -405,6 +407,23 @@ describe('github-assets pin', () => {
     expect(bad.stderr).toContain(`ERROR [GHA030] githubassets[1] (acme/old): sha256 mismatch for old-linux-amd64: SHA256SUMS expects ${sha('original')}`);
     expect(bad.stderr).toContain('Nothing was written');
     expect(readFileSync(tampered, 'utf8')).not.toContain('sha256');
+  });
+
+  it('downloads a private asset with the token_env token, without printing it', async () => {
+    const file = write('[[metadata.githubassets]]\nrepo = "acme/private-legacy"\ntoken_env = "TOOLCHAIN_TOKEN"\ntag = "v0.2.0"\nasset = "toolchain-linux-amd64"\n');
+    const result = await cli(['pin', '--json'], { TOOLCHAIN_TOKEN: TOKEN });
+    expect(result.code, result.stdout).toBe(0);
+    expect(JSON.parse(result.stdout).entries[0].pins.map((p: { arch: string; source: string; written: string }) => [p.arch, p.source, p.written])).toEqual([
+      ['amd64', 'downloaded', 'entry'],
+      ['arm64', 'downloaded', 'entry'],
+    ]);
+    expect(readFileSync(file, 'utf8')).toContain(`asset = "toolchain-linux-amd64"\nsha256 = "${sha('private v0.2.0')}"\n`);
+    // One download for both arches; the token went to the API, never to the download host.
+    const downloads = gh.requests.filter((r) => r.origin === 'download');
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]!.headers.authorization).toBeUndefined();
+    expect(gh.requests.filter((r) => r.origin === 'api' && r.path.includes('/releases/assets/')).every((r) => r.headers.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
   });
 
   it('writes nothing when an architecture has no asset, and says which --arch to use', async () => {
