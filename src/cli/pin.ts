@@ -1,7 +1,6 @@
-// `github-assets pin`: resolves each entry for every architecture it serves, decides where
-// each asset's sha256 belongs (the entry, or `arch.<arch>` tables when arches get different
-// assets), edits the text through toml-edit.ts and proves the edit by re-parsing it. It
-// neither reads nor writes the file: the composition root does, after a successful plan.
+// `github-assets pin`: resolves each entry for every architecture it serves, decides where each
+// asset's sha256 belongs (the entry, or `arch.<arch>` tables when arches get different assets),
+// edits the text via toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
 
 import { parseDescriptor, specForTarget } from '../config.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
@@ -51,7 +50,7 @@ export interface PinPlan {
   edits: EntryEdit[];
 }
 
-/** Resolves and hashes every entry; throws the first entry's error after trying them all (all are returned in `errors`). */
+/** Resolves and hashes every entry; an entry that fails is left out of the plan and its error returned in `errors`. */
 export async function planPins(specs: AssetSpec[], options: PinOptions): Promise<{ plan: PinPlan; errors: BuildpackError[] }> {
   const resolveRelease = createReleaseResolver(options.github);
   const hashes = new Map<string, Promise<AssetHash>>();

@@ -1,7 +1,6 @@
-// Pure: rewrites `tag` and `sha256` lines of `[[metadata.githubassets]]` entries in
-// project.toml text, touching only those lines (and new arch tables it appends), so comments,
-// blank lines, key order, quoting and line endings stay as they were. It does not validate
-// the result: the caller re-parses it and compares with what it meant to write.
+// Pure: rewrites the `tag` and `sha256` lines of `[[metadata.githubassets]]` entries in project.toml
+// text (and appends arch tables), so comments, blank lines, key order, quoting and line endings
+// stay. It does not validate the result: the caller re-parses it and compares.
 
 import { canonicalArch } from '../select.js';
 
@@ -199,6 +198,7 @@ function setKey(lines: Line[], section: Section, key: string, value: string, anc
 function removeKey(lines: Line[], section: Section, key: string): void {
   const found = findKey(lines, section, key);
   if (!found) return;
+  // Only a one-line value can go with its line; a multi-line one would leave its tail behind.
   splitStringValue(found.rest, key);
   lines.splice(found.at, 1);
 }
