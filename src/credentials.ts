@@ -27,16 +27,17 @@ export function credentialsFor(spec: Pick<AssetSpec, 'tokenEnv'>, lookup: TokenL
 }
 
 /**
- * Attributes a release lookup failure to the entry; a 404 while token_env names an unset
- * variable gets a hint about setting it (`howToPass` says how, e.g. `pack build --env NAME`).
+ * Attributes a release lookup failure to the entry. A 404 while token_env names an unset
+ * variable gets a hint about it; `unset(name)` says where it is missing and how to pass it
+ * (the build: `pack build --env NAME`; the CLI: `export NAME`).
  */
-export function explainLookupError(err: unknown, spec: AssetSpec, creds: EntryCredentials, howToPass: (name: string) => string): unknown {
+export function explainLookupError(err: unknown, spec: AssetSpec, creds: EntryCredentials, unset: (name: string) => string): unknown {
   if (!isBuildpackError(err)) return err;
   const label = entryLabel(spec);
   if (err.code === 'GHA010' && creds.missingTokenEnv) {
     return new BuildpackError('GHA010', err.message, {
       entry: label,
-      hint: `token_env = "${creds.missingTokenEnv}" but ${creds.missingTokenEnv} is not set; ${howToPass(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
+      hint: `token_env = "${creds.missingTokenEnv}" but ${unset(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
       cause: err,
     });
   }

@@ -72,7 +72,7 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
       try {
         release = await resolveRelease(spec, creds);
       } catch (err) {
-        throw explainLookupError(err, spec, creds, (name) => `export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
+        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
       }
       const asset = selectAsset(release, spec, options.target);
       const resolved: CheckRow = {

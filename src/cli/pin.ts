@@ -101,7 +101,7 @@ async function pinEntry(
     try {
       release = await resolveRelease(archSpec, creds);
     } catch (err) {
-      throw explainLookupError(err, archSpec, creds, (name) => `export ${name}=<token> before running github-assets pin`);
+      throw explainLookupError(err, archSpec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`);
     }
     let asset;
     try {
