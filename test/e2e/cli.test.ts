@@ -434,6 +434,12 @@ describe('github-assets pin', () => {
     expect(result.stderr).toContain('ERROR [GHA014] githubassets[1] (acme/tool): release v1.4.6 has no asset matching "tool_{version}_{os}_{arch}.tar.gz"; it has: tool_1.4.6_linux_amd64.tar.gz (while pinning for linux/arm64)');
     expect(result.stderr).toContain('pin only the others with --arch amd64');
     expect(readFileSync(file, 'utf8')).toBe(text);
+    const json = await cli(['pin', '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.error).toMatchObject({ code: 'GHA014', entry: 'githubassets[1] (acme/tool)' });
+    expect(report.errors).toEqual([report.error]);
+    expect(readFileSync(file, 'utf8')).toBe(text);
 
     const amd64Only = await cli(['pin', '--arch', 'amd64', '--json']);
     expect(amd64Only.code).toBe(0);
