@@ -40,7 +40,11 @@ import {
 import { registerSecret } from './secrets.js';
 import { selectAsset } from './select.js';
 import { specForTarget } from './config.js';
-import { createReleaseResolver, UNCHANGED, type Credentials as LookupCredentials, type ReleaseSource } from './resolve.js';
+import { createReleaseResolver, UNCHANGED, type ReleaseSource } from './resolve.js';
+import { credentialsFor, explainLookupError, type EntryCredentials } from './credentials.js';
+
+/** Where a missing token variable is set for a build. */
+const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
 import { parseTagSpec } from './tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, parseChecksums } from './checksums.js';
@@ -99,10 +103,7 @@ export interface BuildResult {
 
 const LAYER_TYPES = { launch: true, build: false, cache: true };
 
-interface Credentials extends LookupCredentials {
-  /** token_env named a variable that is not set. */
-  missingTokenEnv: string | undefined;
-}
+type Credentials = EntryCredentials;
 
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
   const { log } = services;
@@ -187,7 +188,7 @@ async function resolveAll(
   const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
-    const creds = credentialsFor(ctx, spec);
+    const creds = credentialsFor(spec, (name) => lookupToken(ctx, name));
     const layer = restored.get(layerNameFor(spec));
     const previous = previousRecordFor(spec, layer?.metadata);
     const reusable = previous !== undefined && (layer?.present.get(previous) ?? false);
@@ -210,7 +211,7 @@ async function resolveAll(
       const network = services.network;
       const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
       const direct = skippable ? directReleaseFor(spec, creds.token, network) : undefined;
-      if (!direct) throw explainLookupError(err, spec, creds);
+      if (!direct) throw explainLookupError(err, spec, creds, buildEnvHint);
       release = direct;
       services.log.warn(
         `${entryLabel(spec)}: the GitHub API is ${(err as BuildpackError).code === 'GHA013' ? 'rate limited' : 'unreachable'}; ` +
@@ -236,30 +237,6 @@ async function scrubCommittedTokens(ctx: BuildContext, descriptor: LoadedDescrip
   } catch {
     log.warn('a token is written in project.toml ([[build.env]]) and could not be blanked; it will be in the image. Pass tokens with pack build --env NAME instead.');
   }
-}
-
-function credentialsFor(ctx: BuildContext, spec: AssetSpec): Credentials {
-  if (spec.tokenEnv) {
-    const token = lookupToken(ctx, spec.tokenEnv);
-    registerSecret(token);
-    return { token, source: token ? spec.tokenEnv : undefined, missingTokenEnv: token ? undefined : spec.tokenEnv };
-  }
-  const token = lookupToken(ctx, 'GITHUB_TOKEN');
-  registerSecret(token);
-  return { token, source: token ? 'GITHUB_TOKEN' : undefined, missingTokenEnv: undefined };
-}
-
-function explainLookupError(err: unknown, spec: AssetSpec, creds: Credentials): unknown {
-  if (!isBuildpackError(err)) return err;
-  const label = entryLabel(spec);
-  if (err.code === 'GHA010' && creds.missingTokenEnv) {
-    return new BuildpackError('GHA010', err.message, {
-      entry: label,
-      hint: `token_env = "${creds.missingTokenEnv}" but ${creds.missingTokenEnv} is not set in the build environment; pass it with pack build --env ${creds.missingTokenEnv}=<token> (a token with read access to the repository contents)`,
-      cause: err,
-    });
-  }
-  return err.forEntry(label);
 }
 
 async function buildLayer(

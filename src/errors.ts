@@ -31,6 +31,8 @@ export const ErrorCodes = {
   GHA045: 'path-conflict',
   GHA050: 'disk-full',
   GHA051: 'filesystem-error',
+  GHA060: 'cli-usage',
+  GHA061: 'pin-edit-failed',
   GHA099: 'internal-error',
 } as const;
 

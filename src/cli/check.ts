@@ -1,0 +1,147 @@
+// `github-assets check`: resolves every validated entry for one target exactly as the build
+// does (same resolver, arch overrides, asset selection and token rules) and reports one row
+// per entry, with any error attributed to it. It downloads nothing and prints nothing.
+
+import { specForTarget } from '../config.js';
+import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { BuildpackError } from '../errors.js';
+import { singleFilePath } from '../extract/index.js';
+import { mapLimit } from '../concurrency.js';
+import { normaliseSha256 } from '../config-integrity.js';
+import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
+import { createReleaseResolver, type ReleaseSource } from '../resolve.js';
+import { isPattern, selectAsset } from '../select.js';
+import { formatBytes } from '../format.js';
+import { STRICT_ENV } from '../verify.js';
+import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
+import { renderTable } from './table.js';
+
+export interface CheckOptions {
+  target: Target;
+  offline: boolean;
+  /** GITHUB_ASSETS_STRICT: an entry without a pinned sha256 is an error, as in the build. */
+  strict: boolean;
+  /** `/layers/<escaped buildpack id>`: where layers are in the image. */
+  layersRoot: string;
+  github: ReleaseSource;
+  lookupToken: TokenLookup;
+  concurrency?: number;
+}
+
+export interface CheckRow {
+  index: number;
+  entry: string;
+  repo: string;
+  /** The tag as written (`latest`, a range, an exact tag). */
+  requestedTag: string;
+  /** The release it resolves to; absent offline or on error. */
+  tag?: string;
+  /** Asset name (or the pattern, offline). */
+  asset: string;
+  size?: number;
+  /** GitHub's `sha256:<hex>` digest of the asset, when the API has one. */
+  digest?: string;
+  /** The pinned sha256 that applies to this target. */
+  pinned?: string;
+  /** Absolute paths in the image: a file for a raw binary, a directory (ending in `/`) for an archive. */
+  paths: string[];
+  error?: ErrorJson;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  file: string;
+  target: Target;
+  offline: boolean;
+  entries: CheckRow[];
+}
+
+const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|zip|tar\.(gz|xz|bz2|zst|zstd))$/i;
+
+export async function checkEntries(file: string, specs: AssetSpec[], options: CheckOptions): Promise<{ report: CheckReport; errors: BuildpackError[] }> {
+  const resolveRelease = createReleaseResolver(options.github).resolve;
+  const failures = new Map<number, BuildpackError>();
+  const rows = await mapLimit(specs, options.concurrency ?? 4, async (written): Promise<CheckRow> => {
+    const base: CheckRow = { index: written.index, entry: entryLabel(written), repo: written.repo, requestedTag: written.tag, asset: written.asset, paths: [] };
+    try {
+      const spec = specForTarget(written, options.target);
+      const row: CheckRow = { ...base, asset: spec.asset, ...(spec.sha256 ? { pinned: spec.sha256 } : {}), paths: targetPaths(spec, spec.asset, options.layersRoot) };
+      if (options.offline) return row;
+      const creds = credentialsFor(spec, options.lookupToken);
+      let release;
+      try {
+        release = await resolveRelease(spec, creds);
+      } catch (err) {
+        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
+      }
+      const asset = selectAsset(release, spec, options.target);
+      const resolved: CheckRow = {
+        ...row,
+        tag: release.tag,
+        asset: asset.name,
+        size: asset.size,
+        ...(asset.digest ? { digest: asset.digest } : {}),
+        paths: targetPaths(spec, asset.name, options.layersRoot),
+      };
+      checkPin(spec, resolved);
+      if (options.strict && !spec.sha256) {
+        throw new BuildpackError('GHA031', `strict verification (${STRICT_ENV}) requires a pinned sha256, and ${asset.name} has none`, {
+          entry: entryLabel(spec),
+          hint: 'run github-assets pin to record it, after checking that the release is the one you mean',
+        });
+      }
+      return resolved;
+    } catch (err) {
+      const error = toBuildpackError(err).forEntry(base.entry);
+      failures.set(base.index, error);
+      return { ...base, error: errorJson(error) };
+    }
+  });
+  const errors = rows.flatMap((row) => (failures.has(row.index) ? [failures.get(row.index)!] : []));
+  return { report: { ok: errors.length === 0, file, target: options.target, offline: options.offline, entries: rows }, errors };
+}
+
+/** A pinned sha256 that disagrees with GitHub's digest would fail the build (GHA030): say so now. */
+function checkPin(spec: AssetSpec, row: CheckRow): void {
+  if (!row.pinned || !row.digest?.toLowerCase().startsWith('sha256:')) return;
+  const digest = normaliseSha256(row.digest.slice('sha256:'.length));
+  const pinned = normaliseSha256(row.pinned);
+  if (digest && pinned && digest !== pinned) {
+    throw new BuildpackError('GHA030', `sha256 mismatch for ${row.asset}: pinned sha256 expects ${pinned}, but GitHub's asset digest is ${digest}`, {
+      entry: entryLabel(spec),
+      hint: 'the release asset is not the one that was pinned: it was re-uploaded, or the pin is wrong. Check the release before updating sha256 (github-assets pin rewrites it)',
+    });
+  }
+}
+
+/** Where the entry's files land in the image; the asset's name tells an archive from a raw binary. */
+export function targetPaths(spec: AssetSpec, assetName: string, layersRoot: string): string[] {
+  const layer = `${layersRoot.replace(/\/+$/, '')}/${layerNameFor(spec)}`;
+  if (ARCHIVE_NAME.test(assetName)) {
+    const dir = (spec.destination ?? '').replace(/\/+$/, '');
+    return [`${layer}/${dir ? `${dir}/` : ''}`];
+  }
+  const fileName = isPattern(assetName) && spec.destination === undefined ? assetName : assetName.split('/').pop()!;
+  return [`${layer}/${singleFilePath(spec.destination, fileName)}`];
+}
+
+export function renderCheckTable(report: CheckReport): string {
+  const rows = report.entries.map((row) => [
+    `${row.index}`,
+    row.repo,
+    row.error ? 'ERROR' : row.tag === undefined ? row.requestedTag : row.tag === row.requestedTag ? row.tag : `${row.tag} (${row.requestedTag})`,
+    row.error ? row.error.code : row.asset,
+    row.size === undefined ? '' : formatBytes(row.size),
+    row.error ? '' : shortHash(row),
+    row.paths.join(' '),
+  ]);
+  return renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
+}
+
+function shortHash(row: CheckRow): string {
+  const digest = row.digest?.replace(/^sha256:/i, '');
+  if (row.pinned && digest) return `${row.pinned.slice(0, 12)}… (pinned, = GitHub)`;
+  if (row.pinned) return `${row.pinned.slice(0, 12)}… (pinned)`;
+  if (digest) return `${digest.slice(0, 12)}… (GitHub)`;
+  return '-';
+}

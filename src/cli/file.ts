@@ -1,0 +1,42 @@
+// Finds and reads the descriptor the CLI was pointed at (a file, a directory holding
+// project.toml, $GITHUB_ASSETS_PATH, or ./project.toml) and validates it with the build's own
+// parser. Unlike a build, a missing file is an error here. It never writes.
+
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { BuildpackError } from '../errors.js';
+import { parseDescriptor, type Descriptor } from '../config.js';
+
+export interface DescriptorFile extends Descriptor {
+  /** Absolute path. */
+  path: string;
+  /** How messages name it: relative to the working directory when inside it. */
+  shown: string;
+  text: string;
+}
+
+export function descriptorFilePath(given: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  const path = resolve(cwd, given ?? (env.GITHUB_ASSETS_PATH?.trim() || 'project.toml'));
+  try {
+    if (statSync(path).isDirectory()) return join(path, 'project.toml');
+  } catch {
+    // A missing path is reported when it is read.
+  }
+  return path;
+}
+
+export function readDescriptorFile(path: string, cwd: string): DescriptorFile {
+  const rel = relative(cwd, path);
+  const shown = rel !== '' && !rel.startsWith('..') ? rel : path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BuildpackError('GHA001', code === 'ENOENT' ? `${shown} does not exist` : `cannot read ${shown}: ${code ?? (err as Error).message}`, {
+      hint: code === 'ENOENT' ? 'pass the path of your project.toml (or the app directory), e.g. github-assets check path/to/project.toml' : 'check the file permissions',
+      cause: err,
+    });
+  }
+  return { ...parseDescriptor(text, shown), path, shown, text };
+}

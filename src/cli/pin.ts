@@ -1,0 +1,219 @@
+// `github-assets pin`: resolves each entry for every architecture it serves, decides where each
+// asset's sha256 belongs (the entry, or `arch.<arch>` tables when arches get different assets),
+// edits the text via toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
+
+import { parseDescriptor, specForTarget } from '../config.js';
+import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { BuildpackError, isBuildpackError } from '../errors.js';
+import { mapLimit } from '../concurrency.js';
+import { entryLabel, type AssetSpec, type Release } from '../model.js';
+import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../resolve.js';
+import { isPattern, selectAsset } from '../select.js';
+import { hashOfAsset, type AssetHash, type DownloadFn } from './asset-hash.js';
+import { toBuildpackError } from './output.js';
+import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
+
+export interface PinOptions {
+  os: string;
+  /** Architectures to pin (canonical names). */
+  arches: string[];
+  github: ReleaseSource;
+  lookupToken: TokenLookup;
+  download: DownloadFn;
+  concurrency?: number;
+}
+
+export interface ArchPin {
+  arch: string;
+  asset: string;
+  sha256: string;
+  source: AssetHash['source'];
+  /** Sources a downloaded hash matched, e.g. the release's checksums file. */
+  matched: string[];
+  /** `entry` (top-level sha256) or `arch.<arch>`. */
+  written: string;
+  /** The sha256 that applied before, when it differs. */
+  previous?: string;
+}
+
+export interface EntryPin {
+  index: number;
+  entry: string;
+  repo: string;
+  tag: { from: string; to: string };
+  pins: ArchPin[];
+  notes: string[];
+}
+
+export interface PinPlan {
+  entries: EntryPin[];
+  edits: EntryEdit[];
+}
+
+/** Resolves and hashes every entry; an entry that fails is left out of the plan and its error returned in `errors`. */
+export async function planPins(specs: AssetSpec[], options: PinOptions): Promise<{ plan: PinPlan; errors: BuildpackError[] }> {
+  const resolveRelease = createReleaseResolver(options.github).resolve;
+  const hashes = new Map<string, Promise<AssetHash>>();
+  const failures = new Map<number, BuildpackError>();
+  const results = await mapLimit(specs, options.concurrency ?? 4, async (spec) => {
+    try {
+      return await pinEntry(spec, options, resolveRelease, hashes);
+    } catch (err) {
+      failures.set(spec.index, toBuildpackError(err).forEntry(entryLabel(spec)));
+      return undefined;
+    }
+  });
+  const errors = specs.flatMap((s) => (failures.has(s.index) ? [failures.get(s.index)!] : []));
+  const entries = results.filter((r): r is { pin: EntryPin; edit: EntryEdit } => r !== undefined);
+  return { plan: { entries: entries.map((e) => e.pin), edits: entries.map((e) => e.edit).filter(hasChanges) }, errors };
+}
+
+function hasChanges(edit: EntryEdit): boolean {
+  return edit.tag !== undefined || edit.sha256 !== undefined || Object.keys(edit.arch ?? {}).length > 0;
+}
+
+/** Architectures an entry serves among those asked for: all of them, or only its arch tables when it has no top-level asset. */
+export function archesFor(spec: AssetSpec, requested: string[]): string[] {
+  if (spec.asset !== '') return requested;
+  return requested.filter((arch) => spec.arch?.[arch] !== undefined);
+}
+
+async function pinEntry(
+  spec: AssetSpec,
+  options: PinOptions,
+  resolveRelease: ReleaseResolver['resolve'],
+  hashes: Map<string, Promise<AssetHash>>,
+): Promise<{ pin: EntryPin; edit: EntryEdit }> {
+  const label = entryLabel(spec);
+  const arches = archesFor(spec, options.arches);
+  const notes: string[] = [];
+  if (arches.length === 0) {
+    notes.push(`no asset for ${options.arches.join(', ')} (the entry has arch tables only for ${Object.keys(spec.arch ?? {}).join(', ')}); nothing pinned`);
+    return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: spec.tag, to: spec.tag }, pins: [], notes }, edit: { index: spec.index } };
+  }
+
+  let release: Release | undefined;
+  const picked: { arch: string; spec: AssetSpec; assetId: number; asset: string; hash: AssetHash }[] = [];
+  for (const arch of arches) {
+    const target = { os: options.os, arch };
+    const archSpec = specForTarget(spec, target);
+    const creds = credentialsFor(archSpec, options.lookupToken);
+    try {
+      release = await resolveRelease(archSpec, creds);
+    } catch (err) {
+      throw explainLookupError(err, archSpec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`);
+    }
+    let asset;
+    try {
+      asset = selectAsset(release, archSpec, target);
+    } catch (err) {
+      if (isBuildpackError(err) && err.code === 'GHA014' && options.arches.length > 1) {
+        throw new BuildpackError(err.code, `${err.message} (while pinning for ${options.os}/${arch})`, {
+          entry: label,
+          hint: `${err.hint ?? ''}; if the entry is not meant for ${arch}, pin only the others with --arch ${options.arches.filter((a) => a !== arch).join(',')}`,
+        });
+      }
+      throw err;
+    }
+    const found = release;
+    const key = `${found.id}:${asset.id}`;
+    let hash = hashes.get(key);
+    if (!hash) {
+      hash = hashOfAsset({ release: found, asset, spec: archSpec, creds, entry: label }, options.download);
+      hashes.set(key, hash);
+    }
+    picked.push({ arch, spec: archSpec, assetId: asset.id, asset: asset.name, hash: await hash });
+  }
+
+  // Arches whose pin lives in their own table: those with an arch table that sets asset or sha256.
+  const ownTable = (arch: string) => spec.arch?.[arch]?.asset !== undefined || spec.arch?.[arch]?.sha256 !== undefined;
+  const inheriting = picked.filter((p) => !ownTable(p.arch));
+  const oneAsset = new Set(inheriting.map((p) => p.assetId)).size === 1;
+  const topLevel = inheriting.length > 0 && oneAsset && (!isPattern(spec.asset) || inheriting.length >= 2);
+
+  const edit: EntryEdit = { index: spec.index };
+  const to = release!.tag;
+  if (to !== spec.tag) edit.tag = to;
+  const pins: ArchPin[] = [];
+  for (const p of picked) {
+    const where = ownTable(p.arch) || !topLevel ? `arch.${p.arch}` : 'entry';
+    const previous = p.spec.sha256;
+    if (where === 'entry') {
+      if (spec.sha256 !== p.hash.sha256) edit.sha256 = p.hash.sha256;
+    } else if (spec.arch?.[p.arch]?.sha256 !== p.hash.sha256) {
+      edit.arch = { ...edit.arch, [p.arch]: p.hash.sha256 };
+    }
+    pins.push({
+      arch: p.arch,
+      asset: p.asset,
+      sha256: p.hash.sha256,
+      source: p.hash.source,
+      matched: p.hash.matched,
+      written: where,
+      ...(previous !== undefined && previous !== p.hash.sha256 ? { previous } : {}),
+    });
+    if (previous !== undefined && previous !== p.hash.sha256 && to === spec.tag) {
+      notes.push(`${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`);
+    }
+  }
+  // A top-level sha256 cannot be right for arches that now get different assets.
+  if (!topLevel && inheriting.length > 0 && spec.sha256 !== undefined) edit.sha256 = null;
+  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: spec.tag, to }, pins, notes }, edit };
+}
+
+/** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
+export function applyPlan(text: string, source: string, specs: AssetSpec[], plan: PinPlan, os: string): string {
+  if (plan.edits.length === 0) return text;
+  let edited: string;
+  try {
+    edited = applyEdits(text, plan.edits);
+  } catch (err) {
+    if (err instanceof TomlEditError) throw editFailed(plan, err.message);
+    throw err;
+  }
+  let reparsed: AssetSpec[];
+  try {
+    reparsed = parseDescriptor(edited, source).specs;
+  } catch (err) {
+    throw editFailed(plan, `the edited file does not validate (${toBuildpackError(err).message})`);
+  }
+  if (reparsed.length !== specs.length) throw editFailed(plan, `the edited file has ${reparsed.length} entries instead of ${specs.length}`);
+  for (const before of specs) {
+    const after = reparsed[before.index - 1]!;
+    const pin = plan.entries.find((e) => e.index === before.index);
+    const expectedTag = pin?.tag.to ?? before.tag;
+    if (after.tag !== expectedTag) throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
+    if (JSON.stringify(withoutPins({ ...before, tag: expectedTag })) !== JSON.stringify(withoutPins(after))) {
+      throw editFailed(plan, `the edit changed more than tag and sha256 in ${entryLabel(before)}`);
+    }
+    for (const p of pin?.pins ?? []) {
+      const applied = specForTarget(after, { os, arch: p.arch }).sha256;
+      if (applied !== p.sha256) throw editFailed(plan, `${entryLabel(before)} does not pin ${p.sha256} for ${p.arch} after the edit`);
+    }
+  }
+  return edited;
+}
+
+/** An entry without its tag and hashes, for "nothing else changed" comparisons. */
+function withoutPins(spec: AssetSpec): unknown {
+  const { sha256: _sha, tag: _tag, arch, ...rest } = spec;
+  const arches = Object.fromEntries(
+    Object.entries(arch ?? {})
+      .map(([name, { sha256: _s, ...override }]) => [name, override] as const)
+      .filter(([, override]) => Object.keys(override).length > 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return { ...rest, arch: arches };
+}
+
+function editFailed(plan: PinPlan, why: string): BuildpackError {
+  const wanted = plan.entries
+    .flatMap((e) => [
+      ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
+      ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
+    ])
+    .join('; ');
+  return new BuildpackError('GHA061', `cannot pin safely: ${why}; nothing was written`, {
+    hint: `add these by hand: ${wanted || '(nothing to change)'}; or write each entry as a [[metadata.githubassets]] table with one key = "value" per line`,
+  });
+}
