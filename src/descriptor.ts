@@ -20,12 +20,19 @@ export function descriptorPath(appDir: string, source: EnvSource): string {
 
 export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescriptor | undefined {
   const path = descriptorPath(appDir, source);
+  const custom = Boolean(lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim());
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
+    // No project.toml: nothing to do. A path the user named explicitly must exist.
+    if (code === 'ENOENT' && !custom) return undefined;
+    if (code === 'ENOENT') {
+      throw new BuildpackError('GHA001', `GITHUB_ASSETS_PATH names ${path}, which does not exist`, {
+        hint: 'give a path relative to the app directory (e.g. deploy/assets.toml), and check that pack include/exclude rules do not drop the file',
+      });
+    }
     throw new BuildpackError('GHA001', `cannot read ${path}: ${code ?? (err as Error).message}`, {
       hint: code === 'EISDIR' ? 'GITHUB_ASSETS_PATH must name a file, not a directory' : 'check the file permissions',
       cause: err,

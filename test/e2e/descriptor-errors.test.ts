@@ -19,8 +19,17 @@ describe('descriptor errors in detect and build', () => {
     expect(result.code, result.output).toBe(1);
     expect(result.stderr).toContain(`ERROR [GHA001] cannot read ${join(ws.appDir, 'config')}: EISDIR`);
     expect(result.stderr).toContain('hint: GITHUB_ASSETS_PATH must name a file, not a directory');
-    // detect's shell shim finds no file there and passes the decision on (no entries: fail, 100), without an error.
-    expect((await runDetect(ws, { GITHUB_ASSETS_PATH: 'config' })).code).toBe(100);
+    // detect reports it too, instead of quietly skipping the buildpack.
+    const detect = await runDetect(ws, { GITHUB_ASSETS_PATH: 'config' });
+    expect(detect.code).toBe(1);
+    expect(detect.stderr).toContain('ERROR [GHA001]');
+  });
+
+  it('GHA001 when GITHUB_ASSETS_PATH names a file that does not exist', async () => {
+    for (const result of [await runDetect(ws, { GITHUB_ASSETS_PATH: 'deploy/assets.toml' }), await runBuild(ws, { GITHUB_ASSETS_PATH: 'deploy/assets.toml' })]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`ERROR [GHA001] GITHUB_ASSETS_PATH names ${join(ws.appDir, 'deploy/assets.toml')}, which does not exist`);
+    }
   });
 
   it('GHA002 when project.toml is not TOML', async () => {
