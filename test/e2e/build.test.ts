@@ -352,6 +352,57 @@ describe('verification', () => {
   });
 });
 
+describe('multi-arch', () => {
+  beforeAll(() => {
+    const amd = tarDirectory(fixture('tool-amd64', { 'tool/tool': { exe: true } }), join(fixtures, 'tool-amd64.tar.gz'), 'gzip');
+    const arm = tarDirectory(fixture('tool-arm64', { 'tool/tool': '#!/bin/sh\necho arm64 build\n' }), join(fixtures, 'tool-arm64.tar.gz'), 'gzip');
+    gh.addRepo('acme/multi');
+    gh.addRelease('acme/multi', {
+      tag: 'v1.2.3',
+      assets: [
+        { name: 'tool_1.2.3_linux_x86_64.tar.gz', content: { path: amd } },
+        { name: 'tool_1.2.3_linux_arm64.tar.gz', content: { path: arm } },
+        { name: 'tool_1.2.3_darwin_arm64.tar.gz', content: 'mac' },
+        { name: 'tool_1.2.3_windows_amd64.zip', content: 'win' },
+        { name: 'tool_1.2.3_linux_arm64.tar.gz.sig', content: 'sig' },
+        { name: 'tool_1.2.3_linux_amd64.deb', content: 'deb' },
+        { name: 'checksums.txt', content: 'nothing listed\n' },
+      ],
+    });
+  });
+
+  const PROJECT = `[[metadata.githubassets]]\nrepo = "acme/multi"\ntag = "^1.2"\nasset = "tool_{version}_{os}_{arch}.tar.gz"\nstrip_components = 1\ndestination = "bin"\n`;
+
+  it('one unchanged project.toml installs the amd64 archive for amd64 and the arm64 archive for arm64', async () => {
+    ws.writeApp({ 'project.toml': PROJECT });
+    const amd = await runBuild(ws, env({ CNB_TARGET_ARCH: 'amd64' }));
+    expect(amd.code, amd.output).toBe(0);
+    expect(amd.stdout).toContain('tool_1.2.3_linux_x86_64.tar.gz');
+    expect(amd.stdout).toContain('Release   v1.2.3 (from tag = "^1.2")');
+    expect(run(join(ws.layersDir, 'acme_multi', 'bin', 'tool'))).toBe(EXECUTABLE_OUTPUT);
+
+    const arm = createWorkspace();
+    try {
+      arm.writeApp({ 'project.toml': PROJECT });
+      const result = await runBuild(arm, env({ CNB_TARGET_ARCH: 'arm64' }));
+      expect(result.code, result.output).toBe(0);
+      expect(result.stdout).toContain('tool_1.2.3_linux_arm64.tar.gz');
+      expect(readFileSync(join(arm.layersDir, 'acme_multi', 'bin', 'tool'), 'utf8')).toBe('#!/bin/sh\necho arm64 build\n');
+    } finally {
+      arm.cleanup();
+    }
+  });
+
+  it('a pattern without {arch} that matches several platforms fails and suggests {arch}', async () => {
+    ws.writeApp({ 'project.toml': PROJECT.replace('tool_{version}_{os}_{arch}.tar.gz', 'tool_{version}_linux_*.tar.gz') });
+    const result = await runBuild(ws, env());
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('ERROR [GHA015] githubassets[1] (acme/multi)');
+    expect(result.output).toContain('Add {arch}');
+    expect(readdirSync(ws.layersDir)).toEqual([]);
+  });
+});
+
 describe('GitHub Enterprise Server', () => {
   it('uses GITHUB_API_URL with the /api/v3 prefix', async () => {
     const ghes = await startFakeGitHub({ apiPrefix: '/api/v3' });
