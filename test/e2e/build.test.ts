@@ -179,6 +179,25 @@ describe('bin/build with the original buildpack configuration', () => {
     expect(result.output).toContain('a token is written in project.toml');
   });
 
+  it('downloads the assets of different repos concurrently', async () => {
+    ws.writeApp({ 'project.toml': SEED });
+    ws.setPlatformEnv('APITEST_TOOLCHAIN_TOKEN', TOKEN);
+    // Every download answers only after 2.5 s: sequential downloads would see one request at a time.
+    gh.injectFault({ origin: 'download', delayMs: 2500, times: 3 });
+    try {
+      const build = runBuild(ws, env());
+      const deadline = Date.now() + 20_000;
+      while (gh.countRequests({ origin: 'download' }) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const firstSeen = Date.now();
+      while (gh.countRequests({ origin: 'download' }) < 3 && Date.now() - firstSeen < 2000) await new Promise((r) => setTimeout(r, 20));
+      expect(gh.countRequests({ origin: 'download' })).toBe(3); // all three in flight while the first is still held
+      const result = await build;
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      gh.clearFaults();
+    }
+  });
+
   it('reads the token from the process env as well as from platform env files', async () => {
     ws.writeApp({ 'project.toml': SEED.replace(TOKEN, '') });
     const result = await runBuild(ws, env({ APITEST_TOOLCHAIN_TOKEN: TOKEN }));
