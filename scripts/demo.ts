@@ -2,12 +2,13 @@
 // the way `pack build` would, against a local GitHub stand-in, then runs the installed probe
 // by its absolute path. Nothing leaves the machine.
 
-import { execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startFakeGitHub } from '../test/support/fake-github.js';
 import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.js';
+import { ensureGoBinary } from '../test/support/go-build.js';
 
 const root = resolve(process.argv[2] ?? '.');
 const probes = { amd64: process.argv[3]!, arm64: process.argv[4] };
@@ -44,8 +45,33 @@ try {
   if (build.code !== 0) throw new Error(`bin/build exited ${build.code}`);
 
   const probe = join(ws.layersDir, 'grpc-ecosystem_grpc-health-probe', 'bin', 'grpc_health_probe');
-  console.log(`\n== running the installed probe by its absolute path\n$ ${probe} -version`);
-  console.log(execFileSync(probe, ['-version'], { encoding: 'utf8' }).trim());
+  console.log('\n== starting the sample gRPC server (samples/grpc-probe/server) with the standard health service');
+  const serverBin = await ensureGoBinary(join(sample, 'server'), 'grpc-probe-server');
+  const server = spawn(serverBin, [], { env: { ...process.env, HOST: '127.0.0.1', PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const addr = await new Promise<string>((resolveAddr, reject) => {
+      const timer = setTimeout(() => reject(new Error('the sample server did not start within 10 s')), 10_000);
+      server.stdout!.on('data', (chunk: Buffer) => {
+        const m = /listening on (\S+)/.exec(chunk.toString());
+        if (m) {
+          clearTimeout(timer);
+          resolveAddr(m[1]!);
+        }
+      });
+    });
+    const check = (what: string) => {
+      console.log(`$ ${probe} -addr=${addr}    # ${what}`);
+      const r = spawnSync(probe, [`-addr=${addr}`, '-connect-timeout=2s'], { encoding: 'utf8' });
+      console.log(`${(r.stdout + r.stderr).trim()}\n(exit ${r.status})`);
+    };
+    console.log('\n== running the installed probe by its absolute path, as a Kubernetes exec probe would');
+    check('while SERVING: exit 0');
+    server.kill('SIGUSR1');
+    await new Promise((r) => setTimeout(r, 300));
+    check('after the server reports NOT_SERVING: exit 4');
+  } finally {
+    server.kill('SIGTERM');
+  }
   console.log(`\n== layers dir kept for inspection: ${ws.layersRoot}`);
   console.log(`   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`);
 } catch (err) {

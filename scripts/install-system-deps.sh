@@ -19,5 +19,10 @@ if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-command -v go >/dev/null 2>&1 || { echo "go is required (lifecycle, grpc_health_probe and the gRPC sample are built from their Go modules)" >&2; exit 1; }
+command -v go >/dev/null 2>&1 || { echo "go >= 1.26 is required (lifecycle, grpc_health_probe and the gRPC sample are built from their Go modules)" >&2; exit 1; }
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 26 ]; then
+  echo "go >= 1.26 is required (found $(go env GOVERSION)); the gRPC sample needs google.golang.org/grpc v1.85" >&2
+  exit 1
+fi
 echo "system packages: ok"
