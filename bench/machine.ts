@@ -42,3 +42,16 @@ export function describeMachine(): Machine {
     gzip: firstLine('gzip', ['--version']),
   };
 }
+
+/** The 1-minute load average: other work on the machine makes every number noisier. */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
+export function toolVersion(path: string): string {
+  return firstLine(path, ['--version']);
+}

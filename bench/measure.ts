@@ -1,11 +1,13 @@
 // Timing and memory measurement of child processes, and the statistics the report prints.
-// Wall time is taken in this process around spawn-to-exit; peak memory is GNU time's %M
-// (the kernel's ru_maxrss of the measured process and every descendant it waited for).
+// Wall time is taken in this process around spawn-to-exit; peak memory and CPU time come from
+// GNU time (the kernel's rusage of the measured process and every descendant it waited for).
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 export const GNU_TIME = '/usr/bin/time';
+/** Peak RSS (KiB), user and system CPU seconds. */
+export const GNU_TIME_FORMAT = '%M %U %S';
 
 export interface RunResult {
   ms: number;
@@ -13,6 +15,8 @@ export interface RunResult {
   output: string;
   /** Peak resident set size in KiB, when measured with GNU time. */
   maxRssKiB?: number;
+  /** User + system CPU milliseconds, when measured with GNU time. */
+  cpuMs?: number;
 }
 
 export interface Stats {
@@ -36,9 +40,9 @@ export function requireGnuTime(): void {
   }
 }
 
-/** Runs a command to completion, timing it; with `rssFile`, wraps it in GNU time writing %M there. */
+/** Runs a command to completion, timing it; with `rssFile`, wraps it in GNU time writing its rusage there. */
 export function runTimed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; rssFile?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  const [file, argv] = opts.rssFile ? [GNU_TIME, ['-f', '%M', '-o', opts.rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = opts.rssFile ? [GNU_TIME, ['-f', GNU_TIME_FORMAT, '-o', opts.rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,7 +56,7 @@ export function runTimed(cmd: string, args: string[], opts: { cwd?: string; env?
       clearTimeout(timer);
       const result: RunResult = { ms, code: code ?? (signal ? 128 : -1), output };
       if (opts.rssFile) {
-        result.maxRssKiB = readRssFile(opts.rssFile);
+        Object.assign(result, readUsageFile(opts.rssFile));
         rmSync(opts.rssFile, { force: true });
       }
       resolve(result);
@@ -60,12 +64,15 @@ export function runTimed(cmd: string, args: string[], opts: { cwd?: string; env?
   });
 }
 
-/** GNU time's -o file: the %M line is the last line (a "Command exited with non-zero status" line may precede it). */
-export function readRssFile(path: string): number | undefined {
-  if (!existsSync(path)) return undefined;
+/** GNU time's -o file: the usage is the last line (a "Command exited with non-zero status" line may precede it). */
+export function readUsageFile(path: string): { maxRssKiB?: number; cpuMs?: number } {
+  if (!existsSync(path)) return {};
   const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const value = Number(lines[lines.length - 1]);
-  return Number.isFinite(value) ? value : undefined;
+  const [rss, user, system] = lines[lines.length - 1]!.split(' ').map(Number);
+  const usage: { maxRssKiB?: number; cpuMs?: number } = {};
+  if (Number.isFinite(rss)) usage.maxRssKiB = rss!;
+  if (Number.isFinite(user) && Number.isFinite(system)) usage.cpuMs = Math.round((user! + system!) * 1000);
+  return usage;
 }
 
 /** Milliseconds of an async function. */

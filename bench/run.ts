@@ -11,10 +11,10 @@ import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js
 import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.js';
 import { simulateRestore } from '../test/support/layers.js';
 import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.js';
-import { describeMachine } from './machine.js';
-import { readRssFile, requireGnuTime, runTimed, timeAsync, GNU_TIME } from './measure.js';
+import { describeMachine, loadAverage, toolVersion } from './machine.js';
+import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.js';
 import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.js';
-import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type VariantName, type WarmRow } from './report.js';
+import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type Run, type VariantName, type WarmRow } from './report.js';
 
 interface Config {
   count: number;
@@ -80,11 +80,11 @@ function descriptor(config: Config): string {
   return entries.join('\n');
 }
 
-/** A buildpack dir whose bin/build runs the real one under GNU time (peak RSS to $BENCH_RSS_FILE). */
+/** A buildpack dir whose bin/build runs the real one under GNU time (rusage to $BENCH_RSS_FILE). */
 function wrapBuildpack(root: string, into: string): string {
   mkdirSync(join(into, 'bin'), { recursive: true });
   for (const name of ['lib', 'buildpack.toml']) symlinkSync(join(root, name), join(into, name));
-  writeFileSync(join(into, 'bin', 'build'), `#!/bin/sh\nexec ${GNU_TIME} -f %M -o "$BENCH_RSS_FILE" ${JSON.stringify(join(root, 'bin', 'build'))} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(into, 'bin', 'build'), `#!/bin/sh\nexec ${GNU_TIME} -f '${GNU_TIME_FORMAT}' -o "$BENCH_RSS_FILE" ${JSON.stringify(join(root, 'bin', 'build'))} "$@"\n`, { mode: 0o755 });
   return into;
 }
 
@@ -108,13 +108,17 @@ function checkInstalled(dir: string, expectedBytes: number, what: string): void 
   }
 }
 
+function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>): Run {
+  return { ms: r.ms, ...(r.maxRssKiB !== undefined ? { maxRssKiB: r.maxRssKiB } : {}), ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) };
+}
+
 function syncDisks(): void {
   // Writeback of the previous run's data must not land in the next run's time.
   execFileSync('sync');
 }
 
 function findUbi(): string | undefined {
-  const candidates = [process.env.BENCH_UBI, join(process.env.HOME ?? '/root', '.cargo', 'bin', 'ubi')].filter((p): p is string => !!p);
+  const candidates = [process.env.BENCH_UBI, join(process.env.HOME ?? '/root', '.cargo', 'bin', 'ubi'), '/usr/local/bin/ubi'].filter((p): p is string => !!p);
   return candidates.find((p) => existsSync(p));
 }
 
@@ -150,7 +154,8 @@ async function main(): Promise<void> {
       cold: [],
       warm: [],
       detect: [],
-      otherTools: { ubi: ubi ? 'measured' : 'not built' },
+      otherTools: { ubi: ubi ? toolVersion(ubi) : undefined },
+      load: { start: loadAverage(), end: NaN },
       seconds: 0,
     };
 
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
         for (const variant of order) {
           syncDisks();
           const keep = variant === 'buildpack' && round === rounds - 1;
-          let measured: { ms: number; maxRssKiB?: number };
+          let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
           if (variant === 'buildpack') {
             const build = await coldBuild(gh, buildpack, config, files, env, scratch, keep);
             row.downloadedBytes.push(build.downloadedBytes);
@@ -176,7 +181,7 @@ async function main(): Promise<void> {
           } else {
             measured = await shellInstall(variant, gh, config, files, scratch, ubi);
           }
-          (row.runs[variant] ??= []).push({ ms: measured.ms, ...(measured.maxRssKiB !== undefined ? { maxRssKiB: measured.maxRssKiB } : {}) });
+          (row.runs[variant] ??= []).push(usageRun(measured));
         }
       }
       results.cold.push(row);
@@ -191,6 +196,7 @@ async function main(): Promise<void> {
     results.detect = await detectLatency(root, plan.detectRounds);
 
     results.seconds = (Date.now() - started) / 1000;
+    results.load.end = loadAverage();
     const goals = evaluateGoals(results);
     const report = renderReport(results, goals);
     const out = quick ? join(root, '.cache', 'bench', 'results-quick.md') : join(root, 'bench', 'results.md');
@@ -246,7 +252,7 @@ async function coldBuild(
   env: Record<string, string>,
   scratch: string,
   keep: boolean,
-): Promise<{ ms: number; maxRssKiB?: number; downloadedBytes: number; workspace?: Workspace }> {
+): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace }> {
   const ws = createWorkspace();
   ws.writeApp({ 'project.toml': descriptor(config) });
   const rssFile = join(scratch, 'build.rss');
@@ -254,11 +260,11 @@ async function coldBuild(
   const { ms, value: result } = await timeAsync(() => runBuild(ws, { ...env, BENCH_RSS_FILE: rssFile }, buildpack));
   if (result.code !== 0) throw new Error(`bin/build failed (exit ${result.code}):\n${result.output}`);
   for (let i = 0; i < config.count; i++) checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
-  const maxRssKiB = readRssFile(rssFile);
+  const usage = readUsageFile(rssFile);
   rmSync(rssFile, { force: true });
   const served = servedAssetBytes(gh, config.format === 'tar.gz' ? files.targzBytes : files.rawBytes);
   if (!keep) ws.cleanup();
-  return { ms, ...(maxRssKiB !== undefined ? { maxRssKiB } : {}), downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}) };
+  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}) };
 }
 
 async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, gh: FakeGitHub, config: Config, files: AssetFiles, scratch: string, ubi: string | undefined) {
@@ -272,7 +278,7 @@ async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, gh: Fake
   else if (variant === 'floor') command = installCommand(config.format, 'copy', dirs.map((d) => ({ source: local, dir: d })), config.count > 1 ? 4 : 1, dir);
   else {
     for (const d of dirs) mkdirSync(join(d, 'bin'), { recursive: true });
-    command = ubiCommand(ubi!, gh.apiUrl, dirs.map((d, i) => ({ repo: repoName(i), tag: TAG, matching: assetName(config.sizeMiB, config.format), dir: d })), dir);
+    command = ubiCommand(ubi!, gh.apiUrl, config.format, dirs.map((d, i) => ({ repo: repoName(i), tag: TAG, asset: assetName(config.sizeMiB, config.format), dir: d })), dir);
   }
   const result = await runTimed(command.cmd, command.args, { rssFile: join(scratch, `${variant}.rss`) });
   if (result.code !== 0) throw new Error(`${variant} failed (exit ${result.code}):\n${result.output}`);
@@ -304,9 +310,9 @@ async function warmRebuilds(
     row.downloadRequests = Math.max(row.downloadRequests, served.requests);
     row.downloadedBytes = Math.max(row.downloadedBytes, served.bytes);
     row.apiRequests.push(served.api);
-    const maxRssKiB = readRssFile(rssFile);
+    const usage = readUsageFile(rssFile);
     rmSync(rssFile, { force: true });
-    row.runs.push({ ms, ...(maxRssKiB !== undefined ? { maxRssKiB } : {}) });
+    row.runs.push(usageRun({ ms, ...usage }));
   }
   // The layers are still the ones the cold build wrote (nothing was swapped).
   const layers = readdirSync(ws.layersDir).filter((n) => !n.includes('.'));

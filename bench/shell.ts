@@ -50,14 +50,18 @@ export function installCommand(format: AssetFormat, via: 'curl' | 'copy', items:
 }
 
 /**
- * ubi (crates.io ubi-cli) installs one release asset per call through the GitHub API; it
- * extracts only the executable from an archive. Called once per item, in sequence.
+ * ubi (crates.io ubi-cli) installs one release asset per call through the GitHub API
+ * (--api-base-url points it at the stand-in). Archives are unpacked whole with --extract-all
+ * (which drops the shared top-level dir, like strip_components = 1); a raw asset is saved as
+ * bin/tool. Called once per item, in sequence: ubi has no multi-asset mode.
  */
-export function ubiCommand(ubi: string, apiUrl: string, items: { repo: string; tag: string; matching: string; dir: string }[], scratch: string): ShellCommand {
+export function ubiCommand(ubi: string, apiUrl: string, format: AssetFormat, items: { repo: string; tag: string; asset: string; dir: string }[], scratch: string): ShellCommand {
   const script = join(scratch, 'ubi.sh');
-  const lines = items.map(
-    (i) => `${quote(ubi)} --project ${quote(i.repo)} --tag ${quote(i.tag)} --matching ${quote(i.matching)} --exe tool --in ${quote(join(i.dir, 'bin'))} --api-base-url ${quote(apiUrl)}`,
-  );
+  const lines = items.map((i) => {
+    const pick = `--matching-regex ${quote(`^${i.asset.replaceAll('.', '\\.')}$`)}`;
+    const place = format === 'tar.gz' ? `--extract-all --in ${quote(i.dir)}` : `--rename-exe tool --in ${quote(join(i.dir, 'bin'))}`;
+    return `${quote(ubi)} --quiet --project ${quote(i.repo)} --tag ${quote(i.tag)} ${pick} ${place} --api-base-url ${quote(apiUrl)}`;
+  });
   writeFileSync(script, ['set -e', ...lines, ''].join('\n'));
   return { cmd: 'sh', args: [script] };
 }
