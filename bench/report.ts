@@ -69,13 +69,20 @@ export interface Goal {
 }
 
 const MEMORY_LIMIT_MIB = 150;
-/** CI bounds: loose enough for noisy shared runners, tight enough to catch a regression. */
+/**
+ * --quick bounds for CI: today's ratios (bench/results.md) with room for a noisy shared
+ * runner, so they catch a regression (a second download, a buffered asset, a detect that
+ * starts loading the build code) rather than restate the goals.
+ */
 export const CI_BOUNDS = {
-  largeVsBestBaseline: 1.6,
+  largeVsBestBaseline: 5,
+  manyVsSequential: 3.5,
   detectNoEntriesVsNode: 1.5,
   detectEntriesVsNode: 2.5,
-  memoryGrowth: 1.25,
+  memoryGrowth: 1.5,
 };
+/** The goal's own bound for "flat in asset size". */
+const FLAT_MEMORY_GROWTH = 1.25;
 
 const median = (runs: { ms: number }[] | undefined) => stats((runs ?? []).map((r) => r.ms)).median;
 const cpuMedian = (runs: Run[] | undefined) => stats((runs ?? []).flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]))).median;
@@ -111,7 +118,9 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     text: 'cold install of many assets (4 and 16) faster than the sequential curl baseline',
     met: manyRatios.every((x) => x.ratio < 1),
     measured: worstMany ? `worst ${worstMany.ratio.toFixed(2)}× of sequential (${label(worstMany.c)}); ${manyRatios.filter((x) => x.ratio < 1).length} of ${manyRatios.length} rows met` : 'no rows',
-    ci: false,
+    ci: many.length > 0,
+    ciCheck: `every 4- and 16-asset row ≤ ${CI_BOUNDS.manyVsSequential}× sequential curl`,
+    ciMet: manyRatios.every((x) => x.ratio <= CI_BOUNDS.manyVsSequential),
   });
 
   const peak = Math.max(...r.cold.map((c) => rssStats(c.runs.buildpack).max));
@@ -136,8 +145,8 @@ export function evaluateGoals(r: BenchResults): Goal[] {
   });
   goals.push({
     id: '2b',
-    text: `peak memory flat in asset size (1 asset: largest size within ${CI_BOUNDS.memoryGrowth}× of 1 MiB)`,
-    met: growth.length > 0 && growth.every((g) => g.ratio <= CI_BOUNDS.memoryGrowth),
+    text: `peak memory flat in asset size (1 asset: largest size within ${FLAT_MEMORY_GROWTH}× of 1 MiB)`,
+    met: growth.length > 0 && growth.every((g) => g.ratio <= FLAT_MEMORY_GROWTH),
     measured: growth.map((g) => `${g.format}: ${g.ratio.toFixed(2)}× from ${g.small.sizeMiB} to ${g.big.sizeMiB} MiB`).join('; ') || 'no data',
     ci: growth.length > 0,
     ciCheck: `RSS growth from the smallest to the largest single asset ≤ ${CI_BOUNDS.memoryGrowth}×`,
