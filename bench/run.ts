@@ -203,6 +203,9 @@ async function main(): Promise<void> {
     const out = quick ? join(root, '.cache', 'bench', 'results-quick.md') : join(root, 'bench', 'results.md');
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, report);
+    // Every run's raw numbers, for a closer look than the report's medians.
+    mkdirSync(join(root, '.cache', 'bench'), { recursive: true });
+    writeFileSync(join(root, '.cache', 'bench', quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ ...results, goals }, null, 2));
     console.log(report);
     log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
 
