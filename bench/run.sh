@@ -2,6 +2,7 @@
 # npm run bench [-- --quick]: bundles bench/run.ts with esbuild (like scripts/demo.sh) and runs
 # it on the pinned Node.js runtime against freshly compiled lib/ bundles. Loopback only.
 #   --quick      a small subset with ratio checks, for CI (exit 1 on a regression)
+#   --render     rewrite the report from the last run's numbers (.cache/bench/results.json)
 #   --build-ubi  first build ubi (crates.io ubi-cli, ~7 min on 2 cores) for the "other tool" column
 set -euo pipefail
 cd "$(dirname "$0")/.."

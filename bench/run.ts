@@ -4,7 +4,7 @@
 // (bench/results.md; .cache/bench/results-quick.md with --quick). Loopback only.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js';
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const root = resolve(args.find((a) => !a.startsWith('--')) ?? '.');
   const quick = args.includes('--quick');
+  if (args.includes('--render')) return renderSaved(root, quick);
   const plan = planFor(quick);
   requireTools();
   if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run node scripts/compile.mjs first`);
@@ -219,6 +220,16 @@ async function main(): Promise<void> {
     await gh?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** --render: rewrites the report from the last run's saved numbers (after editing plans.ts or report.ts). */
+function renderSaved(root: string, quick: boolean): void {
+  const saved = join(root, '.cache', 'bench', quick ? 'results-quick.json' : 'results.json');
+  if (!existsSync(saved)) throw new Error(`${saved} is missing: run the benchmark first`);
+  const { goals: _old, ...results } = JSON.parse(readFileSync(saved, 'utf8')) as BenchResults & { goals: unknown };
+  const out = quick ? join(root, '.cache', 'bench', 'results-quick.md') : join(root, 'bench', 'results.md');
+  writeFileSync(out, renderReport(results, evaluateGoals(results)));
+  console.error(`bench: rewrote ${out} from ${saved}`);
 }
 
 /** 16 repos, each with release v1.0.0 holding the sizes and formats its position needs. */
