@@ -30,6 +30,8 @@ interface Plan {
 }
 
 const TAG = 'v1.0.0';
+/** Workspaces not yet cleaned up, so a failed run leaves nothing in the temp dir. */
+const liveWorkspaces = new Set<Workspace>();
 const REPOS = 16;
 const repoName = (i: number) => `bench/tool${String(i + 1).padStart(2, '0')}`;
 const assetName = (sizeMiB: number, format: AssetFormat) => `tool-${sizeMiB}mib-linux-amd64${format === 'tar.gz' ? '.tar.gz' : ''}`;
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
       if (lastWorkspace) {
         results.warm.push(await warmRebuilds(gh, buildpack, config, lastWorkspace, env, scratch, plan.warmRounds, row));
         lastWorkspace.cleanup();
+        liveWorkspaces.delete(lastWorkspace);
       }
     }
 
@@ -218,6 +221,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await gh?.close();
+    for (const ws of liveWorkspaces) ws.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -269,6 +273,7 @@ async function coldBuild(
   keep: boolean,
 ): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace }> {
   const ws = createWorkspace();
+  liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
   const rssFile = join(scratch, 'build.rss');
   gh.resetRequests();
@@ -278,7 +283,10 @@ async function coldBuild(
   const usage = readUsageFile(rssFile);
   rmSync(rssFile, { force: true });
   const served = servedAssetBytes(gh, config.format === 'tar.gz' ? files.targzBytes : files.rawBytes);
-  if (!keep) ws.cleanup();
+  if (!keep) {
+    ws.cleanup();
+    liveWorkspaces.delete(ws);
+  }
   return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}) };
 }
 
