@@ -249,6 +249,10 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     'Peak memory is GNU time `%M` (ru_maxrss) of the bin/build process (sh exec-ing node, which starts no other processes). ',
     'The stand-in serves from this benchmark\'s own Node.js process, for the buildpack and curl alike; all asset files stay in the page cache (the machine has memory to spare).',
     '',
+    r.quick
+      ? 'Matrix (--quick): 1 and 16 × 1 MiB .tar.gz, 1 × 50 MiB .tar.gz, 4 × 50 MiB raw, 3 rounds each; warm rebuilds 3 rounds; detect 10 rounds.'
+      : 'Matrix: .tar.gz and raw, 1 and 50 MiB at 1, 4 and 16 assets, 500 MiB at 1 asset (4 × 500 MiB would take most of the 10-minute budget on 2 cores by itself, 16 × 500 MiB needs 8 GiB of layers a run); 7 rounds at 1 MiB, 3 at 50 and 500 MiB; warm rebuilds 5 rounds after the last cold round of each row; detect 30 rounds.',
+    '',
   );
 
   out.push('## 1. Cold install', '');
