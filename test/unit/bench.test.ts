@@ -1,0 +1,133 @@
+// The benchmark's own logic (bench/): statistics, goal verdicts and the CI checks --quick
+// exits on, the shell baselines (run for real on temp files), and generated asset content.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { stats, readUsageFile } from '../../bench/measure.js';
+import { evaluateGoals, renderReport, type BenchResults, type ColdRow } from '../../bench/report.js';
+import { installCommand } from '../../bench/shell.js';
+import { writeBinaryLike } from '../../bench/assets.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gha-bench-test-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('stats', () => {
+  it('gives median, min and max of odd and even counts', () => {
+    expect(stats([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, n: 3 });
+    expect(stats([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 });
+    expect(stats([]).n).toBe(0);
+  });
+
+  it('reads GNU time output, also after a non-zero exit line', () => {
+    const file = join(dir, 'usage');
+    writeFileSync(file, 'Command exited with non-zero status 1\n91234 0.42 0.08\n');
+    expect(readUsageFile(file)).toEqual({ maxRssKiB: 91234, cpuMs: 500 });
+    expect(readUsageFile(join(dir, 'missing'))).toEqual({});
+  });
+});
+
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
+  const cold = (count: number, sizeMiB: number, ours: number, seq: number, rssMiB: number, xargs?: number): ColdRow => ({
+    count,
+    sizeMiB,
+    format: 'tar.gz',
+    assetBytes: sizeMiB * 1024 * 1024,
+    runs: {
+      buildpack: [{ ms: ours, maxRssKiB: rssMiB * 1024, cpuMs: ours }],
+      'curl-seq': [{ ms: seq, maxRssKiB: 10 * 1024, cpuMs: seq / 2 }],
+      ...(xargs !== undefined ? { 'curl-xargs': [{ ms: xargs }] } : {}),
+      floor: [{ ms: seq / 2 }],
+    },
+    downloadedBytes: [count * sizeMiB * 1024 * 1024],
+  });
+  return {
+    quick: true,
+    machine: { cpu: 'test cpu', cores: 2, memoryGiB: 4, kernel: 'Linux', node: 'v26', curl: 'curl', tar: 'tar', gzip: 'gzip' },
+    date: '2026-01-01T00:00:00.000Z',
+    cold: [cold(1, 1, 200, 20, 90), cold(16, 1, 400, 500, 95, 300), cold(1, 500, 1050, 1000, 100)],
+    warm: [{ count: 16, sizeMiB: 1, format: 'tar.gz', runs: [{ ms: 250 }], downloadRequests: 0, downloadedBytes: 0, apiRequests: [16], coldMs: [400] }],
+    detect: [
+      { id: 'node', label: 'node', runs: [30, 30, 30] },
+      { id: 'no-entries', label: 'none', runs: [3, 3, 3] },
+      { id: 'entries', label: 'entries', runs: [40, 40, 40] },
+    ],
+    otherTools: { ubi: undefined },
+    load: { start: 0.1, end: 0.2 },
+    seconds: 12,
+    ...overrides,
+  };
+}
+
+describe('goals', () => {
+  it('marks every goal met when the numbers meet them', () => {
+    const goals = evaluateGoals(results());
+    expect(goals.filter((g) => !g.met).map((g) => g.id)).toEqual([]);
+    expect(goals.filter((g) => g.ci && !g.ciMet)).toEqual([]);
+    expect(goals.find((g) => g.id === '1a')!.measured).toContain('1.05×');
+  });
+
+  it('fails the CI checks on downloads in a warm rebuild, a slow detect and a large-asset regression', () => {
+    const r = results();
+    r.warm[0]!.downloadRequests = 1;
+    r.warm[0]!.downloadedBytes = 1024;
+    r.detect[1]!.runs = [60, 60, 60];
+    r.cold[2]!.runs.buildpack = [{ ms: 6000, maxRssKiB: 400 * 1024 }];
+    const failed = evaluateGoals(r).filter((g) => g.ci && !g.ciMet).map((g) => g.id);
+    expect(failed).toEqual(['1a', '2a', '2b', '3a', '4a']);
+  });
+
+  it('reports unmet goals with their reason and plan', () => {
+    const r = results();
+    r.detect[2]!.runs = [60, 60, 60];
+    const report = renderReport(r, evaluateGoals(r));
+    expect(report).toContain('| CPU | test cpu |');
+    expect(report).toMatch(/\*\*4b\. detect with entries within 1\.5× of a bare runtime start\*\* — measured 2\.00× node -e 0\.\n {2}Reason: .+\n {2}Plan: /);
+    expect(report).toContain('| 16 × 1 MiB tar.gz | 400 ms (400–400) | 500 ms (500–500) | 300 ms (300–300) | 1.33× | 0.80× | 1.60× |');
+  });
+});
+
+describe('shell baselines', () => {
+  it('installs archives and raw files from local sources, in sequence and with xargs -P4', () => {
+    const tool = join(dir, 'tool');
+    writeBinaryLike(tool, 300_000);
+    execFileSync('sh', ['-c', `mkdir -p "${dir}/t/tool-1.0/bin" && cp "${tool}" "${dir}/t/tool-1.0/bin/tool" && tar -C "${dir}/t" -czf "${dir}/tool.tar.gz" tool-1.0`]);
+    for (const [format, source] of [['tar.gz', join(dir, 'tool.tar.gz')], ['raw', tool]] as const) {
+      for (const parallel of [1, 4]) {
+        const items = [1, 2, 3].map((i) => ({ source, dir: join(dir, `${format}-${parallel}-${i}`) }));
+        const command = installCommand(format, 'copy', items, parallel, dir);
+        const run = spawnSync(command.cmd, command.args, { encoding: 'utf8' });
+        expect(run.status, run.stderr).toBe(0);
+        for (const item of items) {
+          const installed = join(item.dir, 'bin', 'tool');
+          expect(readFileSync(installed).equals(readFileSync(tool))).toBe(true);
+          expect(statSync(installed).mode & 0o111).not.toBe(0);
+        }
+      }
+    }
+  });
+
+  it('fails when a source is missing, so a broken baseline is never timed', () => {
+    const command = installCommand('raw', 'copy', [{ source: join(dir, 'nope'), dir: join(dir, 'out') }], 1, dir);
+    expect(spawnSync(command.cmd, command.args).status).not.toBe(0);
+  });
+});
+
+describe('generated assets', () => {
+  it('start with an ELF header and compress about 2:1, like binaries', () => {
+    const file = join(dir, 'bin');
+    writeBinaryLike(file, 2 * 1024 * 1024 + 123);
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBe(2 * 1024 * 1024 + 123);
+    expect([...bytes.subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]);
+    const ratio = bytes.length / gzipSync(bytes).length;
+    expect(ratio).toBeGreaterThan(1.6);
+    expect(ratio).toBeLessThan(2.4);
+  });
+});
