@@ -74,6 +74,8 @@ export interface InstallRequest {
   stripComponents: number;
   files?: string[];
   entry: string;
+  /** The downloaded file is not needed after install (a raw asset may be moved, not copied). */
+  consumeInput?: boolean;
 }
 
 export interface BuildServices {
@@ -332,6 +334,7 @@ async function installEntry(
       stripComponents: entry.spec.stripComponents,
       ...(entry.spec.files ? { files: entry.spec.files } : {}),
       entry: label,
+      consumeInput: true,
     });
     const record = recordFor(entry, download, installed);
     logEntryHeader(services.log, entry);

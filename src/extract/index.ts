@@ -31,6 +31,8 @@ export interface ExtractOptions {
   /** Label for errors, e.g. "githubassets[2] (acme/tool)". */
   entry: string;
   limits?: ExtractLimits;
+  /** The caller is done with `file`: a raw asset may be moved into place rather than copied. */
+  consumeInput?: boolean;
 }
 
 const HEAD_SIZE = 8192;
@@ -134,6 +136,11 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
     const name = format.kind === 'compressed' ? opts.assetName.replace(compressionSuffix, '') || opts.assetName : opts.assetName;
     const target = singleFilePath(opts.destination, name.split('/').pop()!);
     const writer = new LayerWriter({ outDir, root: [], stripComponents: 0, limits });
+    if (format.kind === 'raw' && opts.consumeInput) {
+      const executable = 'executable' in detection && detection.executable;
+      await writer.adoptFile({ path: target, kind: 'file', typeName: 'File', mode: executable ? 0o755 : 0o644 }, file);
+      return writer.installed();
+    }
     const content: Readable = openDecompressed(file, format.kind === 'raw' ? 'none' : format.compression);
     try {
       // Raw assets: ELF, Mach-O, PE and #! scripts are executables (0755); anything else we

@@ -4,7 +4,7 @@
 // the bomb limits. It does not parse archives and does not touch anything outside `outDir`.
 
 import { constants as fsConstants } from 'node:fs';
-import { chmod, link, mkdir, open, symlink, unlink } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
@@ -133,6 +133,29 @@ export class LayerWriter {
         break;
     }
     this.pickedLeaves.push({ path, kind: this.nodes.get(path)!.kind });
+  }
+
+  /**
+   * Installs a whole file that already sits on the same filesystem (a verified raw download)
+   * by moving it into place instead of copying its bytes. Same checks as `add`.
+   */
+  async adoptFile(entry: EntryInfo & { kind: 'file' }, source: string): Promise<void> {
+    this.countEntry(entry.path);
+    const placed = placeEntryPath(entry.path, 0);
+    if (placed.action !== 'place') throw unsafeEntry(entry.path, placed.action === 'refuse' ? placed.reason : 'it has no path');
+    const segments = [...this.options.root, ...placed.segments];
+    this.countBytes((await stat(source)).size);
+    await this.prepareLeaf(entry.path, segments);
+    const target = this.abs(segments);
+    this.nodes.set(posixJoin(segments), { kind: 'file', executable: false });
+    await rename(source, target).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      await copyFile(source, target, fsConstants.COPYFILE_EXCL);
+    });
+    const executable = ((entry.mode ?? 0) & 0o111) !== 0;
+    await chmod(target, executable ? EXECUTABLE_MODE : REGULAR_MODE);
+    this.nodes.set(posixJoin(segments), { kind: 'file', executable });
+    this.pickedLeaves.push({ path: posixJoin(segments), kind: 'file' });
   }
 
   /** Everything written, relative to outDir, sorted. */

@@ -283,3 +283,24 @@ describe('picking files', () => {
     expect(err.message).not.toContain('f20.txt');
   });
 });
+
+describe('consumeInput', () => {
+  it('moves a raw download into place instead of copying it, with the same checks and modes', async () => {
+    const download = join(work, 'download-raw');
+    writeFileSync(download, executableBytes);
+    const out = freshOut();
+    const installed = await installAsset(download, out, options('tool-linux-amd64', { consumeInput: true, destination: 'bin/tool' }));
+    expect(installed.filter((f) => f.kind === 'file')).toEqual([{ path: 'bin/tool', kind: 'file', executable: true }]);
+    expect(readFileSync(join(out, 'bin', 'tool'))).toEqual(executableBytes);
+    expect(modeOf(join(out, 'bin', 'tool'))).toBe(0o755);
+    expect(readdirSync(work)).not.toContain('download-raw');
+  });
+
+  it('still enforces the size limit on a moved file', async () => {
+    const download = join(work, 'download-big');
+    writeFileSync(download, executableBytes);
+    const err = await installAsset(download, freshOut(), options('tool', { consumeInput: true, limits: { maxBytes: 10, maxEntries: 10 } })).catch((e) => e);
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.code).toBe('GHA043');
+  });
+});
