@@ -11,6 +11,7 @@ import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, zipDirectory } from '../support/archives.js';
 import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
+import { seedProjectToml } from '../support/seed.js';
 
 const TOKEN = 'ghp_e2eSecretToken0123456789abcdef';
 let gh: FakeGitHub;
@@ -18,28 +19,7 @@ let fixtures: string;
 let exe: string;
 let ws: Workspace;
 
-const SEED = `
-[[build.env]]
-name = "APITEST_TOOLCHAIN_TOKEN"
-value = "${TOKEN}"
-
-[[metadata.githubassets]]
-repo = "kkdai/youtube"
-asset = "youtubedr_2.7.0_linux_arm64.tar.gz"
-destination = "bin"
-
-[[metadata.githubassets]]
-repo = "qeek-dev/apitest-toolchain"
-token_env = "APITEST_TOOLCHAIN_TOKEN"
-asset = "apitest-toolchain-linux-amd64"
-destination = "bin/apitest-toolchain"
-tag = "v0.1.0"
-
-[[metadata.githubassets]]
-repo = "grpc-ecosystem/grpc-health-probe"
-asset = "grpc_health_probe-linux-amd64"
-destination = "bin/grpc_health_probe"
-`;
+const SEED = seedProjectToml(TOKEN);
 
 function fixture(name: string, files: Record<string, string | { exe: true }>): string {
   const dir = join(fixtures, `${name}.d`);

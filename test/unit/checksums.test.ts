@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, MAX_CHECKSUMS_BYTES, parseChecksums } from '../../src/checksums.js';
-import { BuildpackError } from '../../src/errors.js';
+import { thrown } from '../support/errors.js';
 import type { ReleaseAsset } from '../../src/model.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -15,16 +15,6 @@ function assets(...names: string[]): ReleaseAsset[] {
 
 function pick(names: string[], asset: string, explicit?: string, tag?: string): string | undefined {
   return findChecksumAsset(assets(...names), asset, explicit, tag)?.name;
-}
-
-function thrown(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('findChecksumAsset: automatic discovery', () => {

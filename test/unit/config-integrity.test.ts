@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseChecksumsField, parseSha256Field } from '../../src/config-integrity.js';
 import { BuildpackError } from '../../src/errors.js';
+import { thrown } from '../support/errors.js';
 
 const fail = (message: string, hint: string) => new BuildpackError('GHA003', message, { entry: 'githubassets[1] (acme/tool)', hint });
 const HEX = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-function thrown(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseSha256Field', () => {
   it('accepts bare or sha256:-prefixed hex in any case and returns lowercase hex', () => {

@@ -1,39 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closestKey, parseDescriptor } from '../../src/config.js';
-import { BuildpackError } from '../../src/errors.js';
+import { thrown } from '../support/errors.js';
+import { SEED_PROJECT_TOML as SEED } from '../support/seed.js';
 
-function errorOf(text: string): BuildpackError {
-  try {
-    parseDescriptor(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected parseDescriptor to throw');
-}
-
-const SEED = `
-[[build.env]]
-name = "APITEST_TOOLCHAIN_TOKEN"
-value = "<github-token>"
-
-[[metadata.githubassets]]
-repo = "kkdai/youtube"
-asset = "youtubedr_2.7.0_linux_arm64.tar.gz"
-destination = "bin"
-
-[[metadata.githubassets]]
-repo = "qeek-dev/apitest-toolchain"
-token_env = "APITEST_TOOLCHAIN_TOKEN"
-asset = "apitest-toolchain-linux-amd64"
-destination = "bin/apitest-toolchain"
-tag = "v0.1.0"
-
-[[metadata.githubassets]]
-repo = "grpc-ecosystem/grpc-health-probe"
-asset = "grpc_health_probe-linux-amd64"
-destination = "bin/grpc_health_probe"
-`;
+const errorOf = (text: string) => thrown(() => parseDescriptor(text));
 
 describe('parseDescriptor', () => {
   it('accepts the original buildpack configuration unchanged', () => {

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapLimit } from '../../src/concurrency.js';
 import { downloadAsset } from '../../src/download.js';
-import { BuildpackError } from '../../src/errors.js';
 import { createGitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import type { AssetSpec, ReleaseAsset } from '../../src/model.js';
@@ -20,6 +19,7 @@ import { createAssetDownloader } from '../../src/net/downloader.js';
 import { createProgress } from '../../src/progress.js';
 import { directRelease, directReleaseFor, qualifiesForDirectDownload } from '../../src/net/sources.js';
 import { selectAsset } from '../../src/select.js';
+import { rejected } from '../support/errors.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 import { startProxy, type TestProxy } from '../support/proxy.js';
@@ -37,16 +37,6 @@ let log: ReturnType<typeof memoryLogger>;
 const cleanups: Array<() => Promise<void>> = [];
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function failure(p: Promise<unknown>): Promise<BuildpackError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected a failure');
-}
 
 async function assetOf(repo: string, name: string, token?: string): Promise<ReleaseAsset> {
   const [owner, r] = repo.split('/') as [string, string];
@@ -161,7 +151,7 @@ describe('resume', () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
     gh.injectFault({ ...SIGNED, times: Infinity, cutAfterBytes: 100_000 });
     const destFile = join(dir, 'x');
-    const err = await failure(download(asset, destFile));
+    const err = await rejected(download(asset, destFile));
     expect(err.code).toBe('GHA020');
     expect(err.message).toMatch(/^connection lost while downloading asset tool\.bin after \d+ of \d+ bytes \(gave up after 3 attempts\)/);
     expect(rangesSent()).toHaveLength(3);
@@ -192,7 +182,7 @@ describe('status answers', () => {
     useNetwork({ GITHUB_ASSETS_RETRIES: '3' });
     const asset = await assetOf('acme/tool', 'tool.bin');
     gh.injectFault({ ...SIGNED, times: Infinity, respond: { status: 503, body: 'unavailable' } });
-    const err = await failure(download(asset, join(dir, 'x')));
+    const err = await rejected(download(asset, join(dir, 'x')));
     expect(err.code).toBe('GHA022');
     expect(err.message).toBe('download of asset tool.bin failed with HTTP 503 (unavailable) (gave up after 4 attempts)');
     expect(gh.countRequests({ origin: 'download' })).toBe(4);
@@ -201,11 +191,11 @@ describe('status answers', () => {
   it('404 and 401 fail at once', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
     gh.injectFault({ ...SIGNED, respond: { status: 404, body: 'Not Found' } });
-    expect((await failure(download(asset, join(dir, 'x')))).code).toBe('GHA014');
+    expect((await rejected(download(asset, join(dir, 'x')))).code).toBe('GHA014');
     expect(gh.countRequests({ origin: 'download' })).toBe(1);
     gh.resetRequests();
     const secret = await assetOf('acme/secret', 'secret.bin', TOKEN);
-    const err = await failure(download(secret, join(dir, 'y'), 'ghp_revoked_token_0000000000'));
+    const err = await rejected(download(secret, join(dir, 'y'), 'ghp_revoked_token_0000000000'));
     expect(err.code).toBe('GHA011');
     expect(gh.requests).toHaveLength(1);
     expect(net.waits).toEqual([]);
@@ -221,7 +211,7 @@ describe('status answers', () => {
     const reset = Math.floor(Date.now() / 1000) + 1800;
     gh.injectFault({ origin: 'api', path, respond: { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } } });
     gh.resetRequests();
-    const err = await failure(download(asset, join(dir, 'y')));
+    const err = await rejected(download(asset, join(dir, 'y')));
     expect(err.code).toBe('GHA013');
     expect(err.message).toBe(`GitHub rate limit exceeded while downloading asset tool.bin; the limit resets at ${new Date(reset * 1000).toISOString()}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`);
     expect(err.hint).toContain('token_env');
@@ -316,7 +306,7 @@ describe('mirror', () => {
     const apiUrl = gh.apiUrl;
     await gh.close();
     const client = createGitHubClient({ apiUrl, userAgent: UA, fetch: net.fetch });
-    expect((await failure(client.getRelease('acme', 'tool', 'v1', TOKEN))).code).toBe('GHA020');
+    expect((await rejected(client.getRelease('acme', 'tool', 'v1', TOKEN))).code).toBe('GHA020');
     const spec: AssetSpec = { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool.bin', tag: 'v1.0.0', prerelease: false, stripComponents: 0, tokenEnv: 'ACME_TOKEN' };
     const release = directReleaseFor(spec, TOKEN, net.config)!;
     const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
@@ -330,7 +320,7 @@ describe('mirror', () => {
     useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/other/{owner}/{repo}/{tag}/{asset}` });
     const asset = await assetOf('acme/tool', 'tool.bin');
     const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
-    const err = await failure(downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e', coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' } }));
+    const err = await rejected(downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e', coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' } }));
     expect(err.code).toBe('GHA014');
     expect(err.message).toBe(`asset tool.bin from the mirror ${mirror.url}/other/acme/tool/v1/tool.bin not found for download (HTTP 404) (no such artifact)`);
     expect(mirror.seen).toHaveLength(1);
@@ -347,7 +337,7 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
     useNetwork({ GITHUB_SERVER_URL: gh.webUrl });
     const spec: AssetSpec = { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool.bin', tag: 'v1.2.0', prerelease: false, stripComponents: 0 };
     const client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA, fetch: net.fetch, rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs });
-    const err = await failure(client.getRelease('acme', 'tool', 'v1.2.0'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1.2.0'));
     expect(err.code).toBe('GHA013');
 
     expect(qualifiesForDirectDownload(spec, undefined)).toBe(true);

@@ -12,6 +12,7 @@ import { downloadAsset, downloadUrl } from '../../src/download.js';
 import { createGitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import type { ReleaseAsset } from '../../src/model.js';
+import { rejected } from '../support/errors.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 
 const TOKEN = 'ghp_downloadtoken_abcdef0123456789';
@@ -36,16 +37,6 @@ afterEach(async () => {
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function failure(p: Promise<unknown>): Promise<BuildpackError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected a failure');
-}
 
 function expectNoSecret(err: BuildpackError) {
   const cause = err.cause as Error | undefined;
@@ -135,7 +126,7 @@ describe('downloadAsset', () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     const destFile = join(dir, 'cut.bin');
     gh.injectFault({ origin: 'download', path: '/signed/*', cutAfterBytes: 1_000_000 });
-    const err = await failure(downloadAsset({ asset, destFile, userAgent: UA, entry: 'githubassets[1] (acme/tool)' }));
+    const err = await rejected(downloadAsset({ asset, destFile, userAgent: UA, entry: 'githubassets[1] (acme/tool)' }));
     expect(err.code).toBe('GHA020');
     expect(err.entry).toBe('githubassets[1] (acme/tool)');
     expect(err.message).toMatch(new RegExp(`^connection lost while downloading asset tool\\.bin after \\d+ of ${SIX_MIB} bytes`));
@@ -146,7 +137,7 @@ describe('downloadAsset', () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     const destFile = join(dir, 'stall.bin');
     gh.injectFault({ origin: 'download', path: '/signed/*', stallAfterBytes: 65_536 });
-    const err = await failure(downloadAsset({ asset, destFile, userAgent: UA, bodyTimeoutMs: 300 }));
+    const err = await rejected(downloadAsset({ asset, destFile, userAgent: UA, bodyTimeoutMs: 300 }));
     expect(err.code).toBe('GHA020');
     expect(err.message).toContain('timed out');
     expect(existsSync(destFile)).toBe(false);
@@ -155,7 +146,7 @@ describe('downloadAsset', () => {
   it('private asset without a token: not found, hint says to set token_env; no file', async () => {
     const asset = await assetOf('acme/secret', 'v1', 'secret.bin', TOKEN);
     const destFile = join(dir, 'nope.bin');
-    const err = await failure(downloadAsset({ asset, destFile, userAgent: UA }));
+    const err = await rejected(downloadAsset({ asset, destFile, userAgent: UA }));
     expect(err.code).toBe('GHA014');
     expect(err.message).toBe('asset secret.bin not found for download (HTTP 404) (Not Found)');
     expect(err.hint).toContain('set token_env');
@@ -168,7 +159,7 @@ describe('downloadAsset', () => {
     const url = new URL(asset.url);
     gh = await startFakeGitHub(); // same data gone, token unknown now: 401
     const moved = { ...asset, url: `${gh.apiUrl}${url.pathname}` };
-    const err = await failure(downloadAsset({ asset: moved, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'r'), userAgent: UA }));
+    const err = await rejected(downloadAsset({ asset: moved, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'r'), userAgent: UA }));
     expect(err.code).toBe('GHA011');
     expect(err.message).toBe('download of asset secret.bin was refused: bad credentials for the token in $ACME_TOKEN');
     expectNoSecret(err);
@@ -177,7 +168,7 @@ describe('downloadAsset', () => {
   it('a 5xx from the download host is download-failed with the status', async () => {
     const asset = await assetOf('acme/tool', 'v1', 'small.txt');
     gh.injectFault({ origin: 'download', path: '/signed/*', respond: { status: 503, body: 'Service Unavailable' } });
-    const err = await failure(downloadAsset({ asset, token: TOKEN, destFile: join(dir, 's'), userAgent: UA }));
+    const err = await rejected(downloadAsset({ asset, token: TOKEN, destFile: join(dir, 's'), userAgent: UA }));
     expect(err.code).toBe('GHA022');
     expect(err.message).toBe('download of asset small.txt failed with HTTP 503 (Service Unavailable)');
     expectNoSecret(err);
@@ -187,7 +178,7 @@ describe('downloadAsset', () => {
     const asset = await assetOf('acme/tool', 'v1', 'small.txt');
     gh.injectFault({ origin: 'api', path: '/loop', times: Infinity, respond: { status: 302, headers: { location: '/loop' } } });
     gh.resetRequests();
-    const err = await failure(downloadAsset({ asset: { ...asset, url: `${gh.apiUrl}/loop` }, destFile: join(dir, 'l'), userAgent: UA }));
+    const err = await rejected(downloadAsset({ asset: { ...asset, url: `${gh.apiUrl}/loop` }, destFile: join(dir, 'l'), userAgent: UA }));
     expect(err.code).toBe('GHA022');
     expect(err.message).toBe('download of asset small.txt failed: more than 5 redirects');
     expect(gh.countRequests({ path: '/loop' })).toBe(6);
@@ -196,7 +187,7 @@ describe('downloadAsset', () => {
   it('rejects a body shorter than the size the release lists', async () => {
     const asset = await assetOf('acme/tool', 'v1', 'small.txt');
     const destFile = join(dir, 'short');
-    const err = await failure(downloadAsset({ asset: { ...asset, size: 999 }, destFile, userAgent: UA }));
+    const err = await rejected(downloadAsset({ asset: { ...asset, size: 999 }, destFile, userAgent: UA }));
     expect(err.code).toBe('GHA022');
     expect(err.message).toBe('download of asset small.txt has 6 bytes but the release lists 999');
     expect(existsSync(destFile)).toBe(false);
@@ -235,7 +226,7 @@ describe('downloadUrl', () => {
   it('an Authorization header sent straight to the download host gets its 400, without echoing the token', async () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     const signed = gh.signedUrlFor(asset.id);
-    const err = await failure(downloadUrl({ url: signed, headers: { authorization: `Bearer ${TOKEN}` }, destFile: join(dir, 'a'), what: 'tool.bin' }));
+    const err = await rejected(downloadUrl({ url: signed, headers: { authorization: `Bearer ${TOKEN}` }, destFile: join(dir, 'a'), what: 'tool.bin' }));
     expect(err.code).toBe('GHA022');
     expect(err.message).toMatch(/^download of tool\.bin failed with HTTP 400 \(Only one auth mechanism allowed/);
     expectNoSecret(err);
@@ -245,14 +236,14 @@ describe('downloadUrl', () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     gh.injectFault({ origin: 'download', path: '/signed/*', respond: { status: 500 } });
     const signed = gh.signedUrlFor(asset.id);
-    const err = await failure(downloadUrl({ url: signed, destFile: join(dir, 'b') }));
+    const err = await rejected(downloadUrl({ url: signed, destFile: join(dir, 'b') }));
     expect(err.message).toBe(`download of ${signed.split('?')[0]}?… failed with HTTP 500`);
   });
 
   it('a refused connection is a network error', async () => {
     const url = `${gh.downloadUrl}/signed/x?X-Amz-Signature=1`;
     await gh.close();
-    const err = await failure(downloadUrl({ url, destFile: join(dir, 'c') }));
+    const err = await rejected(downloadUrl({ url, destFile: join(dir, 'c') }));
     expect(err.code).toBe('GHA020');
     expect(err.message).toMatch(/^could not download .* \(.*ECONNREFUSED/);
     expect(existsSync(join(dir, 'c'))).toBe(false);
@@ -260,7 +251,7 @@ describe('downloadUrl', () => {
 
   it('an unwritable destination is a filesystem error, not a network one', async () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
-    const err = await failure(downloadUrl({ url: asset.browserDownloadUrl, destFile: join(dir, 'missing-dir', 'x.bin'), what: 'tool.bin' }));
+    const err = await rejected(downloadUrl({ url: asset.browserDownloadUrl, destFile: join(dir, 'missing-dir', 'x.bin'), what: 'tool.bin' }));
     expect(err.code).toBe('GHA051');
     expect(err.message).toMatch(/^filesystem error while writing tool\.bin to disk: ENOENT/);
   });
@@ -269,7 +260,7 @@ describe('downloadUrl', () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     const destFile = join(dir, 'full.bin');
     await symlink('/dev/full', destFile);
-    const err = await failure(downloadUrl({ url: asset.browserDownloadUrl, destFile, what: 'tool.bin', entry: 'githubassets[3] (acme/tool)' }));
+    const err = await rejected(downloadUrl({ url: asset.browserDownloadUrl, destFile, what: 'tool.bin', entry: 'githubassets[3] (acme/tool)' }));
     expect(err.code).toBe('GHA050');
     expect(err.message).toBe('no space left on device while writing tool.bin to disk');
     expect(err.entry).toBe('githubassets[3] (acme/tool)');

@@ -6,8 +6,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
 import { installAsset, type ExtractOptions } from '../../src/extract/index.js';
+import { rejected } from '../support/errors.js';
 import { EXECUTABLE_OUTPUT, buildExecutable, compressFile, tarDirectory, zipDirectory, zipOf, type Codec } from '../support/archives.js';
 
 let work: string;
@@ -20,15 +20,6 @@ const label = 'githubassets[1] (acme/tool)';
 const options = (assetName: string, more: Partial<ExtractOptions> = {}): ExtractOptions => ({ assetName, stripComponents: 0, entry: label, ...more });
 const freshOut = () => join(work, `out-${++outCount}`);
 const modeOf = (path: string) => lstatSync(path).mode & 0o777;
-
-async function caught(promise: Promise<unknown>): Promise<BuildpackError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BuildpackError);
-  return err as BuildpackError;
-}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'extract-formats-'));
@@ -122,7 +113,7 @@ describe('archives install the same tree', () => {
   it('judges symlinks against the layer: the same link at the layer root would point outside', async () => {
     const file = zipDirectory(tree, join(mkdtempSync(join(work, 'asset-')), 'tool.zip'));
     const out = freshOut();
-    const err = await caught(installAsset(file, out, options('tool.zip', { stripComponents: 2 })));
+    const err = await rejected(installAsset(file, out, options('tool.zip', { stripComponents: 2 })));
     expect(err.code).toBe('GHA042');
     expect(err.message).toContain('"tool-1.0/lib/hello-link"');
     expect(readdirSync(out)).toEqual([]);
@@ -262,7 +253,7 @@ describe('picking files', () => {
 
   it('a pattern that matches nothing is GHA044 listing the archive, and nothing is installed', async () => {
     const out = freshOut();
-    const err = await caught(installAsset(archive, out, options('tool.tar.gz', { stripComponents: 1, files: ['bin/hello', 'bin/missing*'] })));
+    const err = await rejected(installAsset(archive, out, options('tool.tar.gz', { stripComponents: 1, files: ['bin/hello', 'bin/missing*'] })));
     expect(err.code).toBe('GHA044');
     expect(err.entry).toBe(label);
     expect(err.message).toContain('"bin/missing*" matched nothing in tool.tar.gz');
@@ -277,7 +268,7 @@ describe('picking files', () => {
     mkdirSync(many);
     for (let i = 0; i < 30; i++) writeFileSync(join(many, `f${String(i).padStart(2, '0')}.txt`), `${i}`);
     const file = zipDirectory(many, join(mkdtempSync(join(work, 'asset-')), 'many.zip'));
-    const err = await caught(installAsset(file, freshOut(), options('many.zip', { files: ['nope'] })));
+    const err = await rejected(installAsset(file, freshOut(), options('many.zip', { files: ['nope'] })));
     expect(err.message).toContain('(first 20 of 30)');
     expect(err.message).toContain('f19.txt');
     expect(err.message).not.toContain('f20.txt');

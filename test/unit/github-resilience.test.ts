@@ -3,11 +3,11 @@
 // out, long ones fail at once with the reset time, and 404/401 are never retried.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
 import { createGitHubClient, type GitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import { createReleaseResolver } from '../../src/resolve.js';
 import type { AssetSpec } from '../../src/model.js';
+import { rejected } from '../support/errors.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 
@@ -18,16 +18,6 @@ let gh: FakeGitHub;
 let net: TestNetwork;
 let client: GitHubClient;
 let log: ReturnType<typeof memoryLogger>;
-
-async function failure(p: Promise<unknown>): Promise<BuildpackError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected a failure');
-}
 
 function setup(env: Record<string, string> = {}) {
   net = testNetwork(env, log);
@@ -86,7 +76,7 @@ describe('transient failures are retried', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RETRIES: '2' });
     gh.injectFault({ path: RELEASE, times: Infinity, respond: { status: 503, body: 'unavailable' } });
-    const err = await failure(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
     expect(err.code).toBe('GHA021');
     expect(gh.countRequests({ path: RELEASE })).toBe(3);
   });
@@ -95,21 +85,21 @@ describe('transient failures are retried', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RETRIES: '0' });
     gh.injectFault({ path: RELEASE, respond: { status: 502, body: 'x' } });
-    expect((await failure(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA021');
+    expect((await rejected(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA021');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);
   });
 });
 
 describe('non-retryable answers fail at once', () => {
   it('404: one lookup and one repo check, no retries', async () => {
-    const err = await failure(client.getRelease('acme', 'tool', 'v9'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v9'));
     expect(err.code).toBe('GHA010');
     expect(gh.requests.map((r) => r.path)).toEqual(['/repos/acme/tool/releases/tags/v9', '/repos/acme/tool']);
     expect(net.waits).toEqual([]);
   });
 
   it('401: one request', async () => {
-    const err = await failure(client.getRelease('acme', 'tool', 'v1', 'ghp_not_a_known_token_123', { tokenEnv: 'GH_TOKEN' }));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1', 'ghp_not_a_known_token_123', { tokenEnv: 'GH_TOKEN' }));
     expect(err.code).toBe('GHA011');
     expect(gh.requests).toHaveLength(1);
   });
@@ -142,7 +132,7 @@ describe('rate limits', () => {
   it('a limit resetting later than the cap fails at once with the reset time and how to pass a token', async () => {
     const fault = primary(3000);
     gh.injectFault({ path: RELEASE, respond: fault });
-    const err = await failure(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
     expect(err.code).toBe('GHA013');
     const reset = new Date(Number(fault.headers['x-ratelimit-reset']) * 1000).toISOString();
     expect(err.message).toBe(`GitHub API rate limit exceeded (60 requests/hour) while looking up release "v1" of acme/tool; the limit resets at ${reset}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`);
@@ -155,7 +145,7 @@ describe('rate limits', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: '0' });
     gh.injectFault({ path: RELEASE, respond: { status: 429, headers: { 'retry-after': '1' }, body: { message: 'secondary rate limit' } } });
-    const err = await failure(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
     expect(err.code).toBe('GHA013');
     expect(err.message).toContain('retry after 1s, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (0s) allows waiting');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);

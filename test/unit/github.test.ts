@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BuildpackError } from '../../src/errors.js';
 import { apiUrlFromEnv, createGitHubClient, webUrlFor, type GitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
+import { rejected } from '../support/errors.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 
 const GOOD = 'ghp_goodtoken_1234567890abcdef';
@@ -18,16 +19,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await gh?.close();
 });
-
-async function failure(p: Promise<unknown>): Promise<BuildpackError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected a failure');
-}
 
 /** The token must not show up anywhere a user or a log could see it. */
 function expectNoSecret(err: BuildpackError, ...secrets: string[]) {
@@ -75,7 +66,7 @@ describe('getRelease', () => {
   });
 
   it('a missing tag in an existing repo says which tag, after one repo check', async () => {
-    const err = await failure(client.getRelease('acme', 'tool', 'v9.9.9', undefined, { entry: 'githubassets[1] (acme/tool)' }));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v9.9.9', undefined, { entry: 'githubassets[1] (acme/tool)' }));
     expect(err.code).toBe('GHA010');
     expect(err.entry).toBe('githubassets[1] (acme/tool)');
     expect(err.message).toBe('release tag "v9.9.9" not found in acme/tool');
@@ -86,14 +77,14 @@ describe('getRelease', () => {
   it('latest with only prereleases says there is no published release', async () => {
     gh.addRepo('acme/beta');
     gh.addRelease('acme/beta', { tag: 'v0.1.0-rc.1', prerelease: true });
-    const err = await failure(client.getRelease('acme', 'beta', 'latest'));
+    const err = await rejected(client.getRelease('acme', 'beta', 'latest'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('acme/beta has no published release: drafts and prereleases do not count as "latest"');
     expect(err.hint).toMatch(/set tag to an exact release tag/);
   });
 
   it('a missing repo says so and points at token_env for private repos', async () => {
-    const err = await failure(client.getRelease('acme', 'nope', 'latest'));
+    const err = await rejected(client.getRelease('acme', 'nope', 'latest'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/nope not found (or it is private and not visible without a token)');
     expect(err.hint).toContain('set token_env to the name of an environment variable holding a token with read access to contents of acme/nope');
@@ -122,14 +113,14 @@ describe('private repositories and credentials', () => {
   });
 
   it('without a token: not found, hint says to set token_env', async () => {
-    const err = await failure(client.getRelease('acme', 'secret', 'latest', undefined, { entry: 'githubassets[2] (acme/secret)' }));
+    const err = await rejected(client.getRelease('acme', 'secret', 'latest', undefined, { entry: 'githubassets[2] (acme/secret)' }));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/secret not found (or it is private and not visible without a token)');
     expect(err.hint).toContain('set token_env');
   });
 
   it('with a token lacking access: not found, hint names the env var and says it may lack access', async () => {
-    const err = await failure(client.getRelease('acme', 'secret', 'v1', OTHER, { tokenEnv: 'ACME_TOKEN' }));
+    const err = await rejected(client.getRelease('acme', 'secret', 'v1', OTHER, { tokenEnv: 'ACME_TOKEN' }));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/secret not found (or it is private and not visible to the token in $ACME_TOKEN)');
     expect(err.hint).toContain('the token in $ACME_TOKEN may lack access');
@@ -139,7 +130,7 @@ describe('private repositories and credentials', () => {
   });
 
   it('with an unknown token: bad credentials naming the env var, never the value', async () => {
-    const err = await failure(client.getRelease('acme', 'secret', 'v1', UNKNOWN, { tokenEnv: 'ACME_TOKEN' }));
+    const err = await rejected(client.getRelease('acme', 'secret', 'v1', UNKNOWN, { tokenEnv: 'ACME_TOKEN' }));
     expect(err.code).toBe('GHA011');
     expect(err.message).toBe('GitHub rejected the token in $ACME_TOKEN for acme/secret: bad credentials (the token is invalid, expired or revoked)');
     expect(err.hint).toContain('put it in ACME_TOKEN');
@@ -153,7 +144,7 @@ describe('private repositories and credentials', () => {
   });
 
   it('listing a private repo without a token is not found', async () => {
-    const err = await failure(client.listReleases('acme', 'secret'));
+    const err = await rejected(client.listReleases('acme', 'secret'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toMatch(/^repository acme\/secret not found/);
     expect((await client.listReleases('acme', 'secret', GOOD)).map((r) => r.tag)).toEqual(['v1']);
@@ -164,8 +155,8 @@ describe('private repositories and credentials', () => {
     const log = memoryLogger(true);
     const withLog = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0', log });
     await withLog.getRelease('acme', 'secret', 'v1', GOOD);
-    await failure(withLog.getRelease('acme', 'secret', 'v1', UNKNOWN));
-    await failure(withLog.getRelease('acme', 'secret', 'v2', GOOD));
+    await rejected(withLog.getRelease('acme', 'secret', 'v1', UNKNOWN));
+    await rejected(withLog.getRelease('acme', 'secret', 'v2', GOOD));
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     expect(log.lines.some((l) => l.includes('GET /repos/acme/secret/releases/tags/v1 - 200'))).toBe(true);
     expect(log.lines.join('\n')).not.toContain(GOOD);
@@ -209,7 +200,7 @@ describe('GitHub Enterprise Server', () => {
     expect(client.apiUrl).toBe(gh.apiUrl);
     expect((await client.getRelease('corp', 'tool', 'latest')).tag).toBe('v120');
     expect(await client.listReleases('corp', 'tool')).toHaveLength(120);
-    const err = await failure(client.getRelease('corp', 'tool', 'v999'));
+    const err = await rejected(client.getRelease('corp', 'tool', 'v999'));
     expect(err.hint).toContain(`(see ${gh.apiUrl.replace('/api/v3', '')}/corp/tool/releases)`);
     expect(gh.requests.every((r) => r.path.startsWith('/api/v3/'))).toBe(true);
   });
@@ -242,7 +233,7 @@ describe('failures', () => {
       path: '/repos/acme/tool/releases/latest',
       respond: { status: 403, headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } },
     });
-    const err = await failure(client.getRelease('acme', 'tool', 'latest'));
+    const err = await rejected(client.getRelease('acme', 'tool', 'latest'));
     expect(err.code).toBe('GHA013');
     expect(err.message).toBe('GitHub API rate limit exceeded (60 requests/hour) while looking up the latest release of acme/tool; the limit resets at 2030-01-02T03:04:05.000Z');
     expect(err.hint).toContain('token_env = "GITHUB_TOKEN"');
@@ -250,7 +241,7 @@ describe('failures', () => {
 
   it('429 with retry-after: rate limited, says when to retry', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/tags/v1', respond: { status: 429, headers: { 'retry-after': '30' }, body: { message: 'secondary rate limit' } } });
-    const err = await failure(client.getRelease('acme', 'tool', 'v1', GOOD, { tokenEnv: 'GH_TOKEN' }));
+    const err = await rejected(client.getRelease('acme', 'tool', 'v1', GOOD, { tokenEnv: 'GH_TOKEN' }));
     expect(err.code).toBe('GHA013');
     expect(err.message).toContain('retry after 30s');
     expect(err.hint).toContain('$GH_TOKEN');
@@ -264,12 +255,12 @@ describe('failures', () => {
     gh.addRelease('acme/tool', { tag: 'v1' });
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
     await client.getRelease('acme', 'tool', 'v1');
-    expect((await failure(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA013');
+    expect((await rejected(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA013');
   });
 
   it('other 403s are forbidden, quoting GitHub', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/latest', respond: { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } } });
-    const err = await failure(client.getRelease('acme', 'tool', 'latest', GOOD, { tokenEnv: 'GH_TOKEN' }));
+    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD, { tokenEnv: 'GH_TOKEN' }));
     expect(err.code).toBe('GHA012');
     expect(err.message).toBe('GitHub refused access to acme/tool (403: Resource protected by organization SAML enforcement.)');
     expect(err.hint).toContain('SAML SSO');
@@ -278,7 +269,7 @@ describe('failures', () => {
 
   it('5xx is a server error', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/latest', respond: { status: 502, body: 'bad gateway' } });
-    const err = await failure(client.getRelease('acme', 'tool', 'latest', GOOD));
+    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD));
     expect(err.code).toBe('GHA021');
     expect(err.message).toBe('the GitHub API answered 502 while looking up the latest release of acme/tool');
     expect(err.hint).toContain('githubstatus.com');
@@ -287,7 +278,7 @@ describe('failures', () => {
 
   it('a dropped connection is a network error', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/latest', reset: true });
-    const err = await failure(client.getRelease('acme', 'tool', 'latest', GOOD, { entry: 'githubassets[1] (acme/tool)' }));
+    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD, { entry: 'githubassets[1] (acme/tool)' }));
     expect(err.code).toBe('GHA020');
     expect(err.message).toMatch(/^could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+\/ \(/);
     expect(err.entry).toBe('githubassets[1] (acme/tool)');
@@ -297,7 +288,7 @@ describe('failures', () => {
   it('a refused connection is a network error naming ECONNREFUSED', async () => {
     const url = gh.apiUrl;
     await gh.close();
-    const err = await failure(createGitHubClient({ apiUrl: url, userAgent: 'x' }).getRelease('acme', 'tool', 'latest', GOOD));
+    const err = await rejected(createGitHubClient({ apiUrl: url, userAgent: 'x' }).getRelease('acme', 'tool', 'latest', GOOD));
     expect(err.code).toBe('GHA020');
     expect(err.message).toContain('ECONNREFUSED');
     expectNoSecret(err, GOOD);

@@ -2,20 +2,12 @@
 // template checks, and GHA007 messages that never echo a proxy URL.
 
 import { describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import { thrown } from '../support/errors.js';
 import { DEFAULTS, networkConfigFromEnv, parseDuration } from '../../src/net/config.js';
 
 const from = (env: Record<string, string>) => networkConfigFromEnv((name) => env[name]);
 
-function invalid(env: Record<string, string>): BuildpackError {
-  try {
-    from(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected GHA007');
-}
+const invalid = (env: Record<string, string>) => thrown(() => from(env));
 
 describe('networkConfigFromEnv', () => {
   it('defaults: 5 attempts, 1s backoff up to 30s, 30/60/60s timeouts, 60s rate-limit cap, 4 at once, github.com', () => {

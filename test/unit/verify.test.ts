@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import { thrown } from '../support/errors.js';
 import { describeVerification, strictModeFromEnv, verifyDownload, type VerifyInput } from '../../src/verify.js';
 
 const ACTUAL = createHash('sha256').update('the asset bytes').digest('hex');
@@ -9,16 +9,6 @@ const LABEL = 'githubassets[1] (acme/tool)';
 
 function input(sources: VerifyInput['sources'], strict = false): VerifyInput {
   return { entry: LABEL, assetName: 'tool-linux-amd64', actual: ACTUAL, sources, strict };
-}
-
-function thrown(fn: () => unknown): BuildpackError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BuildpackError);
-    return err as BuildpackError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('verifyDownload', () => {
