@@ -36,7 +36,8 @@ export interface BuildContext extends PhaseContext {
 export function detectContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DetectContext {
   // Positional: bin/detect <platform> <plan>
   const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[0]);
-  return { ...base, planPath: env.CNB_BUILD_PLAN_PATH ?? argv[1] ?? join(cwd, 'plan.toml') };
+  // Object.assign onto base (not a spread) keeps its lazy `buildpack` getter lazy.
+  return Object.assign(base, { planPath: env.CNB_BUILD_PLAN_PATH ?? argv[1] ?? join(cwd, 'plan.toml') });
 }
 
 export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): BuildContext {
@@ -44,16 +45,20 @@ export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1]);
   const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
   if (!layersDir) throw new Error('CNB_LAYERS_DIR is not set and no layers dir was passed: run this through the CNB lifecycle');
-  return { ...base, layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' };
+  return Object.assign(base, { layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' });
 }
 
 function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDir: string | undefined): PhaseContext {
   const buildpackDir = env.CNB_BUILDPACK_DIR ?? resolve(import.meta.dirname ?? cwd, '..');
+  let info: BuildpackInfo | undefined;
   return {
     appDir: cwd,
     buildpackDir,
     platformDir: platformDir ? resolve(cwd, platformDir) : '/platform',
-    buildpack: readBuildpackInfo(buildpackDir),
+    // Read on first use: detect never needs it, and it sits on detect's hot path.
+    get buildpack() {
+      return (info ??= readBuildpackInfo(buildpackDir));
+    },
     target: targetFromEnv(env),
     env,
   };
