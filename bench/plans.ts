@@ -16,7 +16,7 @@ export const PLANS: Record<string, Plan> = {
       '(2) Node.js\'s HTTP client on loopback: the download loop (undici body → async generator → hash → WriteStream) moved 50 MiB in ~220 ms where curl needs ~170 ms',
       'and a plain `for await` with writeSync ~185 ms; on a 500 MiB raw asset curl installs at 420-780 MiB/s across runs, the buildpack at 180-200 MiB/s (section 5).',
       '(3) Fixed cost of ~200 ms per build (section 3: a warm rebuild of one entry), which still shows at 50 MiB.',
-      'Archives come closest (1 × 500 MiB .tar.gz meets the goal) because gunzip dominates both sides; raw assets are furthest, since curl only writes bytes.',
+      'Archives come closest (1 × 500 MiB .tar.gz at about 1.1-1.2×) because gunzip dominates both sides; raw assets are furthest, since curl only writes bytes.',
       'On loopback the network costs nothing, so these dominate; against GitHub\'s CDN (typically well under 100 MiB/s per connection) the download time is the same for every tool and the ratios move toward 1.',
     ].join(' '),
     plan: [
