@@ -10,7 +10,7 @@ import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
 import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 import type { BuildContext } from './cnb/context.js';
-import { lookupToken } from './cnb/env.js';
+import { lookupEnv } from './cnb/env.js';
 import {
   createWorkDir,
   exists,
@@ -190,7 +190,8 @@ async function resolveAll(
   const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
-    const creds = credentialsFor(spec, (name) => lookupToken(ctx, name));
+    // credentialsFor trims: a newline from `echo token > file` is a common slip.
+    const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));
     const layer = restored.get(layerNameFor(spec));
     const previous = previousRecordFor(spec, layer?.metadata);
     const reusable = previous !== undefined && (layer?.present.get(previous) ?? false);

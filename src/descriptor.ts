@@ -13,14 +13,9 @@ export interface LoadedDescriptor extends Descriptor {
   text: string;
 }
 
-export function descriptorPath(appDir: string, source: EnvSource): string {
-  const custom = lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim();
-  return resolve(appDir, custom || 'project.toml');
-}
-
 export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescriptor | undefined {
-  const path = descriptorPath(appDir, source);
-  const custom = Boolean(lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim());
+  const custom = lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim() || undefined;
+  const path = resolve(appDir, custom ?? 'project.toml');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -50,6 +50,8 @@ export class BuildpackError extends Error {
   readonly code: ErrorCode;
   readonly entry: string | undefined;
   readonly hint: string | undefined;
+  /** For GHA010: what GitHub could not find, when the client could tell (a missing tag vs a missing or hidden repo). */
+  notFound?: 'tag' | 'repo';
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -64,6 +66,7 @@ export class BuildpackError extends Error {
     if (this.entry) return this;
     const copy = new BuildpackError(this.code, this.message, { entry, hint: this.hint, cause: this.cause });
     copy.stack = this.stack;
+    if (this.notFound) copy.notFound = this.notFound;
     return copy;
   }
 }

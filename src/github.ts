@@ -11,9 +11,14 @@ import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
-/** GITHUB_API_URL if set (GHES: https://HOST/api/v3), else api.github.com; no trailing slash. */
+/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash. */
+export function normaliseApiUrl(value: string | undefined): string {
+  return (value?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+}
+
+/** GITHUB_API_URL if set, else api.github.com; no trailing slash. */
 export function apiUrlFromEnv(env: NodeJS.ProcessEnv): string {
-  return (env.GITHUB_API_URL?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  return normaliseApiUrl(env.GITHUB_API_URL);
 }
 
 export interface GitHubClientOptions {
@@ -49,7 +54,7 @@ export interface GitHubClient {
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const apiUrl = (options.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  const apiUrl = normaliseApiUrl(options.apiUrl);
   const log = options.log;
   // octokit would print deprecations and request lines to the console, and its debug hook
   // receives the request options (headers included): keep only the one-line summaries.
@@ -278,10 +283,12 @@ function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError 
     });
   }
   if (repoFound === true && what.tag !== undefined) {
-    return new BuildpackError('GHA010', `release tag "${what.tag}" not found in ${full}`, {
+    const err = new BuildpackError('GHA010', `release tag "${what.tag}" not found in ${full}`, {
       entry,
       hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
     });
+    err.notFound = 'tag';
+    return err;
   }
   const subject = repoFound === false ? `repository ${full} not found` : `${describe(what)} not found`;
   return new BuildpackError('GHA010', `${subject} (or it is private and not visible${what.token ? ` to ${tokenName(what)}` : ' without a token'})`, {

@@ -53,10 +53,21 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
     // A text that is both a tag and a range ("1.4") is settled by the unconditional path.
     if (previousEtag && !(query.kind === 'range' && query.exactFirst)) {
       const tag = query.kind === 'exact' ? query.tag : 'latest';
-      const fresh = byList
-        ? await once(`list?:${spec.repo}${who}${previousEtag}`, async () => source.listReleasesIfChanged?.(spec.owner, spec.name, previousEtag, creds.token, ctx) ?? list())
-        : await once(`get?:${spec.repo}@${tag}${who}${previousEtag}`, async () => source.getReleaseIfChanged?.(spec.owner, spec.name, tag, previousEtag, creds.token, ctx) ?? get(tag));
-      if (fresh === undefined) return UNCHANGED;
+      const plainKey = byList ? `list:${spec.repo}${who}` : `get:${spec.repo}@${tag}${who}`;
+      // Another entry may already have fetched this release in full: answer from that, at no cost.
+      const known = memo.get(plainKey) as Promise<Release | Release[]> | undefined;
+      const fresh = known
+        ? await known
+        : await once(`${plainKey}?${previousEtag}`, async () => {
+            const answer = byList
+              ? await (source.listReleasesIfChanged?.(spec.owner, spec.name, previousEtag, creds.token, ctx) ?? list())
+              : await (source.getReleaseIfChanged?.(spec.owner, spec.name, tag, previousEtag, creds.token, ctx) ?? get(tag));
+            // A full answer serves later plain lookups of the same release too.
+            if (answer !== undefined && !memo.has(plainKey)) memo.set(plainKey, Promise.resolve(answer));
+            return answer;
+          });
+      const etagOf = (answer: Release | Release[]) => (Array.isArray(answer) ? answer[0]?.etag : answer.etag);
+      if (fresh === undefined || (known && etagOf(fresh) === previousEtag)) return UNCHANGED;
       if (!Array.isArray(fresh)) return fresh;
       return pickFrom(spec, fresh, query);
     }
@@ -70,7 +81,7 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         return await get(spec.tag);
       } catch (err) {
         // Only "this tag does not exist" falls through to the range; a missing repo stays an error.
-        if (!isBuildpackError(err) || err.code !== 'GHA010' || !err.message.startsWith('release tag')) throw err;
+        if (!isBuildpackError(err) || err.notFound !== 'tag') throw err;
       }
     }
     return pickFrom(spec, await list(), query);

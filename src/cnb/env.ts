@@ -21,9 +21,3 @@ export function lookupEnv(source: EnvSource, name: string): string | undefined {
     return undefined;
   }
 }
-
-/** A token: like lookupEnv, with surrounding whitespace dropped (a newline from `echo > file` is a common slip). */
-export function lookupToken(source: EnvSource, name: string): string | undefined {
-  const value = lookupEnv(source, name)?.trim();
-  return value ? value : undefined;
-}

@@ -46,6 +46,11 @@ process.exitCode = await runPhase(
         strict: strictModeFromEnv(setting(STRICT_ENV)),
         network: config,
       });
+      const usage = network.apiUsage;
+      if (usage.requests > 0) {
+        const left = usage.rateLimit ? `, ${usage.rateLimit.remaining} of ${usage.rateLimit.limit} left until ${usage.rateLimit.resetAt.toISOString()}` : '';
+        log.debug(`GitHub API: ${usage.requests} request(s)${left}`);
+      }
     } finally {
       await network.close();
     }

@@ -25,7 +25,7 @@ process.exitCode = await runCli(
     strict: strictModeFromEnv(env[STRICT_ENV]),
     debug: debugEnabled(env),
     github: () => createGitHubClient({ apiUrl: apiUrlFromEnv(env), userAgent }),
-    lookupToken: (name) => env[name]?.trim() || undefined,
+    lookupToken: (name) => env[name],
     download: (request) => downloadAsset({ ...request, userAgent }),
   },
   { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(env, process.stderr.isTTY) },

@@ -54,6 +54,8 @@ export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatche
 
 export function createNetwork(config: NetworkConfig, options: { log?: Logger; retry?: Partial<RetryPolicy> } = {}): Network {
   const dispatcher = createDispatcher(config, options.log);
+  // Like proxy passwords: credentials in a mirror URL never reach a message.
+  if (config.mirror) registerSecret(passwordOf(config.mirror));
   const retry = { ...retryPolicyFrom(config), ...options.retry };
   const apiUsage: ApiUsage = { requests: 0 };
   const bound = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {

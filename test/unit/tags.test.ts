@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTagSpec, pickInRange, pickNewest } from '../../src/tags.js';
-import { createReleaseResolver } from '../../src/resolve.js';
+import { createReleaseResolver, UNCHANGED } from '../../src/resolve.js';
 import { createGitHubClient } from '../../src/github.js';
 import type { AssetSpec, Release } from '../../src/model.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -92,6 +92,27 @@ describe('release resolver against the GitHub stand-in', () => {
     expect((await resolver()(spec('latest'), { token: undefined, source: undefined })).tag).toBe('v0.130.0');
     expect((await resolver()(spec('latest', true), { token: undefined, source: undefined })).tag).toBe('v0.131.0-beta.1');
     expect((await resolver()(spec('^0.131.0-0', true), { token: undefined, source: undefined })).tag).toBe('v0.131.0-beta.1');
+  });
+
+  it('shares one lookup between a conditional and a plain resolution of the same release', async () => {
+    const client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'test' });
+    const creds = { token: undefined, source: undefined };
+    const first = createReleaseResolver(client);
+    const release = await first.resolve(spec('v0.7.0'), creds);
+    expect(release.etag).toMatch(/^W\//);
+
+    // Plain first, then conditional with the same ETag: answered from memory as unchanged.
+    gh.resetRequests();
+    expect(await first.resolveIfChanged(spec('v0.7.0'), creds, release.etag!)).toBe(UNCHANGED);
+    expect(gh.countRequests({ origin: 'api' })).toBe(0);
+
+    // Conditional with a stale ETag first (200), then plain: one request in all.
+    const second = createReleaseResolver(client);
+    gh.resetRequests();
+    const fresh = await second.resolveIfChanged(spec('v0.7.0'), creds, 'W/"stale"');
+    expect(fresh).not.toBe(UNCHANGED);
+    expect((await second.resolve(spec('v0.7.0'), creds)).tag).toBe('v0.7.0');
+    expect(gh.countRequests({ origin: 'api' })).toBe(1);
   });
 
   it('explains an unsatisfiable range and lists releases', async () => {
