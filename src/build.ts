@@ -3,7 +3,7 @@
 // and print the absolute path of every installed executable. The services (GitHub client,
 // downloader, extractor) are injected by the composition root.
 
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
 import TOML from '@iarna/toml';
@@ -22,7 +22,7 @@ import {
   swapLayerDir,
   writeLayerToml,
 } from './cnb/layers.js';
-import { loadDescriptor } from './descriptor.js';
+import { loadDescriptor, type LoadedDescriptor } from './descriptor.js';
 import { LayerAssembly } from './assemble.js';
 import {
   previousRecordFor,
@@ -37,7 +37,7 @@ import {
   type LayerMetadata,
   type ResolvedEntry,
 } from './plan.js';
-import { registerSecret } from './secrets.js';
+import { registerSecret, safeUrl } from './secrets.js';
 import { selectAsset } from './select.js';
 import { specForTarget } from './config.js';
 import { createReleaseResolver, UNCHANGED, type ReleaseSource } from './resolve.js';
@@ -47,15 +47,13 @@ import { credentialsFor, explainLookupError, type EntryCredentials } from './cre
 const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
 import { parseTagSpec } from './tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
-import { checkChecksumsSize, checksumsText, findChecksumAsset, parseChecksums } from './checksums.js';
+import { fetchChecksumsFor } from './checksums-fetch.js';
 import { layerSbom, sbomFileName, serialiseSbom } from './sbom.js';
 import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
 import { blankValues, secretBuildEnvValues } from './scrub.js';
-import type { LoadedDescriptor } from './descriptor.js';
 import type { NetworkConfig } from './net/config.js';
 import { directReleaseFor, type AssetCoordinates } from './net/sources.js';
-import { safeUrl } from './secrets.js';
 
 export interface DownloadRequest {
   asset: ReleaseAsset;
@@ -357,25 +355,14 @@ function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
 }
 
 /** Downloads and reads the release's checksums file for this asset, if there is one. */
-async function fetchChecksums(
-  entry: ResolvedEntry & { creds: Credentials },
-  workDir: string,
-  services: BuildServices,
-): Promise<VerifySources['checksumsFile']> {
+function fetchChecksums(entry: ResolvedEntry & { creds: Credentials }, workDir: string, services: BuildServices): Promise<VerifySources['checksumsFile']> {
   const label = entryLabel(entry.spec);
-  const sums = findChecksumAsset(entry.release.assets, entry.asset.name, entry.spec.checksums, entry.release.tag);
-  if (!sums) return undefined;
-  checkChecksumsSize(sums.size, sums.name);
-  const file = join(workDir, `checksums-${entry.spec.index}`);
-  try {
-    const download = await services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, sums.name) });
-    // The list itself must be the one GitHub published.
-    verifyDownload({ entry: label, assetName: sums.name, actual: download.sha256, sources: { githubDigest: sums.digest }, strict: false });
-    const text = checksumsText(await readFile(file), sums.name);
-    return { name: sums.name, expected: parseChecksums(text, entry.asset.name, sums.name) };
-  } finally {
-    await rm(file, { force: true });
-  }
+  return fetchChecksumsFor(
+    { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
+    (sums, destFile) =>
+      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name) }),
+    join(workDir, `checksums-${entry.spec.index}`),
+  );
 }
 
 /** launch.toml with an image label listing every installed executable, for docker/pack inspect. */

@@ -107,6 +107,13 @@ function verify({ entry, assetName, actual: actualRaw, sources, strict }: Verify
   return { checked: expectations.map((e) => e.source), notes };
 }
 
+/** The hex of a GitHub asset digest when it is a well-formed `sha256:<hex>`, else undefined. */
+export function githubDigestHex(digest: string | undefined): string | undefined {
+  if (!digest) return undefined;
+  const [algorithm, value] = splitDigest(digest);
+  return algorithm === 'sha256' ? normaliseSha256(value) : undefined;
+}
+
 function splitDigest(digest: string): [string, string] {
   const at = digest.indexOf(':');
   if (at < 0) return ['', digest];

@@ -12,7 +12,7 @@ import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.
 import { createReleaseResolver, type ReleaseSource } from '../resolve.js';
 import { isPattern, selectAsset } from '../select.js';
 import { formatBytes } from '../format.js';
-import { STRICT_ENV } from '../verify.js';
+import { githubDigestHex, STRICT_ENV } from '../verify.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
 
@@ -103,8 +103,8 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
 
 /** A pinned sha256 that disagrees with GitHub's digest would fail the build (GHA030): say so now. */
 function checkPin(spec: AssetSpec, row: CheckRow): void {
-  if (!row.pinned || !row.digest?.toLowerCase().startsWith('sha256:')) return;
-  const digest = normaliseSha256(row.digest.slice('sha256:'.length));
+  if (!row.pinned) return;
+  const digest = githubDigestHex(row.digest);
   const pinned = normaliseSha256(row.pinned);
   if (digest && pinned && digest !== pinned) {
     throw new BuildpackError('GHA030', `sha256 mismatch for ${row.asset}: pinned sha256 expects ${pinned}, but GitHub's asset digest is ${digest}`, {
