@@ -5,7 +5,7 @@
 import { SIGNATURE_SUFFIXES } from './config-integrity.js';
 import { BuildpackError } from './errors.js';
 import type { ReleaseAsset } from './model.js';
-import { listNames } from './select.js';
+import { listNames, patternToRegExp } from './select.js';
 
 /** Checksums files larger than this are refused: real ones list a few hundred assets at most. */
 export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
@@ -66,7 +66,7 @@ function findExplicit(assets: ReleaseAsset[], explicit: string, tag: string | un
   if (exact) return exact;
   const isPattern = /[*?]|\{(tag|version)\}/.test(explicit);
   if (isPattern) {
-    const regex = patternRegExp(explicit, tag);
+    const regex = patternToRegExp(explicit, undefined, tag);
     const matches = assets.filter((a) => regex.test(a.name));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
@@ -86,23 +86,6 @@ function findExplicit(assets: ReleaseAsset[], explicit: string, tag: string | un
 
 function inRelease(tag: string | undefined): string {
   return tag === undefined ? ' of the release' : ` of release ${tag}`;
-}
-
-/** `*`, `?`, `{tag}`, `{version}` (the tag without a leading "v"); placeholders stay literal without a tag. */
-function patternRegExp(pattern: string, tag: string | undefined): RegExp {
-  let source = '';
-  for (const token of pattern.split(/(\{(?:tag|version)\}|[*?])/)) {
-    if (token === '*') source += '.*';
-    else if (token === '?') source += '.';
-    else if (token === '{tag}' && tag !== undefined) source += escapeRegExp(tag);
-    else if (token === '{version}' && tag !== undefined) source += escapeRegExp(tag.replace(/^v(?=\d)/, ''));
-    else source += escapeRegExp(token);
-  }
-  return new RegExp(`^${source}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 function closestTo(found: ReleaseAsset[], assetName: string): ReleaseAsset {

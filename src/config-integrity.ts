@@ -21,7 +21,7 @@ export function normaliseSha256(value: string): string | undefined {
 /** The `sha256` key: the asset's expected SHA-256, returned as lowercase hex. */
 export function parseSha256Field(value: unknown, fail: FieldFail): string {
   const hint = 'write sha256 = "<64 hex digits>" (the SHA-256 of the asset file, e.g. from `sha256sum <asset>` or the release\'s checksums file)';
-  if (typeof value !== 'string') throw fail(`sha256 must be a string, got ${describe(value)}`, hint);
+  if (typeof value !== 'string') throw fail(`sha256 must be a string, got ${describeValue(value)}`, hint);
   const hex = normaliseSha256(value);
   if (hex) return hex;
   const bare = value.trim().replace(/^[a-z0-9-]+:/i, '');
@@ -42,7 +42,7 @@ const OTHER_DIGESTS: Record<number, string> = { 32: 'MD5', 40: 'SHA-1', 96: 'SHA
  */
 export function parseChecksumsField(value: unknown, fail: FieldFail): string {
   const hint = 'write checksums = "<file name>" as shown on the release page, e.g. checksums = "SHA256SUMS" or "tool_{version}_checksums.txt"';
-  if (typeof value !== 'string') throw fail(`checksums must be a string, got ${describe(value)}`, hint);
+  if (typeof value !== 'string') throw fail(`checksums must be a string, got ${describeValue(value)}`, hint);
   const name = value.trim();
   if (name === '') throw fail('checksums is empty', `${hint}, or omit it to let the buildpack find the release's checksums file`);
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
@@ -62,7 +62,8 @@ export function parseChecksumsField(value: unknown, fail: FieldFail): string {
   return name;
 }
 
-function describe(v: unknown): string {
+/** How a TOML value is named in messages: "an array", "a table", `number 7`, … */
+export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
   if (v instanceof Date) return 'a date';

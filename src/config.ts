@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { BuildpackError } from './errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from './model.js';
 import { canonicalArch } from './select.js';
-import { parseChecksumsField, parseSha256Field } from './config-integrity.js';
+import { describeValue, parseChecksumsField, parseSha256Field } from './config-integrity.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -192,7 +192,7 @@ function checkFiles(value: unknown, key: string, fail: Fail): string[] {
   const hint = 'write a list of paths or globs inside the archive, e.g. files = ["bin/tool", "LICENSE*"]';
   if (!Array.isArray(value) || value.length === 0) throw fail(`${key} must be a non-empty list of strings`, hint);
   return value.map((item) => {
-    if (typeof item !== 'string' || item.trim() === '') throw fail(`${key} must only hold non-empty strings, got ${describe(item)}`, hint);
+    if (typeof item !== 'string' || item.trim() === '') throw fail(`${key} must only hold non-empty strings, got ${describeValue(item)}`, hint);
     if (item.startsWith('/') || item.split('/').includes('..')) throw fail(`${key} entry "${item}" must be a relative path inside the archive`, hint);
     return item;
   });
@@ -292,7 +292,7 @@ function requireString(raw: Record<string, unknown>, key: EntryKey, label: strin
     });
   }
   if (typeof v !== 'string' || v.trim() === '') {
-    throw new BuildpackError('GHA003', `${key} must be a non-empty string, got ${describe(v)}`, {
+    throw new BuildpackError('GHA003', `${key} must be a non-empty string, got ${describeValue(v)}`, {
       entry: label,
       hint: `write ${key} = "..." with quotes (${ENTRY_KEYS[key]})`,
     });
@@ -303,14 +303,6 @@ function requireString(raw: Record<string, unknown>, key: EntryKey, label: strin
 function optionalString(raw: Record<string, unknown>, key: EntryKey, label: string): string | undefined {
   if (raw[key] === undefined) return undefined;
   return requireString(raw, key, label);
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Date) return 'a date';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'a table';
-  return `${typeof v} ${JSON.stringify(v)}`;
 }
 
 /** The valid key closest to a misspelt one, if it is close enough to be a likely typo. */

@@ -42,15 +42,23 @@ export function canonicalArch(name: string): string | undefined {
   return undefined;
 }
 
-/** Regex source for an asset pattern, resolved for a target and tag. */
-export function patternToRegExp(pattern: string, target: Target, tag: string): RegExp {
+/** A tag without its leading "v" (`v1.2.3` -> `1.2.3`); other tags as they are. */
+export function stripV(tag: string): string {
+  return tag.replace(/^v(?=\d)/, '');
+}
+
+/**
+ * The regex for an asset-name pattern, resolved for a target and tag. Without a target,
+ * {os} and {arch} stay literal; without a tag, so do {version} and {tag}.
+ */
+export function patternToRegExp(pattern: string, target: Target | undefined, tag: string | undefined): RegExp {
   const alt = (words: string[]) => `(?i:${words.map(escape).join('|')})`;
   let source = '';
   for (const token of pattern.split(/(\{(?:os|arch|version|tag)\}|[*?])/)) {
-    if (token === '{os}') source += alt(OS_ALIASES[target.os] ?? [target.os]);
-    else if (token === '{arch}') source += alt(ARCH_ALIASES[target.arch] ?? [target.arch]);
-    else if (token === '{version}') source += escape(tag.replace(/^v(?=\d)/, ''));
-    else if (token === '{tag}') source += escape(tag);
+    if (token === '{os}' && target) source += alt(OS_ALIASES[target.os] ?? [target.os]);
+    else if (token === '{arch}' && target) source += alt(ARCH_ALIASES[target.arch] ?? [target.arch]);
+    else if (token === '{version}' && tag !== undefined) source += escape(stripV(tag));
+    else if (token === '{tag}' && tag !== undefined) source += escape(tag);
     else if (token === '*') source += '.*';
     else if (token === '?') source += '.';
     else source += escape(token);

@@ -4,6 +4,7 @@
 
 import semver from 'semver';
 import type { Release } from './model.js';
+import { stripV } from './select.js';
 
 export type TagQuery =
   | { kind: 'latest' }
@@ -31,9 +32,6 @@ function toRange(value: string): string | undefined {
   return semver.validRange(cleaned, { loose: true }) ?? undefined;
 }
 
-function stripV(tag: string): string {
-  return tag.replace(/^v(?=\d)/, '');
-}
 
 /** The semantic version a release tag stands for, or undefined when it is not one. */
 export function versionOfTag(tag: string): string | undefined {
