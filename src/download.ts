@@ -11,7 +11,9 @@ import { BuildpackError, fromFsError } from './errors.js';
 import { formatBytes } from './format.js';
 import type { Logger } from './log.js';
 import type { ReleaseAsset } from './model.js';
-import { NO_RETRIES, errorSummary, logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict } from './net/retry.js';
+import {
+  NO_RETRIES, errorSummary, isRateLimitAnswer, logRetry, rateLimitCapNote, rateLimitWhen, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict,
+} from './net/retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
@@ -327,13 +329,11 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
       hint: ctx.tokenEnv ? `create a new token with read access to contents and put it in ${ctx.tokenEnv}` : 'check the token; it may be invalid, expired or revoked',
     });
   }
-  if (status === 429 || (status === 403 && (header(headers, 'x-ratelimit-remaining') === '0' || header(headers, 'retry-after') !== undefined))) {
-    const reset = Number(header(headers, 'x-ratelimit-reset'));
-    const retryAfter = Number(header(headers, 'retry-after'));
-    const when = Number.isFinite(retryAfter) && retryAfter > 0
-      ? `; retry after ${retryAfter}s`
-      : Number.isFinite(reset) && reset > 0 ? `; the limit resets at ${new Date(reset * 1000).toISOString()}` : '';
-    const cap = waitedUnder ? `, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (${Math.round(waitedUnder.rateLimitMaxWaitMs / 1000)}s) allows waiting` : '';
+  const read = (name: string) => header(headers, name);
+  if (isRateLimitAnswer(status, read)) {
+    const lifts = rateLimitWhen(read);
+    const when = lifts ? `; ${lifts}` : '';
+    const cap = waitedUnder ? rateLimitCapNote(waitedUnder.rateLimitMaxWaitMs) : '';
     return new BuildpackError('GHA013', `GitHub rate limit exceeded while downloading ${ctx.what}${when}${cap}`, {
       entry: ctx.entry,
       hint: ctx.hadToken

@@ -6,7 +6,7 @@ import { Octokit } from '@octokit/rest';
 import { BuildpackError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Release, ReleaseAsset } from './model.js';
-import { rateLimitOf } from './net/retry.js';
+import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from './net/retry.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -242,7 +242,7 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
     });
   }
 
-  if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(serverMessage)))) {
+  if (isRateLimitAnswer(status, headerReader(headers)) || (status === 403 && /rate limit/i.test(serverMessage))) {
     return rateLimited(what, headers);
   }
 
@@ -300,15 +300,9 @@ function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError 
 }
 
 function rateLimited(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
-  const reset = Number(headers['x-ratelimit-reset']);
-  const retryAfter = Number(headers['retry-after']);
-  const when = Number.isFinite(retryAfter) && retryAfter > 0
-    ? `retry after ${retryAfter}s`
-    : Number.isFinite(reset) && reset > 0
-      ? `the limit resets at ${new Date(reset * 1000).toISOString()}`
-      : 'the limit resets within an hour';
+  const when = rateLimitWhen(headerReader(headers)) ?? 'the limit resets within an hour';
   const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
-  const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? `, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (${Math.round(what.rateLimitMaxWaitMs! / 1000)}s) allows waiting` : '';
+  const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? rateLimitCapNote(what.rateLimitMaxWaitMs!) : '';
   return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}${cap}`, {
     entry: what.ctx.entry,
     hint: what.token
@@ -320,8 +314,12 @@ function rateLimited(what: Lookup, headers: Record<string, string | number | und
 /** Whether the build gave up because the wait exceeded the cap (rather than after retries). */
 function waitTooLong(capMs: number | undefined, headers: Record<string, string | number | undefined>): boolean {
   if (capMs === undefined) return false;
-  const limit = rateLimitOf(429, (name) => (headers[name] === undefined ? undefined : String(headers[name])));
+  const limit = rateLimitOf(429, headerReader(headers));
   return limit !== undefined && limit.waitMs > capMs;
+}
+
+function headerReader(headers: Record<string, string | number | undefined>): (name: string) => string | undefined {
+  return (name) => (headers[name] === undefined ? undefined : String(headers[name]));
 }
 
 function describe(what: Lookup): string {

@@ -55,6 +55,25 @@ type HeaderReader = (name: string) => string | undefined;
  * (epoch seconds); secondary is 403/429 with retry-after (seconds or an HTTP date). A bare 429
  * means "wait at least a minute" per GitHub's guidance.
  */
+/** Whether an answer is GitHub saying "rate limited" (429, or 403 with the limit headers). */
+export function isRateLimitAnswer(status: number, header: HeaderReader): boolean {
+  return status === 429 || (status === 403 && (header('x-ratelimit-remaining') === '0' || header('retry-after') !== undefined));
+}
+
+/** When a rate limit lifts, for messages: "retry after 5s" or "the limit resets at <ISO time>". */
+export function rateLimitWhen(header: HeaderReader): string | undefined {
+  const retryAfter = Number(header('retry-after'));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return `retry after ${retryAfter}s`;
+  const reset = Number(header('x-ratelimit-reset'));
+  if (Number.isFinite(reset) && reset > 0) return `the limit resets at ${new Date(reset * 1000).toISOString()}`;
+  return undefined;
+}
+
+/** The note added when the build gave up because the wait was longer than the cap. */
+export function rateLimitCapNote(capMs: number): string {
+  return `, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (${Math.round(capMs / 1000)}s) allows waiting`;
+}
+
 export function rateLimitOf(status: number, header: HeaderReader, now: number = Date.now()): RateLimit | undefined {
   if (status !== 403 && status !== 429) return undefined;
   const retryAfter = header('retry-after');
