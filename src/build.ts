@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
 import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
-import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release } from './model.js';
 import type { BuildContext } from './cnb/context.js';
 import { lookupEnv } from './cnb/env.js';
 import {
@@ -54,17 +54,10 @@ import { mapLimit } from './concurrency.js';
 import { blankValues, secretBuildEnvValues } from './scrub.js';
 import type { NetworkConfig } from './net/config.js';
 import { directReleaseFor, type AssetCoordinates } from './net/sources.js';
+import type { AssetDownloadRequest } from './net/downloader.js';
 
-export interface DownloadRequest {
-  asset: ReleaseAsset;
-  token: string | undefined;
-  /** Env var the token came from, for messages. */
-  tokenEnv: string | undefined;
-  destFile: string;
-  entry: string;
-  /** Owner, repo, resolved tag and asset name, so the downloader can map it to a mirror. */
-  coordinates: AssetCoordinates;
-}
+/** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
+export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
 
 export interface InstallRequest {
   assetName: string;
@@ -159,7 +152,6 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
 /** What the previous build left for a layer, as the restorer brought it back. */
 interface RestoredLayer {
   metadata: LayerMetadata | undefined;
-  dirPresent: boolean;
   /** Whether every file a record lists is in the restored layer dir. */
   present: Map<EntryRecord, boolean>;
 }
@@ -170,7 +162,7 @@ async function loadRestored(layersDir: string, name: string): Promise<RestoredLa
   const dirPresent = await exists(dir);
   const present = new Map<EntryRecord, boolean>();
   for (const record of metadata?.entries ?? []) present.set(record, dirPresent && (await allExist(dir, record.files)));
-  return { metadata, dirPresent, present };
+  return { metadata, present };
 }
 
 /**
@@ -252,13 +244,9 @@ async function buildLayer(
   const { log } = services;
   const currentDir = layerDir(ctx.layersDir, name);
   const restored = previous.metadata;
-  const dirPresent = previous.dirPresent;
   const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => previous.present.get(r) ?? false) }));
-  const unchanged =
-    dirPresent &&
-    decisions.every((d) => d.decision.action === 'reuse') &&
-    restored !== undefined &&
-    restored.entries.length === decisions.length;
+  // Every entry reusable means the restored dir holds all their files; nothing else recorded: keep it as is.
+  const unchanged = decisions.every((d) => d.decision.action === 'reuse') && restored?.entries.length === decisions.length;
 
   const records: EntryRecord[] = [];
   if (unchanged) {

@@ -53,11 +53,7 @@ export const PINNED_SOURCE = 'pinned sha256';
  * disagreed (expected and actual hash) when any does, and GHA031 in strict mode when no
  * sha256 is pinned. Returns the sources that matched and notes on those that could not be used.
  */
-export function verifyDownload(input: VerifyInput): VerifyResult {
-  return verify(input);
-}
-
-function verify({ entry, assetName, actual: actualRaw, sources, strict }: VerifyInput): VerifyResult {
+export function verifyDownload({ entry, assetName, actual: actualRaw, sources, strict }: VerifyInput): VerifyResult {
   const actual = normaliseSha256(actualRaw);
   if (!actual) throw new BuildpackError('GHA099', `internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
   const expectations: Expectation[] = [];

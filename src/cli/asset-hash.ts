@@ -6,19 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchChecksumsFor } from '../checksums-fetch.js';
+import type { AssetDownloadRequest } from '../net/downloader.js';
 import type { Credentials } from '../resolve.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { githubDigestHex, verifyDownload } from '../verify.js';
 
-export interface AssetDownload {
-  asset: ReleaseAsset;
-  token: string | undefined;
-  tokenEnv: string | undefined;
-  destFile: string;
-  entry: string;
-}
-
-export type DownloadFn = (request: AssetDownload) => Promise<{ sha256: string; bytes: number }>;
+export type DownloadFn = (request: AssetDownloadRequest) => Promise<{ sha256: string; bytes: number }>;
 
 export interface AssetHash {
   sha256: string;
