@@ -112,7 +112,7 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
 
   const groups = groupByLayer(descriptor.specs);
   const restored = new Map<string, RestoredLayer>();
-  for (const group of groups) restored.set(group.name, await loadRestored(ctx.layersDir, group.name));
+  await Promise.all(groups.map(async (group) => restored.set(group.name, await loadRestored(ctx.layersDir, group.name))));
   const resolved = await resolveAll(ctx, descriptor.specs, restored, services);
   const workDir = await createWorkDir(ctx.layersDir);
   const started = Date.now();
@@ -161,7 +161,7 @@ async function loadRestored(layersDir: string, name: string): Promise<RestoredLa
   const dir = layerDir(layersDir, name);
   const dirPresent = await exists(dir);
   const present = new Map<EntryRecord, boolean>();
-  for (const record of metadata?.entries ?? []) present.set(record, dirPresent && (await allExist(dir, record.files)));
+  await Promise.all((metadata?.entries ?? []).map(async (record) => present.set(record, dirPresent && (await allExist(dir, record.files)))));
   return { metadata, present };
 }
 
@@ -374,8 +374,7 @@ function summariseFiles(files: string[]): string {
 }
 
 async function allExist(dir: string, files: string[]): Promise<boolean> {
-  for (const f of files) if (!(await exists(join(dir, f)))) return false;
-  return true;
+  return (await Promise.all(files.map((f) => exists(join(dir, f))))).every(Boolean);
 }
 
 /** Layers restored from a previous build for entries that are gone from the descriptor. */

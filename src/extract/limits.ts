@@ -1,6 +1,8 @@
 // Limits that stop decompression bombs: total bytes written and number of archive entries.
 // Defaults can be changed through environment variables; this module only reads them.
 
+import { wholeNumberSetting, type SettingReader } from '../settings.js';
+
 export interface ExtractLimits {
   maxBytes: number;
   maxEntries: number;
@@ -9,16 +11,14 @@ export interface ExtractLimits {
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
-function positiveInteger(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.trim());
-  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
-}
-
-/** GITHUB_ASSETS_MAX_EXTRACT_BYTES and GITHUB_ASSETS_MAX_ENTRIES, else the defaults. Bad values fall back. */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ExtractLimits {
+/**
+ * GITHUB_ASSETS_MAX_EXTRACT_BYTES and GITHUB_ASSETS_MAX_ENTRIES, else the defaults. A value
+ * that is not a positive whole number is an error (GHA007): a bomb guard must not be
+ * silently replaced by its default.
+ */
+export function limitsFromEnv(read: SettingReader = (name) => process.env[name]): ExtractLimits {
   return {
-    maxBytes: positiveInteger(env.GITHUB_ASSETS_MAX_EXTRACT_BYTES, DEFAULT_MAX_BYTES),
-    maxEntries: positiveInteger(env.GITHUB_ASSETS_MAX_ENTRIES, DEFAULT_MAX_ENTRIES),
+    maxBytes: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES', DEFAULT_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    maxEntries: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_ENTRIES', DEFAULT_MAX_ENTRIES, 1, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -24,10 +24,7 @@ process.exitCode = await runPhase(
     const log = createLogger({ debug, color });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
     const config = networkConfigFromEnv(setting);
-    const limits = limitsFromEnv({
-      GITHUB_ASSETS_MAX_EXTRACT_BYTES: setting('GITHUB_ASSETS_MAX_EXTRACT_BYTES'),
-      GITHUB_ASSETS_MAX_ENTRIES: setting('GITHUB_ASSETS_MAX_ENTRIES'),
-    });
+    const limits = limitsFromEnv(setting);
     const network = createNetwork(config, { log });
     try {
       const github = createGitHubClient({

@@ -2,7 +2,7 @@
 // mirror, concurrency, progress) from the build environment and validates them. Pure: the
 // caller passes the lookup (process env, then the platform env dir); no I/O here.
 
-import { BuildpackError } from '../errors.js';
+import { invalidSetting, wholeNumberSetting } from '../settings.js';
 
 export type EnvLookup = (name: string) => string | undefined;
 
@@ -66,7 +66,7 @@ export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
     const value = lookup(name)?.trim();
     return value ? value : undefined;
   };
-  const retries = integer(read, 'GITHUB_ASSETS_RETRIES', DEFAULTS.retries, 0, 20);
+  const retries = wholeNumberSetting(read, 'GITHUB_ASSETS_RETRIES', DEFAULTS.retries, 0, 20);
   const baseMs = duration(read, 'GITHUB_ASSETS_RETRY_DELAY', DEFAULTS.retryDelayMs);
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
@@ -92,7 +92,7 @@ export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
     rateLimitMaxWaitMs: duration(read, 'GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT', DEFAULTS.rateLimitMaxWaitMs),
     proxy,
     ...(mirror !== undefined ? { mirror } : {}),
-    concurrency: integer(read, 'GITHUB_ASSETS_CONCURRENCY', DEFAULTS.concurrency, 1, 64),
+    concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', DEFAULTS.concurrency, 1, 64),
     serverUrl,
     progressIntervalMs: duration(read, 'GITHUB_ASSETS_PROGRESS_INTERVAL', DEFAULTS.progressIntervalMs, 1),
   };
@@ -112,19 +112,11 @@ function duration(read: (n: string) => string | undefined, name: string, fallbac
   if (text === undefined) return fallback;
   const ms = parseDuration(text);
   if (ms === undefined || ms < min) {
-    throw invalid(name, `"${text}" is not a duration`, `write a number of seconds (e.g. ${name}=30), or add a unit: 500ms, 30s, 2m`);
+    throw invalidSetting(name, `"${text}" is not a duration`, `write a number of seconds (e.g. ${name}=30), or add a unit: 500ms, 30s, 2m`);
   }
   return ms;
 }
 
-function integer(read: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
-  const text = read(name);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw invalid(name, `"${text}" is not a whole number from ${min} to ${max}`, `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`);
-  }
-  return Number(text);
-}
 
 /** Proxies are often written as host:port; curl and undici read that as http://host:port. */
 function withScheme(value: string): string {
@@ -136,26 +128,22 @@ function checkUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw invalid(name, 'is not a URL', `set ${name} to a URL such as http://proxy.example:3128`);
+    throw invalidSetting(name, 'is not a URL', `set ${name} to a URL such as http://proxy.example:3128`);
   }
   if (!['http:', 'https:', 'socks:', 'socks5:'].includes(url.protocol)) {
-    throw invalid(name, `has the unsupported scheme ${url.protocol}`, `use an http:// or https:// URL in ${name}`);
+    throw invalidSetting(name, `has the unsupported scheme ${url.protocol}`, `use an http:// or https:// URL in ${name}`);
   }
   return value;
 }
 
 function checkMirror(template: string): void {
   if (!template.includes('{asset}')) {
-    throw invalid('GITHUB_ASSETS_MIRROR', 'has no {asset} placeholder', 'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}');
+    throw invalidSetting('GITHUB_ASSETS_MIRROR', 'has no {asset} placeholder', 'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}');
   }
   const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => !['owner', 'repo', 'tag', 'asset'].includes(p));
   if (unknown.length > 0) {
-    throw invalid('GITHUB_ASSETS_MIRROR', `has unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}`, 'the placeholders are {owner}, {repo}, {tag} and {asset}');
+    throw invalidSetting('GITHUB_ASSETS_MIRROR', `has unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}`, 'the placeholders are {owner}, {repo}, {tag} and {asset}');
   }
   checkUrl('GITHUB_ASSETS_MIRROR', template.replace(/\{(owner|repo|tag|asset)\}/g, 'x'));
 }
 
-function invalid(name: string, problem: string, hint: string): BuildpackError {
-  // Values are not echoed for URLs: a proxy URL may carry a password.
-  return new BuildpackError('GHA007', `${name} ${problem}`, { hint });
-}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildpackError, type ErrorCode } from '../../src/errors.js';
 import { detectFormat, installAsset, limitsFromEnv, type ExtractOptions } from '../../src/extract/index.js';
+import { thrown } from '../support/errors.js';
 import { compressFile, tarOf, zipOf, type Codec, type TarEntrySpec, type ZipEntrySpec } from '../support/archives.js';
 
 let work: string;
@@ -241,9 +242,12 @@ describe('decompression bombs', () => {
   });
 
   it('reads the limits from the environment, with defaults of 4 GiB and 100000 entries', () => {
-    expect(limitsFromEnv({})).toEqual({ maxBytes: 4 * 1024 ** 3, maxEntries: 100_000 });
-    expect(limitsFromEnv({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: '1000', GITHUB_ASSETS_MAX_ENTRIES: '5' })).toEqual({ maxBytes: 1000, maxEntries: 5 });
-    expect(limitsFromEnv({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: 'lots', GITHUB_ASSETS_MAX_ENTRIES: '-1' })).toEqual({ maxBytes: 4 * 1024 ** 3, maxEntries: 100_000 });
+    const from = (env: Record<string, string>) => limitsFromEnv((name) => env[name]);
+    expect(from({})).toEqual({ maxBytes: 4 * 1024 ** 3, maxEntries: 100_000 });
+    expect(from({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: '1000', GITHUB_ASSETS_MAX_ENTRIES: '5' })).toEqual({ maxBytes: 1000, maxEntries: 5 });
+    // A bad value is an error naming the variable, never a silent fallback to the default.
+    expect(thrown(() => from({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: 'lots' })).message).toBe('GITHUB_ASSETS_MAX_EXTRACT_BYTES "lots" is not a whole number from 1 to 9007199254740991');
+    expect(thrown(() => from({ GITHUB_ASSETS_MAX_ENTRIES: '-1' })).code).toBe('GHA007');
   });
 });
 
