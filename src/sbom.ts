@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import type { EntryRecord } from './plan.js';
+import { strippedUrl } from './secrets.js';
 
 /**
  * CycloneDX 1.6: every field used here exists there, and it is the newest version that
@@ -169,18 +170,8 @@ function uniqueRef(ref: string, refs: Set<string>): string {
 
 /** An http(s) URL without user info, query or fragment; undefined for anything else. */
 function cleanUrl(raw: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  return url.toString();
+  const url = strippedUrl(raw);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.toString() : undefined;
 }
 
 /** A version 8 (RFC 9562, custom) UUID URN from the SHA-256 of `content`. */

@@ -16,16 +16,24 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Drops credentials and signed query strings from a URL before it is logged or stored. */
-export function safeUrl(raw: string): string {
+/** The URL without user info, query (signatures, tokens) or fragment; undefined when it is not a URL. */
+export function strippedUrl(raw: string): URL | undefined {
+  let url: URL;
   try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    const hadQuery = url.search !== '';
-    url.search = '';
-    return url.toString() + (hadQuery ? '?…' : '');
+    url = new URL(raw);
   } catch {
-    return '<invalid url>';
+    return undefined;
   }
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+/** Drops credentials and signed query strings from a URL before it is logged; "?…" marks a dropped query. */
+export function safeUrl(raw: string): string {
+  const url = strippedUrl(raw);
+  if (!url) return '<invalid url>';
+  return url.toString() + (new URL(raw).search !== '' ? '?…' : '');
 }
