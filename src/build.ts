@@ -53,7 +53,7 @@ import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
 import { blankValues, secretBuildEnvValues } from './scrub.js';
 import type { NetworkConfig } from './net/config.js';
-import { directReleaseFor, type AssetCoordinates } from './net/sources.js';
+import { directReleaseFor, isDirectAsset, type AssetCoordinates } from './net/sources.js';
 import type { AssetDownloadRequest } from './net/downloader.js';
 
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
@@ -325,7 +325,7 @@ async function installEntry(
     });
     const record = recordFor(entry, download, installed);
     logEntryHeader(services.log, entry);
-    const via = download.via === 'mirror' ? ' from the mirror' : entry.asset.id === 0 ? ' from the web host, without the API' : '';
+    const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
     services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
     services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
     for (const note of verification.notes) services.log.detail(`          ${note}`);

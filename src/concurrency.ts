@@ -1,6 +1,7 @@
-// Runs an async function over items with at most `limit` in flight, keeping result order.
-// The first failure rejects the whole run; work already started is awaited before that, so
-// no download is left writing into a directory the caller is about to delete.
+// Bounded concurrency. `mapLimit` runs an async function over items with at most `limit` in
+// flight, keeping result order; the first failure rejects the whole run, but work already
+// started is awaited first, so no download is left writing into a directory the caller is
+// about to delete. `limiter` bounds independent callers sharing one resource (downloads).
 
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -19,4 +20,22 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failure) throw failure.error;
   return results;
+}
+
+/** At most `limit` calls of the returned function run at once; the rest wait in order. */
+export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

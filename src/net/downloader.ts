@@ -2,6 +2,7 @@
 // web host's release-download URL for public assets, or the API URL with the entry's token) and
 // streams it through the shared network with retries, resume and progress. Tokens go to the API only.
 
+import { limiter } from '../concurrency.js';
 import { downloadAsset, downloadUrl, type DownloadResult } from '../download.js';
 import { isBuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -77,22 +78,4 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
     return { ...result, via: 'api', from: safeUrl(asset.url) };
   }
-}
-
-/** At most `limit` calls of the returned function run at once; the rest wait in order. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
 }
