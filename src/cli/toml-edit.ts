@@ -147,7 +147,7 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   if (edit.update !== undefined) {
     // The lines above may have grown or shrunk the entry.
     main.end += lines.length - before;
-    setKey(lines, main, 'update', edit.update, ['repo', 'asset', 'tag'], eol);
+    setKey(lines, main, 'update', edit.update, ['tag'], eol);
   }
 }
 
