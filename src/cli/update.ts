@@ -3,6 +3,7 @@
 // edits the text. Each repo's release list is fetched once and answers every lookup. No file I/O.
 
 import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { mapLimit } from '../concurrency.js';
 import { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import type { LookupContext } from '../github.js';
@@ -60,15 +61,16 @@ interface Decision {
 export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
   const lists = releaseLists(options.github, options.lookupToken);
   const errors: BuildpackError[] = [];
-  const decisions: Decision[] = [];
-  // Entries share lists; decide them in order so a repo's list is fetched by the first that needs it.
-  for (const spec of specs) {
+  // Entries of one repo share the memoised list promise, so deciding them concurrently still costs one request per repo.
+  const decided = await mapLimit(specs, 4, async (spec) => {
     try {
-      decisions.push(await decide(spec, options, lists));
+      return await decide(spec, options, lists);
     } catch (err) {
       errors.push(toBuildpackError(err).forEntry(entryLabel(spec)));
+      return undefined;
     }
-  }
+  });
+  const decisions = decided.filter((d): d is Decision => d !== undefined);
   const moving = decisions.filter((d) => d.target !== undefined);
   const fileTags = new Map(moving.map((d) => [d.spec.index, d.spec.tag] as const));
   const { plan, errors: pinErrors } = await planPins(
@@ -109,9 +111,11 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
       return stay('skipped', 'latest', 'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)');
     }
     const releases = await lists.forSpec(spec);
-    const pick = newestAllowed(releases, '*', spec.prerelease);
-    if (!pick) throw noRelease(spec, 'the repository has no release with a semantic version tag');
-    return move(spec, base, pick.release, own ? policyText(own) : 'latest', spec.update ?? 'latest');
+    // An own range (update = "~1.4") bounds the pick; a level has no current version to be relative to.
+    const range = own?.kind === 'range' ? own.range : '*';
+    const pick = newestAllowed(releases, range, spec.prerelease);
+    if (!pick) throw noRelease(spec, own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag');
+    return move(spec, base, pick.release, own?.kind === 'range' ? own.text : 'latest', spec.update ?? 'latest');
   }
 
   if (query.kind === 'range') {
@@ -120,8 +124,8 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
     if (!(query.exactFirst && releases.some((r) => r.tag === spec.tag))) {
       const pick = newestAllowed(releases, query.range, spec.prerelease);
       if (!pick) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`);
-      // The range moves into `update` so the next update stays inside it; an own `update` wins.
-      return move(spec, base, pick.release, own ? policyText(own) : spec.tag, spec.update ?? spec.tag);
+      // The range moves into `update` so the next update stays inside it (an own `update` is kept instead).
+      return move(spec, base, pick.release, spec.tag, spec.update ?? spec.tag);
     }
   }
 
