@@ -220,6 +220,17 @@ describe('github-assets update', () => {
     expect(read()).toBe(`[[metadata.githubassets]]\nrepo = "acme/single"\nasset = "single.jar"\ntag = "v3.1.1"\nupdate = "latest"\nsha256 = "${sha('single 3.1.1')}"\n`);
   });
 
+  it('--pin-latest keeps a latest entry inside its own update range', async () => {
+    const text = `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool_{version}_linux_amd64.tar.gz"\nupdate = "~1.4"\n`;
+    write(text);
+    const result = await cli(['update', '--pin-latest', '--arch', 'amd64', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).entries[0]).toMatchObject({ status: 'updated', from: 'latest', to: 'v1.4.7', policy: '~1.4' });
+    expect(read()).toBe(
+      `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool_{version}_linux_amd64.tar.gz"\ntag = "v1.4.7"\nsha256 = "${sha(bytes('acme/tool', '1.4.7', 'amd64'))}"\nupdate = "~1.4"\n`,
+    );
+  });
+
   it('stops with GHA062 on a tag that is not a version, writes nothing, and suggests update = false', async () => {
     const text = PINNED + `\n[[metadata.githubassets]]\nrepo = "acme/nightly"\ntag = "nightly"\nasset = "nightly-linux"\n`;
     write(text);
