@@ -227,7 +227,9 @@ describe('github-assets update', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).entries[0]).toMatchObject({ status: 'updated', from: 'latest', to: 'v1.4.7', policy: '~1.4' });
     expect(read()).toBe(
-      `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool_{version}_linux_amd64.tar.gz"\ntag = "v1.4.7"\nsha256 = "${sha(bytes('acme/tool', '1.4.7', 'amd64'))}"\nupdate = "~1.4"\n`,
+      // A pattern pinned for one architecture gets that arch's table, as with pin.
+      `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool_{version}_linux_amd64.tar.gz"\ntag = "v1.4.7"\nupdate = "~1.4"\n\n` +
+        `[metadata.githubassets.arch.amd64]\nsha256 = "${sha(bytes('acme/tool', '1.4.7', 'amd64'))}"\n`,
     );
   });
 
