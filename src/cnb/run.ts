@@ -3,8 +3,8 @@
 // formatted message (stack only with debug on); anything else is an internal error.
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import { formatError } from '../log.js';
-import { redact } from '../secrets.js';
+import { formatError, formatStack } from '../log.js';
+import { printable } from '../printable.js';
 
 export const ExitCode = { Pass: 0, Fail: 100, Error: 1 } as const;
 
@@ -27,13 +27,25 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
         });
     writeErr(formatError(userError, options.color) + '\n');
     if (options.debug) {
-      const stack = (err as Error)?.stack ?? String(err);
-      writeErr(redact(stack) + '\n');
-      const cause = (err as Error)?.cause as Error | undefined;
-      if (cause?.stack) writeErr(redact(`caused by: ${cause.stack}`) + '\n');
+      writeErr(debugStack(err) + '\n');
+      const cause = (err as Error)?.cause;
+      if (cause instanceof Error && cause.stack) writeErr(`caused by: ${debugStack(cause)}\n`);
     }
     return ExitCode.Error;
   }
+}
+
+/**
+ * A stack for debug output. Its first line repeats the message, which may hold names from
+ * outside (a file name with a newline): that part is escaped as one line, so it cannot add
+ * lines that look like the buildpack's own; the frames below keep their line breaks.
+ */
+function debugStack(err: unknown): string {
+  if (!(err instanceof Error) || !err.stack) return formatStack(printable(String(err)));
+  // The header is "<name at construction>: <message>"; the name may differ from err.name now.
+  const at = err.message === '' ? -1 : err.stack.indexOf(err.message);
+  const stack = at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
+  return formatStack(stack);
 }
 
 /** BP_LOG_LEVEL=DEBUG (the Paketo convention) or GITHUB_ASSETS_DEBUG=1 turns on debug output. */
