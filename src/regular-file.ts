@@ -42,9 +42,11 @@ export function readSmallFile(path: string, maxBytes: number): SmallFile {
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) return { kind: 'not-regular', what: fileKind(opened) };
-    const buffer = Buffer.alloc(maxBytes + 1);
+    // Sized from the file (plus one byte to notice growth); grown up to the cap if it grows.
+    let buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(maxBytes + 1 - buffer.length)]);
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runPhase } from '../../src/cnb/run.js';
 import { BuildpackError } from '../../src/errors.js';
+import { renderTable } from '../../src/cli/table.js';
 import { createLogger, formatError, memoryLogger } from '../../src/log.js';
 import { printable, unsafeCharacter } from '../../src/printable.js';
 
@@ -88,5 +89,13 @@ describe('errors', () => {
       expect(unsafeCharacter(line)).toBeUndefined();
       expect(line).toMatch(/^(ERROR \[GHA099\]|  hint: |TypeError: bad name|    at )/);
     }
+  });
+});
+
+describe('the CLI table', () => {
+  it('keeps a row with a hostile asset name on one line', () => {
+    const text = renderTable(['REPO', 'ASSET'], [['acme/tool', EVIL], ['acme/other', 'plain']]);
+    expect(text.trimEnd().split('\n')).toHaveLength(3);
+    expect(unsafeCharacter(text.replace(/\n/g, ''))).toBeUndefined();
   });
 });
