@@ -68,6 +68,19 @@ export function formatStack(text: string): string {
   return printableLines(redact(text));
 }
 
+/**
+ * An error's stack for debug output. Its first line repeats the message, which may hold
+ * names from outside (a file name with a newline): that part is escaped as one line, so it
+ * cannot add lines that look like the buildpack's own; the frames keep their line breaks.
+ */
+export function debugStack(err: unknown): string {
+  if (!(err instanceof Error) || !err.stack) return formatStack(printable(String(err)));
+  // The header is "<name at construction>: <message>"; the name may differ from err.name now.
+  const at = err.message === '' ? -1 : err.stack.indexOf(err.message);
+  const stack = at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
+  return formatStack(stack);
+}
+
 /** A logger that records lines, for tests and for callers that print later. */
 export function memoryLogger(debug = false): Logger & { lines: string[] } {
   const lines: string[] = [];

@@ -3,8 +3,7 @@
 // formatted message (stack only with debug on); anything else is an internal error.
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import { formatError, formatStack } from '../log.js';
-import { printable } from '../printable.js';
+import { debugStack, formatError } from '../log.js';
 
 export const ExitCode = { Pass: 0, Fail: 100, Error: 1 } as const;
 
@@ -33,19 +32,6 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
     }
     return ExitCode.Error;
   }
-}
-
-/**
- * A stack for debug output. Its first line repeats the message, which may hold names from
- * outside (a file name with a newline): that part is escaped as one line, so it cannot add
- * lines that look like the buildpack's own; the frames below keep their line breaks.
- */
-function debugStack(err: unknown): string {
-  if (!(err instanceof Error) || !err.stack) return formatStack(printable(String(err)));
-  // The header is "<name at construction>: <message>"; the name may differ from err.name now.
-  const at = err.message === '' ? -1 : err.stack.indexOf(err.message);
-  const stack = at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
-  return formatStack(stack);
 }
 
 /** BP_LOG_LEVEL=DEBUG (the Paketo convention) or GITHUB_ASSETS_DEBUG=1 turns on debug output. */
