@@ -68,5 +68,7 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v instanceof Date) return 'a date';
   if (typeof v === 'object') return 'a table';
+  if (typeof v === 'bigint') return `integer ${v}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf'}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -10,6 +10,7 @@ export const ErrorCodes = {
   GHA005: 'destination-escapes-layer',
   GHA006: 'token-env-missing',
   GHA007: 'network-setting-invalid',
+  GHA008: 'unsafe-characters',
   GHA010: 'repo-or-release-not-found',
   GHA011: 'bad-credentials',
   GHA012: 'forbidden',

@@ -15,7 +15,12 @@ export function wholeNumberSetting(read: SettingReader, name: string, fallback: 
   const text = read(name)?.trim();
   if (!text) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw invalidSetting(name, `"${text}" is not a whole number from ${min} to ${max}`, `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`);
+    throw invalidSetting(name, `${shownSetting(text)} is not a whole number from ${min} to ${max}`, `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`);
   }
   return Number(text);
+}
+
+/** A setting's value quoted for a message, cut at 40 characters (the error printer escapes control characters). */
+export function shownSetting(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

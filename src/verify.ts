@@ -4,13 +4,20 @@
 
 import { normaliseSha256 } from './config-integrity.js';
 import { BuildpackError } from './errors.js';
+import { invalidSetting, shownSetting } from './settings.js';
 
 /** The environment variable that turns strict verification on (every entry must pin sha256). */
 export const STRICT_ENV = 'GITHUB_ASSETS_STRICT';
 
-/** `1`, `true`, `yes`, `on` (any case) turn strict mode on; anything else leaves it off. */
+/**
+ * `1`, `true`, `yes`, `on` (any case) turn strict mode on; unset, empty, `0`, `false`, `no`,
+ * `off` leave it off. Anything else is GHA007: a typo must not silently turn a check off.
+ */
 export function strictModeFromEnv(value: string | undefined): boolean {
-  return ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
+  const text = (value ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(text)) return false;
+  throw invalidSetting(STRICT_ENV, `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`, `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`);
 }
 
 export interface VerifySources {

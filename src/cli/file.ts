@@ -2,10 +2,11 @@
 // project.toml, $GITHUB_ASSETS_PATH, or ./project.toml) and validates it with the build's own
 // parser. Unlike a build, a missing file is an error here. It never writes.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BuildpackError } from '../errors.js';
 import { parseDescriptor, type Descriptor } from '../config.js';
+import { readDescriptorText } from '../descriptor.js';
 
 export interface DescriptorFile extends Descriptor {
   /** Absolute path. */
@@ -28,14 +29,11 @@ export function descriptorFilePath(given: string | undefined, env: NodeJS.Proces
 export function readDescriptorFile(path: string, cwd: string): DescriptorFile {
   const rel = relative(cwd, path);
   const shown = rel !== '' && !rel.startsWith('..') ? rel : path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BuildpackError('GHA001', code === 'ENOENT' ? `${shown} does not exist` : `cannot read ${shown}: ${code ?? (err as Error).message}`, {
-      hint: code === 'ENOENT' ? 'pass the path of your project.toml (or the app directory), e.g. github-assets check path/to/project.toml' : 'check the file permissions',
-      cause: err,
+  // Regular files of at most 1 MiB only (a FIFO or a device would hang the command), UTF-8, BOM dropped.
+  const text = readDescriptorText(path, shown, true);
+  if (text === undefined) {
+    throw new BuildpackError('GHA001', `${shown} does not exist`, {
+      hint: 'pass the path of your project.toml (or the app directory), e.g. github-assets check path/to/project.toml',
     });
   }
   return { ...parseDescriptor(text, shown), path, shown, text };

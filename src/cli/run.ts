@@ -12,6 +12,7 @@ import type { DownloadFn } from './asset-hash.js';
 import { checkEntries, renderCheckTable } from './check.js';
 import { unifiedDiff } from './diff.js';
 import { descriptorFilePath, readDescriptorFile } from './file.js';
+import { debugStack } from '../log.js';
 import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
 import { applyPlan, planPins, type EntryPin } from './pin.js';
 import { redact } from '../secrets.js';
@@ -54,9 +55,9 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
     if (json) io.out(jsonText({ error: errorJson(error) }));
     else io.err(errorText(error, io.color) + '\n');
     if (environment.debug) {
-      io.err(`${(err as Error)?.stack ?? String(err)}\n`);
-      const cause = (err as Error)?.cause as Error | undefined;
-      if (cause?.stack) io.err(`caused by: ${cause.stack}\n`);
+      io.err(`${debugStack(err)}\n`);
+      const cause = (err as Error)?.cause;
+      if (cause instanceof Error && cause.stack) io.err(`caused by: ${debugStack(cause)}\n`);
     }
     return error.code === 'GHA060' ? CliExit.Usage : CliExit.Problems;
   }

@@ -1,7 +1,11 @@
 // Pure: renders rows of text as an aligned plain-text table (header, then one line per row),
-// for terminals and logs. Cells are not wrapped; the last column is not padded.
+// for terminals and logs. Cells are not wrapped; the last column is not padded. Cells hold
+// names from outside (asset names, tags): each is made printable, so a row stays one line.
 
-export function renderTable(headers: string[], rows: string[][]): string {
+import { printable } from '../printable.js';
+
+export function renderTable(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(printable));
   const widths = headers.map((h, col) => Math.max(width(h), ...rows.map((r) => width(r[col] ?? ''))));
   const line = (cells: string[]) =>
     cells

@@ -7,6 +7,7 @@ import { arch as osArch, platform as osPlatform } from 'node:process';
 import { join, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import type { Target } from '../model.js';
+import { invalidSetting, shownSetting } from '../settings.js';
 
 export interface BuildpackInfo {
   id: string;
@@ -44,7 +45,7 @@ export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   // Positional: bin/build <layers> <platform> <plan>
   const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1]);
   const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
-  if (!layersDir) throw new Error('CNB_LAYERS_DIR is not set and no layers dir was passed: run this through the CNB lifecycle');
+  if (!layersDir) throw invalidSetting('CNB_LAYERS_DIR', 'is not set and no layers dir was passed', 'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR');
   return Object.assign(base, { layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' });
 }
 
@@ -80,10 +81,20 @@ export function readBuildpackInfo(buildpackDir: string): BuildpackInfo {
 /** CNB_TARGET_* (API 0.10), falling back to the platform this process runs on. */
 export function targetFromEnv(env: NodeJS.ProcessEnv): Target {
   const nodeArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
-  const variant = env.CNB_TARGET_ARCH_VARIANT || undefined;
+  const variant = targetSetting(env, 'CNB_TARGET_ARCH_VARIANT');
   return {
-    os: env.CNB_TARGET_OS || (osPlatform === 'win32' ? 'windows' : osPlatform),
-    arch: env.CNB_TARGET_ARCH || nodeArch[osArch] || osArch,
+    os: targetSetting(env, 'CNB_TARGET_OS') ?? (osPlatform === 'win32' ? 'windows' : osPlatform),
+    arch: targetSetting(env, 'CNB_TARGET_ARCH') ?? nodeArch[osArch] ?? osArch,
     ...(variant ? { variant } : {}),
   };
+}
+
+/** Target names (linux, amd64, v8) go into asset patterns and messages: plain short words only (GHA007 otherwise). */
+function targetSetting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(value)) {
+    throw invalidSetting(name, `${shownSetting(value)} is not a platform name`, `${name} is set by the CNB lifecycle to a name such as linux, amd64 or arm64; unset it or use such a name`);
+  }
+  return value;
 }

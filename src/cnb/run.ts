@@ -3,8 +3,7 @@
 // formatted message (stack only with debug on); anything else is an internal error.
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import { formatError } from '../log.js';
-import { redact } from '../secrets.js';
+import { debugStack, formatError } from '../log.js';
 
 export const ExitCode = { Pass: 0, Fail: 100, Error: 1 } as const;
 
@@ -27,10 +26,9 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
         });
     writeErr(formatError(userError, options.color) + '\n');
     if (options.debug) {
-      const stack = (err as Error)?.stack ?? String(err);
-      writeErr(redact(stack) + '\n');
-      const cause = (err as Error)?.cause as Error | undefined;
-      if (cause?.stack) writeErr(redact(`caused by: ${cause.stack}`) + '\n');
+      writeErr(debugStack(err) + '\n');
+      const cause = (err as Error)?.cause;
+      if (cause instanceof Error && cause.stack) writeErr(`caused by: ${debugStack(cause)}\n`);
     }
     return ExitCode.Error;
   }

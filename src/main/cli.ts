@@ -20,9 +20,14 @@ process.exitCode = await runCli(
     env,
     cwd: process.cwd(),
     version: buildpack.version,
-    hostTarget: targetFromEnv(env),
+    // Getters: an invalid setting is then reported by runCli like any other error.
+    get hostTarget() {
+      return targetFromEnv(env);
+    },
     layersRoot: `/layers/${buildpack.id.replaceAll('/', '_')}`,
-    strict: strictModeFromEnv(env[STRICT_ENV]),
+    get strict() {
+      return strictModeFromEnv(env[STRICT_ENV]);
+    },
     debug: debugEnabled(env),
     github: () => createGitHubClient({ apiUrl: apiUrlFromEnv(env), userAgent }),
     lookupToken: (name) => env[name],

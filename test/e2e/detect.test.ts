@@ -83,4 +83,23 @@ describe('bin/detect', () => {
     expect(result.stderr).toMatch(/BuildpackError: repo must be a non-empty string/);
     expect(result.stderr).toMatch(/\.mjs:\d+/);
   });
+
+  it('keeps a hostile value escaped in the debug stack trace too', async () => {
+    ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = 1\n"x\\nERROR [GHA000] forged\\u001b[2J" = 1\n' });
+    const result = await runDetect(ws, { BP_LOG_LEVEL: 'DEBUG' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ERROR [GHA004] githubassets[1] (acme/tool): unknown key "x\\nERROR [GHA000] forged\\x1b[2J"');
+    expect(result.stderr).toMatch(/BuildpackError: unknown key "x\\nERROR \[GHA000\] forged\\x1b\[2J"/);
+    // No line of the output starts with the forged text, and no raw escape reaches the terminal.
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('ERROR [GHA000]'))).toEqual([]);
+    expect(result.stderr).not.toContain('\u001b');
+  });
+
+  it('refuses a repo with a ".." segment in detect, before the build makes any request', async () => {
+    ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/.."\nasset = "x"\n' });
+    const result = await runDetect(ws);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('ERROR [GHA003] githubassets[1] (acme/..): repo = "acme/.." is not of the form "owner/name": ".." is a path segment, not a name');
+    expect(result.plan).toBe('');
+  });
 });

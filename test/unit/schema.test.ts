@@ -52,6 +52,8 @@ const CASES: [string, string, boolean][] = [
   ['missing asset and arch', entry('repo = "a/b"'), false],
   ['repo as a URL', entry('repo = "https://github.com/a/b"\nasset = "x"'), false],
   ['repo without owner', entry('repo = "b"\nasset = "x"'), false],
+  ['repo with a ".." name', entry('repo = "acme/.."\nasset = "x"'), false],
+  ['repo owner with a double hyphen', entry('repo = "ac--me/tool"\nasset = "x"'), false],
   ['asset with a path', entry('repo = "a/b"\nasset = "dl/x"'), false],
   ['asset with surrounding spaces', entry('repo = "a/b"\nasset = " x"'), false],
   ['empty tag', entry('repo = "a/b"\nasset = "x"\ntag = " "'), false],

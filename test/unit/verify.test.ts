@@ -104,6 +104,14 @@ describe('verifyDownload', () => {
 describe('strictModeFromEnv', () => {
   it('turns on for 1/true/yes/on in any case, off otherwise', () => {
     for (const v of ['1', 'true', 'TRUE', 'yes', 'on', ' 1 ']) expect(strictModeFromEnv(v)).toBe(true);
-    for (const v of [undefined, '', '0', 'false', 'no', 'off', 'strict']) expect(strictModeFromEnv(v)).toBe(false);
+    for (const v of [undefined, '', '0', 'false', 'no', 'off', 'OFF', ' 0\n']) expect(strictModeFromEnv(v)).toBe(false);
+  });
+
+  it('refuses anything else with GHA007 naming the variable: a typo must not turn the check off', () => {
+    for (const v of ['strict', 'ture', '2', '1\u001b[31m']) {
+      const err = thrown(() => strictModeFromEnv(v));
+      expect(err.code).toBe('GHA007');
+      expect(err.message).toMatch(/^GITHUB_ASSETS_STRICT ".*" is neither on \(1, true, yes, on\) nor off \(0, false, no, off\)$/);
+    }
   });
 });

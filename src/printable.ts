@@ -1,0 +1,37 @@
+// Pure: which characters are unsafe in text that came from outside (names, tags, paths, env
+// values), and how to show such text on one log line: control, invisible and line-breaking
+// characters become visible escapes. No I/O, no knowledge of where the text came from.
+
+/**
+ * Control characters (C0, DEL, C1: newline, ESC, …), invisible format characters (bidi
+ * overrides and isolates, zero-width characters, BOM), line and paragraph separators, and
+ * lone surrogates. Any of them can forge log lines, colour a terminal or hide what a name is.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const UNSAFE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\x1b', '\u0000': '\\0' };
+
+/** The escape shown for one unsafe character: `\n`, `\x1b`, `\u202e`. */
+export function escapeCharacter(ch: string): string {
+  const named = NAMED[ch];
+  if (named) return named;
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The first unsafe character of `text`, escaped (for messages), or undefined when there is none. */
+export function unsafeCharacter(text: string): string | undefined {
+  const match = UNSAFE.exec(text);
+  return match ? escapeCharacter(match[0]) : undefined;
+}
+
+/** `text` with every unsafe character replaced by its escape, so it stays one inert line. */
+export function printable(text: string): string {
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeCharacter) : text;
+}
+
+/** Like printable(), keeping line breaks: for multi-line text we produce ourselves (stack traces). */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
