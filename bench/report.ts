@@ -2,9 +2,9 @@
 // one table per section with median, min–max spread and ratios, then unmet goals with their
 // reason and plan (bench/plans.ts). Pure: no I/O.
 
-import type { Machine } from './machine.js';
-import { stats, type Stats } from './measure.js';
-import { OTHER_TOOLS, PLANS } from './plans.js';
+import type { Machine } from './machine.ts';
+import { stats, type Stats } from './measure.ts';
+import { OTHER_TOOLS, PLANS } from './plans.ts';
 
 export type VariantName = 'buildpack' | 'curl-seq' | 'curl-xargs' | 'floor' | 'ubi';
 

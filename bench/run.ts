@@ -7,14 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js';
-import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.js';
-import { simulateRestore } from '../test/support/layers.js';
-import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.js';
-import { describeMachine, loadAverage, toolVersion } from './machine.js';
-import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.js';
-import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.js';
-import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type Run, type VariantName, type WarmRow } from './report.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
+import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
+import { simulateRestore } from '../test/support/layers.ts';
+import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';
+import { describeMachine, loadAverage, toolVersion } from './machine.ts';
+import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.ts';
+import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.ts';
+import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type Run, type VariantName, type WarmRow } from './report.ts';
 
 interface Config {
   count: number;
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   if (args.includes('--render')) return renderSaved(root, quick);
   const plan = planFor(quick);
   requireTools();
-  if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run node scripts/compile.mjs first`);
+  if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run npm run compile first`);
 
   const started = Date.now();
   const sizes = [...new Set(plan.cold.map((c) => c.config.sizeMiB))];

@@ -1,4 +1,4 @@
-// Runs the real CNB lifecycle (built from its Go module by scripts/lifecycle.mjs) against a
+// Runs the real CNB lifecycle (built from its Go module by scripts/lifecycle.ts) against a
 // buildpack directory without Docker: lays out buildpacks/order/app/layers/platform/cache
 // dirs and an OCI-layout run image, runs phases as a non-root user, captures their output.
 // Test support only: knows nothing about what the buildpack under test does.
@@ -9,11 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
 import { hostOciArch, writeRunImage } from './oci-layout.js';
 import { nodeFreeBin } from './sandbox-path.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Platform API the harness speaks; lifecycle 0.21 supports 0.7–0.15. */
 export const PLATFORM_API = '0.15';
@@ -91,20 +89,11 @@ let lifecycleBinary: Promise<string> | undefined;
 
 /** Builds (first time, ~2 min cold) or reuses the lifecycle; returns the `lifecycle` binary path. */
 export function ensureLifecycle(): Promise<string> {
-  lifecycleBinary ??= buildLifecycle();
+  lifecycleBinary ??= buildLifecycle().then((dir) => join(dir, 'lifecycle'));
   lifecycleBinary.catch(() => {
     lifecycleBinary = undefined; // let a later call retry
   });
   return lifecycleBinary;
-}
-
-async function buildLifecycle(): Promise<string> {
-  const result = await spawnCollect(process.execPath, [join(repoRoot, 'scripts', 'lifecycle.mjs'), '--print'], {
-    env: process.env,
-    timeoutMs: 15 * 60_000,
-  });
-  if (result.code !== 0) throw new Error(`building the lifecycle failed (exit ${result.code}):\n${result.stderr}`);
-  return result.stdout.trim();
 }
 
 /** The lifecycle refuses root, so as root phases run as nobody; otherwise as ourselves. */
