@@ -6,7 +6,7 @@
 import TOML from '@iarna/toml';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
@@ -87,13 +87,30 @@ export function escapeId(id: string): string {
 
 let lifecycleBinary: Promise<string> | undefined;
 
-/** Builds (first time, ~2 min cold) or reuses the lifecycle; returns the `lifecycle` binary path. */
+/**
+ * Builds (first time, ~2 min cold) or reuses the lifecycle; returns the path of the `lifecycle`
+ * binary the build user runs (as root: a copy the build user can read, see `readableByBuildUser`).
+ */
 export function ensureLifecycle(): Promise<string> {
-  lifecycleBinary ??= buildLifecycle().then((dir) => join(dir, 'lifecycle'));
+  lifecycleBinary ??= buildLifecycle().then((dir) => join(readableByBuildUser(dir, 'lifecycle'), 'lifecycle'));
   lifecycleBinary.catch(() => {
     lifecycleBinary = undefined; // let a later call retry
   });
   return lifecycleBinary;
+}
+
+/**
+ * As root the build user may not reach the repo at all (a clone under /root, mode 0700), so
+ * anything it runs or reads from there is copied once per test process into a fresh /tmp dir
+ * (root-owned, 0755, removed at exit). Otherwise the build user is us and `dir` is used as is.
+ */
+export function readableByBuildUser(dir: string, label: string): string {
+  if (process.getuid?.() !== 0) return dir;
+  const copy = mkdtempSync(join('/tmp', `gha-${label}-`));
+  chmodSync(copy, 0o755);
+  cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  return copy;
 }
 
 /** The lifecycle refuses root, so as root phases run as nobody; otherwise as ourselves. */
