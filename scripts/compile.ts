@@ -18,7 +18,9 @@ export const ESM_BUNDLE = {
   target: 'node26',
   logLevel: 'warning',
   // CommonJS dependencies (e.g. @iarna/toml) call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);",
+  },
 } as const satisfies BuildOptions;
 
 /** Bundles src/main/*.ts into `outdir` as <name>.mjs; returns the entry file names. */

@@ -73,7 +73,9 @@ try {
     server.kill('SIGTERM');
   }
   console.log(`\n== layers dir kept for inspection: ${ws.layersRoot}`);
-  console.log(`   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`);
+  console.log(
+    `   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`,
+  );
 } catch (err) {
   rmSync(ws.root, { recursive: true, force: true });
   console.error(`demo failed: ${(err as Error).message}`);

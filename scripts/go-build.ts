@@ -67,7 +67,10 @@ export async function ensureGoBuild(options: GoBuildOptions): Promise<string> {
     if (local) {
       await runGo(['build', '-trimpath', '-ldflags', ldflags, '-o', join(staging, source.name), '.'], source.mainDir, env, options);
     } else {
-      writeFileSync(join(work, 'go.mod'), `module github-assets-buildpack/go-build\n\ngo 1.24\n\nrequire ${source.module} v${source.version}\n`);
+      writeFileSync(
+        join(work, 'go.mod'),
+        `module github-assets-buildpack/go-build\n\ngo 1.24\n\nrequire ${source.module} v${source.version}\n`,
+      );
       // `go get` of the main package pulls the whole import graph into go.mod/go.sum.
       await runGo(['get', `${source.packages[0]}@v${source.version}`], work, env, options);
       await runGo(['build', '-trimpath', '-ldflags', ldflags, '-o', `${staging}/`, ...source.packages], work, env, options);
@@ -93,7 +96,11 @@ function sourceHash(dir: string): string {
   const names = readdirSync(dir)
     .filter((n) => n.endsWith('.go') || n === 'go.mod' || n === 'go.sum')
     .sort();
-  for (const name of names) hash.update(`${name}\0`).update(readFileSync(join(dir, name))).update('\0');
+  for (const name of names) {
+    hash.update(`${name}\0`);
+    hash.update(readFileSync(join(dir, name)));
+    hash.update('\0');
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -116,4 +123,3 @@ export function printsVersion(binary: string, args: string[], expected: string):
     return false;
   }
 }
-

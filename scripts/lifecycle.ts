@@ -28,7 +28,9 @@ export function ensureLifecycle(version = LIFECYCLE_VERSION): Promise<string> {
     ldflags: `-s -w -X ${MODULE}/cmd.Version=${version}`,
     dir: lifecycleDir(version),
     isBuilt: (dir) =>
-      existsSync(join(dir, 'launcher')) && existsSync(join(dir, 'exporter')) && printsVersion(join(dir, 'lifecycle'), ['-version'], version),
+      existsSync(join(dir, 'launcher')) &&
+      existsSync(join(dir, 'exporter')) &&
+      printsVersion(join(dir, 'lifecycle'), ['-version'], version),
     finish: (staging) => {
       for (const phase of PHASES) symlinkSync('lifecycle', join(staging, phase));
     },

@@ -19,7 +19,12 @@ export function probePath(arch: GoArch, version = PROBE_VERSION): string {
 /** Builds grpc_health_probe from its Go module unless cached; returns the binary's path. */
 export async function ensureProbe(arch: GoArch = 'amd64', version = PROBE_VERSION): Promise<string> {
   const path = probePath(arch, version);
-  await ensureGoBuild({ source: { module: MODULE, version, packages: [MODULE] }, goarch: arch, dir: dirname(path), isBuilt: () => existsSync(path) });
+  await ensureGoBuild({
+    source: { module: MODULE, version, packages: [MODULE] },
+    goarch: arch,
+    dir: dirname(path),
+    isBuilt: () => existsSync(path),
+  });
   return path;
 }
 

@@ -44,7 +44,9 @@ export function ensureRuntime(arch) {
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${spec} produced no tarball`);
     const [algo = '', expected] = pin.integrity.split('-', 2);
-    const actual = createHash(algo).update(readFileSync(join(work, tgz))).digest('base64');
+    const actual = createHash(algo)
+      .update(readFileSync(join(work, tgz)))
+      .digest('base64');
     if (actual !== expected) {
       throw new Error(`integrity mismatch for ${spec}: expected ${pin.integrity}, got ${algo}-${actual}`);
     }

@@ -6,7 +6,19 @@
 import TOML from '@iarna/toml';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
@@ -14,10 +26,10 @@ import { hostOciArch, writeRunImage } from './oci-layout.js';
 import { nodeFreeBin } from './sandbox-path.js';
 
 /** Platform API the harness speaks; lifecycle 0.21 supports 0.7–0.15. */
-export const PLATFORM_API = '0.15';
+const PLATFORM_API = '0.15';
 /** Image references inside the layout dir (the lifecycle maps them to index.docker.io/library/<name>/latest). */
-export const APP_IMAGE = 'app';
-export const RUN_IMAGE = 'run';
+const APP_IMAGE = 'app';
+const RUN_IMAGE = 'run';
 
 export type Phase = 'analyzer' | 'detector' | 'restorer' | 'builder' | 'exporter';
 
@@ -81,7 +93,7 @@ export interface RunOptions {
 }
 
 /** `/` → `_`, as the lifecycle names buildpack dirs and layers dirs (launch.EscapeID). */
-export function escapeId(id: string): string {
+function escapeId(id: string): string {
   return id.replaceAll('/', '_');
 }
 
@@ -104,7 +116,7 @@ export function ensureLifecycle(): Promise<string> {
  * anything it runs or reads from there is copied once per test process into a fresh /tmp dir
  * (root-owned, 0755, removed at exit). Otherwise the build user is us and `dir` is used as is.
  */
-export function readableByBuildUser(dir: string, label: string): string {
+function readableByBuildUser(dir: string, label: string): string {
   if (process.getuid?.() !== 0) return dir;
   const copy = mkdtempSync(join('/tmp', `gha-${label}-`));
   chmodSync(copy, 0o755);
@@ -114,7 +126,7 @@ export function readableByBuildUser(dir: string, label: string): string {
 }
 
 /** The lifecycle refuses root, so as root phases run as nobody; otherwise as ourselves. */
-export function buildUser(): BuildUser {
+function buildUser(): BuildUser {
   const uid = process.getuid?.() ?? 0;
   if (uid === 0) return { uid: 65534, gid: 65534 };
   return { uid, gid: process.getgid?.() ?? uid };
@@ -210,18 +222,40 @@ function phaseArgs(ws: LifecycleWorkspace, phase: Phase, lifecycleDir: string): 
     case 'analyzer':
       return [...layout, ...common, '-run-image', RUN_IMAGE, APP_IMAGE];
     case 'detector':
-      return ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir, '-order', ws.orderPath, ...withGroup, '-plan', ws.planPath];
+      return [
+        '-app',
+        ws.appDir,
+        '-buildpacks',
+        ws.buildpacksDir,
+        '-platform',
+        ws.platformDir,
+        '-order',
+        ws.orderPath,
+        ...withGroup,
+        '-plan',
+        ws.planPath,
+      ];
     case 'restorer':
       return [...layout, ...withGroup, '-cache-dir', ws.cacheDir];
     case 'builder':
       return ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir, ...withGroup, '-plan', ws.planPath];
     case 'exporter':
-      return [...layout, '-app', ws.appDir, ...withGroup, '-cache-dir', ws.cacheDir, '-launcher', join(lifecycleDir, 'launcher'), APP_IMAGE];
+      return [
+        ...layout,
+        '-app',
+        ws.appDir,
+        ...withGroup,
+        '-cache-dir',
+        ws.cacheDir,
+        '-launcher',
+        join(lifecycleDir, 'launcher'),
+        APP_IMAGE,
+      ];
   }
 }
 
 /** Runs one lifecycle phase as the build user and captures its output. */
-export async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
+async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
   const lifecycle = await ensureLifecycle();
   const binary = join(dirname(lifecycle), phase);
   const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, dirname(lifecycle))];

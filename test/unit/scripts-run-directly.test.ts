@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/package-build.js';
 
-const SPECIFIER = /(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const SPECIFIER =
+  /(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[;\s])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 /** Module specifiers in `source` (static imports, re-exports, side-effect and literal dynamic imports). */
 function specifiers(source: string): string[] {
@@ -46,7 +47,8 @@ const entryPoints = ['scripts', 'bench'].flatMap((dir) =>
 
 describe('scripts run directly on the pinned node', () => {
   it('finds the specifiers the walker relies on', () => {
-    const source = "import a from './a.ts';\nimport { b, type C } from \"../b.js\";\nexport * from './c.mjs';\nimport './d.ts';\nconst e = await import('./e.ts');\n// import x from './commented.js';";
+    const source =
+      "import a from './a.ts';\nimport { b, type C } from \"../b.js\";\nexport * from './c.mjs';\nimport './d.ts';\nconst e = await import('./e.ts');\n// import x from './commented.js';";
     expect(specifiers(source)).toEqual(['./a.ts', '../b.js', './c.mjs', './d.ts', './e.ts']);
   });
 
@@ -54,7 +56,9 @@ describe('scripts run directly on the pinned node', () => {
     const { files, problems } = walk(entryPoints);
     expect(problems).toEqual([]);
     // The walk really follows imports: the demo and the bench pull in the fake GitHub and the Go-build helper.
-    expect(files).toEqual(expect.arrayContaining(['scripts/demo.ts', 'scripts/go-build.ts', 'bench/report.ts', 'test/support/fake-github.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['scripts/demo.ts', 'scripts/go-build.ts', 'bench/report.ts', 'test/support/fake-github.ts']),
+    );
   });
 
   it('reports a .js specifier and a missing file', () => {
