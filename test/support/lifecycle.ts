@@ -218,39 +218,19 @@ function phaseArgs(ws: LifecycleWorkspace, phase: Phase, lifecycleDir: string): 
   const layout = ['-layout', '-layout-dir', ws.layoutDir];
   const common = ['-layers', ws.layersDir, '-analyzed', ws.analyzedPath];
   const withGroup = [...common, '-group', ws.groupPath];
+  const inputs = ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir];
+  const launcher = join(lifecycleDir, 'launcher');
   switch (phase) {
     case 'analyzer':
       return [...layout, ...common, '-run-image', RUN_IMAGE, APP_IMAGE];
     case 'detector':
-      return [
-        '-app',
-        ws.appDir,
-        '-buildpacks',
-        ws.buildpacksDir,
-        '-platform',
-        ws.platformDir,
-        '-order',
-        ws.orderPath,
-        ...withGroup,
-        '-plan',
-        ws.planPath,
-      ];
+      return [...inputs, '-order', ws.orderPath, ...withGroup, '-plan', ws.planPath];
     case 'restorer':
       return [...layout, ...withGroup, '-cache-dir', ws.cacheDir];
     case 'builder':
-      return ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir, ...withGroup, '-plan', ws.planPath];
+      return [...inputs, ...withGroup, '-plan', ws.planPath];
     case 'exporter':
-      return [
-        ...layout,
-        '-app',
-        ws.appDir,
-        ...withGroup,
-        '-cache-dir',
-        ws.cacheDir,
-        '-launcher',
-        join(lifecycleDir, 'launcher'),
-        APP_IMAGE,
-      ];
+      return [...layout, '-app', ws.appDir, ...withGroup, '-cache-dir', ws.cacheDir, '-launcher', launcher, APP_IMAGE];
   }
 }
 
