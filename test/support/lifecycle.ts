@@ -13,9 +13,9 @@ import {
   lchownSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -99,12 +99,9 @@ function escapeId(id: string): string {
 
 let lifecycleBinary: Promise<string> | undefined;
 
-/**
- * Builds (first time, ~2 min cold) or reuses the lifecycle; returns the path of the `lifecycle`
- * binary the build user runs (as root: a copy the build user can read, see `readableByBuildUser`).
- */
+/** Builds (first time, ~2 min cold) or reuses the lifecycle; returns the `lifecycle` binary path. */
 export function ensureLifecycle(): Promise<string> {
-  lifecycleBinary ??= buildLifecycle().then((dir) => join(readableByBuildUser(dir, 'lifecycle'), 'lifecycle'));
+  lifecycleBinary ??= buildLifecycle().then((dir) => join(dir, 'lifecycle'));
   lifecycleBinary.catch(() => {
     lifecycleBinary = undefined; // let a later call retry
   });
@@ -112,16 +109,20 @@ export function ensureLifecycle(): Promise<string> {
 }
 
 /**
- * As root the build user may not reach the repo at all (a clone under /root, mode 0700), so
- * anything it runs or reads from there is copied once per test process into a fresh /tmp dir
- * (root-owned, 0755, removed at exit). Otherwise the build user is us and `dir` is used as is.
+ * The lifecycle dir the build user runs from. As root, the build user may not be able to enter
+ * the repo at all (a clone under /root, mode 0700), so the workspace gets a root-owned, read-only
+ * copy (`<root>/lifecycle`, 0755) on first use; it goes away with the workspace.
  */
-function readableByBuildUser(dir: string, label: string): string {
-  if (process.getuid?.() !== 0) return dir;
-  const copy = mkdtempSync(join('/tmp', `gha-${label}-`));
-  chmodSync(copy, 0o755);
-  cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
-  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+async function lifecycleDirFor(ws: LifecycleWorkspace): Promise<string> {
+  const built = dirname(await ensureLifecycle());
+  if (process.getuid?.() !== 0) return built;
+  const copy = join(ws.root, 'lifecycle');
+  if (!existsSync(copy)) {
+    const staging = `${copy}.${randomBytes(4).toString('hex')}`;
+    cpSync(built, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    renameSync(staging, copy);
+  }
   return copy;
 }
 
@@ -236,9 +237,9 @@ function phaseArgs(ws: LifecycleWorkspace, phase: Phase, lifecycleDir: string): 
 
 /** Runs one lifecycle phase as the build user and captures its output. */
 async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
-  const lifecycle = await ensureLifecycle();
-  const binary = join(dirname(lifecycle), phase);
-  const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, dirname(lifecycle))];
+  const lifecycleDir = await lifecycleDirFor(ws);
+  const binary = join(lifecycleDir, phase);
+  const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, lifecycleDir)];
   const env: Record<string, string> = {
     PATH: ws.path,
     HOME: ws.homeDir,
@@ -266,7 +267,7 @@ async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOption
  * `['cmd …']` goes through a shell. Needs a build (builder writes <layers>/config/metadata.toml).
  */
 export async function runLauncher(ws: LifecycleWorkspace, args: string[], options: RunOptions = {}): Promise<Omit<PhaseResult, 'phase'>> {
-  const launcher = join(dirname(await ensureLifecycle()), 'launcher');
+  const launcher = join(await lifecycleDirFor(ws), 'launcher');
   const env: Record<string, string> = {
     PATH: ws.path,
     HOME: ws.homeDir,
