@@ -3,13 +3,16 @@
 // so the buildpack runs without a node_modules tree. detect gets its own small bundle so
 // the detect path loads no HTTP or archive code.
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv.includes('--outdir') ? process.argv[process.argv.indexOf('--outdir') + 1] : join(root, 'lib');
 const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
+// The pinned runtime (runtime.json) is what the bundles are built for and tested on; the bin
+// shims read lib/node-version to refuse an older node in one line instead of a SyntaxError.
+const runtimeVersion = JSON.parse(readFileSync(join(root, 'runtime.json'), 'utf8')).version;
 
 await build({
   entryPoints: entries.map((f) => join(root, 'src', 'main', f)),
@@ -18,7 +21,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node26',
+  target: `node${runtimeVersion.split('.')[0]}`,
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,
@@ -28,4 +31,5 @@ await build({
   // CommonJS dependencies (e.g. @iarna/toml) call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);" },
 });
+writeFileSync(join(outdir, 'node-version'), `${runtimeVersion}\n`);
 console.error(`compiled ${entries.join(', ')} -> ${outdir}`);
