@@ -302,7 +302,7 @@ async function buildLayer(
 async function holdForTest(point: string, layer: string): Promise<void> {
   const hold = process.env.GITHUB_ASSETS_TEST_HOLD;
   if (!hold || !hold.startsWith(`${point}:`)) return;
-  await writeFile(hold.slice(point.length + 1), layer);
+  await writeFile(hold.slice(point.length + 1), `${process.pid} ${layer}`);
   await new Promise(() => setInterval(() => {}, 60_000));
 }
 
