@@ -277,6 +277,8 @@ export class LayerWriter {
     if (targetNode?.kind !== 'file') {
       throw unsafeEntry(entry.path, `it is a hard link to ${target}, which is not a file extracted before it`);
     }
+    // A hard link to itself changes nothing (and unlinking first would lose the file).
+    if (posixJoin(targetSegments) === posixJoin(segments)) return;
     await this.prepareLeaf(entry.path, segments);
     await link(this.abs(targetSegments), this.abs(segments));
     this.nodes.set(posixJoin(segments), { kind: 'file', executable: targetNode.executable });

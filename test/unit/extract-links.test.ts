@@ -84,7 +84,7 @@ function plantDecoy(): void {
   writeFileSync(join(sandbox, 'outside', 'a', 'secret'), 'secret');
 }
 
-async function extract(archive: Buffer, kind: 'tar' | 'zip', options: { stripComponents?: number; destination?: string } = {}) {
+async function extract(archive: Buffer, kind: 'tar' | 'zip', options: { stripComponents?: number; destination?: string | undefined; files?: string[] | undefined } = {}) {
   const file = join(sandbox, `asset.${kind}`);
   writeFileSync(file, archive);
   const out = join(sandbox, 'layer');
@@ -93,6 +93,7 @@ async function extract(archive: Buffer, kind: 'tar' | 'zip', options: { stripCom
       assetName: `asset.${kind}`,
       stripComponents: options.stripComponents ?? 0,
       ...(options.destination !== undefined ? { destination: options.destination } : {}),
+      ...(options.files !== undefined ? { files: options.files } : {}),
       entry: 'githubassets[1] (acme/links)',
     });
     return { ok: true as const, out, installed };
@@ -297,6 +298,7 @@ const archiveSpecs: fc.Arbitrary<Spec[]> = fc
 const layout = fc.record({
   stripComponents: fc.constantFrom(0, 0, 1),
   destination: fc.constantFrom(undefined, undefined, 'opt', 'opt/x'),
+  files: fc.constantFrom<string[] | undefined>(undefined, undefined, undefined, ['a'], ['c'], ['*/b'], ['a', 'b/**']),
 });
 
 /** The target as written into the archive: the decoy's real path, or a reference spelled from where the link sits. */
@@ -341,7 +343,7 @@ function asZip(specs: Spec[]): Buffer {
   );
 }
 
-describe('property: nothing extracted resolves outside the output dir, whatever the entries and their order', () => {
+describe('property: nothing extracted resolves outside the output dir, whatever the entries, their order, strip_components, destination and files', () => {
   for (const kind of ['tar', 'zip'] as const) {
     it(`${kind}: random files, directories, symlinks (relative, absolute, '..' chains) and hard links`, async () => {
       await fc.assert(
@@ -355,7 +357,7 @@ describe('property: nothing extracted resolves outside the output dir, whatever 
           if (!result.ok) {
             // Refusals are clean, stable errors, never internal ones, and leave nothing behind.
             expect(result.err).toBeInstanceOf(BuildpackError);
-            expect(['GHA042', 'GHA045']).toContain((result.err as BuildpackError).code);
+            expect(['GHA042', 'GHA044', 'GHA045']).toContain((result.err as BuildpackError).code);
             expect(readdirSync(result.out)).toEqual([]);
           }
           expect(escapes(result.out)).toEqual([]);
@@ -425,4 +427,16 @@ describe('property: findEscape agrees with the kernel on random trees written wi
       { numRuns: 300 },
     );
   }, 120_000);
+});
+
+describe('found by the properties', () => {
+  it('a hard link to itself (after strip_components) keeps the file instead of failing with GHA051', async () => {
+    const result = await extract(
+      tarOf([{ name: 'top/a', body: 'kept' }, { name: 'top/a', type: 'hardlink', linkname: 'top/./a' }]),
+      'tar',
+      { stripComponents: 1 },
+    );
+    expect(result.ok, String((result as { err?: unknown }).err)).toBe(true);
+    expect(readFileSync(join(result.out, 'a'), 'utf8')).toBe('kept');
+  });
 });
