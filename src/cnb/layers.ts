@@ -90,19 +90,29 @@ export async function removeStaleWorkDirs(layersDir: string): Promise<void> {
  * that from now until the caller writes them anew no metadata claims to describe the dir.
  * A build killed anywhere in between leaves a dir without metadata, which the next build
  * never reuses; it cannot leave one version's content under another's metadata.
- * Then swaps `stagedDir` in. The caller writes the SBOM, then `<name>.toml` last: the TOML is
- * the commit record.
+ * Then swaps `stagedDir` in (when that fails, the old dir and its metadata are put back).
+ * The caller writes the SBOM, then `<name>.toml` last: the TOML is the commit record.
  */
 export async function commitLayerDir(layersDir: string, name: string, stagedDir: string, workDir: string): Promise<void> {
+  const entries = await readdir(layersDir).catch(() => [] as string[]);
+  // The TOML first: once it is gone, a stale SBOM is harmless (nothing reads it to reuse).
+  const records = [`${name}.toml`, ...entries.filter((e) => e.startsWith(`${name}.sbom.`))].filter((n) => entries.includes(n));
+  const saved = new Map<string, string>();
   try {
-    // The TOML first: once it is gone, a stale SBOM is harmless (nothing reads it to reuse).
-    await rm(join(layersDir, `${name}.toml`), { force: true });
-    const entries = await readdir(layersDir);
-    for (const n of entries.filter((e) => e.startsWith(`${name}.sbom.`))) await rm(join(layersDir, n), { force: true });
+    for (const n of records) {
+      saved.set(n, await readFile(join(layersDir, n), 'utf8'));
+      await rm(join(layersDir, n), { force: true });
+    }
   } catch (err) {
     throw fromFsError(err, `retracting the metadata of layer ${name}`);
   }
-  await swapLayerDir(layersDir, name, stagedDir, workDir);
+  try {
+    await swapLayerDir(layersDir, name, stagedDir, workDir);
+  } catch (err) {
+    // The previous dir is back in place (swapLayerDir undoes itself): so is what described it.
+    for (const [n, text] of saved) await writeFile(join(layersDir, n), text).catch(() => {});
+    throw err;
+  }
 }
 
 /**

@@ -92,13 +92,16 @@ describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
     expect(await readLayerMetadata(root, 'l')).toBeUndefined();
   });
 
-  it('leaves no metadata when the swap fails (the old dir is put back, and is not reused either)', async () => {
+  it('puts the old dir and its metadata back when the swap fails', async () => {
     tree(join(root, 'l'), { old: 'old' });
     await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
+    writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
+    const toml = readFileSync(join(root, 'l.toml'), 'utf8');
     const work = await createWorkDir(root);
     await expect(commitLayerDir(root, 'l', join(work, 'missing'), work)).rejects.toBeInstanceOf(BuildpackError);
     expect(readFileSync(join(root, 'l', 'old'), 'utf8')).toBe('old');
-    expect(existsSync(join(root, 'l.toml'))).toBe(false);
+    expect(readFileSync(join(root, 'l.toml'), 'utf8')).toBe(toml);
+    expect(readFileSync(join(root, 'l.sbom.cdx.json'), 'utf8')).toBe('{"v":1}');
   });
 });
 
