@@ -4,18 +4,21 @@
 // the detect path loads no HTTP or archive code. Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
 import { build, type BuildOptions } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The pinned runtime (runtime.json) is what the bundles are built for and tested on; the bin
+// shims read lib/node-version to refuse an older node in one line instead of a SyntaxError.
+const runtimeVersion = (JSON.parse(readFileSync(join(root, 'runtime.json'), 'utf8')) as { version: string }).version;
 
 /** How every bundle of our sources is built (lib/ and the tests' child drivers): ESM for the pinned Node. */
 export const ESM_BUNDLE = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node26',
+  target: `node${runtimeVersion.split('.')[0]}`,
   logLevel: 'warning',
   // CommonJS dependencies (e.g. @iarna/toml) call require(); give the ESM bundle one.
   banner: {
@@ -37,6 +40,7 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
     sourcemap: false,
     legalComments: 'linked',
   });
+  writeFileSync(join(outdir, 'node-version'), `${runtimeVersion}\n`);
   return entries;
 }
 

@@ -12,6 +12,7 @@ import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Rele
 import type { BuildContext } from './cnb/context.js';
 import { lookupEnv } from './cnb/env.js';
 import {
+  commitLayerDir,
   createWorkDir,
   exists,
   layerDir,
@@ -19,7 +20,6 @@ import {
   readLayerMetadata,
   removeLayer,
   removeStaleWorkDirs,
-  swapLayerDir,
   writeLayerToml,
 } from './cnb/layers.js';
 import { loadDescriptor, type LoadedDescriptor } from './descriptor.js';
@@ -279,15 +279,31 @@ async function buildLayer(
       }
       records.push(record);
     }
-    await swapLayerDir(ctx.layersDir, name, staging, workDir);
+    // Commit: the final containment check on disk, then metadata retracted, dir swapped in,
+    // SBOM and TOML written (TOML last). A kill in between leaves a dir no build reuses.
+    await assembly.verifyConfined();
+    await commitLayerDir(ctx.layersDir, name, staging, workDir);
+    await holdForTest('after-swap', name);
   }
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
-  await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
   const sbom = layerSbom({ layer: name, records, buildpack: ctx.buildpack });
   await writeFile(join(ctx.layersDir, sbomFileName(name)), serialiseSbom(sbom)).catch((err) => {
     throw fromFsError(err, `writing the SBOM of layer ${name}`);
   });
+  await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
   return { name, metadata, reused: unchanged };
+}
+
+/**
+ * Test-only pause point, so a test can SIGKILL a real build at the worst moment of a layer
+ * commit: with GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>, the build creates the marker
+ * there and waits forever.
+ */
+async function holdForTest(point: string, layer: string): Promise<void> {
+  const hold = process.env.GITHUB_ASSETS_TEST_HOLD;
+  if (!hold || !hold.startsWith(`${point}:`)) return;
+  await writeFile(hold.slice(point.length + 1), `${process.pid} ${layer}`);
+  await new Promise(() => setInterval(() => {}, 60_000));
 }
 
 async function installEntry(

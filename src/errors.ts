@@ -30,6 +30,7 @@ export const ErrorCodes = {
   GHA043: 'archive-too-large',
   GHA044: 'files-pattern-unmatched',
   GHA045: 'path-conflict',
+  GHA046: 'layer-link-escapes',
   GHA050: 'disk-full',
   GHA051: 'filesystem-error',
   GHA060: 'cli-usage',
