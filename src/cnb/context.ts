@@ -81,9 +81,13 @@ export function readBuildpackInfo(buildpackDir: string): BuildpackInfo {
 export function targetFromEnv(env: NodeJS.ProcessEnv): Target {
   const nodeArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
   const variant = env.CNB_TARGET_ARCH_VARIANT || undefined;
+  // The run image's distribution steers automatic selection's libc policy (musl-only distributions).
+  const distroName = env.CNB_TARGET_DISTRO_NAME?.trim().slice(0, 64) || undefined;
+  const distroVersion = env.CNB_TARGET_DISTRO_VERSION?.trim().slice(0, 64) || undefined;
   return {
     os: env.CNB_TARGET_OS || (osPlatform === 'win32' ? 'windows' : osPlatform),
     arch: env.CNB_TARGET_ARCH || nodeArch[osArch] || osArch,
     ...(variant ? { variant } : {}),
+    ...(distroName ? { distro: { name: distroName, ...(distroVersion ? { version: distroVersion } : {}) } } : {}),
   };
 }

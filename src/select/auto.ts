@@ -63,10 +63,10 @@ export function nonProgramReason(name: string, targetOs: string): string | undef
   if (ends('.deb', '.rpm', '.apk', '.msi', '.msix', '.appx', '.dmg', '.pkg', '.snap', '.flatpak', '.flatpakref', '.appimage', '.nupkg', '.vsix', '.whl', '.gem', '.ipk', '.opk', '.pkg.tar.zst', '.pkg.tar.xz', '.crx', '.xpi', '.aab', '.ipa')) return 'package or installer';
   if (targetOs !== 'windows' && ends('.exe', '.bat', '.cmd', '.ps1', '.dll', '.msu')) return 'Windows program';
   if (ends('.7z', '.rar', '.lz', '.lz4', '.lzma', '.tar.lz', '.tar.lz4', '.tar.lzma', '.cab', '.iso', '.img', '.qcow2', '.vmdk', '.ova', '.wim')) return 'format the extractor cannot unpack';
-  if (token('src|source|sources|vendor|vendored|dist[_-]?src') && !archesIn(name).size) return 'source archive';
-  if (/[-_]v?\d+(?:\.\d+)+[a-z]?\d*(?:[-_.+][a-z0-9]+)*\.(?:tar\.(?:gz|xz|bz2|zst)|tgz|txz|tbz2?|zip)$/.test(lower) && !osesIn(name).size && !archesIn(name).size) return 'source archive (names no OS or architecture)';
   if (token('completions?|autocomplete|bash[_-]completion|zsh[_-]completion|fish[_-]completion|shell[_-]completions?')) return 'shell completions';
   if (token('man|manpages?|man[1-9]|docs?|documentation|manual') || ends('.1', '.5', '.8', '.1.gz', '.5.gz', '.8.gz')) return 'man pages or documentation';
+  if (token('src|source|sources|vendor|vendored|dist[_-]?src') && !archesIn(name).size) return 'source archive';
+  if (/[-_]v?\d+(?:\.\d+)+[a-z]?\d*(?:[-_.+][a-z0-9]+)*\.(?:tar\.(?:gz|xz|bz2|zst)|tgz|txz|tbz2?|zip)$/.test(lower) && !osesIn(name).size && !archesIn(name).size) return 'source archive (names no OS or architecture)';
   if (ends('.txt', '.md', '.json', '.jsonl', '.yaml', '.yml', '.toml', '.xml', '.html', '.htm', '.pdf', '.csv', '.ini', '.cfg', '.conf', '.log', '.zsync', '.rst')) return 'text or metadata file';
   if (/^(license|licence|copying|notice|readme|changelog|changes|authors|third[_-]?party[_-]?notices?)(?:[._-]|$)/.test(lower)) return 'text or metadata file';
   if (ends('.sh', '.bash', '.zsh', '.fish', '.py', '.rb', '.pl', '.js', '.mjs', '.cjs', '.ts', '.wasm', '.jar', '.war', '.phar', '.pyz')) return 'script or bytecode for another runtime';
@@ -194,7 +194,11 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
   if (osPool.length === 0) return refuse('none', `no asset is built for ${os}`, pool.map((a) => a.name));
 
   // 3. Architecture, as a whole token; an asset naming no arch is amd64's fallback when nothing names one.
-  const forArch = osPool.filter((a) => archesIn(a.name).has(arch));
+  // Exactly the target arch: a name that also spells another one is not a build to trust for this target.
+  const forArch = osPool.filter((a) => {
+    const named = archesIn(a.name);
+    return named.size === 1 && named.has(arch);
+  });
   let archPool = forArch;
   let archFallback = false;
   if (forArch.length === 0) {
