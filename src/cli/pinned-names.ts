@@ -49,8 +49,8 @@ function versionPattern(pick: AutomaticPick): string | undefined {
   if (name === undefined) return undefined;
   const tag = pick.release.tag;
   const version = stripV(tag);
-  if (tag && name.includes(tag)) return name.split(tag).join('{tag}');
   if (version && name.includes(version)) return name.split(version).join('{version}');
+  if (tag && name.includes(tag)) return name.split(tag).join('{tag}');
   return name;
 }
 
