@@ -4,7 +4,7 @@
 // downloads nothing, and a release with two programs fails listing the candidates.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,8 +101,19 @@ describe('bin/build with an entry without asset', () => {
       selected_by: 'auto:libc',
       selection_reason: expect.stringMatching(/^libc: the musl build/),
     });
-    // Only the chosen asset and its .sha256 file were fetched; selection itself cost no request.
+    // Only the chosen asset and its .sha256 file were fetched; selection itself cost no request:
+    // the same API lookups as an entry that names its asset.
     expect(gh.countRequests({ origin: 'download' })).toBe(2);
+    const apiCalls = gh.countRequests({ origin: 'api' });
+    const named = createWorkspace();
+    try {
+      named.writeApp({ 'project.toml': `${GREP}asset = "grep-{version}-x86_64-unknown-linux-musl.tar.gz"\n` });
+      gh.resetRequests();
+      expect((await runBuild(named, env({ CNB_TARGET_ARCH: 'amd64' }))).code).toBe(0);
+      expect(gh.countRequests({ origin: 'api' })).toBe(apiCalls);
+    } finally {
+      named.cleanup();
+    }
 
     simulateRestore(ws.layersDir);
     gh.resetRequests();
@@ -158,5 +169,50 @@ describe('bin/build with an entry without asset', () => {
     const chosen = await runBuild(ws, env({ CNB_TARGET_ARCH: 'amd64' }));
     expect(chosen.code, chosen.output).toBe(0);
     expect(readFileSync(join(ws.layersDir, 'acme_kubectx', 'bin', 'kubens'), 'utf8')).toBe('#!/bin/sh\necho kubens\n');
+  });
+});
+
+function cli(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(import.meta.dirname, '..', '..', 'bin', 'github-assets'), args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GITHUB_API_URL: gh.apiUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('github-assets check and pin with an entry without asset', () => {
+  it('check shows the pick and the rule (table and JSON); --offline shows it as automatic', async () => {
+    ws.writeApp({ 'project.toml': GREP });
+    const table = await cli(ws.appDir, ['check', '--arch', 'amd64']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/\n1\s+acme\/grep\s+14\.1\.1 \(~14\.1\)\s+grep-14\.1\.1-x86_64-unknown-linux-musl\.tar\.gz \(auto\)\s/);
+    expect(table.stdout).toContain('#1 picked automatically: libc: the musl build (static or musl builds preferred');
+    const json = JSON.parse((await cli(ws.appDir, ['check', '--json', '--arch', 'arm64'])).stdout);
+    expect(json.entries[0]).toMatchObject({ asset: 'grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz', selection: { rule: 'auto:only-candidate', reason: expect.stringContaining('needs glibc') } });
+    const offline = JSON.parse((await cli(ws.appDir, ['check', '--offline', '--json'])).stdout);
+    expect(offline.entries[0]).toMatchObject({ asset: '(automatic)', paths: [] });
+    expect(offline.ok).toBe(true);
+  });
+
+  it('pin writes the picked names per architecture, and the pinned file builds the same bytes', async () => {
+    ws.writeApp({ 'project.toml': GREP });
+    const pinned = await cli(ws.appDir, ['pin']);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.stdout).toContain('picked automatically (libc: the musl build');
+    const text = readFileSync(join(ws.appDir, 'project.toml'), 'utf8');
+    expect(text).toContain('[metadata.githubassets.arch.amd64]\nasset = "grep-{version}-x86_64-unknown-linux-musl.tar.gz"\nsha256 = "');
+    expect(text).toContain('[metadata.githubassets.arch.arm64]\nasset = "grep-{version}-aarch64-unknown-linux-gnu.tar.gz"\nsha256 = "');
+    const result = await runBuild(ws, env({ CNB_TARGET_ARCH: 'amd64' }));
+    expect(result.code, result.output).toBe(0);
+    expect(readFileSync(join(ws.layersDir, 'acme_grep', 'bin', 'grep'))).toEqual(readFileSync(exe));
+    expect(result.stdout).not.toContain('Picked    automatically');
   });
 });
