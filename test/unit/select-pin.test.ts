@@ -113,3 +113,28 @@ describe('planPins for entries without asset', () => {
     expect(errors.map((e) => [e.code, e.entry])).toEqual([['GHA015', 'githubassets[1] (ahmetb/kubectx)']]);
   });
 });
+
+describe('pinned names reproduce automatic picks on the real-release corpus', () => {
+  it('for every corpus release, the names pin would write select exactly the automatic picks', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { autoSelect } = await import('../../src/select/auto.js');
+    const corpus = JSON.parse(readFileSync(new URL('../fixtures/selection-corpus.json', import.meta.url), 'utf8')) as { entries: { repo: string; tag: string; assets: string[] }[] };
+    let checked = 0;
+    for (const entry of corpus.entries) {
+      const r = release(entry.tag, entry.assets);
+      const picks = ['amd64', 'arm64'].flatMap((arch) => {
+        const result = autoSelect(r.assets, { os: 'linux', arch }, { repoName: entry.repo.split('/')[1]!, tag: entry.tag });
+        return result.kind === 'picked' ? [{ arch, os: 'linux', asset: result.asset.name, release: r }] : [];
+      });
+      if (picks.length === 0) continue;
+      const names = pinnedAssetNames(picks);
+      for (const pick of picks) {
+        const written = names.perArch[pick.arch] ?? names.topLevel!;
+        const spec = parseDescriptor(`[[metadata.githubassets]]\nrepo = "${entry.repo}"\nasset = ${JSON.stringify(written)}\n`).specs[0]!;
+        expect(selectAssetFor(r, spec, { os: 'linux', arch: pick.arch }).asset.name, `${entry.repo} ${pick.arch}: ${written}`).toBe(pick.asset);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});
