@@ -32,13 +32,15 @@ import {
   METADATA_FORMAT,
   parseLayerMetadata,
   recordFor,
+  selectSpecOf,
+  withSelection,
   type EntryDecision,
   type EntryRecord,
   type LayerMetadata,
   type ResolvedEntry,
 } from './plan.js';
 import { registerSecret, safeUrl } from './secrets.js';
-import { selectAsset } from './select.js';
+import { selectAssetFor } from './select.js';
 import { specForTarget } from './config.js';
 import { createReleaseResolver, UNCHANGED, type ReleaseSource } from './resolve.js';
 import { credentialsFor, explainLookupError, type EntryCredentials } from './credentials.js';
@@ -97,6 +99,9 @@ export interface BuildResult {
 const LAYER_TYPES = { launch: true, build: false, cache: true };
 
 type Credentials = EntryCredentials;
+
+/** An entry ready to install: resolved, with its token and what steers its automatic selection (plan.ts selectSpecOf). */
+type BuildEntry = ResolvedEntry & { creds: Credentials; selectSpec: string };
 
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
   const { log } = services;
@@ -175,35 +180,37 @@ async function resolveAll(
   specs: AssetSpec[],
   restored: Map<string, RestoredLayer>,
   services: BuildServices,
-): Promise<Map<number, ResolvedEntry & { creds: Credentials }>> {
+): Promise<Map<number, BuildEntry>> {
   const resolver = createReleaseResolver(services.github);
-  const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
+  const out = new Map<number, BuildEntry>();
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
     // credentialsFor trims: a newline from `echo token > file` is a common slip.
     const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));
     const layer = restored.get(layerNameFor(spec));
-    const previous = previousRecordFor(spec, layer?.metadata);
+    const selectSpec = selectSpecOf(spec, ctx.target.distro?.name);
+    const previous = previousRecordFor(spec, layer?.metadata, selectSpec);
     const reusable = previous !== undefined && (layer?.present.get(previous) ?? false);
     let release: Release;
     try {
       const answer = reusable && previous.etag ? await resolver.resolveIfChanged(spec, creds, previous.etag) : await resolver.resolve(spec, creds);
       if (answer === UNCHANGED) {
         services.log.debug(`${entryLabel(spec)}: GitHub says ${previous!.tag} is unchanged (304)`);
-        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds, selectSpec });
         return;
       }
       release = answer;
     } catch (err) {
       if (reusable && isBuildpackError(err) && (err.code === 'GHA020' || err.code === 'GHA021') && parseTagSpec(spec.tag).kind === 'exact') {
         services.log.warn(`${entryLabel(spec)}: the GitHub API could not be reached (${err.message}); reusing ${previous!.asset} ${previous!.tag} from the previous build`);
-        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds, selectSpec });
         return;
       }
       // Rate limited, or unreachable with a mirror set: exact entries can do without the API.
       const network = services.network;
       const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
-      const direct = skippable ? directReleaseFor(spec, creds.token, network) : undefined;
+      // Automatic selection needs the asset list, which only the API has.
+      const direct = skippable && spec.asset !== '' ? directReleaseFor(spec, creds.token, network) : undefined;
       if (!direct) throw explainLookupError(err, spec, creds, buildEnvHint);
       release = direct;
       services.log.warn(
@@ -211,8 +218,9 @@ async function resolveAll(
           `downloading ${spec.asset} directly from ${safeUrl(direct.assets[0]!.url)} (no API call, so no GitHub digest to compare)`,
       );
     }
-    const asset = selectAsset(release, spec, ctx.target);
-    out.set(spec.index, { spec, release, asset, creds });
+    const selection = selectAssetFor(release, spec, ctx.target);
+    for (const step of selection.steps ?? []) services.log.debug(`${entryLabel(spec)}: automatic selection: ${step}`);
+    out.set(spec.index, { spec, release, asset: selection.asset, selection: { rule: selection.rule, reason: selection.reason }, creds, selectSpec });
   });
   return out;
 }
@@ -235,7 +243,7 @@ async function scrubCommittedTokens(ctx: BuildContext, descriptor: LoadedDescrip
 async function buildLayer(
   ctx: BuildContext,
   name: string,
-  entries: (ResolvedEntry & { creds: Credentials })[],
+  entries: (BuildEntry)[],
   previous: RestoredLayer,
   workDir: string,
   services: BuildServices,
@@ -255,7 +263,7 @@ async function buildLayer(
       logEntryHeader(log, entry);
       log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
       tally.reused++;
-      records.push(record);
+      records.push(withSelection(record, entry, entry.selectSpec));
     }
   } else {
     const staging = join(workDir, `layer-${name}`);
@@ -277,7 +285,7 @@ async function buildLayer(
         tally.reused++;
         await assembly.addFromPrevious(currentDir, record.files, label);
       }
-      records.push(record);
+      records.push(withSelection(record, entry, (entry as BuildEntry).selectSpec));
     }
     // Commit: the final containment check on disk, then metadata retracted, dir swapped in,
     // SBOM and TOML written (TOML last). A kill in between leaves a dir no build reuses.
@@ -307,7 +315,7 @@ async function holdForTest(point: string, layer: string): Promise<void> {
 }
 
 async function installEntry(
-  entry: ResolvedEntry & { creds: Credentials },
+  entry: BuildEntry,
   reason: string,
   workDir: string,
   services: BuildServices,
@@ -339,7 +347,7 @@ async function installEntry(
       entry: label,
       consumeInput: true,
     });
-    const record = recordFor(entry, download, installed);
+    const record = recordFor(entry, download, installed, entry.selectSpec);
     logEntryHeader(services.log, entry);
     const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
     services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
@@ -359,7 +367,7 @@ function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
 }
 
 /** Downloads and reads the release's checksums file for this asset, if there is one. */
-function fetchChecksums(entry: ResolvedEntry & { creds: Credentials }, workDir: string, services: BuildServices): Promise<VerifySources['checksumsFile']> {
+function fetchChecksums(entry: BuildEntry, workDir: string, services: BuildServices): Promise<VerifySources['checksumsFile']> {
   const label = entryLabel(entry.spec);
   return fetchChecksumsFor(
     { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
@@ -382,6 +390,8 @@ function logEntryHeader(log: Logger, entry: ResolvedEntry): void {
   const how = entry.spec.tag === entry.release.tag ? '' : ` (from tag = "${entry.spec.tag}")`;
   log.detail(`Release   ${entry.release.tag}${how}`);
   log.detail(`Asset     ${entry.asset.name} (${formatBytes(entry.asset.size)})`);
+  // Automatic picks say which rule decided, so a surprising pick is explained where it shows.
+  if (entry.selection?.rule.startsWith('auto:')) log.detail(`Picked    automatically: ${entry.selection.reason}`);
 }
 
 function summariseFiles(files: string[]): string {

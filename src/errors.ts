@@ -18,6 +18,7 @@ export const ErrorCodes = {
   GHA014: 'asset-not-found',
   GHA015: 'asset-ambiguous',
   GHA016: 'no-matching-release',
+  GHA018: 'no-asset-for-target',
   GHA020: 'network-error',
   GHA021: 'server-error',
   GHA022: 'download-failed',

@@ -7,6 +7,8 @@ export interface Target {
   os: string; // CNB_TARGET_OS, e.g. "linux"
   arch: Arch; // CNB_TARGET_ARCH, e.g. "amd64"
   variant?: string; // CNB_TARGET_ARCH_VARIANT
+  /** The run image's distribution (CNB_TARGET_DISTRO_NAME / _VERSION), when the platform knows it. */
+  distro?: { name: string; version?: string };
 }
 
 /** One validated `[[metadata.githubassets]]` entry. */
@@ -17,8 +19,12 @@ export interface AssetSpec {
   repo: string;
   owner: string;
   name: string;
-  /** Asset name or pattern ({os}, {arch}, {version}, {tag}, * and ?), after per-arch overrides. */
+  /** Asset name or pattern ({os}, {arch}, {version}, {tag}, * and ?), after per-arch overrides; '' selects automatically. */
   asset: string;
+  /** libc the automatic selection prefers on Linux; absent: static and musl builds first. */
+  libc?: 'gnu' | 'musl';
+  /** Substring or glob that filters the release's assets before automatic selection. */
+  matching?: string;
   /** `latest`, an exact tag, or a semver range. */
   tag: string;
   /** Whether `latest` and ranges may resolve to prereleases. */
@@ -43,6 +49,8 @@ export interface AssetSpec {
 /** Keys an `arch.<name>` table may override for that architecture. */
 export interface ArchOverride {
   asset?: string;
+  libc?: 'gnu' | 'musl';
+  matching?: string;
   stripComponents?: number;
   sha256?: string;
   files?: string[];

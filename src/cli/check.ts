@@ -10,7 +10,7 @@ import { mapLimit } from '../concurrency.js';
 import { normaliseSha256 } from '../config-integrity.js';
 import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
 import { createReleaseResolver, type ReleaseSource } from '../resolve.js';
-import { isPattern, selectAsset } from '../select.js';
+import { isAutomatic, isPattern, selectAssetFor } from '../select.js';
 import { formatBytes } from '../format.js';
 import { githubDigestHex, STRICT_ENV } from '../verify.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
@@ -36,8 +36,10 @@ export interface CheckRow {
   requestedTag: string;
   /** The release it resolves to; absent offline or on error. */
   tag?: string;
-  /** Asset name (or the pattern, offline). */
+  /** Asset name (or the pattern, offline; `(automatic)` offline for an entry without asset). */
   asset: string;
+  /** Entries without `asset`: the rule of automatic selection that picked it and why. */
+  selection?: { rule: string; reason: string };
   size?: number;
   /** GitHub's `sha256:<hex>` digest of the asset, when the API has one. */
   digest?: string;
@@ -56,6 +58,9 @@ export interface CheckReport {
   entries: CheckRow[];
 }
 
+/** What `check --offline` shows for an entry whose asset is picked automatically once the release is known. */
+export const AUTOMATIC = '(automatic)';
+
 const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|zip|tar\.(gz|xz|bz2|zst|zstd))$/i;
 
 export async function checkEntries(file: string, specs: AssetSpec[], options: CheckOptions): Promise<{ report: CheckReport; errors: BuildpackError[] }> {
@@ -65,7 +70,13 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
     const base: CheckRow = { index: written.index, entry: entryLabel(written), repo: written.repo, requestedTag: written.tag, asset: written.asset, paths: [] };
     try {
       const spec = specForTarget(written, options.target);
-      const row: CheckRow = { ...base, asset: spec.asset, ...(spec.sha256 ? { pinned: spec.sha256 } : {}), paths: targetPaths(spec, spec.asset, options.layersRoot) };
+      const automatic = isAutomatic(spec);
+      const row: CheckRow = {
+        ...base,
+        asset: automatic ? AUTOMATIC : spec.asset,
+        ...(spec.sha256 ? { pinned: spec.sha256 } : {}),
+        paths: automatic ? [] : targetPaths(spec, spec.asset, options.layersRoot),
+      };
       if (options.offline) return row;
       const creds = credentialsFor(spec, options.lookupToken);
       let release;
@@ -74,11 +85,13 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
       } catch (err) {
         throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
       }
-      const asset = selectAsset(release, spec, options.target);
+      const selection = selectAssetFor(release, spec, options.target);
+      const asset = selection.asset;
       const resolved: CheckRow = {
         ...row,
         tag: release.tag,
         asset: asset.name,
+        ...(automatic ? { selection: { rule: selection.rule, reason: selection.reason } } : {}),
         size: asset.size,
         ...(asset.digest ? { digest: asset.digest } : {}),
         paths: targetPaths(spec, asset.name, options.layersRoot),
@@ -130,12 +143,15 @@ export function renderCheckTable(report: CheckReport): string {
     `${row.index}`,
     row.repo,
     row.error ? 'ERROR' : row.tag === undefined ? row.requestedTag : row.tag === row.requestedTag ? row.tag : `${row.tag} (${row.requestedTag})`,
-    row.error ? row.error.code : row.asset,
+    row.error ? row.error.code : row.selection ? `${row.asset} (auto)` : row.asset,
     row.size === undefined ? '' : formatBytes(row.size),
     row.error ? '' : shortHash(row),
     row.paths.join(' '),
   ]);
-  return renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
+  const table = renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
+  // Automatic picks explain themselves under the table; pin writes them into the file.
+  const notes = report.entries.flatMap((row) => (row.selection ? [`#${row.index} picked automatically: ${row.selection.reason} (github-assets pin writes the name into the entry)`] : []));
+  return notes.length ? `${table}${table.endsWith('\n') ? '' : '\n'}${notes.join('\n')}\n` : table;
 }
 
 function shortHash(row: CheckRow): string {

@@ -144,6 +144,7 @@ function describePin(entry: EntryPin): string {
   for (const pin of entry.pins) {
     const how = pin.source === 'github-digest' ? "GitHub's asset digest" : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
     lines.push(`  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`);
+    if (pin.picked) lines.push(`          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`);
   }
   for (const note of entry.notes) lines.push(`  NOTE: ${note}`);
   return lines.join('\n') + '\n';
