@@ -347,8 +347,8 @@ function fetchChecksums(entry: ResolvedEntry & { creds: Credentials }, workDir: 
   const label = entryLabel(entry.spec);
   return fetchChecksumsFor(
     { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
-    (sums, destFile) =>
-      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name) }),
+    (sums, destFile, cap) =>
+      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name), ...cap }),
     join(workDir, `checksums-${entry.spec.index}`),
   );
 }

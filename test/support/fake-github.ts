@@ -76,6 +76,8 @@ export interface FakeGitHubOptions {
   assetDelivery?: 'redirect' | 'direct';
   /** Requests per identity before the API answers 403 rate-limited. */
   rateLimit?: { anonymous?: number; authenticated?: number };
+  /** Which validators asset downloads carry (default both, like the real download host). */
+  assetValidators?: 'etag' | 'last-modified' | 'both' | 'none';
 }
 
 export interface FakeGitHub {
@@ -89,6 +91,8 @@ export interface FakeGitHub {
   addToken(token: string, access: { repos: string[] | '*' }): void;
   /** A fresh signed URL on the download origin for an asset, as the API redirect would give. */
   signedUrlFor(assetId: number): string;
+  /** Re-uploads an asset's bytes in place (new ETag and Last-Modified; the listed size and digest follow). */
+  replaceAssetContent(assetId: number, content: Buffer): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   countRequests(filter?: RequestFilter | ((r: RecordedRequest) => boolean)): number;
@@ -104,6 +108,9 @@ interface StoredAsset {
   digest: string | null;
   source: { bytes: Buffer } | { path: string };
   createdAt: string;
+  /** Strong ETag over the bytes, and a Last-Modified: what a resume's If-Range must match. */
+  etag: string;
+  lastModified: string;
 }
 
 interface StoredRelease {
@@ -329,11 +336,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   /** The bytes of an asset, honouring `Range: bytes=N-` / `bytes=N-M`. */
   function assetReply(asset: StoredAsset, req: IncomingMessage): Reply {
     const common = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'content-disposition': `attachment; filename=${asset.name}` };
-    const range = req.headers.range ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : null;
+    const which = options.assetValidators ?? 'both';
+    const validators: OutgoingHttpHeaders = {
+      ...(which === 'etag' || which === 'both' ? { etag: asset.etag } : {}),
+      ...(which === 'last-modified' || which === 'both' ? { 'last-modified': asset.lastModified } : {}),
+    };
+    // If-Range (RFC 9110 13.1.5): the range only when the validator still matches, else the whole file.
+    const ifRange = req.headers['if-range'];
+    const stillSame = ifRange === undefined || ifRange === validators.etag || ifRange === validators['last-modified'];
+    const range = req.headers.range && stillSame ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : null;
     let start = 0;
     let end = asset.size - 1;
     let status = 200;
-    const headers: OutgoingHttpHeaders = { ...common };
+    const headers: OutgoingHttpHeaders = { ...common, ...validators };
     if (range) {
       start = Number(range[1]);
       end = range[2] ? Math.min(Number(range[2]), asset.size - 1) : asset.size - 1;
@@ -503,6 +518,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       tokens.set(token, access.repos);
     },
     signedUrlFor,
+    replaceAssetContent(assetId, content) {
+      const asset = findAssetAnywhere(assetId);
+      if (!asset) throw new Error(`fake-github: no asset with id ${assetId}`);
+      clock += 60_000;
+      const replaced = storeAsset({ name: asset.name, content, ...(asset.digest === null ? { digest: null } : {}) }, new Date(clock).toISOString());
+      Object.assign(asset, { source: replaced.source, size: replaced.size, digest: replaced.digest, etag: replaced.etag, lastModified: replaced.lastModified });
+    },
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },
@@ -527,7 +549,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const bytes = typeof a.content === 'string' ? Buffer.from(a.content) : Buffer.isBuffer(a.content) ? a.content : readFileSync(a.content.path);
     const digest = a.digest === undefined ? `sha256:${createHash('sha256').update(bytes).digest('hex')}` : a.digest;
     const source = typeof a.content === 'object' && !Buffer.isBuffer(a.content) ? { path: a.content.path } : { bytes };
-    return { id: nextId++, name: a.name, contentType: a.contentType ?? 'application/octet-stream', size: bytes.length, digest, source, createdAt };
+    const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 40)}"`;
+    return { id: nextId++, name: a.name, contentType: a.contentType ?? 'application/octet-stream', size: bytes.length, digest, source, createdAt, etag, lastModified: new Date(createdAt).toUTCString() };
   }
 }
 
