@@ -30,7 +30,7 @@ export async function fetchChecksumsFor(
     const cap: DownloadCap = {
       maxBytes: MAX_CHECKSUMS_BYTES,
       overCap: (bytes, max) =>
-        new BuildpackError('GHA032', `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes a checksums file may have`, {
+        new BuildpackError('GHA032', `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`, {
           entry,
           hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
         }),

@@ -2,7 +2,7 @@
 // does), process environment and stdout/stderr into the CLI and sets the exit status.
 import { join } from 'node:path';
 import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
-import { createNetworkServices, type NetworkServices } from './network.js';
+import { createNetworkServices, type NetworkServices } from '../network-services.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
 import { debugEnabled } from '../cnb/run.js';

@@ -57,7 +57,7 @@ export interface DownloadUrlOptions extends TransferOptions {
   expectedBytes?: number;
   /** Where no size is known: the body is cut with `overCap` as soon as it passes this many bytes. */
   maxBytes?: number;
-  /** The error for a body over `maxBytes` (default GHA023). */
+  /** The error for a body over its cap, listed size or maxBytes (default GHA023). */
   overCap?: (bytes: number, cap: number) => BuildpackError;
   maxRedirects?: number;
   /** Shown in progress lines (default: the file name part of `what`). */
@@ -186,7 +186,7 @@ function capOf(options: DownloadUrlOptions): number | undefined {
 
 function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number): BuildpackError {
   const cap = capOf(options)!;
-  if (options.overCap && cap === options.maxBytes) return options.overCap(bytes, cap);
+  if (options.overCap) return options.overCap(bytes, cap);
   const listed = cap === options.expectedBytes;
   return new BuildpackError('GHA023', `download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`, {
     entry: ctx.entry,

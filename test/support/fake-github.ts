@@ -67,6 +67,14 @@ export interface FaultSpec extends RequestFilter {
   stallBeforeHeaders?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Hostile: send the body this many bytes at a time, one piece every `everyMs` (a trickle). */
+  trickle?: { bytes: number; everyMs: number };
+  /** Hostile: no Content-Length (chunked), so only the bytes themselves say how long the body is. */
+  omitContentLength?: boolean;
+  /** Hostile: after the headers of `respond`, stream this many filler bytes (never held in memory). */
+  fillBytes?: number;
+  /** Called when the fault is applied, before answering (e.g. to replace an asset between attempts). */
+  onServed?: () => void;
 }
 
 export interface FakeGitHubOptions {
@@ -180,6 +188,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     // Drain any request body so keep-alive works.
     req.resume();
     void (async () => {
+      fault?.onServed?.();
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.reset) return void res.socket?.destroy();
       if (fault?.stallBeforeHeaders) return;
@@ -187,7 +196,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const { status, headers = {}, body } = fault.respond;
         const bytes = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
         const type = body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json; charset=utf-8' } : {};
-        return send(req, res, { status, headers: { ...type, ...headers }, body: bytes });
+        if (fault.fillBytes !== undefined) return fill(res, status, { ...type, ...headers }, fault.fillBytes);
+        return send(req, res, { status, headers: { ...type, ...headers }, body: bytes }, fault);
       }
       let reply: Reply;
       try {
@@ -367,9 +377,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   function send(req: IncomingMessage, res: ServerResponse, reply: Reply, fault?: FaultSpec): void {
     const length = reply.body === undefined ? 0 : Buffer.isBuffer(reply.body) ? reply.body.length : reply.body.end - reply.body.start + 1;
     const headers: OutgoingHttpHeaders = { ...reply.headers };
-    if (reply.status !== 304 && reply.status !== 204) headers['content-length'] = String(length);
+    if (reply.status !== 304 && reply.status !== 204 && !fault?.omitContentLength) headers['content-length'] = String(length);
     res.writeHead(reply.status, headers);
     if (req.method === 'HEAD' || reply.body === undefined || length === 0) return void res.end();
+
+    if (fault?.trickle) {
+      const all = Buffer.isBuffer(reply.body) ? reply.body : readFileSync(reply.body.path).subarray(reply.body.start, reply.body.end + 1);
+      const { bytes, everyMs } = fault.trickle;
+      let at = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || at >= all.length) {
+          clearInterval(timer);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(all.subarray(at, at + bytes));
+        at += bytes;
+      }, everyMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
 
     const limit = fault?.cutAfterBytes ?? fault?.stallAfterBytes;
     const onLimit = fault?.cutAfterBytes !== undefined ? 'cut' : fault?.stallAfterBytes !== undefined ? 'stall' : undefined;
@@ -389,6 +416,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const stream = createReadStream(reply.body.path, { start: reply.body.start, end: reply.body.end });
     stream.on('error', () => res.destroy());
     stream.pipe(res);
+  }
+
+  /** Streams `total` filler bytes after the headers, honouring backpressure, until the client goes away. */
+  function fill(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, total: number): void {
+    res.writeHead(status, headers);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = total;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= piece.length;
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('error', () => {});
+    pump();
   }
 
   // ---- data model ----------------------------------------------------------------------
