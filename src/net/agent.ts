@@ -64,8 +64,8 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
   const apiOrigin = new URL(config.apiUrl).origin;
   const limits = deadlines({ minBytesPerSecond: config.minBytesPerSecond, windowMs: config.timeouts.bodyMs, requestMs: config.timeouts.requestMs });
   // compose([a, b, c]): c sees the request first. Credentials sit innermost, so every hop of a
-  // redirect and every retry passes through them.
-  const dispatcher = base.compose(logHops(), credentialsByOrigin(apiOrigin), limits, interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }));
+  // redirect and every retry passes through them; a download's deadline spans all its hops.
+  const dispatcher = base.compose(logHops(), credentialsByOrigin(apiOrigin), interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }), limits);
   const api = base.compose(credentialsByOrigin(apiOrigin), limits, countUsage(apiUsage), retryByPolicy(retry, options.log));
   let closing: Promise<void> | undefined;
   return {
