@@ -8,6 +8,7 @@ import { BuildpackError } from './errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from './model.js';
 import { canonicalArch } from './select.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './config-integrity.js';
+import { parseUpdateValue } from './update-policy.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -22,6 +23,7 @@ export const ENTRY_KEYS = {
   checksums: 'name of the release asset that lists SHA-256 sums (found automatically when absent)',
   prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
   arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files',
+  update: 'how far `github-assets update` may move tag: false (never), "patch", "minor", "latest" or a semver range such as "~1.4"',
 } as const;
 
 /** Keys an `arch.<name>` table may hold. */
@@ -154,6 +156,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const sha256 = raw.sha256 === undefined ? undefined : parseSha256Field(raw.sha256, failFinal);
   const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
   const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
+  const update = raw.update === undefined ? undefined : checkUpdate(raw.update, failFinal);
 
   return {
     index,
@@ -170,7 +173,18 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     ...(sha256 !== undefined ? { sha256 } : {}),
     ...(checksums !== undefined ? { checksums } : {}),
     ...(files !== undefined ? { files } : {}),
+    ...(update !== undefined ? { update } : {}),
   };
+}
+
+/** `update`: true/false, a level (patch, minor, latest) or a semver range; kept as written (trimmed). */
+function checkUpdate(value: unknown, fail: Fail): false | string | undefined {
+  const hint = 'write update = false to never bump this entry, update = "patch", "minor" or "latest", or a range such as update = "~1.4"';
+  if (value === true) return undefined;
+  if (value === false) return false;
+  if (typeof value !== 'string') throw fail(`update = ${describeValue(value)} must be true, false or a string`, hint);
+  if (!parseUpdateValue(value)) throw fail(`update = "${value}" is neither "patch", "minor", "latest" nor a semver range`, hint);
+  return value.trim();
 }
 
 type Fail = (message: string, hint: string, code?: 'GHA003' | 'GHA005') => BuildpackError;

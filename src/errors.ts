@@ -39,6 +39,7 @@ export const ErrorCodes = {
   GHA051: 'filesystem-error',
   GHA060: 'cli-usage',
   GHA061: 'pin-edit-failed',
+  GHA062: 'update-tag-not-a-version',
   GHA099: 'internal-error',
 } as const;
 

@@ -36,6 +36,8 @@ export interface AssetSpec {
   checksums?: string;
   /** Paths or globs inside an archive to install; everything when absent. */
   files?: string[];
+  /** `update` key: false (never bump) or a level/range for `github-assets update`; absent means the --to policy. */
+  update?: false | string;
 }
 
 /** Keys an `arch.<name>` table may override for that architecture. */

@@ -6,22 +6,25 @@ import { parseArgs } from 'node:util';
 import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../select.js';
+import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../update-policy.js';
 
 export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 
 export type CliCommand =
-  | { kind: 'help'; topic: 'main' | 'check' | 'pin'; json: boolean }
+  | { kind: 'help'; topic: 'main' | 'check' | 'pin' | 'update'; json: boolean }
   | { kind: 'version'; json: boolean }
   | { kind: 'check'; file: string | undefined; offline: boolean; target: Target; json: boolean }
-  | { kind: 'pin'; file: string | undefined; dryRun: boolean; os: string; arches: string[]; json: boolean };
+  | { kind: 'pin'; file: string | undefined; dryRun: boolean; os: string; arches: string[]; json: boolean }
+  | { kind: 'update'; file: string | undefined; dryRun: boolean; to: UpdateLevel; pinLatest: boolean; os: string; arches: string[]; json: boolean };
 
 export const MAIN_HELP = `Usage: github-assets <command> [options]
 
-Validates and pins the [[metadata.githubassets]] entries of a project.toml, outside a build.
+Validates, pins and updates the [[metadata.githubassets]] entries of a project.toml, outside a build.
 
 Commands:
   check [FILE]   validate every entry and resolve its release and asset on GitHub
   pin [FILE]     write exact tags and the sha256 of every asset into FILE
+  update [FILE]  move each entry to the newest release its policy allows, with fresh sha256 pins
   help [COMMAND] show help for a command
 
 Options:
@@ -69,6 +72,36 @@ Options:
 Exit status: 0 on success (also when nothing changed), 1 on any error, 2 for a usage error.
 `;
 
+export const UPDATE_HELP = `Usage: github-assets update [FILE] [--to patch|minor|latest] [--pin-latest] [--dry-run] [--arch ARCH[,ARCH]] [--json]
+
+Moves each entry to the newest release its policy allows and writes the new exact tag together
+with fresh sha256 pins for every architecture (as pin does: only tag, sha256 and update lines
+change; comments and layout are kept). Each repository's release list is fetched once.
+
+Which release an entry may move to:
+  update = false          never (the entry is skipped)
+  update = "~1.4"         the newest release in that semver range
+  update = "patch"|"minor"|"latest", else --to:
+                          patch: same major.minor; minor: same major; latest: any newer release
+  tag = "~1.4" (a range)  the newest release in the range; the tag becomes exact and the range
+                          is kept as update = "~1.4", so later updates stay inside it
+  tag = "latest"          skipped (the build already follows new releases), unless --pin-latest:
+                          then the newest release, with update = "latest" written next to it
+An entry never moves to an older release; prereleases only with prerelease = true (or when the
+current tag is one).
+
+Options:
+  --to LEVEL     policy for exact tags without an update key: patch, minor (default) or latest
+  --pin-latest   also pin tag = "latest" entries to the newest exact tag
+  --dry-run      print the change as a unified diff; do not write FILE
+  --arch LIST    architectures to pin, comma-separated or repeated (default: amd64,arm64)
+  --os OS        target OS (default: linux)
+  --json         print {"file", "changed", "written", "entries": [{"from", "to", "status", ...}], "diff"}
+
+Exit status: 0 on success (also when everything is up to date), 1 on any error (nothing is
+written), 2 for a usage error.
+`;
+
 /** `--json` anywhere on the command line, so even a usage error can be reported as JSON. */
 export function wantsJson(argv: string[]): boolean {
   return argv.includes('--json');
@@ -82,13 +115,14 @@ export function parseCommandLine(argv: string[], hostTarget: Target): CliCommand
   if (first === 'help') {
     const topic = rest[0];
     if (topic === undefined) return { kind: 'help', topic: 'main', json };
-    if (topic === 'check' || topic === 'pin') return { kind: 'help', topic, json };
-    throw usage(`unknown command "${topic}"`, 'the commands are check and pin');
+    if (topic === 'check' || topic === 'pin' || topic === 'update') return { kind: 'help', topic, json };
+    throw usage(`unknown command "${topic}"`, 'the commands are check, pin and update');
   }
   if (first === 'check') return parseCheck(rest, hostTarget, json);
   if (first === 'pin') return parsePin(rest, json);
+  if (first === 'update') return parseUpdate(rest, json);
   if (first.startsWith('-')) throw usage(`unknown option "${first}"`, 'run github-assets --help');
-  throw usage(`unknown command "${first}"`, 'the commands are check and pin; run github-assets --help');
+  throw usage(`unknown command "${first}"`, 'the commands are check, pin and update; run github-assets --help');
 }
 
 function parseCheck(args: string[], hostTarget: Target, json: boolean): CliCommand {
@@ -125,6 +159,34 @@ function parsePin(args: string[], json: boolean): CliCommand {
     arches,
     json,
   };
+}
+
+function parseUpdate(args: string[], json: boolean): CliCommand {
+  const { values, positionals } = parse('update', args, {
+    'dry-run': { type: 'boolean' },
+    'pin-latest': { type: 'boolean' },
+    to: { type: 'string' },
+    arch: { type: 'string', multiple: true },
+    os: { type: 'string' },
+  });
+  if (values.help) return { kind: 'help', topic: 'update', json };
+  const to = values.to === undefined ? 'minor' : String(values.to).trim().toLowerCase();
+  if (!isUpdateLevel(to)) throw usage(`update: --to "${String(values.to)}" is not a policy`, `use --to ${UPDATE_LEVELS.join(', --to ')}`);
+  return {
+    kind: 'update',
+    file: onePositional(positionals, 'update'),
+    dryRun: Boolean(values['dry-run']),
+    to,
+    pinLatest: Boolean(values['pin-latest']),
+    os: osOption(values.os, 'update') ?? 'linux',
+    arches: archList(values.arch, 'update'),
+    json,
+  };
+}
+
+function archList(value: unknown, command: string): string[] {
+  const listed = (value as string[] | undefined)?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return listed && listed.length > 0 ? [...new Set(listed.map((a) => archOption(a, command)))] : DEFAULT_PIN_ARCHES;
 }
 
 type OptionSpec = Record<string, { type: 'boolean' | 'string'; multiple?: boolean }>;

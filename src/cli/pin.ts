@@ -21,6 +21,11 @@ export interface PinOptions {
   lookupToken: TokenLookup;
   download: DownloadFn;
   concurrency?: number;
+  /**
+   * The tag each entry (by index) has in the file, when the caller (github-assets update) passes
+   * specs whose tag it has already moved: reported as `tag.from`, written when it differs.
+   */
+  fileTags?: ReadonlyMap<number, string>;
 }
 
 export interface ArchPin {
@@ -87,9 +92,10 @@ async function pinEntry(
   const label = entryLabel(spec);
   const arches = archesFor(spec, options.arches);
   const notes: string[] = [];
+  const fileTag = options.fileTags?.get(spec.index) ?? spec.tag;
   if (arches.length === 0) {
     notes.push(`no asset for ${options.arches.join(', ')} (the entry has arch tables only for ${Object.keys(spec.arch ?? {}).join(', ')}); nothing pinned`);
-    return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: spec.tag, to: spec.tag }, pins: [], notes }, edit: { index: spec.index } };
+    return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to: fileTag }, pins: [], notes }, edit: { index: spec.index } };
   }
 
   let release: Release | undefined;
@@ -133,7 +139,7 @@ async function pinEntry(
 
   const edit: EntryEdit = { index: spec.index };
   const to = release!.tag;
-  if (to !== spec.tag) edit.tag = to;
+  if (to !== fileTag) edit.tag = to;
   const pins: ArchPin[] = [];
   for (const p of picked) {
     const where = ownTable(p.arch) || !topLevel ? `arch.${p.arch}` : 'entry';
@@ -152,13 +158,13 @@ async function pinEntry(
       written: where,
       ...(previous !== undefined && previous !== p.hash.sha256 ? { previous } : {}),
     });
-    if (previous !== undefined && previous !== p.hash.sha256 && to === spec.tag) {
+    if (previous !== undefined && previous !== p.hash.sha256 && to === fileTag) {
       notes.push(`${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`);
     }
   }
   // A top-level sha256 cannot be right for arches that now get different assets.
   if (!topLevel && inheriting.length > 0 && spec.sha256 !== undefined) edit.sha256 = null;
-  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: spec.tag, to }, pins, notes }, edit };
+  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes }, edit };
 }
 
 /** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
@@ -183,7 +189,9 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
     const pin = plan.entries.find((e) => e.index === before.index);
     const expectedTag = pin?.tag.to ?? before.tag;
     if (after.tag !== expectedTag) throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
-    if (JSON.stringify(withoutPins({ ...before, tag: expectedTag })) !== JSON.stringify(withoutPins(after))) {
+    const newUpdate = plan.edits.find((e) => e.index === before.index)?.update;
+    const expected = { ...before, tag: expectedTag, ...(newUpdate !== undefined ? { update: newUpdate } : {}) };
+    if (JSON.stringify(withoutPins(expected)) !== JSON.stringify(withoutPins(after))) {
       throw editFailed(plan, `the edit changed more than tag and sha256 in ${entryLabel(before)}`);
     }
     for (const p of pin?.pins ?? []) {

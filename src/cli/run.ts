@@ -7,7 +7,7 @@ import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import type { ReleaseSource } from '../resolve.js';
 import type { TokenLookup } from '../credentials.js';
-import { CHECK_HELP, MAIN_HELP, parseCommandLine, PIN_HELP, wantsJson, type CliCommand } from './args.js';
+import { CHECK_HELP, MAIN_HELP, parseCommandLine, PIN_HELP, UPDATE_HELP, wantsJson, type CliCommand } from './args.js';
 import type { DownloadFn } from './asset-hash.js';
 import { checkEntries, renderCheckTable } from './check.js';
 import { unifiedDiff } from './diff.js';
@@ -15,6 +15,7 @@ import { descriptorFilePath, readDescriptorFile } from './file.js';
 import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
 import { applyPlan, planPins, type EntryPin } from './pin.js';
 import { redact } from '../secrets.js';
+import { runUpdate } from './run-update.js';
 
 export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
@@ -64,7 +65,7 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
 async function runCommand(command: CliCommand, environment: CliEnvironment, io: CliIo): Promise<number> {
   switch (command.kind) {
     case 'help':
-      io.out(command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : MAIN_HELP);
+      io.out(command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : command.topic === 'update' ? UPDATE_HELP : MAIN_HELP);
       return CliExit.Ok;
     case 'version':
       io.out(command.json ? jsonText({ version: environment.version }) : `github-assets ${environment.version}\n`);
@@ -73,6 +74,8 @@ async function runCommand(command: CliCommand, environment: CliEnvironment, io: 
       return runCheck(command, environment, io);
     case 'pin':
       return runPin(command, environment, io);
+    case 'update':
+      return runUpdate(command, environment, io);
   }
 }
 

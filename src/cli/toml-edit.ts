@@ -13,6 +13,8 @@ export interface EntryEdit {
   sha256?: string | null;
   /** `sha256` to write into `[….arch.<arch>]` tables (canonical arch names), created when missing. */
   arch?: Record<string, string>;
+  /** New `update` value (`github-assets update` keeps a range here when it pins the tag); undefined leaves it alone. */
+  update?: string;
 }
 
 /** The text cannot be edited line by line (e.g. entries written as inline tables). */
@@ -138,9 +140,15 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   }
 
   const main: Section = { header: block.header, end: block.end };
+  const before = lines.length;
   if (edit.sha256 === null) removeKey(lines, main, 'sha256');
   else if (edit.sha256 !== undefined) setKey(lines, main, 'sha256', edit.sha256, ['repo', 'asset', 'tag'], eol);
   if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
+  if (edit.update !== undefined) {
+    // The lines above may have grown or shrunk the entry.
+    main.end += lines.length - before;
+    setKey(lines, main, 'update', edit.update, ['tag'], eol);
+  }
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {

@@ -133,7 +133,7 @@ describe('github-assets --help / --version', () => {
     const json = await cli(['deploy', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
-      error: { code: 'GHA060', entry: null, message: 'unknown command "deploy"', hint: 'the commands are check and pin; run github-assets --help' },
+      error: { code: 'GHA060', entry: null, message: 'unknown command "deploy"', hint: 'the commands are check, pin and update; run github-assets --help' },
     });
   });
 

@@ -83,5 +83,14 @@ describe('pack buildpack package on dist/multiarch', () => {
       expect(entries.filter((e) => e.path.includes('/linux/'))).toEqual([]);
       expect(existsSync(join(run.outDir, 'multiarch', 'linux', arch, 'buildpack.toml'))).toBe(false);
     });
+
+    it(`ships no node_modules and nothing but the buildpack's own files in the linux/${arch} package`, async () => {
+      const { entries } = await layerEntries(join(outDir, `gha-linux-${arch}.cnb`));
+      const files = entries.map((e) => e.path.replace(/\/$/, '')).filter((p) => p.startsWith(`${prefix}/`)).map((p) => p.slice(prefix.length + 1));
+      expect(entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e.path))).toEqual([]);
+      // Top level of the buildpack: the descriptor, the shims, the bundles and the runtime only.
+      expect([...new Set(files.map((p) => p.split('/')[0]))].sort()).toEqual(['bin', 'buildpack.toml', 'lib', 'runtime']);
+      expect(files.filter((p) => p.startsWith('lib/') && !/\.mjs(\.LEGAL\.txt)?$/.test(p))).toEqual([]);
+    });
   }
 });

@@ -1,0 +1,209 @@
+// `github-assets update`: decides, per entry, the newest release its policy allows (the `update`
+// key, a range `tag`, or --to), then hands the moved entries to pin.ts, which hashes them and
+// edits the text. Each repo's release list is fetched once and answers every lookup. No file I/O.
+
+import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { mapLimit } from '../concurrency.js';
+import { BuildpackError } from '../errors.js';
+import { entryLabel, type AssetSpec, type Release } from '../model.js';
+import type { LookupContext } from '../github.js';
+import type { ReleaseSource } from '../resolve.js';
+import { parseTagSpec } from '../tags.js';
+import {
+  currentVersion, newestAllowed, parseUpdateValue, rangeForLevel, type UpdateLevel, type UpdatePolicy,
+} from '../update-policy.js';
+import type { DownloadFn } from './asset-hash.js';
+import { toBuildpackError } from './output.js';
+import { planPins, type ArchPin, type PinPlan } from './pin.js';
+
+export interface UpdateOptions {
+  /** Policy for entries whose tag is exact and that have no `update` key. */
+  to: UpdateLevel;
+  /** Also pin `tag = "latest"` entries (they follow new releases on their own otherwise). */
+  pinLatest: boolean;
+  os: string;
+  arches: string[];
+  github: ReleaseSource;
+  lookupToken: TokenLookup;
+  download: DownloadFn;
+}
+
+export type UpdateStatus = 'updated' | 'current' | 'skipped';
+
+export interface EntryUpdate {
+  index: number;
+  entry: string;
+  repo: string;
+  status: UpdateStatus;
+  from: string;
+  to: string;
+  /** What limited the move, as the user would write it: "minor", "~1.4", "latest". */
+  policy: string | null;
+  /** Why an entry was skipped or stayed. */
+  reason?: string;
+  /** The `update` value written next to the new tag (a range entry keeps its range there). */
+  keeps?: string;
+  pins?: ArchPin[];
+  notes?: string[];
+}
+
+interface Decision {
+  spec: AssetSpec;
+  report: EntryUpdate;
+  /** The release to move to, when the entry moves. */
+  target?: Release;
+}
+
+/**
+ * Decides every entry and pins the moved ones. `plan` holds the edits for pin.ts's applyPlan;
+ * an entry that fails is reported in `errors` (and the caller writes nothing).
+ */
+export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
+  const lists = releaseLists(options.github, options.lookupToken);
+  const errors: BuildpackError[] = [];
+  // Entries of one repo share the memoised list promise, so deciding them concurrently still costs one request per repo.
+  const decided = await mapLimit(specs, 4, async (spec) => {
+    try {
+      return await decide(spec, options, lists);
+    } catch (err) {
+      errors.push(toBuildpackError(err).forEntry(entryLabel(spec)));
+      return undefined;
+    }
+  });
+  const decisions = decided.filter((d): d is Decision => d !== undefined);
+  const moving = decisions.filter((d) => d.target !== undefined);
+  const fileTags = new Map(moving.map((d) => [d.spec.index, d.spec.tag] as const));
+  const { plan, errors: pinErrors } = await planPins(
+    moving.map((d) => ({ ...d.spec, tag: d.target!.tag })),
+    { os: options.os, arches: options.arches, github: lists.source, lookupToken: options.lookupToken, download: options.download, fileTags },
+  );
+  errors.push(...pinErrors);
+  for (const d of moving) {
+    const pinned = plan.entries.find((e) => e.index === d.spec.index);
+    if (pinned) {
+      d.report.pins = pinned.pins;
+      if (pinned.notes.length > 0) d.report.notes = pinned.notes;
+    }
+    if (d.report.keeps !== undefined) {
+      const edit = plan.edits.find((e) => e.index === d.spec.index);
+      if (edit) edit.update = d.report.keeps;
+      else plan.edits.push({ index: d.spec.index, update: d.report.keeps });
+    }
+  }
+  errors.sort((a, b) => indexOf(a) - indexOf(b));
+  return { updates: decisions.map((d) => d.report), plan, errors };
+}
+
+function indexOf(err: BuildpackError): number {
+  return Number(/^githubassets\[(\d+)\]/.exec(err.entry ?? '')?.[1] ?? 0);
+}
+
+async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLists): Promise<Decision> {
+  const base = { index: spec.index, entry: entryLabel(spec), repo: spec.repo, from: spec.tag, to: spec.tag };
+  const stay = (status: UpdateStatus, policy: string | null, reason: string): Decision => ({ spec, report: { ...base, status, policy, reason } });
+  if (spec.update === false) return stay('skipped', null, 'update = false');
+
+  const own = spec.update === undefined ? undefined : parseUpdateValue(spec.update);
+  const query = parseTagSpec(spec.tag);
+
+  if (query.kind === 'latest') {
+    if (!options.pinLatest) {
+      return stay('skipped', 'latest', 'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)');
+    }
+    const releases = await lists.forSpec(spec);
+    // An own range (update = "~1.4") bounds the pick; a level has no current version to be relative to.
+    const range = own?.kind === 'range' ? own.range : '*';
+    const pick = newestAllowed(releases, range, spec.prerelease);
+    if (!pick) throw noRelease(spec, own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag');
+    return move(spec, base, pick.release, own?.kind === 'range' ? own.text : 'latest', spec.update ?? 'latest');
+  }
+
+  if (query.kind === 'range') {
+    const releases = await lists.forSpec(spec);
+    // "1.4" is a tag when a release has exactly that tag (as in the build); then it cannot be ordered.
+    if (!(query.exactFirst && releases.some((r) => r.tag === spec.tag))) {
+      const pick = newestAllowed(releases, query.range, spec.prerelease);
+      if (!pick) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`);
+      // The range moves into `update` so the next update stays inside it (an own `update` is kept instead).
+      return move(spec, base, pick.release, spec.tag, spec.update ?? spec.tag);
+    }
+  }
+
+  // An exact tag: move within the entry's own policy, else --to, never backwards.
+  const current = currentVersion(spec.tag);
+  if (!current) {
+    throw new BuildpackError('GHA062', `tag = "${spec.tag}" is not a semantic version, so update cannot tell which release is newer`, {
+      entry: entryLabel(spec),
+      hint: 'set the new tag by hand and run github-assets pin, or add update = false to the entry to leave it out of updates',
+    });
+  }
+  const policy: UpdatePolicy = own ?? { kind: 'level', level: options.to };
+  const range = policy.kind === 'level' ? rangeForLevel(policy.level, current) : policy.range;
+  const releases = await lists.forSpec(spec);
+  const pick = newestAllowed(releases, range, spec.prerelease || /-/.test(current), current);
+  const text = policyText(policy);
+  if (!pick || pick.release.tag === spec.tag || pick.version === current) {
+    return stay('current', text, `${spec.tag} is the newest release ${describePolicy(policy)} allows (update never moves an entry back)`);
+  }
+  return move(spec, base, pick.release, text, undefined);
+}
+
+function move(spec: AssetSpec, base: Omit<EntryUpdate, 'status' | 'policy'>, release: Release, policy: string, keeps: string | undefined): Decision {
+  const report: EntryUpdate = { ...base, status: 'updated', to: release.tag, policy };
+  // Write `update` only when the file does not already say it.
+  if (keeps !== undefined && spec.update === undefined) report.keeps = keeps;
+  return { spec, report, target: release };
+}
+
+function policyText(policy: UpdatePolicy): string {
+  return policy.kind === 'level' ? policy.level : policy.text;
+}
+
+function describePolicy(policy: UpdatePolicy): string {
+  return policy.kind === 'level' ? `"${policy.level}"` : `update = "${policy.text}"`;
+}
+
+function noRelease(spec: AssetSpec, message: string): BuildpackError {
+  return new BuildpackError('GHA016', message, {
+    entry: entryLabel(spec),
+    hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+  });
+}
+
+interface ReleaseLists {
+  /** The repo's full release list for this entry's credentials (fetched once per repo and token). */
+  forSpec(spec: AssetSpec): Promise<Release[]>;
+  /** A ReleaseSource for pin.ts that answers from the same lists: exact tags cost no extra request. */
+  source: ReleaseSource;
+}
+
+function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseLists {
+  const memo = new Map<string, Promise<Release[]>>();
+  const list = (owner: string, name: string, token: string | undefined, ctx: LookupContext = {}) => {
+    // Keyed by the token itself: another token may see other (private or draft) releases. Never printed.
+    const key = `${owner}/${name}#${token ?? ''}`;
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = github.listReleases(owner, name, token, ctx);
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+  return {
+    async forSpec(spec) {
+      const creds = credentialsFor(spec, lookupToken);
+      try {
+        return await list(spec.owner, spec.name, creds.token, { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) });
+      } catch (err) {
+        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets update`);
+      }
+    },
+    source: {
+      listReleases: (owner, name, token, ctx) => list(owner, name, token, ctx),
+      async getRelease(owner, name, tag, token, ctx) {
+        const found = (await list(owner, name, token, ctx)).find((r) => r.tag === tag && !r.draft);
+        return found ?? github.getRelease(owner, name, tag, token, ctx);
+      },
+    },
+  };
+}
