@@ -2,10 +2,11 @@
 // x-ratelimit-reset parsing and clamping, URL redaction in free text, the new settings, and the
 // API answer schema. The end-to-end behaviour is in test/e2e/hostile-network.test.ts.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRelease, parseReleaseList } from '../../src/net/api-schema.js';
 import { apiBase, networkConfigFromEnv, parseByteSize } from '../../src/net/config.js';
-import { clampTimer, MAX_TIMER_MS, withoutHeader } from '../../src/net/interceptors.js';
+import { clampTimer, credentialsByOrigin, MAX_TIMER_MS, withoutHeader } from '../../src/net/interceptors.js';
 import { parseReset, parseRetryAfter, rateLimitOf, rateLimitWhen, UNPARSABLE_RETRY_AFTER_MS, verdictForStatus } from '../../src/net/retry.js';
 import { redact } from '../../src/secrets.js';
 import { thrown } from '../support/errors.js';
@@ -109,5 +110,48 @@ describe('API answers', () => {
 
   it('a string (non-JSON body) says so', () => {
     expect(thrown(() => parseRelease('<html>', ctx)).message).toContain('the answer is not JSON');
+  });
+});
+
+describe('invariants with generated inputs', () => {
+  const host = fc.oneof(fc.constantFrom('api.github.com', 'github.com', 'objects.githubusercontent.com', '127.0.0.1', 'API.GITHUB.COM'), fc.domain());
+  const origin = fc.record({ scheme: fc.constantFrom('http', 'https'), host, port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }) })
+    .map(({ scheme, host: h, port }) => `${scheme}://${h}${port === undefined ? '' : `:${port}`}`);
+  const headerShape = fc.constantFrom('object', 'flat', 'pairs');
+  const asShape = (shape: string, h: Record<string, string>) =>
+    shape === 'object' ? h : shape === 'flat' ? Object.entries(h).flat() : Object.entries(h);
+  const names = (headers: unknown): string[] =>
+    Array.isArray(headers) ? (Array.isArray(headers[0]) ? headers.map((p: [string]) => p[0]) : headers.filter((_, i) => i % 2 === 0)) : Object.keys(headers as object);
+
+  it('Authorization reaches a dispatch only when its origin is exactly the API origin', () => {
+    fc.assert(
+      fc.property(origin, origin, headerShape, fc.constantFrom('Authorization', 'authorization', 'AUTHORIZATION'), (api, target, shape, name) => {
+        const apiOrigin = new URL(api).origin;
+        let seen: unknown;
+        const dispatch = credentialsByOrigin(apiOrigin)(((opts: { headers: unknown }) => {
+          seen = opts.headers;
+          return true;
+        }) as never);
+        dispatch({ origin: target, path: '/x', method: 'GET', headers: asShape(shape, { [name]: 'token t', accept: '*/*' }) } as never, {} as never);
+        const carried = names(seen).some((n) => n.toLowerCase() === 'authorization');
+        expect(carried).toBe(new URL(target).origin === apiOrigin);
+        expect(names(seen).map((n) => n.toLowerCase())).toContain('accept');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('redact never prints the user info of any URL in a message', () => {
+    const secretPart = fc.stringMatching(/^[A-Za-z0-9._~-]{6,20}$/);
+    fc.assert(
+      fc.property(origin, secretPart, secretPart, fc.string({ maxLength: 30 }), (o, user, pass, around) => {
+        const url = new URL(o);
+        const text = `${around} ${url.protocol}//${user}:${pass}@${url.host}/api/v3?token=${pass} ${around}`;
+        const out = redact(text);
+        expect(out).not.toContain(`${user}:${pass}@`);
+        expect(out).not.toContain(`token=${pass}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
