@@ -210,7 +210,7 @@ async function resolveAll(
       const network = services.network;
       const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
       // Automatic selection needs the asset list, which only the API has.
-      const direct = skippable && spec.asset !== '' ? directReleaseFor(spec, creds.token, network) : undefined;
+      const direct = skippable ? directReleaseFor(spec, creds.token, network) : undefined;
       if (!direct) throw explainLookupError(err, spec, creds, buildEnvHint);
       release = direct;
       services.log.warn(
@@ -371,8 +371,8 @@ function fetchChecksums(entry: BuildEntry, workDir: string, services: BuildServi
   const label = entryLabel(entry.spec);
   return fetchChecksumsFor(
     { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
-    (sums, destFile) =>
-      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name) }),
+    (sums, destFile, cap) =>
+      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name), ...cap }),
     join(workDir, `checksums-${entry.spec.index}`),
   );
 }

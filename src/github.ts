@@ -1,19 +1,26 @@
-// The GitHub REST edge: looks up releases through @octokit/rest and maps API failures to
-// BuildpackErrors with next steps. It never downloads asset bodies (download.ts does) and
-// never lets a token reach a message, a log line or an error's cause.
+// The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
+// layer's, net/agent.ts), type-checks every answer (net/api-schema.ts), caps pagination and maps
+// API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
+// lets a token reach a message, a log line or an error's cause.
 
 import { Octokit } from '@octokit/rest';
 import { BuildpackError } from './errors.js';
 import type { Logger } from './log.js';
-import type { Release, ReleaseAsset } from './model.js';
+import type { Release } from './model.js';
+import { createNetwork, type Network } from './net/agent.js';
+import { parseRelease, parseReleaseList } from './net/api-schema.js';
+import { apiBase, networkConfigFromEnv } from './net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from './net/retry.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
-/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash. */
+/** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
+export const MAX_RELEASE_PAGES = 100;
+
+/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash or credentials. */
 export function normaliseApiUrl(value: string | undefined): string {
-  return (value?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  return apiBase(value);
 }
 
 /** GITHUB_API_URL if set, else api.github.com; no trailing slash. */
@@ -26,8 +33,10 @@ export interface GitHubClientOptions {
   apiUrl?: string;
   userAgent: string;
   log?: Logger;
-  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). */
+  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
   fetch?: typeof fetch;
+  /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
+  maxPages?: number;
   /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
   rateLimitMaxWaitMs?: number;
 }
@@ -66,7 +75,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     warn: () => {},
     error: () => {},
   };
-  const request = options.fetch ? { log: quiet, fetch: options.fetch } : { log: quiet };
+  // No request may bypass the network layer: without a fetch, build one for this API URL.
+  const request = { log: quiet, fetch: options.fetch ?? defaultFetch(apiUrl) };
+  const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
   const authHeaders = (token: string | undefined): Record<string, string> => {
     if (!token) return {};
@@ -82,7 +93,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         tag === 'latest'
           ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
           : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
-      return withEtag(toRelease(response.data), response.headers.etag);
+      return withEtag(parseRelease(response.data, { subject: describe(what), entry: ctx.entry }), response.headers.etag);
     } catch (err) {
       if (etag && statusOf(err) === 304) return undefined;
       throw await toBuildpackError(err, what, () => repoExists(owner, repo, authHeaders(token)));
@@ -103,15 +114,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     try {
       const all: Release[] = [];
       let first = true;
+      let pages = 0;
       for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
         owner,
         repo,
         per_page: 100,
         headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) },
       })) {
+        if (++pages > maxPages) throw tooManyPages(what, maxPages, all.length);
         // The first page's ETag stands for the list: new releases appear there first.
         const pageEtag = first ? page.headers.etag : undefined;
-        for (const data of page.data) all.push(first ? withEtag(toRelease(data), pageEtag) : toRelease(data));
+        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
         first = false;
       }
       return all;
@@ -144,47 +157,26 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
 // ---- mapping API data ------------------------------------------------------------------
 
-interface ApiAsset {
-  id: number;
-  name: string;
-  size: number;
-  url: string;
-  browser_download_url: string;
-  content_type?: string | null;
-  digest?: string | null;
-}
-
-interface ApiRelease {
-  id: number;
-  tag_name: string;
-  name?: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  published_at?: string | null;
-  assets: ApiAsset[];
-}
-
 function withEtag(release: Release, etag: string | undefined): Release {
   return etag ? { ...release, etag } : release;
 }
 
-export function toRelease(data: ApiRelease): Release {
-  return {
-    id: data.id,
-    tag: data.tag_name,
-    name: data.name ?? undefined,
-    draft: data.draft,
-    prerelease: data.prerelease,
-    publishedAt: data.published_at ?? undefined,
-    assets: (data.assets ?? []).map(toAsset),
-  };
+/** Networks built for clients given no fetch, one per API URL, kept for the process. */
+const defaultNetworks = new Map<string, Network>();
+function defaultFetch(apiUrl: string): typeof fetch {
+  let network = defaultNetworks.get(apiUrl);
+  if (!network) {
+    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)));
+    defaultNetworks.set(apiUrl, network);
+  }
+  return network.fetch;
 }
 
-function toAsset(a: ApiAsset): ReleaseAsset {
-  const asset: ReleaseAsset = { id: a.id, name: a.name, size: a.size, url: a.url, browserDownloadUrl: a.browser_download_url };
-  if (a.content_type) asset.contentType = a.content_type;
-  if (a.digest) asset.digest = a.digest;
-  return asset;
+function tooManyPages(what: Lookup, maxPages: number, releases: number): BuildpackError {
+  return new BuildpackError('GHA025', `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
+    entry: what.ctx.entry,
+    hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+  });
 }
 
 // ---- mapping errors --------------------------------------------------------------------
@@ -213,7 +205,10 @@ function statusOf(err: unknown): number | undefined {
 }
 
 async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Promise<boolean | undefined>): Promise<BuildpackError> {
-  if (err instanceof BuildpackError) return err;
+  if (err instanceof BuildpackError) return what.ctx.entry ? err.forEntry(what.ctx.entry) : err;
+  // The network layer's own verdicts (answer too large, too slow, deadline) ride in the cause chain.
+  const own = buildpackCause(err);
+  if (own) return what.ctx.entry ? own.forEntry(what.ctx.entry) : own;
   const failure = err as HttpFailure;
   const status = statusOf(err);
   const entry = what.ctx.entry;
@@ -335,6 +330,15 @@ function tokenName(what: Lookup): string {
 function messageOf(data: unknown): string {
   if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
   return '';
+}
+
+function buildpackCause(err: unknown): BuildpackError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof BuildpackError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** `ECONNREFUSED`, `ENOTFOUND api.example.com`, … from a fetch failure's cause chain. */

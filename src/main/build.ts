@@ -4,16 +4,14 @@ import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
 import { build } from '../build.js';
-import { apiUrlFromEnv, createGitHubClient } from '../github.js';
-import { createNetwork } from '../net/agent.js';
-import { networkConfigFromEnv } from '../net/config.js';
-import { createAssetDownloader } from '../net/downloader.js';
+import { createNetworkServices } from '../network-services.js';
 import { createProgress } from '../progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
 
 const env = process.env;
+
 const debug = debugEnabled(env);
 const color = colorEnabled(env, process.stdout.isTTY);
 
@@ -23,20 +21,13 @@ process.exitCode = await runPhase(
     const setting = (name: string) => lookupEnv(ctx, name);
     const log = createLogger({ debug, color });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
-    const config = networkConfigFromEnv(setting);
     const limits = limitsFromEnv(setting);
-    const network = createNetwork(config, { log });
+    const services = createNetworkServices(setting, { userAgent, log, progress: (config) => createProgress(log, { intervalMs: config.progressIntervalMs }) });
+    const { config, network } = services;
     try {
-      const github = createGitHubClient({
-        apiUrl: apiUrlFromEnv({ GITHUB_API_URL: setting('GITHUB_API_URL') }),
-        userAgent,
-        log,
-        fetch: network.fetch,
-        rateLimitMaxWaitMs: config.rateLimitMaxWaitMs,
-      });
       await build(ctx, {
-        github,
-        download: createAssetDownloader(network, { userAgent, log, progress: createProgress(log, { intervalMs: config.progressIntervalMs }) }),
+        github: services.github,
+        download: services.download,
         install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
         log,
         concurrency: config.concurrency,
@@ -49,7 +40,7 @@ process.exitCode = await runPhase(
         log.debug(`GitHub API: ${usage.requests} request(s)${left}`);
       }
     } finally {
-      await network.close();
+      await services.close();
     }
     return 0;
   },

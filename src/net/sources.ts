@@ -33,7 +33,7 @@ export function webDownloadUrl(serverUrl: string, c: AssetCoordinates): string {
  * asset name (no `latest`, ranges or patterns, which need the release listing).
  */
 export function qualifiesForDirectDownload(spec: Pick<AssetSpec, 'tag' | 'asset'>, token: string | undefined): boolean {
-  return token === undefined && parseTagSpec(spec.tag).kind === 'exact' && !isPattern(spec.asset);
+  return token === undefined && spec.asset !== '' && parseTagSpec(spec.tag).kind === 'exact' && !isPattern(spec.asset);
 }
 
 /** Where a direct download goes: the mirror when one is set, else the web host. */
