@@ -8,6 +8,7 @@ import { BuildpackError } from './errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from './model.js';
 import { canonicalArch } from './select.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './config-integrity.js';
+import { parseAttestationKeys } from './config-attestations.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -21,6 +22,9 @@ export const ENTRY_KEYS = {
   sha256: 'pinned SHA-256 of the asset; the build fails if the download differs',
   checksums: 'name of the release asset that lists SHA-256 sums (found automatically when absent)',
   prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
+  attestations: 'check GitHub artifact attestations: "required", "auto" (default: when the release has them) or "off"',
+  signer_repo: 'repository whose workflow must have signed the attestation (default: repo)',
+  signer_workflow: 'workflow that must have signed: "owner/repo/.github/workflows/release.yml", optionally "@<ref>"',
   arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files',
 } as const;
 
@@ -154,6 +158,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const sha256 = raw.sha256 === undefined ? undefined : parseSha256Field(raw.sha256, failFinal);
   const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
   const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
+  const attestation = parseAttestationKeys(raw, failFinal);
 
   return {
     index,
@@ -170,6 +175,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     ...(sha256 !== undefined ? { sha256 } : {}),
     ...(checksums !== undefined ? { checksums } : {}),
     ...(files !== undefined ? { files } : {}),
+    ...attestation,
   };
 }
 

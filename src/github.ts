@@ -51,6 +51,8 @@ export interface GitHubClient {
    */
   getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
   listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
+  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -139,7 +141,73 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged };
+  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token));
+    } catch (err) {
+      throw await toBuildpackError(err, what, async () => undefined);
+    }
+  }
+
+  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged, listAttestations };
+}
+
+// ---- artifact attestations -------------------------------------------------------------
+
+/** At most this many attestations are read for one digest (the API's first page holds 30). */
+export const MAX_ATTESTATIONS = 30;
+/** An attestation bundle is a few kilobytes; one larger than this is refused. */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface AttestationList {
+  /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */
+  bundles: unknown[];
+  /** Entries left out: bundle too large, not inline (only a `bundle_url`), or beyond the cap. */
+  skipped: { tooLarge: number; notInline: number; beyondCap: number };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/attestations/sha256:{hex}`. A 404 means none. Only inline bundles
+ * are read: a `bundle_url` points at another host and is not followed here.
+ */
+async function listAttestationsWith(octokit: Octokit, owner: string, repo: string, sha256Hex: string, headers: Record<string, string>): Promise<AttestationList> {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new BuildpackError('GHA099', 'internal error: attestation lookup without a sha256', {});
+  const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
+  let data: unknown;
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner,
+      repo,
+      subject_digest: `sha256:${sha256Hex}`,
+      per_page: MAX_ATTESTATIONS,
+      headers,
+    });
+    data = response.data;
+  } catch (err) {
+    if (statusOf(err) === 404) return { bundles: [], skipped };
+    throw err;
+  }
+  const list = (data as { attestations?: unknown } | null)?.attestations;
+  if (!Array.isArray(list)) return { bundles: [], skipped };
+  const bundles: unknown[] = [];
+  for (const [i, item] of list.entries()) {
+    if (i >= MAX_ATTESTATIONS) {
+      skipped.beyondCap++;
+      continue;
+    }
+    const bundle = (item as { bundle?: unknown } | null)?.bundle;
+    if (!bundle || typeof bundle !== 'object') {
+      skipped.notInline++;
+      continue;
+    }
+    if (JSON.stringify(bundle).length > MAX_BUNDLE_BYTES) {
+      skipped.tooLarge++;
+      continue;
+    }
+    bundles.push(bundle);
+  }
+  return { bundles, skipped };
 }
 
 // ---- mapping API data ------------------------------------------------------------------

@@ -36,7 +36,16 @@ export interface AssetSpec {
   checksums?: string;
   /** Paths or globs inside an archive to install; everything when absent. */
   files?: string[];
+  /** `attestations` as written; absent means the build's default (GITHUB_ASSETS_ATTESTATIONS, else auto). */
+  attestations?: AttestationMode;
+  /** `signer_repo`: the repository whose workflow must have signed (default: `repo`). */
+  signerRepo?: string;
+  /** `signer_workflow`: `owner/repo/.github/workflows/<file>`, optionally `@<ref>`. */
+  signerWorkflow?: string;
 }
+
+/** Whether the build checks GitHub artifact attestations (and signed checksums files). */
+export type AttestationMode = 'required' | 'auto' | 'off';
 
 /** Keys an `arch.<name>` table may override for that architecture. */
 export interface ArchOverride {

@@ -12,6 +12,10 @@ import { createProgress } from '../progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { isAbsolute, join } from 'node:path';
+import { ATTESTATIONS_ENV, attestationModeFromEnv } from '../verify/attestation-policy.js';
+import { createProvenanceChecker } from '../verify/provenance.js';
+import { issuersFor, loadTrustSet, TRUSTED_ROOT_ENV, TUF_CACHE_LAYER } from '../verify/trust-root.js';
 
 const env = process.env;
 const debug = debugEnabled(env);
@@ -42,6 +46,19 @@ process.exitCode = await runPhase(
         concurrency: config.concurrency,
         strict: strictModeFromEnv(setting(STRICT_ENV)),
         network: config,
+        provenance: createProvenanceChecker({
+          defaultMode: attestationModeFromEnv(setting(ATTESTATIONS_ENV)),
+          acceptedIssuers: issuersFor(config.serverUrl),
+          listAttestations: github.listAttestations,
+          trust: () => {
+            const file = setting(TRUSTED_ROOT_ENV)?.trim();
+            return loadTrustSet({
+              trustedRootFile: file ? (isAbsolute(file) ? file : join(ctx.appDir, file)) : undefined,
+              tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
+              serverUrl: config.serverUrl,
+            });
+          },
+        }),
       });
       const usage = network.apiUsage;
       if (usage.requests > 0) {
