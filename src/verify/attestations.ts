@@ -132,6 +132,14 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
     throw fail('GHA036', 1, `the bundle for ${subject.what} is signed with a bare key, not a certificate naming a workflow`, 'only keyless (Fulcio certificate) signatures say who built the asset');
   }
 
+  // A message signature names the digest it signs: other bytes are refused before any crypto.
+  if (content.$case === 'messageSignature') {
+    const digest = Buffer.from(content.messageSignature.messageDigest?.digest ?? []).toString('hex');
+    if (digest !== '' && digest !== subject.sha256) {
+      throw fail('GHA034', 3, `the signature bundle of ${subject.what} signs sha256:${digest}, the file is sha256:${subject.sha256}`, 'the file was replaced after it was signed; do not trust it until the publisher explains');
+    }
+  }
+
   const { domain, certificate } = verifyCrypto(bundle, subject, artifact);
 
   // The signature holds; now what it says must be about these bytes.
@@ -140,11 +148,6 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
     if (!match) {
       const listed = statementSubjects.slice(0, 5).map((s) => `${s.name || '(unnamed)'} sha256:${s.sha256.slice(0, 16)}…`);
       throw fail('GHA034', 3, `the attestation is for other bytes: it lists ${listed.join(', ') || 'no subjects'}, the download of ${subject.what} is sha256:${subject.sha256}`, 'the release asset was replaced after it was attested, or GitHub returned an attestation for another file; do not use this asset until the publisher explains');
-    }
-  } else if (content.$case === 'messageSignature') {
-    const digest = Buffer.from(content.messageSignature.messageDigest?.digest ?? []).toString('hex');
-    if (digest !== '' && digest !== subject.sha256) {
-      throw fail('GHA034', 3, `the signature bundle of ${subject.what} signs sha256:${digest}, the file is sha256:${subject.sha256}`, 'the file was replaced after it was signed; do not trust it until the publisher explains');
     }
   }
 

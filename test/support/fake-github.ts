@@ -90,6 +90,8 @@ export interface FakeGitHub {
   /** A fresh signed URL on the download origin for an asset, as the API redirect would give. */
   signedUrlFor(assetId: number): string;
   injectFault(fault: FaultSpec): void;
+  /** Serves a Sigstore bundle from GET /repos/{repo}/attestations/sha256:{hex} (the artifact attestations API). */
+  addAttestation(repo: string, sha256Hex: string, bundle: object): void;
   clearFaults(): void;
   countRequests(filter?: RequestFilter | ((r: RecordedRequest) => boolean)): number;
   resetRequests(): void;
@@ -148,6 +150,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const used = new Map<string, number>(); // rate-limit use per identity
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
   const requests: RecordedRequest[] = [];
+  const attestations = new Map<string, object[]>(); // `${repo lowercased}@${sha256}` -> bundles
   let faults: Array<FaultSpec & { left: number }> = [];
   let nextId = 1000;
   let clock = Date.parse('2024-01-01T00:00:00Z');
@@ -274,6 +277,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (!/application\/octet-stream/i.test(req.headers.accept ?? '')) return json(200, assetJson(repo, found.release, found.asset));
       if (delivery === 'direct') return assetReply(found.asset, req);
       return { status: 302, headers: { location: signedUrlFor(found.asset.id) } };
+    }
+    const attested = /^\/attestations\/sha256(?::|%3A)([0-9a-f]{64})$/i.exec(rest);
+    if (attested) {
+      const bundles = attestations.get(`${repo.owner}/${repo.name}`.toLowerCase() + `@${attested[1]}`) ?? [];
+      if (bundles.length === 0) return notFound();
+      return json(200, { attestations: bundles.map((bundle, i) => ({ bundle, repository_id: 1, bundle_url: null, id: i + 1 })) });
     }
     const releaseById = /^\/releases\/(\d+)$/.exec(rest);
     if (releaseById) {
@@ -503,6 +512,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       tokens.set(token, access.repos);
     },
     signedUrlFor,
+    addAttestation(full, sha256Hex, bundle) {
+      const key = `${full.toLowerCase()}@${sha256Hex}`;
+      attestations.set(key, [...(attestations.get(key) ?? []), bundle]);
+    },
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },

@@ -37,7 +37,7 @@ export interface BundleOptions {
 
 interface Ca {
   cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
 }
 
 export interface TestSigstore {
@@ -53,8 +53,8 @@ export async function createTestSigstore(): Promise<TestSigstore> {
   const now = Date.now();
   const ca = await makeCa('Test Fulcio Root', now);
   const rogue = await makeCa('Rogue Root', now);
-  const logKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const rogueLog = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const logKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const rogueLog = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const logSpki = Buffer.from(await webcrypto.subtle.exportKey('spki', logKeys.publicKey));
   const logId = createHash('sha256').update(logSpki).digest();
   let nextIndex = 4200;
@@ -82,7 +82,7 @@ export async function createTestSigstore(): Promise<TestSigstore> {
   };
 
   async function leafFor(options: BundleOptions, signedAt: number): Promise<{ der: Buffer; key: NodeKeyObject }> {
-    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const id = options.identity;
     const workflow = id.workflow ?? '.github/workflows/release.yml';
     const ref = id.ref ?? 'refs/tags/v1.0.0';
@@ -190,7 +190,7 @@ export async function createTestSigstore(): Promise<TestSigstore> {
 }
 
 async function makeCa(name: string, now: number): Promise<Ca> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: `CN=${name}, O=test`,
