@@ -100,7 +100,38 @@ describe('verifyAttestationBundles', () => {
 
   it('refuses what is not a bundle with GHA039, whatever the shape', () => {
     for (const raw of [null, 42, 'x', [], {}, { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }, { dsseEnvelope: { payload: '!!' } }]) {
-      expect(codeOf(() => verifyAttestationBundles([raw], subject()))).toMatch(/^GHA03[6-9]$/);
+      expect(codeOf(() => verifyAttestationBundles([raw], subject()))).toBe('GHA039');
+    }
+  });
+
+  it('refuses a DSSE envelope that is not an in-toto statement (GHA039)', async () => {
+    const bundle = (await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } })) as { dsseEnvelope: { payloadType: string } };
+    bundle.dsseEnvelope.payloadType = 'text/plain';
+    expect(codeOf(() => verifyAttestationBundles([bundle], subject()))).toBe('GHA039');
+  });
+
+  it('without any trusted root it is GHA038, never a pass', async () => {
+    const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } });
+    expect(codeOf(() => verifyAttestationBundles([bundle], { ...subject(), trust: { ...trust, domains: [] } }))).toBe('GHA038');
+  });
+
+  it('no random mutation of a valid bundle passes (generated inputs)', async () => {
+    const valid = JSON.stringify(await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } }));
+    // Flip one base64 character inside the signature, certificate, payload or log entry.
+    const fields = ['"sig":"', '"rawBytes":"', '"payload":"', '"canonicalizedBody":"', '"signedEntryTimestamp":"'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 60; i++) {
+      const field = fields[i % fields.length]!;
+      const start = valid.indexOf(field) + field.length;
+      const end = valid.indexOf('"', start);
+      const at = start + (next() % Math.max(1, end - start - 4));
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+      let replacement = alphabet[next() % alphabet.length]!;
+      if (replacement === valid[at]) replacement = replacement === 'A' ? 'B' : 'A';
+      const mutated = JSON.parse(valid.slice(0, at) + replacement + valid.slice(at + 1));
+      const code = codeOf(() => verifyAttestationBundles([mutated], subject()));
+      expect(code, `${field} at ${at - start}`).toMatch(/^GHA03[4-9]$/);
     }
   });
 });
