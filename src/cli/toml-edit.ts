@@ -13,6 +13,8 @@ export interface EntryEdit {
   sha256?: string | null;
   /** `sha256` to write into `[….arch.<arch>]` tables (canonical arch names), created when missing. */
   arch?: Record<string, string>;
+  /** New `signer_workflow` value (pin --signer); undefined leaves it alone. */
+  signerWorkflow?: string;
 }
 
 /** The text cannot be edited line by line (e.g. entries written as inline tables). */
@@ -141,6 +143,7 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   if (edit.sha256 === null) removeKey(lines, main, 'sha256');
   else if (edit.sha256 !== undefined) setKey(lines, main, 'sha256', edit.sha256, ['repo', 'asset', 'tag'], eol);
   if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
+  if (edit.signerWorkflow !== undefined) setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
+import { spawn } from 'node:child_process';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';
 
 let gh: FakeGitHub;
@@ -187,5 +188,55 @@ describe('bin/build verifies signed checksums files', () => {
     expect(result.output).toContain(`ERROR [${code}] githubassets[1] (${repo}):`);
     expect(result.output).toContain('checksums.txt (signature)');
     expect(existsSync(join(ws.layersDir, layerOf(repo)))).toBe(false);
+  });
+});
+
+/** Runs bin/github-assets in the workspace's app dir with the test trust root. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
+      cwd: ws.appDir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: ws.root, GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('github-assets check and pin report provenance', () => {
+  it('check --json carries the verified signer, source commit and tlog index, and each failure code', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/good') + '\n' + entry('acme/other-repo') });
+    const result = await cli(['check', '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as { entries: { provenance?: Record<string, string>; attestation?: string; error?: { code: string } }[] };
+    expect(report.entries[0]!.attestation).toBe('verified');
+    expect(report.entries[0]!.provenance).toMatchObject({
+      signer_workflow: 'https://github.com/acme/good/.github/workflows/release.yml@refs/tags/v1.0.0',
+      source_repo: 'https://github.com/acme/good',
+      source_commit: 'c0ffee0000000000000000000000000000000001',
+    });
+    expect(report.entries[0]!.provenance!.tlog_index).toMatch(/^\d+$/);
+    expect(report.entries[1]!.error?.code).toBe('GHA035');
+  });
+
+  it('pin --signer writes the observed workflow as signer_workflow, which the build then enforces', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/good') });
+    const result = await cli(['pin', '--signer', '--arch', 'amd64']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('signer_workflow = "acme/good/.github/workflows/release.yml"');
+    const written = readFileSync(join(ws.appDir, 'project.toml'), 'utf8');
+    expect(written).toContain('signer_workflow = "acme/good/.github/workflows/release.yml"');
+    expect(written).toMatch(/sha256 = "[0-9a-f]{64}"/);
+    const built = await runBuild(ws, { GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath });
+    expect(built.code, built.output).toBe(0);
+    // A second run changes nothing.
+    const again = await cli(['pin', '--signer', '--arch', 'amd64']);
+    expect(again.stdout).toContain('signer_workflow unchanged');
+    expect(readFileSync(join(ws.appDir, 'project.toml'), 'utf8')).toBe(written);
   });
 });
