@@ -50,7 +50,6 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
   const notes: string[] = [];
   const cache = options.tufCacheDir;
 
-  const publicGood = await viaTuf('Sigstore public-good', PUBLIC_GOOD_TUF_MIRROR, undefined);
   let githubRootPath: string | undefined;
   if (cache) {
     githubRootPath = join(cache, 'github-root.json');
@@ -59,7 +58,11 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
       githubRootPath = undefined;
     });
   }
-  const github = githubRootPath ? await viaTuf('GitHub', GITHUB_TUF_MIRROR, githubRootPath) : undefined;
+  // Both repositories at once: offline, the build waits for one timeout, not two.
+  const [publicGood, github] = await Promise.all([
+    viaTuf('Sigstore public-good', PUBLIC_GOOD_TUF_MIRROR, undefined),
+    githubRootPath ? viaTuf('GitHub', GITHUB_TUF_MIRROR, githubRootPath) : Promise.resolve(undefined),
+  ]);
 
   const domains: TrustDomain[] = [];
   if (publicGood) {
