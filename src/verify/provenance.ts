@@ -128,7 +128,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
 
 function describeSkipped(list: AttestationList): string {
   const parts: string[] = [];
-  if (list.skipped.notInline) parts.push(`${list.skipped.notInline} only by bundle_url, which this buildpack does not follow`);
+  if (list.skipped.notInline) parts.push(`${list.skipped.notInline} whose bundle could not be fetched from its bundle_url`);
   if (list.skipped.tooLarge) parts.push(`${list.skipped.tooLarge} too large`);
   if (list.skipped.beyondCap) parts.push(`${list.skipped.beyondCap} beyond the first ${list.bundles.length}`);
   return parts.length ? ` (${parts.join(', ')})` : '';

@@ -52,6 +52,9 @@ beforeAll(async () => {
   await repoWithAsset('acme/tampered', { tamperSignature: true });
   await repoWithAsset('acme/no-tlog', { tlog: 'none' });
   await repoWithAsset('acme/none');
+  // As github.com answers today: no inline bundle, a pre-signed bundle_url serving Snappy-compressed JSON.
+  const byUrl = await repoWithAsset('acme/by-url');
+  gh.addAttestation('acme/by-url', sha(byUrl), await sigstore.attest([{ name: 'tool', sha256: sha(byUrl) }], { identity: { signerRepo: 'acme/by-url' } }), { via: 'url' });
 
   // Releases with a checksums file signed the GoReleaser way (cosign sign-blob --bundle).
   for (const [repo, how] of [['acme/signed-sums', 'valid'], ['acme/forged-sums', 'forged'], ['acme/sums-other-signer', 'other-signer']] as const) {
@@ -123,6 +126,17 @@ describe('bin/build verifies GitHub artifact attestations', () => {
     const stricter = await runBuild(ws, { GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath });
     expect(stricter.code).toBe(1);
     expect(stricter.output).toContain('ERROR [GHA035]');
+  });
+
+  it('reads a bundle served only by bundle_url (Snappy-compressed), without sending the token there', async () => {
+    ws.setPlatformEnv('GITHUB_TOKEN', 'ghp_attestTestToken0123456789abcdefABCD');
+    gh.addToken('ghp_attestTestToken0123456789abcdefABCD', { repos: '*' });
+    const result = await build(entry('acme/by-url'));
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('Attested  built by https://github.com/acme/by-url/.github/workflows/release.yml@refs/tags/v1.0.0');
+    const blobRequests = gh.requests.filter((r) => r.path.startsWith('/attestation-bundles/'));
+    expect(blobRequests.length).toBe(1);
+    expect(blobRequests[0]!.headers.authorization).toBeUndefined();
   });
 
   it.each([
