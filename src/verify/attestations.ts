@@ -225,7 +225,15 @@ function verifyCrypto(bundle: Bundle, subject: Subject, artifact: Buffer | undef
   let last: Failure | undefined;
   for (const domain of subject.trust.domains) {
     if (domain.requireTlog && entity.tlogEntries.length === 0) {
-      last = { code: 'GHA037', stage: 2, message: `the bundle for ${subject.what} has no transparency-log entry, which the ${domain.name} trusted root requires`, hint: 'a signature that was never logged cannot be audited; ask the publisher to sign with a transparency log (the default for GitHub attestations of public repositories)' };
+      const noLoglessRoot = subject.trust.domains.every((d) => d.requireTlog);
+      last = {
+        code: 'GHA037',
+        stage: 2,
+        message: `the bundle for ${subject.what} has no transparency-log entry, which the ${domain.name} trusted root requires`,
+        hint: noLoglessRoot
+          ? "attestations of private repositories are signed by GitHub's own Sigstore (no log, a timestamp instead), whose root this build could not load (see the log); set GITHUB_ASSETS_TRUSTED_ROOT to a root that includes it. Otherwise a signature that was never logged cannot be audited: do not use the asset"
+          : 'a signature that was never logged cannot be audited; ask the publisher to sign with a transparency log (the default for GitHub attestations of public repositories)',
+      };
       continue;
     }
     try {

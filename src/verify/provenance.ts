@@ -65,6 +65,9 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     try {
       list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
     } catch (err) {
+      if (isBuildpackError(err) && err.code === 'GHA012' && p.mode === 'required') {
+        throw new BuildpackError(err.code, `${err.message} while listing attestations`, { hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim() });
+      }
       if (p.mode === 'required' || !isBuildpackError(err)) throw err;
       return { notes: [`attestations could not be looked up (${err.code}: ${err.message}); not checked (attestations = auto)`] };
     }
