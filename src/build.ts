@@ -3,12 +3,12 @@
 // and print the absolute path of every installed executable. The services (GitHub client,
 // downloader, extractor) are injected by the composition root.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
 import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
-import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release } from './model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 import type { BuildContext } from './cnb/context.js';
 import { lookupEnv } from './cnb/env.js';
 import {
@@ -49,7 +49,7 @@ import { credentialsFor, explainLookupError, type EntryCredentials } from './cre
 const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
 import { parseTagSpec } from './tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
-import { fetchChecksumsFor } from './checksums-fetch.js';
+import { fetchChecksumsFor, type DownloadCap } from './checksums-fetch.js';
 import { layerSbom, sbomFileName, serialiseSbom } from './sbom.js';
 import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
@@ -57,6 +57,9 @@ import { blankValues, secretBuildEnvValues } from './scrub.js';
 import type { NetworkConfig } from './net/config.js';
 import { directReleaseFor, isDirectAsset, type AssetCoordinates } from './net/sources.js';
 import type { AssetDownloadRequest } from './net/downloader.js';
+import type { ProvenanceChecker } from './verify/provenance.js';
+import type { VerifiedProvenance } from './verify/attestations.js';
+import { TUF_CACHE_LAYER } from './verify/trust-root.js';
 
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
@@ -82,6 +85,8 @@ export interface BuildServices {
   strict: boolean;
   /** Mirror template and web host, for entries resolved without the API when it is rate limited. */
   network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
+  /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
+  provenance?: ProvenanceChecker;
 }
 
 /** Image label listing the absolute path of every installed executable. */
@@ -134,7 +139,8 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
         for (const exe of record.executables) result.executables.push(join(layerDir(ctx.layersDir, group.name), exe));
       }
     }
-    await removeUnusedLayers(ctx.layersDir, new Set(groups.map((g) => g.name)));
+    await keepTufCache(ctx.layersDir);
+    await removeUnusedLayers(ctx.layersDir, new Set([...groups.map((g) => g.name), TUF_CACHE_LAYER]));
     await writeLaunchToml(ctx.layersDir, result.executables);
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -252,7 +258,7 @@ async function buildLayer(
   const { log } = services;
   const currentDir = layerDir(ctx.layersDir, name);
   const restored = previous.metadata;
-  const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => previous.present.get(r) ?? false) }));
+  const decisions = entries.map((entry) => ({ entry, decision: provenanceStillHolds(entry, decideEntry(entry, restored, (r) => previous.present.get(r) ?? false), services) }));
   // Every entry reusable means the restored dir holds all their files; nothing else recorded: keep it as is.
   const unchanged = decisions.every((d) => d.decision.action === 'reuse') && restored?.entries.length === decisions.length;
 
@@ -326,9 +332,10 @@ async function installEntry(
   await mkdir(tree, { recursive: true });
   const started = Date.now();
   try {
+    const checksumsNotes: string[] = [];
     const [download, checksumsFile] = await Promise.all([
       services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, entry.asset.name) }),
-      fetchChecksums(entry, workDir, services),
+      fetchChecksums(entry, workDir, services, checksumsNotes),
     ]);
     const downloadedIn = Date.now() - started;
     // Verify before anything is extracted: a mismatch must never reach a layer.
@@ -339,6 +346,10 @@ async function installEntry(
       sources: { githubDigest: entry.asset.digest, pinned: entry.spec.sha256, checksumsFile },
       strict: services.strict,
     });
+    // Who built these bytes: checked before extraction too, so a refused asset never reaches a layer.
+    const attested = services.provenance
+      ? await services.provenance.checkAsset({ spec: entry.spec, entry: label, assetName: entry.asset.name, sha256: download.sha256, token: entry.creds.token, tokenEnv: entry.creds.source })
+      : { notes: [] };
     const installed = await services.install(file, tree, {
       assetName: entry.asset.name,
       ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
@@ -347,12 +358,13 @@ async function installEntry(
       entry: label,
       consumeInput: true,
     });
-    const record = recordFor(entry, download, installed, entry.selectSpec);
+    const record = recordFor(entry, download, installed, entry.selectSpec, attested.provenance);
     logEntryHeader(services.log, entry);
     const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
     services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
     services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
     for (const note of verification.notes) services.log.detail(`          ${note}`);
+    logProvenance(services.log, attested.provenance, [...checksumsNotes, ...attested.notes]);
     services.log.detail(`Installed ${summariseFiles(record.files)}`);
     return { entry, record, tree };
   } catch (err) {
@@ -367,14 +379,52 @@ function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
 }
 
 /** Downloads and reads the release's checksums file for this asset, if there is one. */
-function fetchChecksums(entry: BuildEntry, workDir: string, services: BuildServices): Promise<VerifySources['checksumsFile']> {
+function fetchChecksums(entry: BuildEntry, workDir: string, services: BuildServices, notes: string[]): Promise<VerifySources['checksumsFile']> {
   const label = entryLabel(entry.spec);
-  return fetchChecksumsFor(
-    { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
-    (sums, destFile, cap) =>
-      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name), ...cap }),
-    join(workDir, `checksums-${entry.spec.index}`),
-  );
+  const download = (asset: ReleaseAsset, destFile: string, cap?: DownloadCap) =>
+    services.download({ asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, asset.name), ...cap });
+  const provenance = services.provenance;
+  // A signed checksums file is verified before any hash in it is trusted.
+  const inspect = provenance
+    ? async (sums: ReleaseAsset, bytes: Buffer) => {
+        const fetchAsset = async (asset: ReleaseAsset) => {
+          const dest = join(workDir, `signature-${entry.spec.index}-${asset.id}`);
+          try {
+            await download(asset, dest);
+            return await readFile(dest);
+          } finally {
+            await rm(dest, { force: true });
+          }
+        };
+        const checked = await provenance.checkChecksumsSignature({ spec: entry.spec, entry: label, sums, bytes, releaseAssets: entry.release.assets, fetchAsset });
+        if (checked.provenance) notes.push(`${sums.name} signed by ${checked.provenance.signer_workflow}${checked.provenance.tlog_index ? ` (tlog entry ${checked.provenance.tlog_index})` : ''}`);
+        notes.push(...checked.notes);
+      }
+    : undefined;
+  return fetchChecksumsFor({ release: entry.release, asset: entry.asset, spec: entry.spec, entry: label }, download, join(workDir, `checksums-${entry.spec.index}`), inspect);
+}
+
+/** A reusable entry whose recorded provenance no longer meets its policy is installed (and verified) again. */
+function provenanceStillHolds(entry: ResolvedEntry, decision: EntryDecision, services: BuildServices): EntryDecision {
+  if (decision.action !== 'reuse' || !services.provenance) return decision;
+  const reason = services.provenance.reverifyReason(decision.record, entry.spec);
+  return reason ? { action: 'install', reason } : decision;
+}
+
+function logProvenance(log: Logger, provenance: VerifiedProvenance | undefined, notes: string[]): void {
+  if (provenance) {
+    const commit = provenance.source_commit ? ` at ${provenance.source_commit.slice(0, 12)}` : '';
+    const tlog = provenance.tlog_index ? `, tlog entry ${provenance.tlog_index}` : '';
+    log.detail(`Attested  built by ${provenance.signer_workflow}${commit} (${provenance.predicate_type}${tlog})`);
+  }
+  for (const note of notes) log.detail(`          ${note}`);
+}
+
+/** The TUF metadata cache (verify/trust-root.ts) is a cache-only layer: kept between builds, never in the image. */
+async function keepTufCache(layersDir: string): Promise<void> {
+  if (await exists(layerDir(layersDir, TUF_CACHE_LAYER))) {
+    await writeLayerToml(layersDir, TUF_CACHE_LAYER, { launch: false, build: false, cache: true }, {});
+  }
 }
 
 /** launch.toml with an image label listing every installed executable, for docker/pack inspect. */

@@ -21,6 +21,8 @@ export async function fetchChecksumsFor(
   target: { release: Release; asset: ReleaseAsset; spec: Pick<AssetSpec, 'checksums'>; entry: string },
   download: (sums: ReleaseAsset, destFile: string, cap: DownloadCap) => Promise<{ sha256: string }>,
   destFile: string,
+  /** Checks the file before it is trusted (its Sigstore signature); throws to refuse it. */
+  inspect?: (sums: ReleaseAsset, bytes: Buffer) => Promise<void>,
 ): Promise<ChecksumsFile | undefined> {
   const { release, asset, spec, entry } = target;
   const sums = findChecksumAsset(release.assets, asset.name, spec.checksums, release.tag);
@@ -38,7 +40,9 @@ export async function fetchChecksumsFor(
     const list = await download(sums, destFile, cap);
     // The list itself must be the one GitHub published.
     verifyDownload({ entry, assetName: sums.name, actual: list.sha256, sources: { githubDigest: sums.digest }, strict: false });
-    const text = checksumsText(await readFile(destFile), sums.name);
+    const bytes = await readFile(destFile);
+    await inspect?.(sums, bytes);
+    const text = checksumsText(bytes, sums.name);
     return { name: sums.name, expected: parseChecksums(text, asset.name, sums.name) };
   } finally {
     await rm(destFile, { force: true });

@@ -10,6 +10,7 @@ import { canonicalArch } from './select.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './config-integrity.js';
 import { parseUpdateValue } from './update-policy.js';
 import { unsafeCharacter } from './printable.js';
+import { parseAttestationKeys } from './config-attestations.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
@@ -23,6 +24,9 @@ export const ENTRY_KEYS = {
   sha256: 'pinned SHA-256 of the asset; the build fails if the download differs',
   checksums: 'name of the release asset that lists SHA-256 sums (found automatically when absent)',
   prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
+  attestations: 'check GitHub artifact attestations: "required", "auto" (default: when the release has them) or "off"',
+  signer_repo: 'repository whose workflow must have signed the attestation (default: repo)',
+  signer_workflow: 'workflow that must have signed: "owner/repo/.github/workflows/release.yml", optionally "@<ref>"',
   arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files, libc, matching',
   libc: 'automatic selection on Linux: "gnu" or "musl" build preferred (default: static/musl first)',
   matching: 'automatic selection: a substring or glob (* ?) an asset name must match, e.g. "kubens"',
@@ -193,6 +197,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
   const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
   const update = raw.update === undefined ? undefined : checkUpdate(raw.update, failFinal);
+  const attestation = parseAttestationKeys(raw, failFinal);
 
   return {
     index,
@@ -212,6 +217,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     ...(checksums !== undefined ? { checksums } : {}),
     ...(files !== undefined ? { files } : {}),
     ...(update !== undefined ? { update } : {}),
+    ...attestation,
   };
 }
 

@@ -4,6 +4,7 @@
 // lets a token reach a message, a log line or an error's cause.
 
 import { Octokit } from '@octokit/rest';
+import snappy from 'snappyjs';
 import { BuildpackError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Release } from './model.js';
@@ -60,6 +61,8 @@ export interface GitHubClient {
    */
   getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
   listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
+  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -152,7 +155,126 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged };
+  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
+    } catch (err) {
+      throw await toBuildpackError(err, what, async () => undefined);
+    }
+  }
+
+  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged, listAttestations };
+}
+
+// ---- artifact attestations -------------------------------------------------------------
+
+/** At most this many attestations are read for one digest (the API's first page holds 30). */
+export const MAX_ATTESTATIONS = 30;
+/** An attestation bundle is a few kilobytes; one larger than this is refused. */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface AttestationList {
+  /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */
+  bundles: unknown[];
+  /** Entries left out: bundle too large, neither inline nor fetchable from its `bundle_url`, or beyond the cap. */
+  skipped: { tooLarge: number; notInline: number; beyondCap: number };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/attestations/sha256:{hex}`. A 404 means none. A bundle is read
+ * inline, or else from its `bundle_url` (a pre-signed URL on another host: fetched without
+ * the token, capped, Snappy-compressed or plain JSON). Whatever comes back is only data for
+ * verify/attestations.ts to check.
+ */
+async function listAttestationsWith(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  sha256Hex: string,
+  headers: Record<string, string>,
+  fetchFn: typeof fetch,
+): Promise<AttestationList> {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new BuildpackError('GHA099', 'internal error: attestation lookup without a sha256', {});
+  const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
+  let data: unknown;
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner,
+      repo,
+      subject_digest: `sha256:${sha256Hex}`,
+      per_page: MAX_ATTESTATIONS,
+      headers,
+    });
+    data = response.data;
+  } catch (err) {
+    if (statusOf(err) === 404) return { bundles: [], skipped };
+    throw err;
+  }
+  const list = (data as { attestations?: unknown } | null)?.attestations;
+  if (!Array.isArray(list)) return { bundles: [], skipped };
+  const bundles: unknown[] = [];
+  for (const [i, item] of list.entries()) {
+    if (i >= MAX_ATTESTATIONS) {
+      skipped.beyondCap++;
+      continue;
+    }
+    let bundle = (item as { bundle?: unknown } | null)?.bundle;
+    if (!bundle || typeof bundle !== 'object') {
+      const url = (item as { bundle_url?: unknown } | null)?.bundle_url;
+      bundle = typeof url === 'string' ? await fetchBundle(url, fetchFn) : undefined;
+      if (!bundle) {
+        skipped.notInline++;
+        continue;
+      }
+    }
+    if (JSON.stringify(bundle).length > MAX_BUNDLE_BYTES) {
+      skipped.tooLarge++;
+      continue;
+    }
+    bundles.push(bundle);
+  }
+  return { bundles, skipped };
+}
+
+/** One bundle from its `bundle_url`, or undefined when it cannot be had (the caller counts it as missing). */
+async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object | undefined> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) return undefined;
+  try {
+    // No credentials: the URL is pre-signed, and the token must not reach another host.
+    const response = await fetchFn(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    if (!response.ok || !response.body) return undefined;
+    const bytes = await readCapped(response.body, MAX_BUNDLE_BYTES);
+    if (!bytes) return undefined;
+    const text = looksLikeJson(bytes) ? bytes : Buffer.from(snappy.uncompress(bytes, MAX_BUNDLE_BYTES));
+    const parsed: unknown = JSON.parse(text.toString('utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeJson(bytes: Buffer): boolean {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first === 0x7b; // "{"
+}
+
+/** The body, or undefined as soon as it exceeds `cap` bytes. */
+async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Buffer | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 // ---- mapping API data ------------------------------------------------------------------

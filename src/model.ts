@@ -44,7 +44,16 @@ export interface AssetSpec {
   files?: string[];
   /** `update` key: false (never bump) or a level/range for `github-assets update`; absent means the --to policy. */
   update?: false | string;
+  /** `attestations` as written; absent means the build's default (GITHUB_ASSETS_ATTESTATIONS, else auto). */
+  attestations?: AttestationMode;
+  /** `signer_repo`: the repository whose workflow must have signed (default: `repo`). */
+  signerRepo?: string;
+  /** `signer_workflow`: `owner/repo/.github/workflows/<file>`, optionally `@<ref>`. */
+  signerWorkflow?: string;
 }
+
+/** Whether the build checks GitHub artifact attestations (and signed checksums files). */
+export type AttestationMode = 'required' | 'auto' | 'off';
 
 /** Keys an `arch.<name>` table may override for that architecture. */
 export interface ArchOverride {

@@ -2,6 +2,7 @@
 // be reused. Reuse is decided by comparing the metadata stored by the previous build with
 // what this build resolved (the libcnb.rs way). No I/O here.
 
+import type { VerifiedProvenance } from './verify/attestations.js';
 import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 
 /** Bumped whenever the layout of installed files or of this metadata changes. */
@@ -36,6 +37,8 @@ export interface EntryRecord {
   selection_reason?: string;
   /** What steers automatic selection besides the release (libc, matching, run image distribution), to recognise the entry before resolving. */
   select_spec?: string;
+  /** The verified attestation of the asset (who built it), when there was one. */
+  provenance?: VerifiedProvenance;
 }
 
 export interface LayerMetadata {
@@ -100,10 +103,9 @@ export function parseLayerMetadata(raw: unknown): LayerMetadata | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const meta = raw as Partial<LayerMetadata>;
   if (meta.format !== METADATA_FORMAT || !Array.isArray(meta.entries)) return undefined;
-  const entries = meta.entries.filter(
-    (e): e is EntryRecord =>
-      !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files),
-  );
+  const entries = meta.entries
+    .filter((e): e is EntryRecord => !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files))
+    .map(withValidProvenance);
   return { format: METADATA_FORMAT, entries };
 }
 
@@ -146,13 +148,26 @@ function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>):
   );
 }
 
+/** A restored record's provenance is kept only when every field is a string; anything else is dropped (and re-verified). */
+function withValidProvenance(record: EntryRecord): EntryRecord {
+  const p = record.provenance as unknown;
+  if (p === undefined) return record;
+  const fields: (keyof VerifiedProvenance)[] = ['signer_workflow', 'source_repo', 'source_commit', 'source_ref', 'issuer', 'tlog_index', 'predicate_type', 'sha256', 'trusted_root'];
+  const valid = !!p && typeof p === 'object' && fields.every((f) => typeof (p as Record<string, unknown>)[f] === 'string');
+  if (valid) return record;
+  const { provenance: _dropped, ...rest } = record;
+  return rest;
+}
+
 export function recordFor(
   entry: ResolvedEntry,
   download: { sha256: string; bytes: number },
   installed: InstalledFile[],
   selectSpec = '',
+  provenance?: VerifiedProvenance,
 ): EntryRecord {
   return {
+    ...(provenance ? { provenance } : {}),
     ...identityOf(entry),
     sha256: download.sha256,
     size: download.bytes,

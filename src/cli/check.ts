@@ -15,6 +15,8 @@ import { formatBytes } from '../format.js';
 import { githubDigestHex, STRICT_ENV } from '../verify.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
+import type { ProvenanceChecker } from '../verify/provenance.js';
+import type { VerifiedProvenance } from '../verify/attestations.js';
 
 export interface CheckOptions {
   target: Target;
@@ -26,6 +28,8 @@ export interface CheckOptions {
   github: ReleaseSource;
   lookupToken: TokenLookup;
   concurrency?: number;
+  /** Verifies the attestation of the digest GitHub reports (or the pin), as the build would after downloading. */
+  provenance?: ProvenanceChecker;
 }
 
 export interface CheckRow {
@@ -47,6 +51,11 @@ export interface CheckRow {
   pinned?: string;
   /** Absolute paths in the image: a file for a raw binary, a directory (ending in `/`) for an archive. */
   paths: string[];
+  /** The verified attestation of that digest: who built it, from which commit, its tlog index. */
+  provenance?: VerifiedProvenance;
+  /** `verified`, `none` (no attestation), `off` (attestations = "off"), `unknown` (no digest to look up). */
+  attestation?: 'verified' | 'none' | 'off' | 'unknown';
+  notes?: string[];
   error?: ErrorJson;
 }
 
@@ -97,6 +106,7 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
         paths: targetPaths(spec, asset.name, options.layersRoot),
       };
       checkPin(spec, resolved);
+      if (options.provenance) Object.assign(resolved, await checkProvenance(spec, resolved, creds, options.provenance));
       if (options.strict && !spec.sha256) {
         throw new BuildpackError('GHA031', `strict verification (${STRICT_ENV}) requires a pinned sha256, and ${asset.name} has none`, {
           entry: entryLabel(spec),
@@ -112,6 +122,24 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
   });
   const errors = rows.flatMap((row) => (failures.has(row.index) ? [failures.get(row.index)!] : []));
   return { report: { ok: errors.length === 0, file, target: options.target, offline: options.offline, entries: rows }, errors };
+}
+
+/** The attestation of the bytes the build would get: the pin, else GitHub's digest. No download. */
+async function checkProvenance(spec: AssetSpec, row: CheckRow, creds: { token: string | undefined; source: string | undefined }, checker: ProvenanceChecker): Promise<Partial<CheckRow>> {
+  const policy = checker.policy(spec);
+  if (policy.mode === 'off') return { attestation: 'off' };
+  const sha256 = (row.pinned && normaliseSha256(row.pinned)) || githubDigestHex(row.digest);
+  if (!sha256) {
+    if (policy.mode === 'required') {
+      throw new BuildpackError('GHA033', `${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`, {
+        entry: entryLabel(spec),
+        hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
+      });
+    }
+    return { attestation: 'unknown' };
+  }
+  const checked = await checker.checkAsset({ spec, entry: entryLabel(spec), assetName: row.asset, sha256, token: creds.token, tokenEnv: creds.source });
+  return checked.provenance ? { provenance: checked.provenance, attestation: 'verified', ...(checked.notes.length ? { notes: checked.notes } : {}) } : { attestation: 'none', notes: checked.notes };
 }
 
 /** A pinned sha256 that disagrees with GitHub's digest would fail the build (GHA030): say so now. */

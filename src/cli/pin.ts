@@ -14,6 +14,8 @@ import { pinnedAssetNames } from './pinned-names.js';
 import { hashOfAsset, type AssetHash, type DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
+import type { ProvenanceChecker } from '../verify/provenance.js';
+import { parseSignerWorkflow, signerWorkflowConstraint } from '../verify/attestation-policy.js';
 
 export interface PinOptions {
   os: string;
@@ -28,6 +30,8 @@ export interface PinOptions {
    * specs whose tag it has already moved: reported as `tag.from`, written when it differs.
    */
   fileTags?: ReadonlyMap<number, string>;
+  /** pin --signer: verify each asset's attestation and write the workflow that signed it. */
+  signer?: ProvenanceChecker;
 }
 
 export interface ArchPin {
@@ -52,6 +56,8 @@ export interface EntryPin {
   tag: { from: string; to: string };
   pins: ArchPin[];
   notes: string[];
+  /** pin --signer: the workflow the verified attestation names, and whether it is written. */
+  signer?: { workflow: string; signerUri: string; written: boolean };
 }
 
 export interface PinPlan {
@@ -82,6 +88,7 @@ function hasChanges(edit: EntryEdit): boolean {
     edit.tag !== undefined ||
     edit.sha256 !== undefined ||
     edit.asset !== undefined ||
+    edit.signerWorkflow !== undefined ||
     Object.keys(edit.arch ?? {}).length > 0 ||
     Object.keys(edit.archAsset ?? {}).length > 0
   );
@@ -194,7 +201,38 @@ async function pinEntry(
   }
   // A top-level sha256 cannot be right for arches that now get different assets.
   if (!topLevel && inheriting.length > 0 && spec.sha256 !== undefined) edit.sha256 = null;
-  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes }, edit };
+  const signer = options.signer ? await observeSigner(spec, picked[0]!, options, notes) : undefined;
+  if (signer?.written) edit.signerWorkflow = signer.workflow;
+  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes, ...(signer ? { signer } : {}) }, edit };
+}
+
+/**
+ * Verifies the attestation of the pinned bytes under the entry's current constraints and
+ * returns the workflow that signed them (without its ref, which changes every release).
+ */
+async function observeSigner(
+  spec: AssetSpec,
+  picked: { spec: AssetSpec; asset: string; hash: AssetHash },
+  options: PinOptions,
+  notes: string[],
+): Promise<EntryPin['signer']> {
+  const creds = credentialsFor(picked.spec, options.lookupToken);
+  const checked = await options.signer!.checkAsset({
+    spec: { ...picked.spec, attestations: 'auto' },
+    entry: entryLabel(spec),
+    assetName: picked.asset,
+    sha256: picked.hash.sha256,
+    token: creds.token,
+    tokenEnv: creds.source,
+  });
+  const signerUri = checked.provenance?.signer_workflow;
+  const workflow = signerWorkflowConstraint(signerUri);
+  if (!signerUri || !workflow) {
+    notes.push(`no verified attestation for ${picked.asset}: signer_workflow not written`);
+    return undefined;
+  }
+  const current = spec.signerWorkflow ? parseSignerWorkflow(spec.signerWorkflow)?.path : undefined;
+  return { workflow, signerUri, written: current?.toLowerCase() !== workflow.toLowerCase() };
 }
 
 /** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
@@ -219,6 +257,8 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
     const pin = plan.entries.find((e) => e.index === before.index);
     const expectedTag = pin?.tag.to ?? before.tag;
     if (after.tag !== expectedTag) throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
+    const expectedSigner = pin?.signer?.written ? pin.signer.workflow : before.signerWorkflow;
+    if (after.signerWorkflow !== expectedSigner) throw editFailed(plan, `${entryLabel(before)} has signer_workflow "${after.signerWorkflow ?? ''}" after the edit, not "${expectedSigner ?? ''}"`);
     const newUpdate = plan.edits.find((e) => e.index === before.index)?.update;
     const expected = { ...before, tag: expectedTag, ...(newUpdate !== undefined ? { update: newUpdate } : {}) };
     // Entries whose automatic picks were written may also change asset (and lose matching, which only steers automatic selection).
@@ -235,9 +275,9 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
   return edited;
 }
 
-/** An entry without its tag and hashes (and, when pin wrote picked names, its asset and matching), for "nothing else changed" comparisons. */
+/** An entry without its tag, hashes and signer_workflow (and, when pin wrote picked names, its asset and matching), for "nothing else changed" comparisons. */
 function withoutPins(spec: AssetSpec, namesWritten = false): unknown {
-  const { sha256: _sha, tag: _tag, arch, ...rest } = spec;
+  const { sha256: _sha, tag: _tag, signerWorkflow: _signer, arch, ...rest } = spec;
   const top: Record<string, unknown> = { ...rest };
   if (namesWritten) {
     delete top.asset;

@@ -21,6 +21,8 @@ export interface EntryEdit {
   removeMatching?: boolean;
   /** `asset` to write into `[….arch.<arch>]` tables, created when missing; their `matching` lines go. */
   archAsset?: Record<string, string>;
+  /** New `signer_workflow` value (pin --signer); undefined leaves it alone. */
+  signerWorkflow?: string;
 }
 
 /** The text cannot be edited line by line (e.g. entries written as inline tables). */
@@ -159,6 +161,7 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
   // setKey and removeKey keep main.end in step with the lines they add or remove.
   if (edit.update !== undefined) setKey(lines, main, 'update', edit.update, ['tag'], eol);
+  if (edit.signerWorkflow !== undefined) setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {

@@ -9,6 +9,9 @@ import { createProgress } from '../progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { join } from 'node:path';
+import { provenanceCheckerFrom } from '../verify/provenance.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
 
 const env = process.env;
 
@@ -33,6 +36,13 @@ process.exitCode = await runPhase(
         concurrency: config.concurrency,
         strict: strictModeFromEnv(setting(STRICT_ENV)),
         network: config,
+        provenance: provenanceCheckerFrom({
+          setting,
+          listAttestations: services.github.listAttestations,
+          serverUrl: config.serverUrl,
+          baseDir: ctx.appDir,
+          tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
+        }),
       });
       const usage = network.apiUsage;
       if (usage.requests > 0) {

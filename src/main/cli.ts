@@ -1,6 +1,8 @@
 // Composition root for bin/github-assets: wires the network layer (network-services.ts, as the build
 // does), process environment and stdout/stderr into the CLI and sets the exit status.
 import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
 import { createNetworkServices, type NetworkServices } from '../network-services.js';
 import { colorEnabled } from '../log.js';
@@ -36,6 +38,15 @@ process.exitCode = await runCli(
     github: () => network().github,
     lookupToken: (name) => env[name],
     download: (request) => network().download(request),
+    provenance: () =>
+      provenanceCheckerFrom({
+        setting: (name) => env[name],
+        listAttestations: network().github.listAttestations,
+        serverUrl: env.GITHUB_SERVER_URL,
+        baseDir: process.cwd(),
+        // The CLI keeps TUF metadata where build tools keep caches on the developer's machine.
+        tufCacheDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'github-assets', 'sigstore-tuf'),
+      }),
   },
   { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(env, process.stderr.isTTY) },
 );

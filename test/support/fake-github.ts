@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import snappy from 'snappyjs';
 
 export type Origin = 'api' | 'download' | 'web';
 
@@ -102,6 +103,12 @@ export interface FakeGitHub {
   /** Re-uploads an asset's bytes in place (new ETag and Last-Modified; the listed size and digest follow). */
   replaceAssetContent(assetId: number, content: Buffer): void;
   injectFault(fault: FaultSpec): void;
+  /**
+   * Serves a Sigstore bundle from GET /repos/{repo}/attestations/sha256:{hex} (the artifact
+   * attestations API): inline, or (`via: 'url'`) only as a `bundle_url` on the download origin
+   * that answers with the Snappy-compressed JSON, as github.com does.
+   */
+  addAttestation(repo: string, sha256Hex: string, bundle: object, opts?: { via?: 'inline' | 'url' }): void;
   clearFaults(): void;
   countRequests(filter?: RequestFilter | ((r: RecordedRequest) => boolean)): number;
   resetRequests(): void;
@@ -163,6 +170,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const used = new Map<string, number>(); // rate-limit use per identity
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
   const requests: RecordedRequest[] = [];
+  const attestations = new Map<string, { bundle: object; url?: string }[]>(); // `${repo lowercased}@${sha256}` -> bundles
+  const bundleBlobs = new Map<string, Buffer>(); // path on the download origin -> snappy bytes
   let faults: Array<FaultSpec & { left: number }> = [];
   let nextId = 1000;
   let clock = Date.parse('2024-01-01T00:00:00Z');
@@ -292,6 +301,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (delivery === 'direct') return assetReply(found.asset, req);
       return { status: 302, headers: { location: signedUrlFor(found.asset.id) } };
     }
+    const attested = /^\/attestations\/sha256(?::|%3A)([0-9a-f]{64})$/i.exec(rest);
+    if (attested) {
+      const bundles = attestations.get(`${repo.owner}/${repo.name}`.toLowerCase() + `@${attested[1]}`) ?? [];
+      if (bundles.length === 0) return notFound();
+      return json(200, { attestations: bundles.map((b, i) => ({ bundle: b.url ? null : b.bundle, repository_id: 1, bundle_url: b.url ?? null, id: i + 1 })) });
+    }
     const releaseById = /^\/releases\/(\d+)$/.exec(rest);
     if (releaseById) {
       const release = repo.releases.find((r) => r.id === Number(releaseById[1]) && (canPush || !r.draft));
@@ -317,6 +332,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   function routeDownload(req: IncomingMessage, rawPath: string): Reply {
     const url = new URL(rawPath, base.download);
+    const blob = bundleBlobs.get(url.pathname);
+    if (blob && url.searchParams.get('sig') && req.headers.authorization === undefined) return { status: 200, headers: { 'content-type': 'application/x-snappy' }, body: blob };
     if (req.headers.authorization !== undefined) {
       // objects.githubusercontent.com (S3-like) refuses a second auth mechanism.
       return {
@@ -568,6 +585,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       clock += 60_000;
       const replaced = storeAsset({ name: asset.name, content, ...(asset.digest === null ? { digest: null } : {}) }, new Date(clock).toISOString());
       Object.assign(asset, { source: replaced.source, size: replaced.size, digest: replaced.digest, etag: replaced.etag, lastModified: replaced.lastModified });
+    },
+    addAttestation(full, sha256Hex, bundle, opts = {}) {
+      const key = `${full.toLowerCase()}@${sha256Hex}`;
+      let url: string | undefined;
+      if (opts.via === 'url') {
+        const path = `/attestation-bundles/${randomBytes(8).toString('hex')}`;
+        bundleBlobs.set(path, Buffer.from(snappy.compress(Buffer.from(JSON.stringify(bundle)))));
+        url = `${base.download}${path}?sig=${randomBytes(8).toString('hex')}`;
+      }
+      attestations.set(key, [...(attestations.get(key) ?? []), { bundle, ...(url ? { url } : {}) }]);
     },
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });

@@ -47,6 +47,12 @@ const CASES: [string, string, boolean][] = [
   ['destination named like a reserved dir', entry('repo = "a/b"\nasset = "x"\ndestination = "environment/bin"'), true],
   ['other tables are left alone', '[_]\nschema-version = "0.2"\nid = "x"\n[[build.env]]\nname = "A"\nvalue = "b"\n[io.buildpacks]\nbuilder = "x"\n' + '[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n', true],
   ['no entries at all', '[_]\nid = "x"\n', true],
+  ['provenance keys', entry('repo = "a/b"\nasset = "x"\nattestations = "required"\nsigner_workflow = "a/b/.github/workflows/release.yml@refs/tags/v1"'), true],
+  ['signer_repo for a reusable workflow', entry('repo = "a/b"\nasset = "x"\nattestations = "auto"\nsigner_repo = "a/release-tools"'), true],
+  ['attestations with a wrong value', entry('repo = "a/b"\nasset = "x"\nattestations = "yes"'), false],
+  ['attestations as a boolean', entry('repo = "a/b"\nasset = "x"\nattestations = true'), false],
+  ['signer_repo that is not owner/name', entry('repo = "a/b"\nasset = "x"\nsigner_repo = "https://github.com/a/b"'), false],
+  ['signer_workflow without the workflows dir', entry('repo = "a/b"\nasset = "x"\nsigner_workflow = "a/b/release.yml"'), false],
 
   ['missing repo', entry('asset = "x"'), false],
   ['no asset: picked automatically', entry('repo = "a/b"'), true],
