@@ -64,7 +64,13 @@ export function route(site: Site, origin: Origin, req: IncomingMessage): Reply {
 export function signedUrlFor(site: Site, assetId: number): string {
   const { key, asset } = signAsset(site.data, assetId);
   const sig = randomBytes(16).toString('hex');
-  return `${site.origins.download}/signed/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=${sig}&response-content-disposition=attachment%3B%20filename%3D${encodeURIComponent(asset.name)}`;
+  const query = [
+    'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+    'X-Amz-Expires=300',
+    `X-Amz-Signature=${sig}`,
+    `response-content-disposition=attachment%3B%20filename%3D${encodeURIComponent(asset.name)}`,
+  ];
+  return `${site.origins.download}/signed/${key}?${query.join('&')}`;
 }
 
 const json = (status: number, value: unknown, headers: OutgoingHttpHeaders = {}): Reply => ({
@@ -225,6 +231,11 @@ function clamp(n: number, lo: number, hi: number): number {
 
 // ---- download and web origins --------------------------------------------------------
 
+const ONE_AUTH_MECHANISM =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; ' +
+  'only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified' +
+  '</Message></Error>';
+
 function routeDownload(site: Site, req: IncomingMessage, rawPath: string): Reply {
   const url = new URL(rawPath, site.origins.download);
   const blob = site.data.bundleBlobs.get(url.pathname);
@@ -236,9 +247,7 @@ function routeDownload(site: Site, req: IncomingMessage, rawPath: string): Reply
     return {
       status: 400,
       headers: { 'content-type': 'application/xml' },
-      body: Buffer.from(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message></Error>',
-      ),
+      body: Buffer.from(ONE_AUTH_MECHANISM),
     };
   }
   const m = /^\/signed\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
