@@ -68,6 +68,7 @@ export interface FakeGitHub {
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = [];
   const faults = createFaultQueue();
+  // Set once the ports are known; no request can come sooner, as nobody knows where to send it.
   let site: Site | undefined;
 
   function handle(origin: Origin, req: IncomingMessage, res: ServerResponse): void {
