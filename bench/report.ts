@@ -254,7 +254,7 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     '',
   );
   out.push(
-    'Method. A local GitHub stand-in (test/support/fake-github.ts: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
+    'Method. A local GitHub stand-in (test/support/fake-github/: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
     'each asset is half random 4 KiB blocks and half repetitive text, like a binary (gzip -6 compresses it about 1.9:1). ',
     'Every command runs as a child process, one at a time, after `sync`, in a rotating order per round; times are wall clock from spawn to exit, ',
     'reported as median (min–max) over the rounds. **buildpack** is the real `bin/build` with the CNB environment (one layer per repository, exact tags, ',

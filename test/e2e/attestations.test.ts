@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
 import { spawn } from 'node:child_process';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';

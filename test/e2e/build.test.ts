@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, zipDirectory } from '../support/archives.js';
 import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';

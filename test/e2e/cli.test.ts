@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { repoRoot } from '../support/cnb.js';
 
 const TOKEN = 'ghp_cliSecretToken0123456789abcdef';

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { tarOf } from '../support/archives.js';
 import { createWorkspace, runBuild, runDetect, type PhaseResult, type Workspace } from '../support/cnb.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 
 let ws: Workspace;
 let gh: FakeGitHub;

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { buildExecutable, compressFile, EXECUTABLE_OUTPUT, tarDirectory, tarOf, zipDirectory, zipOf } from '../support/archives.js';
 import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ensureGoBinary } from '../../scripts/go-build.ts';
 import { ensureProbe, PROBE_VERSION } from '../../scripts/probe.ts';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { createWorkspace, repoRoot, runBuild, type PhaseResult, type Workspace } from '../support/cnb.js';
 
 const SAMPLE = join(repoRoot, 'samples', 'grpc-probe');

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type AddedRelease, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type AddedRelease, type FakeGitHub } from '../support/fake-github/index.js';
 import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { tarOf } from '../support/archives.js';
 import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';

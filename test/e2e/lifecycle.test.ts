@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import {
   DETECT_BUILD, FULL_BUILD, createLifecycleWorkspace, disposeLifecycleWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
   type LifecycleWorkspace, type PhaseResult,

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
 import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';

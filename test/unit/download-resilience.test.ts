@@ -20,7 +20,7 @@ import { createProgress } from '../../src/progress.js';
 import { directRelease, directReleaseFor, qualifiesForDirectDownload } from '../../src/net/sources.js';
 import { selectAsset } from '../../src/select.js';
 import { rejected } from '../support/errors.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 import { startProxy, type TestProxy } from '../support/proxy.js';
 

@@ -13,7 +13,7 @@ import { createGitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import type { ReleaseAsset } from '../../src/model.js';
 import { rejected } from '../support/errors.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 
 const TOKEN = 'ghp_downloadtoken_abcdef0123456789';
 const UA = 'gha-test/1.0';

@@ -8,7 +8,7 @@ import { memoryLogger } from '../../src/log.js';
 import { createReleaseResolver } from '../../src/resolve.js';
 import type { AssetSpec } from '../../src/model.js';
 import { rejected } from '../support/errors.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 
 const TOKEN = 'ghp_resiliencetoken_0123456789abcdef';

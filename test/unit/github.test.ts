@@ -6,7 +6,7 @@ import { BuildpackError } from '../../src/errors.js';
 import { apiUrlFromEnv, createGitHubClient, webUrlFor, type GitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import { rejected } from '../support/errors.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 
 const GOOD = 'ghp_goodtoken_1234567890abcdef';
 const OTHER = 'ghp_othertoken_0987654321fedcba';

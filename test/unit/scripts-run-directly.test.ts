@@ -57,7 +57,7 @@ describe('scripts run directly on the pinned node', () => {
     expect(problems).toEqual([]);
     // The walk really follows imports: the demo and the bench pull in the fake GitHub and the Go-build helper.
     expect(files).toEqual(
-      expect.arrayContaining(['scripts/demo.ts', 'scripts/go-build.ts', 'bench/report.ts', 'test/support/fake-github.ts']),
+      expect.arrayContaining(['scripts/demo.ts', 'scripts/go-build.ts', 'bench/report.ts', 'test/support/fake-github/index.ts']),
     );
   });
 

@@ -3,7 +3,7 @@ import { parseTagSpec, pickInRange, pickNewest } from '../../src/tags.js';
 import { createReleaseResolver, UNCHANGED } from '../../src/resolve.js';
 import { createGitHubClient } from '../../src/github.js';
 import type { AssetSpec, Release } from '../../src/model.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 
 function rel(tag: string, over: Partial<Release> = {}): Release {
   return { id: 0, tag, draft: false, prerelease: false, assets: [], ...over };
