@@ -3,11 +3,12 @@
 // offline into an empty directory where `github-assets --version` and `check --offline` work.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/cnb.js';
+import { refusalLine, SYSTEM_NODE, systemNode } from '../support/node-guard.js';
 
 interface PackResult {
   filename: string;
@@ -16,6 +17,7 @@ interface PackResult {
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown> & { version: string; name: string; engines: { node: string } };
 const buildpackVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(repoRoot, 'buildpack.toml'), 'utf8'))![1]!;
+const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
 const cleanup: string[] = [];
 
 // npm test has already compiled lib/; --ignore-scripts skips the prepack compile.
@@ -43,10 +45,8 @@ describe('package.json for the npm registry', () => {
     expect(pkg.publishConfig).toMatchObject({ access: 'public', provenance: true });
   });
 
-  it('states the Node.js the shim enforces', () => {
-    const shim = readFileSync(join(repoRoot, 'bin', 'github-assets'), 'utf8');
-    const min = /^min_node="([^"]+)"/m.exec(shim)?.[1];
-    expect(pkg.engines.node).toBe(`>=${min}`);
+  it('states the Node.js the shim enforces: the runtime the bundles are built for (runtime.json)', () => {
+    expect(pkg.engines.node).toBe(`>=${pinned}`);
   });
 });
 
@@ -60,6 +60,7 @@ describe('npm pack', () => {
       'buildpack.toml',
       'lib/cli.mjs',
       'lib/cli.mjs.LEGAL.txt',
+      'lib/node-guard.cjs',
       'package.json',
     ]);
     expect(result!.files.find((f) => f.path === 'bin/github-assets')!.mode & 0o777).toBe(0o755);
@@ -103,11 +104,14 @@ describe('the packed tarball, installed offline into an empty directory', () => 
     expect(result.stdout).toContain('OK: every entry is valid.');
   });
 
-  it('refuses a Node.js older than engines with a clear message', () => {
+  it('refuses the system Node.js, older than engines, in one line through the npm bin link', () => {
+    // The same guard and message as from a source checkout (test/e2e/runtime-guard.test.ts).
     const old = temp('gha-old-node-');
-    writeFileSync(join(old, 'node'), '#!/bin/sh\necho v20.20.2\n', { mode: 0o755 });
+    symlinkSync(SYSTEM_NODE, join(old, 'node'));
+    const system = systemNode();
     const result = spawnSync(bin, ['--version'], { cwd: project, encoding: 'utf8', env: { PATH: `${old}:/usr/bin:/bin` } });
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(refusalLine('cli', system.version, system.execPath, pinned));
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`github-assets: needs Node.js >= ${pkg.engines.node.slice(2)}, but ${join(old, 'node')} is v20.20.2`);
   });
 });
