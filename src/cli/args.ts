@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../platform.js';
-import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from './update-policy.js';
+import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
 
 export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 

@@ -15,7 +15,8 @@ import { hashOfAsset, type AssetHash, type DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
-import { parseSignerWorkflow, signerWorkflowConstraint } from '../verify/attestation-policy.js';
+import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
+import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
 
 export interface PinOptions {
   os: string;

@@ -8,10 +8,10 @@ import { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import type { LookupContext } from '../github/client.js';
 import type { ReleaseSource } from '../github/resolve.js';
-import { parseTagSpec } from '../github/tags.js';
+import { parseTagSpec } from '../select/tags.js';
 import {
   currentVersion, newestAllowed, parseUpdateValue, rangeForLevel, type UpdateLevel, type UpdatePolicy,
-} from './update-policy.js';
+} from '../select/update-policy.js';
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { planPins, type ArchPin, type PinPlan } from './pin.js';

@@ -1,13 +1,34 @@
 // Pure: reads an entry's provenance keys (attestations, signer_repo, signer_workflow) from the
-// parsed TOML table into AssetSpec fields, failing with GHA003 and a hint. No I/O; the
-// policy itself (defaults, matching) is verify/attestation-policy.ts.
+// parsed TOML table into AssetSpec fields, failing with GHA003 and a hint, and the one reading
+// of signer_repo/signer_workflow values. No I/O; the policy itself (defaults, matching) is verify/attestation-policy.ts.
 
 import type { BuildpackError } from '../errors.js';
 import type { AssetSpec, AttestationMode } from '../model.js';
-import { ATTESTATION_MODES, parseSignerRepo, parseSignerWorkflow } from '../verify/attestation-policy.js';
 import { describeValue } from './integrity.js';
 
 type Fail = (message: string, hint: string) => BuildpackError;
+
+export const ATTESTATION_MODES: readonly AttestationMode[] = ['required', 'auto', 'off'];
+
+const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+/** owner/repo/.github/workflows/<file>.yml|yaml, optionally @<ref> (refs/tags/v1, refs/heads/main, a sha). */
+const WORKFLOW_PATTERN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100})\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml(?:@([^\s@]{1,255}))?$/;
+
+/** Validates `signer_repo`; returns the value trimmed, or undefined when it is not owner/name. */
+export function parseSignerRepo(value: string): string | undefined {
+  const v = value.trim();
+  return REPO_PATTERN.test(v) ? v : undefined;
+}
+
+/** Splits `owner/repo/.github/workflows/f.yml@ref`; undefined when it is not of that form. */
+export function parseSignerWorkflow(value: string): { repo: string; path: string; ref?: string } | undefined {
+  const v = value.trim().replace(/^https:\/\/github\.com\//, '');
+  const m = WORKFLOW_PATTERN.exec(v);
+  if (!m) return undefined;
+  const at = v.indexOf('@');
+  const path = at === -1 ? v : v.slice(0, at);
+  return { repo: m[1]!, path, ...(m[2] ? { ref: m[2] } : {}) };
+}
 
 export function parseAttestationKeys(raw: Record<string, unknown>, fail: Fail): Pick<AssetSpec, 'attestations' | 'signerRepo' | 'signerWorkflow'> {
   const out: Pick<AssetSpec, 'attestations' | 'signerRepo' | 'signerWorkflow'> = {};

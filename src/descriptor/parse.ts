@@ -8,7 +8,7 @@ import { BuildpackError } from '../errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from '../model.js';
 import { canonicalArch, RESERVED_LAYER_DIRS } from '../platform.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './integrity.js';
-import { parseUpdateValue } from '../cli/update-policy.js';
+import { parseUpdateValue } from '../select/update-policy.js';
 import { unsafeCharacter } from '../util/printable.js';
 import { parseAttestationKeys } from './attestation-keys.js';
 

@@ -6,7 +6,7 @@ import { BuildpackError, isBuildpackError } from '../errors.js';
 import type { LookupContext } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
-import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from './tags.js';
+import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
 
 export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;

@@ -4,7 +4,7 @@ import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
 import { build } from '../phases/build.js';
-import { createNetworkServices } from '../net/services.js';
+import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';

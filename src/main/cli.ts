@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
-import { createNetworkServices, type NetworkServices } from '../net/services.js';
+import { createNetworkServices, type NetworkServices } from '../github/services.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
 import { debugEnabled } from '../cnb/run.js';

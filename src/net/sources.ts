@@ -4,7 +4,7 @@
 
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { isPattern } from '../select/index.js';
-import { parseTagSpec } from '../github/tags.js';
+import { parseTagSpec } from '../select/tags.js';
 import type { NetworkConfig } from './config.js';
 
 export interface AssetCoordinates {

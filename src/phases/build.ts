@@ -47,7 +47,7 @@ import { credentialsFor, explainLookupError, type Credentials } from '../github/
 
 /** Where a missing token variable is set for a build. */
 const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
-import { parseTagSpec } from '../github/tags.js';
+import { parseTagSpec } from '../select/tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from '../verify/digest.js';
 import { fetchChecksumsFor, type DownloadCap } from '../verify/checksums-fetch.js';
 import { layerSbom, sbomFileName, serialiseSbom } from '../layers/sbom.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTagSpec, pickInRange, pickNewest } from '../../src/github/tags.js';
+import { parseTagSpec, pickInRange, pickNewest } from '../../src/select/tags.js';
 import { createReleaseResolver, UNCHANGED } from '../../src/github/resolve.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import type { AssetSpec, Release } from '../../src/model.js';

@@ -4,7 +4,7 @@
 
 import semver from 'semver';
 import type { Release } from '../model.js';
-import { versionOfTag } from '../github/tags.js';
+import { versionOfTag } from './tags.js';
 
 /** `--to` values and the named policies an entry's `update` key may hold. */
 export const UPDATE_LEVELS = ['patch', 'minor', 'latest'] as const;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import type { Release } from '../../src/model.js';
-import { newestAllowed, parseUpdateValue, rangeForLevel, semverRange, UPDATE_LEVELS } from '../../src/cli/update-policy.js';
+import { newestAllowed, parseUpdateValue, rangeForLevel, semverRange, UPDATE_LEVELS } from '../../src/select/update-policy.js';
 
 const versionArb = fc
   .record({

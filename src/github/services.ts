@@ -2,12 +2,12 @@
 // pin, and any later command such as update): settings from the given lookup, one Network, the
 // GitHub client and the asset downloader bound to it. It makes no requests itself.
 
-import { createGitHubClient, type GitHubClient } from '../github/client.js';
+import { createGitHubClient, type GitHubClient } from './client.js';
 import type { Logger } from '../log.js';
-import { createNetwork, type Network } from './agent.js';
-import { networkConfigFromEnv, type EnvLookup, type NetworkConfig } from './config.js';
-import { createAssetDownloader, type AssetDownloader } from './downloader.js';
-import type { Progress } from './progress.js';
+import { createNetwork, type Network } from '../net/agent.js';
+import { networkConfigFromEnv, type EnvLookup, type NetworkConfig } from '../net/config.js';
+import { createAssetDownloader, type AssetDownloader } from '../net/downloader.js';
+import type { Progress } from '../net/progress.js';
 
 export interface NetworkServices {
   config: NetworkConfig;
