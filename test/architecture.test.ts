@@ -62,7 +62,8 @@ function withoutComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
-const IMPORT = /(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]|(?:^|[;\s])import\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]|(?:^|[;\s])import\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
 
 function relativeImports(file: string): string[] {
   return [...withoutComments(readFileSync(file, 'utf8')).matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]!);
@@ -79,8 +80,14 @@ describe('architecture', () => {
 
   it('finds the imports it checks', () => {
     expect(relativeImports(join(SRC, 'main', 'build.ts')).length).toBeGreaterThan(3);
-    const source = "import a from './a.js';\nexport { b } from \"../b.js\";\nimport './c.js';\nconst d = await import('../d/e.js');\n// import x from './x.js';";
-    expect([...withoutComments(source).matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3])).toEqual(['./a.js', '../b.js', './c.js', '../d/e.js']);
+    const source =
+      "import a from './a.js';\nexport { b } from \"../b.js\";\nimport './c.js';\nconst d = await import('../d/e.js');\n// import x from './x.js';";
+    expect([...withoutComments(source).matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3])).toEqual([
+      './a.js',
+      '../b.js',
+      './c.js',
+      '../d/e.js',
+    ]);
   });
 
   it('has no import that runs back up the layer order (and so no cycle between folders)', () => {
@@ -99,7 +106,9 @@ describe('architecture', () => {
   it('reads process.env only in the composition roots (src/main/)', () => {
     const readers = files
       .filter((f) => unitOf(f) !== 'main')
-      .filter((f) => /\bprocess\s*(?:\.\s*env\b|\[\s*['"]env['"]\s*\])|\benv\s*\}\s*=\s*process\b/.test(withoutComments(readFileSync(f, 'utf8'))))
+      .filter((f) =>
+        /\bprocess\s*(?:\.\s*env\b|\[\s*['"]env['"]\s*\])|\benv\s*\}\s*=\s*process\b/.test(withoutComments(readFileSync(f, 'utf8'))),
+      )
       .map((f) => relative(SRC, f).split(sep).join('/'));
     expect(readers.filter((f) => !PROCESS_ENV_ALLOWED.has(f))).toEqual([]);
     // An allowed entry that no longer reads process.env must leave the list.

@@ -15,7 +15,7 @@ const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$
 const WORKFLOW_PATTERN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100})\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml(?:@([^\s@]{1,255}))?$/;
 
 /** Validates `signer_repo`; returns the value trimmed, or undefined when it is not owner/name. */
-export function parseSignerRepo(value: string): string | undefined {
+function parseSignerRepo(value: string): string | undefined {
   const v = value.trim();
   return REPO_PATTERN.test(v) ? v : undefined;
 }

@@ -1,10 +1,10 @@
 // Pure: validates the integrity keys of an entry (`sha256`, `checksums`) into normalised
-// values. The caller (config.ts) owns the entry and passes `fail`, which builds the error
+// values. The caller (parse.ts) owns the entry and passes `fail`, which builds the error
 // with the entry's label; nothing here knows about entries, files or the network.
 
 import type { BuildpackError } from '../errors.js';
 
-/** Builds a user-facing error for the entry being validated (config.ts supplies it). */
+/** Builds a user-facing error for the entry being validated (parse.ts supplies it). */
 export type FieldFail = (message: string, hint: string) => BuildpackError;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -1,6 +1,6 @@
 // Finds and reads the project descriptor: `project.toml` in the app dir, or the path in
 // GITHUB_ASSETS_PATH (relative to the app dir, as in the original buildpack). A missing
-// file means "no entries"; any other read problem is an error. Validation is config.ts's.
+// file means "no entries"; any other read problem is an error. Validation is parse.ts's.
 
 import { resolve } from 'node:path';
 import { BuildpackError } from '../errors.js';

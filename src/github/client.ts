@@ -1,5 +1,5 @@
 // The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
-// layer's, net/agent.ts), type-checks every answer (net/api-schema.ts), caps pagination and maps
+// layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination and maps
 // API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
 // lets a token reach a message, a log line or an error's cause.
 

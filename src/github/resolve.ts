@@ -11,7 +11,7 @@ import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/t
 export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
   listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
-  /** Conditional forms (see github.ts): undefined when unchanged since `etag`. */
+  /** Conditional forms (see client.ts): undefined when unchanged since `etag`. */
   getReleaseIfChanged?(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
   listReleasesIfChanged?(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
 }

@@ -51,7 +51,7 @@ export interface ResolvedEntry {
   spec: AssetSpec;
   release: Release;
   asset: ReleaseAsset;
-  /** How the asset was chosen (select.ts Selection), for the log, `check` and the record. */
+  /** How the asset was chosen (select/index.ts Selection), for the log, `check` and the record. */
   selection?: { rule: string; reason: string };
 }
 

@@ -1,5 +1,5 @@
 // Pure: the CycloneDX JSON document (`<layer>.sbom.cdx.json`) describing the assets installed
-// into one layer, built from the layer's entry records. Writing the file is cnb/layers.ts's job;
+// into one layer, built from the layer's entry records. Writing the file is store.ts's job;
 // records never hold tokens, and URLs are stripped of credentials and query strings here.
 //
 // Reproducible by design: the serial number is a UUID derived from the document's content and

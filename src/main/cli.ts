@@ -1,4 +1,4 @@
-// Composition root for bin/github-assets: wires the network layer (network-services.ts, as the build
+// Composition root for bin/github-assets: wires the network layer (github/services.ts, as the build
 // does), process environment and stdout/stderr into the CLI and sets the exit status.
 import { join } from 'node:path';
 import { homedir } from 'node:os';

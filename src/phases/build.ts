@@ -103,7 +103,7 @@ export interface BuildResult {
 
 const LAYER_TYPES = { launch: true, build: false, cache: true };
 
-/** An entry ready to install: resolved, with its token and what steers its automatic selection (plan.ts selectSpecOf). */
+/** An entry ready to install: resolved, with its token and what steers its automatic selection (layers/reuse.ts selectSpecOf). */
 type BuildEntry = ResolvedEntry & { creds: Credentials; selectSpec: string };
 
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {

@@ -1,6 +1,6 @@
 // Pure: finds the checksums file that belongs to an asset among a release's assets, and reads
 // the asset's SHA-256 out of its text. Downloading the file and comparing hashes are the
-// caller's jobs (download.ts, verify.ts); no I/O here.
+// caller's jobs (net/download.ts, digest.ts); no I/O here.
 
 import { SIGNATURE_SUFFIXES } from '../descriptor/integrity.js';
 import { BuildpackError } from '../errors.js';

@@ -1,5 +1,5 @@
 // Automatic asset selection (src/select/auto.ts, src/select/asset-name.ts) and its errors
-// (select.ts selectAssetFor): each documented step, the refusals, and property-based checks
+// (select/index.ts selectAssetFor): each documented step, the refusals, and property-based checks
 // that no generated asset list can make it pick another OS or architecture.
 
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// verify/attestation-policy.ts and config-attestations.ts: reading the provenance keys and
+// verify/attestation-policy.ts and descriptor/attestation-keys.ts: reading the provenance keys and
 // matching a certificate's identity against them, with messages naming expected and actual.
 
 import { describe, expect, it } from 'vitest';
