@@ -109,7 +109,7 @@ function peekDecompressed(head: Buffer, compression: Compression): Buffer | unde
 }
 
 /** Full detection, used by installAsset: also says whether a single file is executable. */
-export function detect(head: Buffer, assetName: string): Detection {
+export function classify(head: Buffer, assetName: string): Detection {
   if (keepWholeNames.test(assetName) && startsWith(head, ascii('PK'))) return { format: { kind: 'raw' }, executable: false };
   if (startsWith(head, ascii('PK\x03\x04')) || startsWith(head, ascii('PK\x05\x06')) || startsWith(head, ascii('PK\x07\x08'))) {
     return { format: { kind: 'zip' }, executable: false };
@@ -153,7 +153,7 @@ function looksLikeText(head: Buffer): boolean {
 
 /** The interface's pure detector: the format, or GHA040 naming what it is and what is supported. */
 export function detectFormat(head: Buffer, assetName: string): AssetFormat {
-  const found = detect(head, assetName);
+  const found = classify(head, assetName);
   if (found.format) return found.format;
   throw unsupportedFormat(found.unsupported, assetName);
 }
