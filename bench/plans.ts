@@ -20,7 +20,7 @@ export const PLANS: Record<string, Plan> = {
       "On loopback the network costs nothing, so these dominate; against GitHub's CDN (typically well under 100 MiB/s per connection) the download time is the same for every tool and the ratios move toward 1.",
     ].join(' '),
     plan: [
-      'in src/download.ts, replace the async-generator stage with a data handler that hashes and writes (or pipe and hash in a listener), measured ~15-25% faster;',
+      'in src/net/download.ts, replace the async-generator stage with a data handler that hashes and writes (or pipe and hash in a listener), measured ~15-25% faster;',
       'for archives, extract into the staging dir while the download streams (the staging dir is already thrown away on a digest mismatch, so nothing unverified reaches a layer) so download and extraction overlap;',
       'read temp files with 1 MiB chunks (createReadStream highWaterMark) to cut thread-pool round trips. Then re-run `npm run bench` and tighten the --quick bound.',
     ].join(' '),

@@ -9,7 +9,7 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 import xz from 'xz-decompress';
 import { BuildpackError } from '../errors.js';
 import { bunzip2File } from './bzip2.js';
-import type { Compression } from './detect.js';
+import type { Compression } from './format.js';
 
 const noop = () => {};
 

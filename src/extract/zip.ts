@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { BuildpackError } from '../errors.js';
-import { unsupportedFormat } from './detect.js';
+import { unsupportedFormat } from './format.js';
 import type { Body, EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
 

@@ -3,12 +3,12 @@
 import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
-import { build } from '../build.js';
-import { createNetworkServices } from '../network-services.js';
-import { createProgress } from '../progress.js';
+import { build } from '../phases/build.js';
+import { createNetworkServices } from '../github/services.js';
+import { createProgress } from '../net/progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
-import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { STRICT_ENV, strictModeFromEnv } from '../verify/digest.js';
 import { join } from 'node:path';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { TUF_CACHE_LAYER } from '../verify/trust-root.js';

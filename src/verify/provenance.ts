@@ -4,7 +4,7 @@
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import type { AttestationList, LookupContext } from '../github.js';
+import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
 import { ATTESTATIONS_ENV, attestationModeFromEnv, policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
