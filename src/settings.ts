@@ -1,7 +1,7 @@
 // The buildpack's settings as one typed object (what each environment variable means once
 // validated), and the rules every setting reader follows: unset means the default, anything
 // unusable is an error (GHA007) naming the variable, never silently ignored. Reading the
-// variables is the composition roots' job (src/main/settings.ts); nothing here looks them up.
+// variables is the composition roots' job (src/main/settings/read.ts); nothing here looks them up.
 
 import { BuildpackError } from './errors.js';
 import type { AttestationMode } from './model.js';
@@ -15,7 +15,14 @@ export function invalidSetting(name: string, problem: string, hint: string): Bui
   return new BuildpackError('GHA007', `${name} ${problem}`, { hint });
 }
 
-export function wholeNumberSetting(read: SettingReader, name: string, fallback: number, min: number, max: number): number {
+/** What a whole-number setting accepts: from `min` to `max`; unset means `fallback`. */
+export interface WholeNumberRange {
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+export function wholeNumberSetting(read: SettingReader, name: string, { fallback, min, max }: WholeNumberRange): number {
   const text = read(name)?.trim();
   if (!text) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -80,7 +87,7 @@ export interface OutputSettings {
 
 /**
  * Every setting the buildpack reads, validated. Built once per process by a composition root
- * (src/main/settings.ts readSettings) and handed down as this object or the part a module needs.
+ * (src/main/settings/read.ts readSettings) and handed down as this object or the part a module needs.
  * Each field is validated when first read, so a command that never needs a setting (detect and
  * the network, `--help`) is not failed by it, and an invalid one is reported like any other error.
  * Tokens are not here: a descriptor entry names its variable (token_env), so the roots pass a

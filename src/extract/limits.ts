@@ -1,6 +1,6 @@
 // Limits that stop decompression bombs: total bytes written and number of archive entries.
 // Validates GITHUB_ASSETS_MAX_EXTRACT_BYTES / _MAX_ENTRIES through the lookup the composition
-// root's settings reader passes (src/main/settings.ts); it never reads the environment itself.
+// root's settings reader passes (src/main/settings/read.ts); it never reads the environment itself.
 
 import { wholeNumberSetting, type ExtractLimits, type SettingReader } from '../settings.js';
 
@@ -19,7 +19,7 @@ export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: DEFAULT_MAX_BYTES, maxE
  */
 export function limitsFromEnv(read: SettingReader): ExtractLimits {
   return {
-    maxBytes: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES', DEFAULT_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
-    maxEntries: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_ENTRIES', DEFAULT_MAX_ENTRIES, 1, Number.MAX_SAFE_INTEGER),
+    maxBytes: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES', { fallback: DEFAULT_MAX_BYTES, min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxEntries: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_ENTRIES', { fallback: DEFAULT_MAX_ENTRIES, min: 1, max: Number.MAX_SAFE_INTEGER }),
   };
 }

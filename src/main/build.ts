@@ -1,4 +1,4 @@
-// Composition root for bin/build: reads settings (process env, then <platform>/env; main/settings.ts), wires
+// Composition root for bin/build: reads settings (process env, then <platform>/env; main/settings/read.ts), wires
 // the real GitHub client, network, downloader and extractor into the build phase, runs it.
 import { buildContext } from '../cnb/context.js';
 import { runPhase } from '../cnb/run.js';
@@ -10,7 +10,7 @@ import { colorEnabled, createLogger } from '../log.js';
 import { join } from 'node:path';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
-import { platformReader, processReader, readOutputSettings, readSettings } from './settings.js';
+import { platformReader, processReader, readOutputSettings, readSettings } from './settings/read.js';
 
 const env = process.env;
 

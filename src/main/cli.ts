@@ -1,5 +1,5 @@
 // Composition root for bin/github-assets: wires the network layer (github/services.ts, as the build
-// does), the settings (read from the process environment; main/settings.ts) and stdout/stderr
+// does), the settings (read from the process environment; main/settings/read.ts) and stdout/stderr
 // into the CLI and sets the exit status.
 import { join } from 'node:path';
 import { homedir } from 'node:os';
@@ -8,7 +8,7 @@ import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
 import { createNetworkServices, type NetworkServices } from '../github/services.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
-import { processReader, readSettings } from './settings.js';
+import { processReader, readSettings } from './settings/read.js';
 
 const env = process.env;
 const settings = readSettings(processReader(env));

@@ -2,7 +2,7 @@
 import { detectContext } from '../cnb/context.js';
 import { runPhase } from '../cnb/run.js';
 import { detect } from '../phases/detect.js';
-import { platformReader, processReader, readOutputSettings, readSettings } from './settings.js';
+import { platformReader, processReader, readOutputSettings, readSettings } from './settings/read.js';
 
 const env = process.env;
 const output = readOutputSettings(processReader(env));

@@ -1,12 +1,12 @@
 // Validates the network settings (retries, timeouts, rate-limit waits, proxies, mirror,
 // concurrency, progress) into a NetworkConfig. Pure: the composition root's settings reader
-// (src/main/settings.ts) passes the lookup; no I/O and no environment access here.
+// (src/main/settings/read.ts) passes the lookup; no I/O and no environment access here.
 
 import { registerSecret } from '../util/secrets.js';
 import { invalidSetting, wholeNumberSetting, type NetworkConfig, type ProxySettings, type SettingReader } from '../settings.js';
 
 // The shapes live with the settings object (src/settings.ts), which the composition roots build.
-export type { NetworkConfig, ProxySettings } from '../settings.js';
+export type { NetworkConfig } from '../settings.js';
 
 export const DEFAULTS = {
   retries: 4,
@@ -30,7 +30,7 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
     const value = lookup(name)?.trim();
     return value ? value : undefined;
   };
-  const retries = wholeNumberSetting(read, 'GITHUB_ASSETS_RETRIES', DEFAULTS.retries, 0, 20);
+  const retries = wholeNumberSetting(read, 'GITHUB_ASSETS_RETRIES', { fallback: DEFAULTS.retries, min: 0, max: 20 });
   const baseMs = duration(read, 'GITHUB_ASSETS_RETRY_DELAY', DEFAULTS.retryDelayMs);
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
@@ -54,12 +54,12 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
       bodyMs: duration(read, 'GITHUB_ASSETS_BODY_TIMEOUT', DEFAULTS.bodyMs, 1),
       requestMs: duration(read, 'GITHUB_ASSETS_REQUEST_TIMEOUT', DEFAULTS.requestMs, 1),
     },
-    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', DEFAULTS.minBytesPerSecond, 0, 1024 ** 3),
+    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', { fallback: DEFAULTS.minBytesPerSecond, min: 0, max: 1024 ** 3 }),
     maxDownloadBytes: byteSize(read, 'GITHUB_ASSETS_MAX_DOWNLOAD_SIZE', DEFAULTS.maxDownloadBytes),
     rateLimitMaxWaitMs: duration(read, 'GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT', DEFAULTS.rateLimitMaxWaitMs),
     proxy,
     ...(mirror !== undefined ? { mirror } : {}),
-    concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', DEFAULTS.concurrency, 1, 64),
+    concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', { fallback: DEFAULTS.concurrency, min: 1, max: 64 }),
     serverUrl,
     progressIntervalMs: duration(read, 'GITHUB_ASSETS_PROGRESS_INTERVAL', DEFAULTS.progressIntervalMs, 1),
     apiUrl: apiBase(read('GITHUB_API_URL')),

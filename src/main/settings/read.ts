@@ -1,16 +1,17 @@
 // The composition roots' one settings reader: looks up every variable the buildpack reads (the
 // build and detect: process env, then <platform>/env files through cnb/env.ts lookupEnv; the
 // CLI: the process env) and validates each into the typed Settings (settings.ts). Only src/main/
-// reads the environment; every module below receives the Settings or the part it needs.
+// reads the environment; below it modules receive Settings or their part. (In a folder: every
+// file directly in src/main/ is bundled as an entrypoint.)
 
-import { lookupEnv } from '../cnb/env.js';
-import { descriptorPathSetting } from '../descriptor/read.js';
-import { limitsFromEnv } from '../extract/limits.js';
-import { networkConfigFromEnv } from '../net/config.js';
-import type { OutputSettings, SettingReader, Settings } from '../settings.js';
-import { ATTESTATIONS_ENV, attestationModeFromEnv } from '../verify/attestation-policy.js';
-import { STRICT_ENV, strictModeFromEnv } from '../verify/digest.js';
-import { TRUSTED_ROOT_ENV } from '../verify/trust-root.js';
+import { lookupEnv } from '../../cnb/env.js';
+import { descriptorPathSetting } from '../../descriptor/read.js';
+import { limitsFromEnv } from '../../extract/limits.js';
+import { networkConfigFromEnv } from '../../net/config.js';
+import type { OutputSettings, SettingReader, Settings } from '../../settings.js';
+import { ATTESTATIONS_ENV, attestationModeFromEnv } from '../../verify/attestation-policy.js';
+import { STRICT_ENV, strictModeFromEnv } from '../../verify/digest.js';
+import { TRUSTED_ROOT_ENV } from '../../verify/trust-root.js';
 
 /** The build's and detect's lookup: the process environment first, then `<platform>/env/<NAME>` (values checked, GHA007). */
 export function platformReader(env: NodeJS.ProcessEnv, platformDir: string): SettingReader {

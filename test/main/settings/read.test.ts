@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
-import { platformReader, processReader, readOutputSettings, readSettings } from '../../src/main/settings.js';
-import type { Settings } from '../../src/settings.js';
-import { thrown } from '../support/errors.js';
+import { BuildpackError } from '../../../src/errors.js';
+import { platformReader, processReader, readOutputSettings, readSettings } from '../../../src/main/settings/read.js';
+import type { Settings } from '../../../src/settings.js';
+import { thrown } from '../../support/errors.js';
 
 const from = (env: Record<string, string>) => readSettings(processReader(env));
 
@@ -137,8 +137,13 @@ describe('readSettings', () => {
 
   it('reads every variable the README documents, and only variables it documents or lists as internal', () => {
     const read = new Set<string>();
-    materialised(readSettings((name) => (read.add(name), undefined)));
-    const readme = readFileSync(resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    materialised(
+      readSettings((name) => {
+        read.add(name);
+        return undefined;
+      }),
+    );
+    const readme = readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     const documented = new Set(readme.match(/\b(?:GITHUB_ASSETS_[A-Z_]+|GITHUB_API_URL|GITHUB_SERVER_URL|BP_LOG_LEVEL|HTTPS?_PROXY|NO_PROXY|NO_COLOR)\b/g));
     expect([...documented].filter((name) => !read.has(name))).toEqual([]);
     // Not in the README: the lowercase proxy spellings, a debug alias, NO_COLOR (a convention) and the test pause point.
@@ -216,7 +221,7 @@ describe('readSettings', () => {
 
 describe('readOutputSettings', () => {
   it('turns debug on with BP_LOG_LEVEL=DEBUG (any case) or GITHUB_ASSETS_DEBUG=1/true, and colour off with NO_COLOR set even empty', () => {
-    const out = (env: Record<string, string>) => readOutputSettings(processReader(env));
+    const out = (env: NodeJS.ProcessEnv) => readOutputSettings(processReader(env));
     expect(out({})).toEqual({ debug: false, noColor: false });
     for (const env of [{ BP_LOG_LEVEL: 'DEBUG' }, { BP_LOG_LEVEL: 'debug' }, { GITHUB_ASSETS_DEBUG: '1' }, { GITHUB_ASSETS_DEBUG: 'True' }]) {
       expect(out(env).debug).toBe(true);
