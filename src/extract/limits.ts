@@ -18,8 +18,9 @@ export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: DEFAULT_MAX_BYTES, maxE
  * silently replaced by its default.
  */
 export function limitsFromEnv(read: SettingReader): ExtractLimits {
+  const positive = { min: 1, max: Number.MAX_SAFE_INTEGER };
   return {
-    maxBytes: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES', { fallback: DEFAULT_MAX_BYTES, min: 1, max: Number.MAX_SAFE_INTEGER }),
-    maxEntries: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_ENTRIES', { fallback: DEFAULT_MAX_ENTRIES, min: 1, max: Number.MAX_SAFE_INTEGER }),
+    maxBytes: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES', { fallback: DEFAULT_MAX_BYTES, ...positive }),
+    maxEntries: wholeNumberSetting(read, 'GITHUB_ASSETS_MAX_ENTRIES', { fallback: DEFAULT_MAX_ENTRIES, ...positive }),
   };
 }

@@ -5,6 +5,7 @@ import { runPhase } from '../cnb/run.js';
 import { build } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
+import type { NetworkConfig } from '../net/config.js';
 import { installAsset } from '../extract/index.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { join } from 'node:path';
@@ -19,12 +20,14 @@ const color = colorEnabled(noColor, process.stdout.isTTY);
 
 process.exitCode = await runPhase(
   async () => {
-    const ctx = buildContext(process.argv.slice(2), env, process.cwd(), (platformDir) => readSettings(platformReader(env, platformDir), { debug, noColor }));
+    const settingsAt = (platformDir: string) => readSettings(platformReader(env, platformDir), { debug, noColor });
+    const ctx = buildContext(process.argv.slice(2), env, process.cwd(), settingsAt);
     const { settings } = ctx;
     const log = createLogger({ debug, color });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
     const limits = settings.extractLimits;
-    const services = createNetworkServices(settings.network, { userAgent, log, progress: (config) => createProgress(log, { intervalMs: config.progressIntervalMs }) });
+    const progress = (config: NetworkConfig) => createProgress(log, { intervalMs: config.progressIntervalMs });
+    const services = createNetworkServices(settings.network, { userAgent, log, progress });
     const { config, network } = services;
     try {
       await build(ctx, {

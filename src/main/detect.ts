@@ -7,7 +7,9 @@ import { platformReader, processReader, readOutputSettings, readSettings } from 
 const env = process.env;
 const output = readOutputSettings(processReader(env));
 
-process.exitCode = await runPhase(
-  () => detect(detectContext(process.argv.slice(2), env, process.cwd(), (platformDir) => readSettings(platformReader(env, platformDir), output))),
-  { debug: output.debug, color: false },
-);
+const settingsAt = (platformDir: string) => readSettings(platformReader(env, platformDir), output);
+
+process.exitCode = await runPhase(() => detect(detectContext(process.argv.slice(2), env, process.cwd(), settingsAt)), {
+  debug: output.debug,
+  color: false,
+});

@@ -54,7 +54,11 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
       bodyMs: duration(read, 'GITHUB_ASSETS_BODY_TIMEOUT', DEFAULTS.bodyMs, 1),
       requestMs: duration(read, 'GITHUB_ASSETS_REQUEST_TIMEOUT', DEFAULTS.requestMs, 1),
     },
-    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', { fallback: DEFAULTS.minBytesPerSecond, min: 0, max: 1024 ** 3 }),
+    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', {
+      fallback: DEFAULTS.minBytesPerSecond,
+      min: 0,
+      max: 1024 ** 3,
+    }),
     maxDownloadBytes: byteSize(read, 'GITHUB_ASSETS_MAX_DOWNLOAD_SIZE', DEFAULTS.maxDownloadBytes),
     rateLimitMaxWaitMs: duration(read, 'GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT', DEFAULTS.rateLimitMaxWaitMs),
     proxy,

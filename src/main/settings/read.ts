@@ -29,8 +29,10 @@ export function processReader(env: NodeJS.ProcessEnv): SettingReader {
  * environment before anything else, since they shape how any later error is reported.
  */
 export function readOutputSettings(read: SettingReader): OutputSettings {
+  const logLevel = (read('BP_LOG_LEVEL') ?? '').toUpperCase();
+  const debugFlag = (read('GITHUB_ASSETS_DEBUG') ?? '').toLowerCase();
   return {
-    debug: (read('BP_LOG_LEVEL') ?? '').toUpperCase() === 'DEBUG' || ['1', 'true'].includes((read('GITHUB_ASSETS_DEBUG') ?? '').toLowerCase()),
+    debug: logLevel === 'DEBUG' || debugFlag === '1' || debugFlag === 'true',
     noColor: read('NO_COLOR') !== undefined,
   };
 }
