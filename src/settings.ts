@@ -7,7 +7,6 @@ import { BuildpackError } from './errors.js';
 import type { AttestationMode } from './model.js';
 
 /** How a composition root reads one variable: the process env, then (the build) <platform>/env files. */
-
 export type SettingReader = (name: string) => string | undefined;
 
 export function invalidSetting(name: string, problem: string, hint: string): BuildpackError {
