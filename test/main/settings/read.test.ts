@@ -12,8 +12,9 @@ import { BuildpackError } from '../../../src/errors.js';
 import { platformReader, processReader, readOutputSettings, readSettings } from '../../../src/main/settings/read.js';
 import type { Settings } from '../../../src/settings.js';
 import { thrown } from '../../support/errors.js';
+import { settingsFrom } from '../../support/settings.js';
 
-const from = (env: Record<string, string>) => readSettings(processReader(env));
+const from = settingsFrom;
 
 /** Every field read (getters run), as a plain object. */
 function materialised(s: Settings): Record<string, unknown> {
