@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Bundles each entrypoint (src/main/*.ts) with its dependencies into one ESM file under lib/,
-// so the buildpack runs without a node_modules tree. detect gets its own small bundle so
-// the detect path loads no HTTP or archive code.
+// Bundles each entrypoint (src/main/*.ts) with its dependencies into ESM files under lib/,
+// so the buildpack runs without a node_modules tree. detect and build share code-split chunks
+// (lib/chunk-*.mjs): each dynamic import() (src/lazy.ts) becomes a chunk loaded only when a
+// build needs it, and detect loads no HTTP or archive code. The CLI (npm package) stays one file.
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,8 +12,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.argv.includes('--outdir') ? process.argv[process.argv.indexOf('--outdir') + 1] : join(root, 'lib');
 const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
 
-await build({
-  entryPoints: entries.map((f) => join(root, 'src', 'main', f)),
+const SPLIT = ['build.ts', 'detect.ts'];
+// Chunk names change with their content: drop the previous compile's.
+for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
+const common = {
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -26,6 +29,9 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
   // CommonJS dependencies (e.g. @iarna/toml) call require(); give the ESM bundle one.
+  chunkNames: 'chunk-[name]-[hash]',
   banner: { js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);" },
-});
+};
+await build({ ...common, entryPoints: entries.filter((f) => SPLIT.includes(f)).map((f) => join(root, 'src', 'main', f)), splitting: true });
+await build({ ...common, entryPoints: entries.filter((f) => !SPLIT.includes(f)).map((f) => join(root, 'src', 'main', f)) });
 console.error(`compiled ${entries.join(', ')} -> ${outdir}`);

@@ -9,11 +9,16 @@ import { createNetwork } from '../net/agent.js';
 import { networkConfigFromEnv } from '../net/config.js';
 import { createAssetDownloader } from '../net/downloader.js';
 import { createProgress } from '../progress.js';
-import { installAsset, limitsFromEnv } from '../extract/index.js';
+import { limitsFromEnv } from '../extract/limits.js';
+import { lazy } from '../lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
 
+const modulesLoaded = performance.now();
 const env = process.env;
+if (env.GITHUB_ASSETS_TIMING === '1') (await import('../timing.js')).recordStartup(modulesLoaded);
+// Archive formats and the layer writer load when the first entry is installed (a rebuild reuses).
+const loadExtract = lazy(() => import('../extract/index.js'));
 const debug = debugEnabled(env);
 const color = colorEnabled(env, process.stdout.isTTY);
 
@@ -37,7 +42,7 @@ process.exitCode = await runPhase(
       await build(ctx, {
         github,
         download: createAssetDownloader(network, { userAgent, log, progress: createProgress(log, { intervalMs: config.progressIntervalMs }) }),
-        install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
+        install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
         log,
         concurrency: config.concurrency,
         strict: strictModeFromEnv(setting(STRICT_ENV)),
