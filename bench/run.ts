@@ -15,6 +15,7 @@ import { describeMachine, loadAverage, toolVersion } from './machine.js';
 import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.js';
 import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.js';
 import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type Run, type VariantName, type WarmRow } from './report.js';
+import { parseStartupTiming, STARTUP_ENV, type StartupTiming } from './startup.js';
 
 interface Config {
   count: number;
@@ -168,6 +169,9 @@ async function main(): Promise<void> {
       log(`cold install: ${label}, ${rounds} rounds`);
       const files = assets.get(config.sizeMiB)!;
       const row: ColdRow = { ...config, assetBytes: config.format === 'tar.gz' ? files.targzBytes : files.rawBytes, runs: {}, downloadedBytes: [] };
+      // One small asset: where does the time go, next to a bare runtime start in the same round.
+      const startup: ColdRow['startup'] = config.count === 1 && config.sizeMiB === 1 ? { nodeMs: [], timings: [] } : undefined;
+      if (startup) row.startup = startup;
       const variants: VariantName[] = ['buildpack', 'curl-seq', ...(config.count > 1 ? (['curl-xargs'] as const) : []), 'floor', ...(ubi ? (['ubi'] as const) : [])];
       let lastWorkspace: Workspace | undefined;
       for (let round = 0; round < rounds; round++) {
@@ -178,7 +182,9 @@ async function main(): Promise<void> {
           const keep = variant === 'buildpack' && round === rounds - 1;
           let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
           if (variant === 'buildpack') {
-            const build = await coldBuild(gh, buildpack, config, files, env, scratch, keep);
+            if (startup) startup.nodeMs.push(await bareNodeStart(scratch));
+            const build = await coldBuild(gh, buildpack, config, files, startup ? { ...env, [STARTUP_ENV]: '1' } : env, scratch, keep);
+            if (startup && build.timing) startup.timings.push(build.timing);
             row.downloadedBytes.push(build.downloadedBytes);
             if (keep) lastWorkspace = build.workspace;
             measured = build;
@@ -271,7 +277,7 @@ async function coldBuild(
   env: Record<string, string>,
   scratch: string,
   keep: boolean,
-): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace }> {
+): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace; timing?: StartupTiming }> {
   const ws = createWorkspace();
   liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
@@ -287,7 +293,8 @@ async function coldBuild(
     ws.cleanup();
     liveWorkspaces.delete(ws);
   }
-  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}) };
+  const timing = parseStartupTiming(result.output);
+  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
 async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, gh: FakeGitHub, config: Config, files: AssetFiles, scratch: string, ubi: string | undefined) {
@@ -341,6 +348,13 @@ async function warmRebuilds(
   const layers = readdirSync(ws.layersDir).filter((n) => !n.includes('.'));
   if (layers.length !== config.count) throw new Error(`warm rebuild left ${layers.length} layers, expected ${config.count}`);
   return row;
+}
+
+/** `node -e 0` with the environment bin/build gets: the runtime's own start-up, the floor of every phase. */
+async function bareNodeStart(scratch: string): Promise<number> {
+  const r = await runTimed(process.execPath, ['-e', '0'], { cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } });
+  if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
+  return r.ms;
 }
 
 /** bin/detect with no project.toml and with 16 entries, against a bare `node -e 0`, interleaved. */
