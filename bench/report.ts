@@ -310,6 +310,7 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
       });
       out.push(`| ${text} | ${cells.join(' | ')} |`);
     }
+    out.push(`| CPU of bin/build at exit (user + system, all threads) | ${startupRows.map((c) => `${cell(stats(c.startup!.timings.flatMap((t) => (t.cpu === undefined ? [] : [t.cpu]))))} | `).join(' | ')} |`);
     out.push(`| wall: bin/build | ${startupRows.map((c) => `${runsCell(c.runs.buildpack)} | ${ratio(median(c.runs.buildpack), stats(c.startup!.nodeMs).median)} of node`).join(' | ')} |`);
     out.push(`| wall: \`node -e 0\` | ${startupRows.map((c) => `${cell(stats(c.startup!.nodeMs))} | 1×`).join(' | ')} |`);
     out.push('');

@@ -13,6 +13,8 @@ export interface StartupTiming {
   firstAnswer?: number;
   firstByte?: number;
   done?: number;
+  /** User + system CPU ms of the bin/build process at exit. */
+  cpu?: number;
 }
 
 /** Phases in order, with what each one ends. */
@@ -30,6 +32,6 @@ export function parseStartupTiming(output: string): StartupTiming | undefined {
   if (!line) return undefined;
   const value = JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>;
   const timing: Partial<StartupTiming> = {};
-  for (const { key } of STARTUP_PHASES) if (typeof value[key] === 'number' && Number.isFinite(value[key])) timing[key] = value[key];
+  for (const key of [...STARTUP_PHASES.map((p) => p.key), 'cpu'] as const) if (typeof value[key] === 'number' && Number.isFinite(value[key])) timing[key] = value[key];
   return timing.runtime !== undefined && timing.modules !== undefined ? (timing as StartupTiming) : undefined;
 }

@@ -20,6 +20,8 @@ export interface StartupTiming {
   /** First body chunk of a successful non-JSON answer: an asset (or checksums file) arriving. */
   firstByte?: number;
   done?: number;
+  /** User + system CPU milliseconds of the whole process at exit (all threads): steadier than wall time on a busy machine. */
+  cpu?: number;
 }
 
 interface RequestMessage {
@@ -60,6 +62,8 @@ export function recordStartup(modulesLoaded: number, write: (line: string) => vo
   subscribe('undici:request:bodyChunkReceived', onChunk);
   process.once('exit', () => {
     timing.done = performance.now();
+    const cpu = process.cpuUsage();
+    timing.cpu = (cpu.user + cpu.system) / 1000;
     const rounded = Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Math.round(v * 10) / 10]));
     write(`${TIMING_PREFIX}${JSON.stringify(rounded)}\n`);
   });

@@ -45,4 +45,18 @@ describe('start-up timing (GITHUB_ASSETS_TIMING=1)', () => {
     await get('/asset.tar.gz');
     expect(timing.firstByte).toBe(firstByte);
   });
+
+  it('prints one line at exit that the benchmark parses back', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import { recordStartup } from ${JSON.stringify(new URL('../../src/timing.ts', import.meta.url).href)}; recordStartup(performance.now());`;
+    const child = spawnSync(process.execPath, ['--experimental-strip-types', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    const { parseStartupTiming } = await import('../../bench/startup.js');
+    const timing = parseStartupTiming(child.stderr);
+    expect(timing).toBeDefined();
+    expect(timing!.modules).toBeGreaterThanOrEqual(timing!.runtime);
+    expect(timing!.done).toBeGreaterThanOrEqual(timing!.modules);
+    expect(timing!.cpu).toBeGreaterThan(0);
+    expect(timing!.firstRequest).toBeUndefined();
+  });
 });
