@@ -20,7 +20,10 @@ export interface AssetFiles {
 }
 
 const BLOCK = 4096;
-const TEXT = Buffer.from('runtime.gcBgMarkWorker github.com/acme/tool/internal/cmd.(*Runner).Execute main.main\n'.repeat(64)).subarray(0, BLOCK);
+const TEXT = Buffer.from('runtime.gcBgMarkWorker github.com/acme/tool/internal/cmd.(*Runner).Execute main.main\n'.repeat(64)).subarray(
+  0,
+  BLOCK,
+);
 const ELF_HEADER = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]);
 
 /** Writes `bytes` of binary-like content to `path`. */
@@ -60,7 +63,9 @@ export async function generateAssets(dir: string, sizesMiB: number[]): Promise<M
     const targz = join(base, 'tool-linux-amd64.tar.gz');
     // A child process per size, so sizes compress concurrently.
     await new Promise<void>((resolve, reject) => {
-      execFile('sh', ['-c', 'tar -C "$1" -cf - tool-1.0 | gzip -6 > "$2"', 'sh', join(base, 'tree'), targz], (err) => (err ? reject(err) : resolve()));
+      execFile('sh', ['-c', 'tar -C "$1" -cf - tool-1.0 | gzip -6 > "$2"', 'sh', join(base, 'tree'), targz], (err) =>
+        err ? reject(err) : resolve(),
+      );
     });
     out.set(sizeMiB, { sizeMiB, raw, rawBytes: statSync(raw).size, targz, targzBytes: statSync(targz).size });
   });

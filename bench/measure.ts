@@ -41,7 +41,11 @@ export function requireGnuTime(): void {
 }
 
 /** Runs a command to completion, timing it; with `rssFile`, wraps it in GNU time writing its rusage there. */
-export function runTimed(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; rssFile?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runTimed(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; rssFile?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const [file, argv] = opts.rssFile ? [GNU_TIME, ['-f', GNU_TIME_FORMAT, '-o', opts.rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();

@@ -13,11 +13,11 @@ export const PLANS: Record<string, Plan> = {
       'three per-byte costs that curl | tar does not pay.',
       '(1) Archive bytes are handled twice: downloaded to a temp file while hashing, then, after verification, read back, decompressed and written into the staging layer.',
       '(A verified raw asset is now renamed into the layer instead of copied.)',
-      '(2) Node.js\'s HTTP client on loopback: the download loop (undici body → async generator → hash → WriteStream) moved 50 MiB in ~220 ms where curl needs ~170 ms',
+      "(2) Node.js's HTTP client on loopback: the download loop (undici body → async generator → hash → WriteStream) moved 50 MiB in ~220 ms where curl needs ~170 ms",
       'and a plain `for await` with writeSync ~185 ms; on a 500 MiB raw asset curl installs at 420-780 MiB/s across runs, the buildpack at 180-200 MiB/s (section 5).',
       '(3) Fixed cost of ~200 ms per build (section 3: a warm rebuild of one entry), which still shows at 50 MiB.',
       'Archives come closest (1 × 500 MiB .tar.gz at about 1.1-1.2×) because gunzip dominates both sides; raw assets are furthest, since curl only writes bytes.',
-      'On loopback the network costs nothing, so these dominate; against GitHub\'s CDN (typically well under 100 MiB/s per connection) the download time is the same for every tool and the ratios move toward 1.',
+      "On loopback the network costs nothing, so these dominate; against GitHub's CDN (typically well under 100 MiB/s per connection) the download time is the same for every tool and the ratios move toward 1.",
     ].join(' '),
     plan: [
       'measured on 200 MiB from the stand-in (3,201 undici body chunks of 64 KiB): the download loop awaits each positional write before hashing, ~1.2-1.5 s;',
@@ -52,15 +52,15 @@ export const PLANS: Record<string, Plan> = {
   },
   '2a': {
     reason: [
-      'chunks of downloaded and decompressed bytes die young, but with V8\'s default young generation (16 MiB+ semi-spaces) their garbage stays resident:',
+      "chunks of downloaded and decompressed bytes die young, but with V8's default young generation (16 MiB+ semi-spaces) their garbage stays resident:",
       'before bin/build ran node with --max-semi-space-size=1, a 500 MiB .tar.gz peaked at 160-205 MiB and a raw one at 141-145 MiB.',
     ].join(' '),
     plan: 'done in bin/build (--max-semi-space-size=1); if a run still exceeds the limit, look at the .tar.gz path (zlib output chunks and node-tar buffering) with a heap profile.',
   },
   '2b': {
     reason: [
-      'the baseline of ~86 MiB at 1 MiB is mostly code: the bundle (octokit and undici, one HTTP stack since octokit now uses undici\'s fetch).',
-      'What grows with size is garbage from streaming, and for .tar.gz zlib\'s and the tar parser\'s buffers. bin/build now runs node with --max-semi-space-size=1 (before: 160-205 MiB at 500 MiB .tar.gz);',
+      "the baseline of ~86 MiB at 1 MiB is mostly code: the bundle (octokit and undici, one HTTP stack since octokit now uses undici's fetch).",
+      "What grows with size is garbage from streaming, and for .tar.gz zlib's and the tar parser's buffers. bin/build now runs node with --max-semi-space-size=1 (before: 160-205 MiB at 500 MiB .tar.gz);",
       'what is left is ~30 MiB of growth from 1 MiB to 500 MiB .tar.gz (raw assets stay within 1.11×).',
     ].join(' '),
     plan: [
@@ -69,7 +69,7 @@ export const PLANS: Record<string, Plan> = {
   },
   '3b': {
     reason: [
-      'a warm rebuild is ~180 ms of fixed cost (profile: node start ~20 ms, compiling the 2 MB bundle ~35 ms, initialising bundled CommonJS modules ~70 ms of which undici ~30 ms, the runtime\'s fetch ~20 ms),',
+      "a warm rebuild is ~180 ms of fixed cost (profile: node start ~20 ms, compiling the 2 MB bundle ~35 ms, initialising bundled CommonJS modules ~70 ms of which undici ~30 ms, the runtime's fetch ~20 ms),",
       'plus one API lookup per entry (4 at a time) and, per layer, in sequence: reading its metadata, checking its files, writing <layer>.toml and the SBOM. 16 entries land just around 300 ms on 2 cores.',
     ].join(' '),
     plan: [

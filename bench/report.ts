@@ -2,10 +2,10 @@
 // one table per section with median, min–max spread and ratios, then unmet goals with their
 // reason and plan (bench/plans.ts). Pure: no I/O.
 
-import type { Machine } from './machine.js';
-import { stats, type Stats } from './measure.js';
-import { OTHER_TOOLS, PLANS } from './plans.js';
-import { STARTUP_PHASES, type StartupTiming } from './startup.js';
+import type { Machine } from './machine.ts';
+import { stats, type Stats } from './measure.ts';
+import { OTHER_TOOLS, PLANS } from './plans.ts';
+import { STARTUP_PHASES, type StartupTiming } from './startup.ts';
 
 export type VariantName = 'buildpack' | 'curl-seq' | 'curl-xargs' | 'floor' | 'ubi';
 
@@ -77,7 +77,7 @@ const MEMORY_LIMIT_MIB = 150;
  * runner, so they catch a regression (a second download, a buffered asset, a detect that
  * starts loading the build code) rather than restate the goals.
  */
-export const CI_BOUNDS = {
+const CI_BOUNDS = {
   largeVsBestBaseline: 5,
   manyVsSequential: 3.5,
   detectNoEntriesVsNode: 1.5,
@@ -98,8 +98,10 @@ const rssStats = (runs: Run[] | undefined) => stats((runs ?? []).flatMap((r) => 
 const label = (r: { count: number; sizeMiB: number; format: string }) => `${r.count} × ${r.sizeMiB} MiB ${r.format}`;
 
 /** The best (lowest median) curl baseline of a row. */
-export function bestBaseline(row: ColdRow): { name: VariantName; ms: number } {
-  const candidates = (['curl-seq', 'curl-xargs'] as const).filter((v) => row.runs[v]?.length).map((v) => ({ name: v as VariantName, ms: median(row.runs[v]) }));
+function bestBaseline(row: ColdRow): { name: VariantName; ms: number } {
+  const candidates = (['curl-seq', 'curl-xargs'] as const)
+    .filter((v) => row.runs[v]?.length)
+    .map((v) => ({ name: v as VariantName, ms: median(row.runs[v]) }));
   return candidates.reduce((a, b) => (b.ms < a.ms ? b : a));
 }
 
@@ -112,7 +114,9 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     id: '1a',
     text: 'cold install of large assets (≥ 50 MiB) within 1.1× of the best curl baseline',
     met: largeRatios.every((x) => x.ratio <= 1.1),
-    measured: worstLarge ? `worst ${worstLarge.ratio.toFixed(2)}× (${label(worstLarge.c)}); ${largeRatios.filter((x) => x.ratio <= 1.1).length} of ${largeRatios.length} rows met` : 'no large rows',
+    measured: worstLarge
+      ? `worst ${worstLarge.ratio.toFixed(2)}× (${label(worstLarge.c)}); ${largeRatios.filter((x) => x.ratio <= 1.1).length} of ${largeRatios.length} rows met`
+      : 'no large rows',
     ci: large.length > 0,
     ciCheck: `every large row ≤ ${CI_BOUNDS.largeVsBestBaseline}× the best curl baseline`,
     ciMet: largeRatios.every((x) => x.ratio <= CI_BOUNDS.largeVsBestBaseline),
@@ -125,7 +129,9 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     id: '1b',
     text: 'cold install of many assets (4 and 16) faster than the sequential curl baseline',
     met: manyRatios.every((x) => x.ratio < 1),
-    measured: worstMany ? `worst ${worstMany.ratio.toFixed(2)}× of sequential (${label(worstMany.c)}); ${manyRatios.filter((x) => x.ratio < 1).length} of ${manyRatios.length} rows met` : 'no rows',
+    measured: worstMany
+      ? `worst ${worstMany.ratio.toFixed(2)}× of sequential (${label(worstMany.c)}); ${manyRatios.filter((x) => x.ratio < 1).length} of ${manyRatios.length} rows met`
+      : 'no rows',
     // CI looks at 16 assets: with 4 small ones the fixed start-up cost (3b) decides the ratio.
     ci: manyRatios.some((x) => x.c.count >= 16),
     ciCheck: `every 16-asset row ≤ ${CI_BOUNDS.manyVsSequential}× sequential curl`,
@@ -169,7 +175,8 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     id: '2b',
     text: `peak memory flat in asset size (1 asset: largest size within ${FLAT_MEMORY_GROWTH}× of 1 MiB)`,
     met: growth.length > 0 && growth.every((g) => g.ratio <= FLAT_MEMORY_GROWTH),
-    measured: growth.map((g) => `${g.format}: ${g.ratio.toFixed(2)}× from ${g.small.sizeMiB} to ${g.big.sizeMiB} MiB`).join('; ') || 'no data',
+    measured:
+      growth.map((g) => `${g.format}: ${g.ratio.toFixed(2)}× from ${g.small.sizeMiB} to ${g.big.sizeMiB} MiB`).join('; ') || 'no data',
     ci: growth.length > 0,
     ciCheck: `RSS growth from the smallest to the largest single asset ≤ ${CI_BOUNDS.memoryGrowth}×`,
     ciMet: growth.every((g) => g.ratio <= CI_BOUNDS.memoryGrowth),
@@ -193,7 +200,9 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     id: '3b',
     text: 'warm rebuild of 16 unchanged entries (exact tags) under 300 ms',
     met: warm16.length > 0 && worst16 < 300,
-    measured: warm16.length ? `${worst16.toFixed(0)} ms (slowest median of ${warm16.length} 16-entry configurations)` : 'no 16-entry configuration',
+    measured: warm16.length
+      ? `${worst16.toFixed(0)} ms (slowest median of ${warm16.length} 16-entry configurations)`
+      : 'no 16-entry configuration',
     ci: r.warm.length > 0,
     ciCheck: 'every warm rebuild faster than the cold build of the same configuration',
     ciMet: warmVsCold.every((x) => x < 1),
@@ -244,7 +253,7 @@ function ratio(a: number, b: number): string {
 }
 
 function mibPerSecond(bytes: number, msValue: number): string {
-  return Number.isFinite(msValue) && msValue > 0 ? `${((bytes / 1024 ** 2) / (msValue / 1000)).toFixed(0)}` : '–';
+  return Number.isFinite(msValue) && msValue > 0 ? `${(bytes / 1024 ** 2 / (msValue / 1000)).toFixed(0)}` : '–';
 }
 
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
@@ -254,11 +263,17 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
   const out: string[] = [];
   const goal = (id: string) => goals.find((g) => g.id === id)!;
   out.push(`# Benchmark results${r.quick ? ' (--quick subset)' : ''}`, '');
-  out.push(`Generated by \`npm run bench${r.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${r.date.slice(0, 16).replace('T', ' ')} UTC in ${r.seconds.toFixed(0)} s. Do not edit by hand: re-run the benchmark.`, '');
+  out.push(
+    `Generated by \`npm run bench${r.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${r.date.slice(0, 16).replace('T', ' ')} UTC in ${r.seconds.toFixed(0)} s. Do not edit by hand: re-run the benchmark.`,
+    '',
+  );
   out.push('| machine | |', '|---|---|');
   out.push(`| CPU | ${m.cpu} |`, `| cores (nproc) | ${m.cores} |`, `| memory | ${m.memoryGiB} GiB |`, `| kernel | ${m.kernel} |`);
   out.push(`| runtime | Node.js ${m.node} (the pinned runtime) |`, `| baselines | ${m.curl}, ${m.tar}, ${m.gzip} |`);
-  out.push(`| load average (1 min) at start / end | ${r.load.start} / ${r.load.end}${Math.max(r.load.start, r.load.end) > m.cores * 0.5 ? ' — other work shared the machine: wall times are noisy; the CPU columns in section 5 are not affected by waiting' : ''} |`, '');
+  out.push(
+    `| load average (1 min) at start / end | ${r.load.start} / ${r.load.end}${Math.max(r.load.start, r.load.end) > m.cores * 0.5 ? ' — other work shared the machine: wall times are noisy; the CPU columns in section 5 are not affected by waiting' : ''} |`,
+    '',
+  );
   out.push(
     'Method. A local GitHub stand-in (test/support/fake-github.ts: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
     'each asset is half random 4 KiB blocks and half repetitive text, like a binary (gzip -6 compresses it about 1.9:1). ',
@@ -268,7 +283,7 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     '**curl seq** is a Dockerfile-style `curl -sSfL <browser_download_url> | tar xzf - --strip-components=1` (raw: `curl -o … && chmod`) per asset, ',
     'one after another; **curl -P4** the same through `xargs -P4`. **floor** is the same install from the local file (`tar xzf file` / `cp`, `xargs -P4` for several assets): no network, no hashing. ',
     'Peak memory is GNU time `%M` (ru_maxrss) of the bin/build process (sh exec-ing node, which starts no other processes). ',
-    'The stand-in serves from this benchmark\'s own Node.js process, for the buildpack and curl alike; all asset files stay in the page cache (the machine has memory to spare).',
+    "The stand-in serves from this benchmark's own Node.js process, for the buildpack and curl alike; all asset files stay in the page cache (the machine has memory to spare).",
     '',
     r.quick
       ? 'Matrix (--quick): 1 and 16 × 1 MiB .tar.gz, 1 × 50 MiB .tar.gz, 4 × 50 MiB raw, 3 rounds each; warm rebuilds 3 rounds; detect 10 rounds.'
@@ -277,9 +292,14 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
   );
 
   out.push('## 1. Cold install', '');
-  out.push(`Goals: ${goal('1a').text} — ${verdict(goal('1a').met)} (${goal('1a').measured}); ${goal('1b').text} — ${verdict(goal('1b').met)} (${goal('1b').measured}).`, '');
+  out.push(
+    `Goals: ${goal('1a').text} — ${verdict(goal('1a').met)} (${goal('1a').measured}); ${goal('1b').text} — ${verdict(goal('1b').met)} (${goal('1b').measured}).`,
+    '',
+  );
   const withUbi = r.cold.some((c) => c.runs.ubi?.length);
-  out.push(`| assets | buildpack | curl seq | curl -P4 | ${withUbi ? 'ubi | ' : ''}buildpack ÷ best curl | buildpack ÷ curl seq | CPU: buildpack ÷ curl seq |`);
+  out.push(
+    `| assets | buildpack | curl seq | curl -P4 | ${withUbi ? 'ubi | ' : ''}buildpack ÷ best curl | buildpack ÷ curl seq | CPU: buildpack ÷ curl seq |`,
+  );
   out.push(`|---|---|---|---|${withUbi ? '---|' : ''}---|---|---|`);
   for (const c of r.cold) {
     const ours = median(c.runs.buildpack);
@@ -317,15 +337,28 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
   }
 
   out.push('## 2. Peak memory (max RSS of bin/build)', '');
-  out.push(`Goals: ${goal('2a').text} — ${verdict(goal('2a').met)} (${goal('2a').measured}); ${goal('2b').text} — ${verdict(goal('2b').met)} (${goal('2b').measured}).`, '');
+  out.push(
+    `Goals: ${goal('2a').text} — ${verdict(goal('2a').met)} (${goal('2a').measured}); ${goal('2b').text} — ${verdict(goal('2b').met)} (${goal('2b').measured}).`,
+    '',
+  );
   out.push('| assets | buildpack max RSS | curl seq max RSS (largest single process) |', '|---|---|---|');
-  for (const c of r.cold) out.push(`| ${label(c)} | ${cell(rssStats(c.runs.buildpack), 'MiB')} | ${cell(rssStats(c.runs['curl-seq']), 'MiB')} |`);
+  for (const c of r.cold)
+    out.push(`| ${label(c)} | ${cell(rssStats(c.runs.buildpack), 'MiB')} | ${cell(rssStats(c.runs['curl-seq']), 'MiB')} |`);
   out.push('');
 
   out.push('## 3. Warm rebuild (layers restored, nothing changed)', '');
-  out.push(`Goals: ${goal('3a').text} — ${verdict(goal('3a').met)} (${goal('3a').measured}); ${goal('3b').text} — ${verdict(goal('3b').met)} (${goal('3b').measured}).`, '');
-  out.push('The layers of the last cold round are rewritten the way the lifecycle restores them (`[metadata]` only), then bin/build runs again. Bytes are asset bodies served by the download host.', '');
-  out.push('| assets | warm rebuild | cold build | warm ÷ cold | asset downloads | bytes downloaded | API requests | max RSS | CPU |', '|---|---|---|---|---|---|---|---|---|');
+  out.push(
+    `Goals: ${goal('3a').text} — ${verdict(goal('3a').met)} (${goal('3a').measured}); ${goal('3b').text} — ${verdict(goal('3b').met)} (${goal('3b').measured}).`,
+    '',
+  );
+  out.push(
+    'The layers of the last cold round are rewritten the way the lifecycle restores them (`[metadata]` only), then bin/build runs again. Bytes are asset bodies served by the download host.',
+    '',
+  );
+  out.push(
+    '| assets | warm rebuild | cold build | warm ÷ cold | asset downloads | bytes downloaded | API requests | max RSS | CPU |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const w of r.warm) {
     out.push(
       `| ${label(w)} | ${runsCell(w.runs)} | ${cell(stats(w.coldMs))} | ${ratio(median(w.runs), stats(w.coldMs).median)} | ${w.downloadRequests} | ${w.downloadedBytes} | ${stats(w.apiRequests).median} | ${cell(rssStats(w.runs), 'MiB')} | ${ms(cpuMedian(w.runs))} ms |`,
@@ -334,16 +367,28 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
   out.push('');
 
   out.push('## 4. Detect latency', '');
-  out.push(`Goals: ${goal('4a').text} — ${verdict(goal('4a').met)} (${goal('4a').measured}); ${goal('4b').text} — ${verdict(goal('4b').met)} (${goal('4b').measured}).`, '');
+  out.push(
+    `Goals: ${goal('4a').text} — ${verdict(goal('4a').met)} (${goal('4a').measured}); ${goal('4b').text} — ${verdict(goal('4b').met)} (${goal('4b').measured}).`,
+    '',
+  );
   const nodeMedian = stats(r.detect.find((d) => d.id === 'node')?.runs ?? []).median;
   out.push('| case | time | ÷ node -e 0 |', '|---|---|---|');
   for (const d of r.detect) out.push(`| ${d.label} | ${cell(stats(d.runs))} | ${ratio(stats(d.runs).median, nodeMedian)} |`);
   out.push('');
 
   out.push('## 5. Throughput ceiling', '');
-  out.push('Bytes installed per second (the asset as served: compressed for .tar.gz), against the floor: the same install from a local file, no network and no hashing.', '');
-  out.push('CPU is user + system time of the command and its children (GNU time), median; it excludes the stand-in serving the bytes and does not grow while a process waits for a core.', '');
-  out.push('| assets | bytes | buildpack MiB/s | best curl MiB/s | floor | floor MiB/s | buildpack ÷ floor (time) | CPU: buildpack / curl seq / floor |', '|---|---|---|---|---|---|---|---|');
+  out.push(
+    'Bytes installed per second (the asset as served: compressed for .tar.gz), against the floor: the same install from a local file, no network and no hashing.',
+    '',
+  );
+  out.push(
+    'CPU is user + system time of the command and its children (GNU time), median; it excludes the stand-in serving the bytes and does not grow while a process waits for a core.',
+    '',
+  );
+  out.push(
+    '| assets | bytes | buildpack MiB/s | best curl MiB/s | floor | floor MiB/s | buildpack ÷ floor (time) | CPU: buildpack / curl seq / floor |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const c of r.cold) {
     const total = c.count * c.assetBytes;
     const ours = median(c.runs.buildpack);
@@ -362,7 +407,10 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
 
   out.push('## Goals', '');
   out.push('| goal | verdict | measured | CI check (--quick) |', '|---|---|---|---|');
-  for (const g of goals) out.push(`| ${g.id}. ${g.text} | ${verdict(g.met)} | ${g.measured} | ${g.ci ? `${g.ciCheck}: ${g.ciMet ? 'pass' : '**fail**'}` : '–'} |`);
+  for (const g of goals)
+    out.push(
+      `| ${g.id}. ${g.text} | ${verdict(g.met)} | ${g.measured} | ${g.ci ? `${g.ciCheck}: ${g.ciMet ? 'pass' : '**fail**'}` : '–'} |`,
+    );
   out.push('');
   const unmet = goals.filter((g) => !g.met);
   out.push('### Goals not met: reason and plan', '');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench [-- --quick]: bundles bench/run.ts with esbuild (like scripts/demo.sh) and runs
-# it on the pinned Node.js runtime against freshly compiled lib/ bundles. Loopback only.
+# npm run bench [-- --quick]: runs bench/run.ts directly on the pinned Node.js runtime (which
+# strips the types) against freshly compiled lib/ bundles. Loopback only.
 #   --quick      a small subset with ratio checks, for CI (exit 1 on a regression)
 #   --render     rewrite the report from the last run's numbers (.cache/bench/results.json)
 #   --build-ubi  first build ubi (crates.io ubi-cli, ~7 min on 2 cores) for the "other tool" column
@@ -19,8 +19,5 @@ if [ -z "${BENCH_UBI:-}" ] && [ -x .cache/bench/ubi/bin/ubi ]; then export BENCH
 [ -d node_modules ] || npm ci --no-audit --no-fund
 NODE_BIN="$(node scripts/runtime.mjs --print)"
 export PATH="$(dirname "$NODE_BIN"):$PATH"
-node scripts/compile.mjs
-node_modules/.bin/esbuild bench/run.ts --bundle --platform=node --format=esm --target=node26 \
-  --log-level=warning --outfile=.cache/bench/run.mjs \
-  --banner:js="import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);"
-exec node .cache/bench/run.mjs "$PWD" "${args[@]}"
+node scripts/compile.ts
+exec node bench/run.ts "$PWD" "${args[@]}"

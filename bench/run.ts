@@ -4,18 +4,38 @@
 // (bench/results.md; .cache/bench/results-quick.md with --quick). Loopback only.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  statfsSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.js';
-import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.js';
-import { simulateRestore } from '../test/support/layers.js';
-import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.js';
-import { describeMachine, loadAverage, toolVersion } from './machine.js';
-import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.js';
-import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.js';
-import { evaluateGoals, renderReport, type BenchResults, type ColdRow, type DetectRow, type Run, type VariantName, type WarmRow } from './report.js';
-import { parseStartupTiming, STARTUP_ENV, type StartupTiming } from './startup.js';
+import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
+import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
+import { simulateRestore } from '../test/support/layers.ts';
+import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';
+import { describeMachine, loadAverage, toolVersion } from './machine.ts';
+import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.ts';
+import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.ts';
+import {
+  evaluateGoals,
+  renderReport,
+  type BenchResults,
+  type ColdRow,
+  type DetectRow,
+  type Run,
+  type VariantName,
+  type WarmRow,
+} from './report.ts';
+import { parseStartupTiming, STARTUP_ENV, type StartupTiming } from './startup.ts';
 
 interface Config {
   count: number;
@@ -87,7 +107,11 @@ function descriptor(config: Config): string {
 function wrapBuildpack(root: string, into: string): string {
   mkdirSync(join(into, 'bin'), { recursive: true });
   for (const name of ['lib', 'buildpack.toml']) symlinkSync(join(root, name), join(into, name));
-  writeFileSync(join(into, 'bin', 'build'), `#!/bin/sh\nexec ${GNU_TIME} -f '${GNU_TIME_FORMAT}' -o "$BENCH_RSS_FILE" ${JSON.stringify(join(root, 'bin', 'build'))} "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    join(into, 'bin', 'build'),
+    `#!/bin/sh\nexec ${GNU_TIME} -f '${GNU_TIME_FORMAT}' -o "$BENCH_RSS_FILE" ${JSON.stringify(join(root, 'bin', 'build'))} "$@"\n`,
+    { mode: 0o755 },
+  );
   return into;
 }
 
@@ -107,12 +131,18 @@ function checkInstalled(dir: string, expectedBytes: number, what: string): void 
   const file = join(dir, 'bin', 'tool');
   const info = existsSync(file) ? statSync(file) : undefined;
   if (!info || info.size !== expectedBytes || (info.mode & 0o111) === 0) {
-    throw new Error(`${what}: ${file} is ${info ? `${info.size} bytes, mode ${(info.mode & 0o777).toString(8)}` : 'missing'}; expected ${expectedBytes} bytes, executable`);
+    throw new Error(
+      `${what}: ${file} is ${info ? `${info.size} bytes, mode ${(info.mode & 0o777).toString(8)}` : 'missing'}; expected ${expectedBytes} bytes, executable`,
+    );
   }
 }
 
 function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>): Run {
-  return { ms: r.ms, ...(r.maxRssKiB !== undefined ? { maxRssKiB: r.maxRssKiB } : {}), ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}) };
+  return {
+    ms: r.ms,
+    ...(r.maxRssKiB !== undefined ? { maxRssKiB: r.maxRssKiB } : {}),
+    ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}),
+  };
 }
 
 function syncDisks(): void {
@@ -121,7 +151,9 @@ function syncDisks(): void {
 }
 
 function findUbi(): string | undefined {
-  const candidates = [process.env.BENCH_UBI, join(process.env.HOME ?? '/root', '.cargo', 'bin', 'ubi'), '/usr/local/bin/ubi'].filter((p): p is string => !!p);
+  const candidates = [process.env.BENCH_UBI, join(process.env.HOME ?? '/root', '.cargo', 'bin', 'ubi'), '/usr/local/bin/ubi'].filter(
+    (p): p is string => !!p,
+  );
   return candidates.find((p) => existsSync(p));
 }
 
@@ -132,13 +164,17 @@ async function main(): Promise<void> {
   if (args.includes('--render')) return renderSaved(root, quick);
   const plan = planFor(quick);
   requireTools();
-  if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run node scripts/compile.mjs first`);
+  if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run npm run compile first`);
 
   const started = Date.now();
   const sizes = [...new Set(plan.cold.map((c) => c.config.sizeMiB))];
-  const needBytes = plan.cold.reduce((n, c) => Math.max(n, c.config.count * c.config.sizeMiB * MiB * 4), 0) + sizes.reduce((n, s) => n + 2 * s * MiB, 0);
+  const needBytes =
+    plan.cold.reduce((n, c) => Math.max(n, c.config.count * c.config.sizeMiB * MiB * 4), 0) + sizes.reduce((n, s) => n + 2 * s * MiB, 0);
   const fs = statfsSync(tmpdir());
-  if (fs.bavail * fs.bsize < needBytes) throw new Error(`${tmpdir()} has ${Math.round((fs.bavail * fs.bsize) / MiB)} MiB free; the benchmark needs about ${Math.round(needBytes / MiB)} MiB`);
+  if (fs.bavail * fs.bsize < needBytes)
+    throw new Error(
+      `${tmpdir()} has ${Math.round((fs.bavail * fs.bsize) / MiB)} MiB free; the benchmark needs about ${Math.round(needBytes / MiB)} MiB`,
+    );
 
   const scratch = mkdtempSync(join(tmpdir(), 'gha-bench-'));
   let gh: FakeGitHub | undefined;
@@ -168,11 +204,22 @@ async function main(): Promise<void> {
       const label = `${config.count} x ${config.sizeMiB} MiB ${config.format}`;
       log(`cold install: ${label}, ${rounds} rounds`);
       const files = assets.get(config.sizeMiB)!;
-      const row: ColdRow = { ...config, assetBytes: config.format === 'tar.gz' ? files.targzBytes : files.rawBytes, runs: {}, downloadedBytes: [] };
+      const row: ColdRow = {
+        ...config,
+        assetBytes: config.format === 'tar.gz' ? files.targzBytes : files.rawBytes,
+        runs: {},
+        downloadedBytes: [],
+      };
       // One small asset: where does the time go, next to a bare runtime start in the same round.
       const startup: ColdRow['startup'] = config.count === 1 && config.sizeMiB === 1 ? { nodeMs: [], timings: [] } : undefined;
       if (startup) row.startup = startup;
-      const variants: VariantName[] = ['buildpack', 'curl-seq', ...(config.count > 1 ? (['curl-xargs'] as const) : []), 'floor', ...(ubi ? (['ubi'] as const) : [])];
+      const variants: VariantName[] = [
+        'buildpack',
+        'curl-seq',
+        ...(config.count > 1 ? (['curl-xargs'] as const) : []),
+        'floor',
+        ...(ubi ? (['ubi'] as const) : []),
+      ];
       let lastWorkspace: Workspace | undefined;
       for (let round = 0; round < rounds; round++) {
         // Rotate the order so no command always runs first (or right after the biggest writer).
@@ -191,7 +238,9 @@ async function main(): Promise<void> {
           } else {
             measured = await shellInstall(variant, gh, config, files, scratch, ubi);
           }
-          (row.runs[variant] ??= []).push(usageRun(measured));
+          const runs = row.runs[variant] ?? [];
+          runs.push(usageRun(measured));
+          row.runs[variant] = runs;
         }
       }
       results.cold.push(row);
@@ -215,7 +264,10 @@ async function main(): Promise<void> {
     writeFileSync(out, report);
     // Every run's raw numbers, for a closer look than the report's medians.
     mkdirSync(join(root, '.cache', 'bench'), { recursive: true });
-    writeFileSync(join(root, '.cache', 'bench', quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ ...results, goals }, null, 2));
+    writeFileSync(
+      join(root, '.cache', 'bench', quick ? 'results-quick.json' : 'results.json'),
+      JSON.stringify({ ...results, goals }, null, 2),
+    );
     console.log(report);
     log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
 
@@ -285,7 +337,8 @@ async function coldBuild(
   gh.resetRequests();
   const { ms, value: result } = await timeAsync(() => runBuild(ws, { ...env, BENCH_RSS_FILE: rssFile }, buildpack));
   if (result.code !== 0) throw new Error(`bin/build failed (exit ${result.code}):\n${result.output}`);
-  for (let i = 0; i < config.count; i++) checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
+  for (let i = 0; i < config.count; i++)
+    checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
   const usage = readUsageFile(rssFile);
   rmSync(rssFile, { force: true });
   const served = servedAssetBytes(gh, config.format === 'tar.gz' ? files.targzBytes : files.rawBytes);
@@ -297,18 +350,52 @@ async function coldBuild(
   return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
-async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, gh: FakeGitHub, config: Config, files: AssetFiles, scratch: string, ubi: string | undefined) {
+async function shellInstall(
+  variant: Exclude<VariantName, 'buildpack'>,
+  gh: FakeGitHub,
+  config: Config,
+  files: AssetFiles,
+  scratch: string,
+  ubi: string | undefined,
+) {
   const dir = mkdtempSync(join(scratch, `${variant}-`));
   const dirs = Array.from({ length: config.count }, (_, i) => join(dir, `layer${i + 1}`));
   const source = (i: number) => `${gh.webUrl}/${repoName(i)}/releases/download/${TAG}/${assetName(config.sizeMiB, config.format)}`;
   const local = config.format === 'tar.gz' ? files.targz : files.raw;
   let command: ShellCommand;
-  if (variant === 'curl-seq') command = installCommand(config.format, 'curl', dirs.map((d, i) => ({ source: source(i), dir: d })), 1, dir);
-  else if (variant === 'curl-xargs') command = installCommand(config.format, 'curl', dirs.map((d, i) => ({ source: source(i), dir: d })), 4, dir);
-  else if (variant === 'floor') command = installCommand(config.format, 'copy', dirs.map((d) => ({ source: local, dir: d })), config.count > 1 ? 4 : 1, dir);
+  if (variant === 'curl-seq')
+    command = installCommand(
+      config.format,
+      'curl',
+      dirs.map((d, i) => ({ source: source(i), dir: d })),
+      1,
+      dir,
+    );
+  else if (variant === 'curl-xargs')
+    command = installCommand(
+      config.format,
+      'curl',
+      dirs.map((d, i) => ({ source: source(i), dir: d })),
+      4,
+      dir,
+    );
+  else if (variant === 'floor')
+    command = installCommand(
+      config.format,
+      'copy',
+      dirs.map((d) => ({ source: local, dir: d })),
+      config.count > 1 ? 4 : 1,
+      dir,
+    );
   else {
     for (const d of dirs) mkdirSync(join(d, 'bin'), { recursive: true });
-    command = ubiCommand(ubi!, gh.apiUrl, config.format, dirs.map((d, i) => ({ repo: repoName(i), tag: TAG, asset: assetName(config.sizeMiB, config.format), dir: d })), dir);
+    command = ubiCommand(
+      ubi!,
+      gh.apiUrl,
+      config.format,
+      dirs.map((d, i) => ({ repo: repoName(i), tag: TAG, asset: assetName(config.sizeMiB, config.format), dir: d })),
+      dir,
+    );
   }
   const result = await runTimed(command.cmd, command.args, { rssFile: join(scratch, `${variant}.rss`) });
   if (result.code !== 0) throw new Error(`${variant} failed (exit ${result.code}):\n${result.output}`);
@@ -327,7 +414,14 @@ async function warmRebuilds(
   rounds: number,
   cold: ColdRow,
 ): Promise<WarmRow> {
-  const row: WarmRow = { ...config, runs: [], downloadRequests: 0, downloadedBytes: 0, apiRequests: [], coldMs: cold.runs.buildpack!.map((r) => r.ms) };
+  const row: WarmRow = {
+    ...config,
+    runs: [],
+    downloadRequests: 0,
+    downloadedBytes: 0,
+    apiRequests: [],
+    coldMs: cold.runs.buildpack!.map((r) => r.ms),
+  };
   for (let round = 0; round < rounds; round++) {
     simulateRestore(ws.layersDir);
     gh.resetRequests();
@@ -382,7 +476,8 @@ async function detectLatency(root: string, rounds: number): Promise<DetectRow[]>
     },
     entries: async () => {
       const { ms, value } = await timeAsync(() => runDetect(withEntries, {}, root));
-      if (value.code !== 0 || !value.plan.includes('github-assets')) throw new Error(`bin/detect with entries exited ${value.code}:\n${value.output}`);
+      if (value.code !== 0 || !value.plan.includes('github-assets'))
+        throw new Error(`bin/detect with entries exited ${value.code}:\n${value.output}`);
       return ms;
     },
   };

@@ -37,7 +37,13 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * The items one after another, as a Dockerfile RUN line chained with && would (parallel = 1),
  * or through `xargs -P<parallel>` (a sh per item, as people write it).
  */
-export function installCommand(format: AssetFormat, via: 'curl' | 'copy', items: ShellItem[], parallel: number, scratch: string): ShellCommand {
+export function installCommand(
+  format: AssetFormat,
+  via: 'curl' | 'copy',
+  items: ShellItem[],
+  parallel: number,
+  scratch: string,
+): ShellCommand {
   const body = itemBody(format, via);
   if (parallel <= 1) {
     const script = join(scratch, `seq-${via}-${format}.sh`);
@@ -55,7 +61,13 @@ export function installCommand(format: AssetFormat, via: 'curl' | 'copy', items:
  * (which drops the shared top-level dir, like strip_components = 1); a raw asset is saved as
  * bin/tool. Called once per item, in sequence: ubi has no multi-asset mode.
  */
-export function ubiCommand(ubi: string, apiUrl: string, format: AssetFormat, items: { repo: string; tag: string; asset: string; dir: string }[], scratch: string): ShellCommand {
+export function ubiCommand(
+  ubi: string,
+  apiUrl: string,
+  format: AssetFormat,
+  items: { repo: string; tag: string; asset: string; dir: string }[],
+  scratch: string,
+): ShellCommand {
   const script = join(scratch, 'ubi.sh');
   const lines = items.map((i) => {
     const pick = `--matching-regex ${quote(`^${i.asset.replaceAll('.', '\\.')}$`)}`;

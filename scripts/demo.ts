@@ -6,9 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startFakeGitHub } from '../test/support/fake-github.js';
-import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.js';
-import { ensureGoBinary } from '../test/support/go-build.js';
+import { startFakeGitHub } from '../test/support/fake-github.ts';
+import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.ts';
+import { ensureGoBinary } from './go-build.ts';
 
 const root = resolve(process.argv[2] ?? '.');
 const probes = { amd64: process.argv[3]!, arm64: process.argv[4] };
@@ -73,7 +73,9 @@ try {
     server.kill('SIGTERM');
   }
   console.log(`\n== layers dir kept for inspection: ${ws.layersRoot}`);
-  console.log(`   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`);
+  console.log(
+    `   in an image built with pack this path is /layers/github-assets_buildpack/grpc-ecosystem_grpc-health-probe/bin/grpc_health_probe`,
+  );
 } catch (err) {
   rmSync(ws.root, { recursive: true, force: true });
   console.error(`demo failed: ${(err as Error).message}`);

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+// @ts-check
 // Fetches the pinned Node.js runtime (runtime.json) from the npm registry's official
 // runtime packages, verifies the tarball against the pinned sha512 integrity, and unpacks
 // bin/node + LICENSE into .cache/runtime/<arch>/. Used by tests (to run on the shipped LTS)
-// and by packaging (to ship it). Plain JS so it runs on whatever node the machine has.
+// and by packaging (to ship it). Plain JS (type-checked through JSDoc) so it runs on whatever
+// node the machine has (>= 20): it is the bootstrap that fetches the pinned one.
 //   node scripts/runtime.mjs [--arch amd64|arm64|all] [--print]
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -12,16 +14,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** @typedef {{ package: string, integrity: string }} RuntimePin */
+/** @type {{ version: string, targets: Record<string, RuntimePin | undefined> }} */
 const pins = JSON.parse(readFileSync(join(root, 'runtime.json'), 'utf8'));
 
+/** @returns {'amd64' | 'arm64'} */
 export function hostArch() {
   return process.arch === 'arm64' ? 'arm64' : 'amd64';
 }
 
+/** @param {string} arch @returns {string} */
 export function runtimeDir(arch) {
   return join(root, '.cache', 'runtime', arch);
 }
 
+/** Returns the runtime dir for `arch` (bin/node, LICENSE), fetching and verifying it first if needed.
+ * @param {string} arch @returns {string} */
 export function ensureRuntime(arch) {
   const pin = pins.targets[arch];
   if (!pin) throw new Error(`no pinned runtime for arch ${arch} in runtime.json`);
@@ -35,8 +43,10 @@ export function ensureRuntime(arch) {
     execFileSync('npm', ['pack', spec, '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${spec} produced no tarball`);
-    const [algo, expected] = pin.integrity.split('-', 2);
-    const actual = createHash(algo).update(readFileSync(join(work, tgz))).digest('base64');
+    const [algo = '', expected] = pin.integrity.split('-', 2);
+    const actual = createHash(algo)
+      .update(readFileSync(join(work, tgz)))
+      .digest('base64');
     if (actual !== expected) {
       throw new Error(`integrity mismatch for ${spec}: expected ${pin.integrity}, got ${algo}-${actual}`);
     }
@@ -61,7 +71,7 @@ export function ensureRuntime(arch) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
-  const archArg = args.includes('--arch') ? args[args.indexOf('--arch') + 1] : hostArch();
+  const archArg = (args.includes('--arch') ? args[args.indexOf('--arch') + 1] : undefined) ?? hostArch();
   const arches = archArg === 'all' ? Object.keys(pins.targets) : [archArg];
   for (const arch of arches) {
     const dir = ensureRuntime(arch);

@@ -10,5 +10,6 @@ NODE_BIN="$(node scripts/runtime.mjs --print)"
 export PATH="$(dirname "$NODE_BIN"):$PATH"
 node --version >/dev/null
 node node_modules/typescript/bin/tsc --noEmit -p .
-node scripts/compile.mjs
+node node_modules/typescript/bin/tsc --noEmit -p tsconfig.scripts.json
+node scripts/compile.ts
 exec node node_modules/vitest/vitest.mjs run "$@"

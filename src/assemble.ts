@@ -1,11 +1,13 @@
 // Builds a layer directory from per-entry trees: moves each freshly extracted entry tree in,
 // and links files of reused entries from the previous layer, refusing two entries that
-// write the same path. Works on a staging dir only; the swap into place is cnb/layers.ts.
+// write the same path, and checks the result once more (no link leads out) before it may be
+// committed. Works on a staging dir only; the swap into place is cnb/layers.ts.
 
 import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BuildpackError, fromFsError } from './errors.js';
 import { RESERVED_LAYER_DIRS } from './config.js';
+import { findEscape } from './extract/confine.js';
 
 export class LayerAssembly {
   /** Relative path -> label of the entry that installed it. */
@@ -20,6 +22,33 @@ export class LayerAssembly {
     } catch (err) {
       throw fromFsError(err, 'assembling the layer', entry);
     }
+  }
+
+  /**
+   * The final guard before commit, independent of the extractor's own checks: walks the staged
+   * layer on disk and refuses it when a symlink resolves outside it (say two entries whose
+   * links are harmless alone but chain through each other) or something else than a file,
+   * directory or symlink is in it.
+   */
+  async verifyConfined(): Promise<void> {
+    const escape = await findEscape(this.stagingDir).catch((err: unknown) => {
+      throw fromFsError(err, 'checking the assembled layer');
+    });
+    if (!escape) return;
+    const owner = this.ownerOf(escape.path);
+    throw new BuildpackError('GHA046', `the assembled layer would contain "${escape.path}": ${escape.reason}; nothing was installed`, {
+      ...(owner ? { entry: owner } : {}),
+      hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
+    });
+  }
+
+  /** The entry that installed `rel` or the nearest directory above it. */
+  private ownerOf(rel: string): string | undefined {
+    for (let path = rel; path !== ''; path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') {
+      const owner = this.owners.get(path);
+      if (owner !== undefined) return owner;
+    }
+    return undefined;
   }
 
   /** Hard-links (or copies) the listed files of a reused entry from the previous layer dir. */

@@ -3,15 +3,16 @@
 // and print the absolute path of every installed executable. The services (GitHub client,
 // downloader, extractor) are injected by the composition root.
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildpackError, fromFsError, isBuildpackError } from './errors.js';
 import TOML from '@iarna/toml';
 import type { Logger } from './log.js';
-import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release } from './model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 import type { BuildContext } from './cnb/context.js';
 import { lookupEnv } from './cnb/env.js';
 import {
+  commitLayerDir,
   createWorkDir,
   exists,
   layerDir,
@@ -19,7 +20,6 @@ import {
   readLayerMetadata,
   removeLayer,
   removeStaleWorkDirs,
-  swapLayerDir,
   writeLayerToml,
 } from './cnb/layers.js';
 import { loadDescriptor, type LoadedDescriptor } from './descriptor.js';
@@ -32,13 +32,15 @@ import {
   METADATA_FORMAT,
   parseLayerMetadata,
   recordFor,
+  selectSpecOf,
+  withSelection,
   type EntryDecision,
   type EntryRecord,
   type LayerMetadata,
   type ResolvedEntry,
 } from './plan.js';
 import { registerSecret, safeUrl } from './secrets.js';
-import { selectAsset } from './select.js';
+import { selectAssetFor } from './select.js';
 import { specForTarget } from './config.js';
 import { createReleaseResolver, UNCHANGED, type ReleaseSource } from './resolve.js';
 import { credentialsFor, explainLookupError, type EntryCredentials } from './credentials.js';
@@ -47,7 +49,7 @@ import { credentialsFor, explainLookupError, type EntryCredentials } from './cre
 const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
 import { parseTagSpec } from './tags.js';
 import { describeVerification, verifyDownload, type VerifySources } from './verify.js';
-import { fetchChecksumsFor } from './checksums-fetch.js';
+import { fetchChecksumsFor, type DownloadCap } from './checksums-fetch.js';
 import { layerSbom, sbomFileName, serialiseSbom } from './sbom.js';
 import { formatBytes, formatDuration } from './format.js';
 import { mapLimit } from './concurrency.js';
@@ -55,6 +57,9 @@ import { blankValues, secretBuildEnvValues } from './scrub.js';
 import type { NetworkConfig } from './net/config.js';
 import { directReleaseFor, isDirectAsset, type AssetCoordinates } from './net/sources.js';
 import type { AssetDownloadRequest } from './net/downloader.js';
+import type { ProvenanceChecker } from './verify/provenance.js';
+import type { VerifiedProvenance } from './verify/attestations.js';
+import { TUF_CACHE_LAYER } from './verify/trust-names.js';
 
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
@@ -80,6 +85,8 @@ export interface BuildServices {
   strict: boolean;
   /** Mirror template and web host, for entries resolved without the API when it is rate limited. */
   network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
+  /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
+  provenance?: ProvenanceChecker;
 }
 
 /** Image label listing the absolute path of every installed executable. */
@@ -97,6 +104,9 @@ export interface BuildResult {
 const LAYER_TYPES = { launch: true, build: false, cache: true };
 
 type Credentials = EntryCredentials;
+
+/** An entry ready to install: resolved, with its token and what steers its automatic selection (plan.ts selectSpecOf). */
+type BuildEntry = ResolvedEntry & { creds: Credentials; selectSpec: string };
 
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
   const { log } = services;
@@ -129,7 +139,8 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
         for (const exe of record.executables) result.executables.push(join(layerDir(ctx.layersDir, group.name), exe));
       }
     }
-    await removeUnusedLayers(ctx.layersDir, new Set(groups.map((g) => g.name)));
+    await keepTufCache(ctx.layersDir);
+    await removeUnusedLayers(ctx.layersDir, new Set([...groups.map((g) => g.name), TUF_CACHE_LAYER]));
     await writeLaunchToml(ctx.layersDir, result.executables);
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -175,34 +186,36 @@ async function resolveAll(
   specs: AssetSpec[],
   restored: Map<string, RestoredLayer>,
   services: BuildServices,
-): Promise<Map<number, ResolvedEntry & { creds: Credentials }>> {
+): Promise<Map<number, BuildEntry>> {
   const resolver = createReleaseResolver(services.github);
-  const out = new Map<number, ResolvedEntry & { creds: Credentials }>();
+  const out = new Map<number, BuildEntry>();
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
     // credentialsFor trims: a newline from `echo token > file` is a common slip.
     const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));
     const layer = restored.get(layerNameFor(spec));
-    const previous = previousRecordFor(spec, layer?.metadata);
+    const selectSpec = selectSpecOf(spec, ctx.target.distro?.name);
+    const previous = previousRecordFor(spec, layer?.metadata, selectSpec);
     const reusable = previous !== undefined && (layer?.present.get(previous) ?? false);
     let release: Release;
     try {
       const answer = reusable && previous.etag ? await resolver.resolveIfChanged(spec, creds, previous.etag) : await resolver.resolve(spec, creds);
       if (answer === UNCHANGED) {
         services.log.debug(`${entryLabel(spec)}: GitHub says ${previous!.tag} is unchanged (304)`);
-        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds, selectSpec });
         return;
       }
       release = answer;
     } catch (err) {
       if (reusable && isBuildpackError(err) && (err.code === 'GHA020' || err.code === 'GHA021') && parseTagSpec(spec.tag).kind === 'exact') {
         services.log.warn(`${entryLabel(spec)}: the GitHub API could not be reached (${err.message}); reusing ${previous!.asset} ${previous!.tag} from the previous build`);
-        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds });
+        out.set(spec.index, { ...resolvedFromRecord(spec, previous!), creds, selectSpec });
         return;
       }
       // Rate limited, or unreachable with a mirror set: exact entries can do without the API.
       const network = services.network;
       const skippable = isBuildpackError(err) && network !== undefined && (err.code === 'GHA013' || (err.code === 'GHA020' && network.mirror !== undefined));
+      // Automatic selection needs the asset list, which only the API has.
       const direct = skippable ? directReleaseFor(spec, creds.token, network) : undefined;
       if (!direct) throw explainLookupError(err, spec, creds, buildEnvHint);
       release = direct;
@@ -211,8 +224,9 @@ async function resolveAll(
           `downloading ${spec.asset} directly from ${safeUrl(direct.assets[0]!.url)} (no API call, so no GitHub digest to compare)`,
       );
     }
-    const asset = selectAsset(release, spec, ctx.target);
-    out.set(spec.index, { spec, release, asset, creds });
+    const selection = selectAssetFor(release, spec, ctx.target);
+    for (const step of selection.steps ?? []) services.log.debug(`${entryLabel(spec)}: automatic selection: ${step}`);
+    out.set(spec.index, { spec, release, asset: selection.asset, selection: { rule: selection.rule, reason: selection.reason }, creds, selectSpec });
   });
   return out;
 }
@@ -235,7 +249,7 @@ async function scrubCommittedTokens(ctx: BuildContext, descriptor: LoadedDescrip
 async function buildLayer(
   ctx: BuildContext,
   name: string,
-  entries: (ResolvedEntry & { creds: Credentials })[],
+  entries: (BuildEntry)[],
   previous: RestoredLayer,
   workDir: string,
   services: BuildServices,
@@ -244,7 +258,7 @@ async function buildLayer(
   const { log } = services;
   const currentDir = layerDir(ctx.layersDir, name);
   const restored = previous.metadata;
-  const decisions = entries.map((entry) => ({ entry, decision: decideEntry(entry, restored, (r) => previous.present.get(r) ?? false) }));
+  const decisions = entries.map((entry) => ({ entry, decision: provenanceStillHolds(entry, decideEntry(entry, restored, (r) => previous.present.get(r) ?? false), services) }));
   // Every entry reusable means the restored dir holds all their files; nothing else recorded: keep it as is.
   const unchanged = decisions.every((d) => d.decision.action === 'reuse') && restored?.entries.length === decisions.length;
 
@@ -255,7 +269,7 @@ async function buildLayer(
       logEntryHeader(log, entry);
       log.detail(`Reused    ${record.asset} ${record.tag} from the previous build (unchanged, nothing downloaded)`);
       tally.reused++;
-      records.push(record);
+      records.push(withSelection(record, entry, entry.selectSpec));
     }
   } else {
     const staging = join(workDir, `layer-${name}`);
@@ -277,21 +291,37 @@ async function buildLayer(
         tally.reused++;
         await assembly.addFromPrevious(currentDir, record.files, label);
       }
-      records.push(record);
+      records.push(withSelection(record, entry, (entry as BuildEntry).selectSpec));
     }
-    await swapLayerDir(ctx.layersDir, name, staging, workDir);
+    // Commit: the final containment check on disk, then metadata retracted, dir swapped in,
+    // SBOM and TOML written (TOML last). A kill in between leaves a dir no build reuses.
+    await assembly.verifyConfined();
+    await commitLayerDir(ctx.layersDir, name, staging, workDir);
+    await holdForTest('after-swap', name);
   }
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
-  await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
   const sbom = layerSbom({ layer: name, records, buildpack: ctx.buildpack });
   await writeFile(join(ctx.layersDir, sbomFileName(name)), serialiseSbom(sbom)).catch((err) => {
     throw fromFsError(err, `writing the SBOM of layer ${name}`);
   });
+  await writeLayerToml(ctx.layersDir, name, LAYER_TYPES, metadata);
   return { name, metadata, reused: unchanged };
 }
 
+/**
+ * Test-only pause point, so a test can SIGKILL a real build at the worst moment of a layer
+ * commit: with GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>, the build creates the marker
+ * there and waits forever.
+ */
+async function holdForTest(point: string, layer: string): Promise<void> {
+  const hold = process.env.GITHUB_ASSETS_TEST_HOLD;
+  if (!hold || !hold.startsWith(`${point}:`)) return;
+  await writeFile(hold.slice(point.length + 1), `${process.pid} ${layer}`);
+  await new Promise(() => setInterval(() => {}, 60_000));
+}
+
 async function installEntry(
-  entry: ResolvedEntry & { creds: Credentials },
+  entry: BuildEntry,
   reason: string,
   workDir: string,
   services: BuildServices,
@@ -302,9 +332,10 @@ async function installEntry(
   await mkdir(tree, { recursive: true });
   const started = Date.now();
   try {
+    const checksumsNotes: string[] = [];
     const [download, checksumsFile] = await Promise.all([
       services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, entry.asset.name) }),
-      fetchChecksums(entry, workDir, services),
+      fetchChecksums(entry, workDir, services, checksumsNotes),
     ]);
     const downloadedIn = Date.now() - started;
     // Verify before anything is extracted: a mismatch must never reach a layer.
@@ -315,6 +346,10 @@ async function installEntry(
       sources: { githubDigest: entry.asset.digest, pinned: entry.spec.sha256, checksumsFile },
       strict: services.strict,
     });
+    // Who built these bytes: checked before extraction too, so a refused asset never reaches a layer.
+    const attested = services.provenance
+      ? await services.provenance.checkAsset({ spec: entry.spec, entry: label, assetName: entry.asset.name, sha256: download.sha256, token: entry.creds.token, tokenEnv: entry.creds.source })
+      : { notes: [] };
     const installed = await services.install(file, tree, {
       assetName: entry.asset.name,
       ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
@@ -323,12 +358,13 @@ async function installEntry(
       entry: label,
       consumeInput: true,
     });
-    const record = recordFor(entry, download, installed);
+    const record = recordFor(entry, download, installed, entry.selectSpec, attested.provenance);
     logEntryHeader(services.log, entry);
     const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
     services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
     services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
     for (const note of verification.notes) services.log.detail(`          ${note}`);
+    logProvenance(services.log, attested.provenance, [...checksumsNotes, ...attested.notes]);
     services.log.detail(`Installed ${summariseFiles(record.files)}`);
     return { entry, record, tree };
   } catch (err) {
@@ -343,14 +379,52 @@ function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
 }
 
 /** Downloads and reads the release's checksums file for this asset, if there is one. */
-function fetchChecksums(entry: ResolvedEntry & { creds: Credentials }, workDir: string, services: BuildServices): Promise<VerifySources['checksumsFile']> {
+function fetchChecksums(entry: BuildEntry, workDir: string, services: BuildServices, notes: string[]): Promise<VerifySources['checksumsFile']> {
   const label = entryLabel(entry.spec);
-  return fetchChecksumsFor(
-    { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
-    (sums, destFile) =>
-      services.download({ asset: sums, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, sums.name) }),
-    join(workDir, `checksums-${entry.spec.index}`),
-  );
+  const download = (asset: ReleaseAsset, destFile: string, cap?: DownloadCap) =>
+    services.download({ asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, asset.name), ...cap });
+  const provenance = services.provenance;
+  // A signed checksums file is verified before any hash in it is trusted.
+  const inspect = provenance
+    ? async (sums: ReleaseAsset, bytes: Buffer) => {
+        const fetchAsset = async (asset: ReleaseAsset) => {
+          const dest = join(workDir, `signature-${entry.spec.index}-${asset.id}`);
+          try {
+            await download(asset, dest);
+            return await readFile(dest);
+          } finally {
+            await rm(dest, { force: true });
+          }
+        };
+        const checked = await provenance.checkChecksumsSignature({ spec: entry.spec, entry: label, sums, bytes, releaseAssets: entry.release.assets, fetchAsset });
+        if (checked.provenance) notes.push(`${sums.name} signed by ${checked.provenance.signer_workflow}${checked.provenance.tlog_index ? ` (tlog entry ${checked.provenance.tlog_index})` : ''}`);
+        notes.push(...checked.notes);
+      }
+    : undefined;
+  return fetchChecksumsFor({ release: entry.release, asset: entry.asset, spec: entry.spec, entry: label }, download, join(workDir, `checksums-${entry.spec.index}`), inspect);
+}
+
+/** A reusable entry whose recorded provenance no longer meets its policy is installed (and verified) again. */
+function provenanceStillHolds(entry: ResolvedEntry, decision: EntryDecision, services: BuildServices): EntryDecision {
+  if (decision.action !== 'reuse' || !services.provenance) return decision;
+  const reason = services.provenance.reverifyReason(decision.record, entry.spec);
+  return reason ? { action: 'install', reason } : decision;
+}
+
+function logProvenance(log: Logger, provenance: VerifiedProvenance | undefined, notes: string[]): void {
+  if (provenance) {
+    const commit = provenance.source_commit ? ` at ${provenance.source_commit.slice(0, 12)}` : '';
+    const tlog = provenance.tlog_index ? `, tlog entry ${provenance.tlog_index}` : '';
+    log.detail(`Attested  built by ${provenance.signer_workflow}${commit} (${provenance.predicate_type}${tlog})`);
+  }
+  for (const note of notes) log.detail(`          ${note}`);
+}
+
+/** The TUF metadata cache (verify/trust-root.ts) is a cache-only layer: kept between builds, never in the image. */
+async function keepTufCache(layersDir: string): Promise<void> {
+  if (await exists(layerDir(layersDir, TUF_CACHE_LAYER))) {
+    await writeLayerToml(layersDir, TUF_CACHE_LAYER, { launch: false, build: false, cache: true }, {});
+  }
 }
 
 /** launch.toml with an image label listing every installed executable, for docker/pack inspect. */
@@ -366,6 +440,8 @@ function logEntryHeader(log: Logger, entry: ResolvedEntry): void {
   const how = entry.spec.tag === entry.release.tag ? '' : ` (from tag = "${entry.spec.tag}")`;
   log.detail(`Release   ${entry.release.tag}${how}`);
   log.detail(`Asset     ${entry.asset.name} (${formatBytes(entry.asset.size)})`);
+  // Automatic picks say which rule decided, so a surprising pick is explained where it shows.
+  if (entry.selection?.rule.startsWith('auto:')) log.detail(`Picked    automatically: ${entry.selection.reason}`);
 }
 
 function summariseFiles(files: string[]): string {

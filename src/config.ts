@@ -10,11 +10,12 @@ import { canonicalArch } from './select.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './config-integrity.js';
 import { parseUpdateValue } from './update-policy.js';
 import { unsafeCharacter } from './printable.js';
+import { parseAttestationKeys } from './config-attestations.js';
 
 /** Keys an entry may have, with a one-line description used in messages and docs. */
 export const ENTRY_KEYS = {
   repo: 'GitHub repository as "owner/name" (required)',
-  asset: 'release asset file name (required)',
+  asset: 'release asset file name or pattern; left out, the asset is picked automatically for each target',
   tag: 'release tag, or "latest" (default)',
   token_env: 'name of an environment variable holding a GitHub token (private repos)',
   destination: 'path inside the layer: a file for raw binaries, a directory for archives',
@@ -23,12 +24,17 @@ export const ENTRY_KEYS = {
   sha256: 'pinned SHA-256 of the asset; the build fails if the download differs',
   checksums: 'name of the release asset that lists SHA-256 sums (found automatically when absent)',
   prerelease: 'allow prereleases when tag is "latest" or a version range (default false)',
-  arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files',
+  attestations: 'check GitHub artifact attestations: "required", "auto" (default: when the release has them) or "off"',
+  signer_repo: 'repository whose workflow must have signed the attestation (default: repo)',
+  signer_workflow: 'workflow that must have signed: "owner/repo/.github/workflows/release.yml", optionally "@<ref>"',
+  arch: 'per-architecture overrides: [metadata.githubassets.arch.<amd64|arm64>] with asset, sha256, strip_components, files, libc, matching',
+  libc: 'automatic selection on Linux: "gnu" or "musl" build preferred (default: static/musl first)',
+  matching: 'automatic selection: a substring or glob (* ?) an asset name must match, e.g. "kubens"',
   update: 'how far `github-assets update` may move tag: false (never), "patch", "minor", "latest" or a semver range such as "~1.4"',
 } as const;
 
 /** Keys an `arch.<name>` table may hold. */
-const ARCH_KEYS = ['asset', 'sha256', 'strip_components', 'files'];
+const ARCH_KEYS = ['asset', 'sha256', 'strip_components', 'files', 'libc', 'matching'];
 
 type EntryKey = keyof typeof ENTRY_KEYS;
 
@@ -162,8 +168,12 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     new BuildpackError(code, message, { entry: finalLabel, hint });
 
   const arch = raw.arch === undefined ? undefined : validateArchTable(raw.arch, table, failFinal);
-  const asset = arch && raw.asset === undefined ? '' : requireString(raw, 'asset', finalLabel);
+  // No asset: picked automatically per target (select/auto.ts).
+  const asset = raw.asset === undefined ? '' : requireString(raw, 'asset', finalLabel);
   if (asset !== '') checkAssetName(asset, failFinal);
+  const libc = raw.libc === undefined ? undefined : checkLibc(raw.libc, 'libc', failFinal);
+  const matching = raw.matching === undefined ? undefined : checkMatching(raw.matching, 'matching', failFinal);
+  checkMatchingApplies(asset, matching, arch, failFinal);
   if (raw.prerelease !== undefined && typeof raw.prerelease !== 'boolean') {
     throw failFinal(`prerelease = ${showValue(raw.prerelease)} must be true or false`, 'write prerelease = true without quotes');
   }
@@ -187,6 +197,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
   const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
   const update = raw.update === undefined ? undefined : checkUpdate(raw.update, failFinal);
+  const attestation = parseAttestationKeys(raw, failFinal);
 
   return {
     index,
@@ -196,6 +207,8 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     asset,
     tag,
     prerelease: raw.prerelease === true,
+    ...(libc !== undefined ? { libc } : {}),
+    ...(matching !== undefined ? { matching } : {}),
     ...(arch !== undefined ? { arch } : {}),
     ...(tokenEnv !== undefined ? { tokenEnv } : {}),
     ...(destination !== undefined ? { destination } : {}),
@@ -204,6 +217,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     ...(checksums !== undefined ? { checksums } : {}),
     ...(files !== undefined ? { files } : {}),
     ...(update !== undefined ? { update } : {}),
+    ...attestation,
   };
 }
 
@@ -302,6 +316,31 @@ export function checkWholeNumber(v: unknown, key: string, min: number, max: numb
   return v;
 }
 
+function checkLibc(v: unknown, key: string, fail: Fail): 'gnu' | 'musl' {
+  if (v !== 'gnu' && v !== 'musl') {
+    throw fail(`${key} = ${JSON.stringify(v) ?? describeValue(v)} must be "gnu" or "musl"`, `write ${key} = "gnu" to prefer glibc builds or ${key} = "musl" for musl/static builds only; leave it out for the default (static/musl first)`);
+  }
+  return v;
+}
+
+function checkMatching(v: unknown, key: string, fail: Fail): string {
+  const hint = `write ${key} = "..." with a part of the asset name (e.g. "kubens") or a glob such as "*-linux-*"`;
+  if (typeof v !== 'string' || v.trim() === '') throw fail(`${key} must be a non-empty string, got ${describeValue(v)}`, hint);
+  if (v.length > 200 || v.includes('/') || v.trim() !== v || /[\u0000-\u001f]/.test(v)) throw fail(`${key} = ${JSON.stringify(v.slice(0, 200))} is not part of a file name`, hint);
+  return v;
+}
+
+/** `matching` filters automatic selection; next to an asset that applies to the same target it would silently do nothing. */
+function checkMatchingApplies(asset: string, matching: string | undefined, arch: Record<string, ArchOverride> | undefined, fail: Fail): void {
+  const hint = 'keep one: asset names the asset (exactly or as a pattern); matching only narrows automatic selection, when asset is left out';
+  if (asset !== '' && matching !== undefined) throw fail(`matching = "${matching}" has no effect next to asset = "${asset}"`, hint);
+  for (const [name, override] of Object.entries(arch ?? {})) {
+    if (override.matching === undefined) continue;
+    const effective = override.asset ?? asset;
+    if (effective !== '') throw fail(`arch.${name}.matching = "${override.matching}" has no effect next to asset = "${effective}"`, hint);
+  }
+}
+
 function checkStrip(v: unknown, key: string, fail: Fail): number {
   return checkWholeNumber(v, key, 0, LIMITS.stripComponents, fail, 'strip_components = 1');
 }
@@ -345,6 +384,10 @@ function validateArchTable(value: unknown, table: string, fail: Fail): Record<st
         result.sha256 = parseSha256Field(v, fail);
       } else if (key === 'files') {
         result.files = checkFiles(v, `arch.${name}.files`, fail);
+      } else if (key === 'libc') {
+        result.libc = checkLibc(v, `arch.${name}.libc`, fail);
+      } else if (key === 'matching') {
+        result.matching = checkMatching(v, `arch.${name}.matching`, fail);
       }
     }
     out[arch] = result;
@@ -353,8 +396,8 @@ function validateArchTable(value: unknown, table: string, fail: Fail): Record<st
 }
 
 /**
- * The entry as it applies to one target: per-arch overrides merged in. An entry without a
- * top-level asset and without a table for this arch has nothing to install here.
+ * The entry as it applies to one target: per-arch overrides merged in. An entry that names
+ * no asset for this target (asset '') is selected automatically.
  */
 export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
   const override = spec.arch?.[canonicalArch(target.arch) ?? target.arch];
@@ -364,16 +407,11 @@ export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
     ...(override?.stripComponents !== undefined ? { stripComponents: override.stripComponents } : {}),
     ...(override?.sha256 !== undefined ? { sha256: override.sha256 } : {}),
     ...(override?.files !== undefined ? { files: override.files } : {}),
+    ...(override?.libc !== undefined ? { libc: override.libc } : {}),
+    ...(override?.matching !== undefined ? { matching: override.matching } : {}),
   };
   // A pinned hash belongs to one asset: with a per-arch asset but no per-arch pin, the top-level pin cannot apply.
   if (override?.asset !== undefined && override.sha256 === undefined) delete merged.sha256;
-  if (merged.asset === '') {
-    const configured = Object.keys(spec.arch ?? {}).join(', ');
-    throw new BuildpackError('GHA003', `no asset for ${target.os}/${target.arch}: the entry has no asset and arch tables only for ${configured}`, {
-      entry: entryLabel(spec),
-      hint: `add asset = "..." (a pattern with {arch} covers every architecture) or an [arch.${target.arch}] table`,
-    });
-  }
   return merged;
 }
 

@@ -1,19 +1,27 @@
-// The GitHub REST edge: looks up releases through @octokit/rest and maps API failures to
-// BuildpackErrors with next steps. It never downloads asset bodies (download.ts does) and
-// never lets a token reach a message, a log line or an error's cause.
+// The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
+// layer's, net/agent.ts), type-checks every answer (net/api-schema.ts), caps pagination and maps
+// API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
+// lets a token reach a message, a log line or an error's cause.
 
 import { Octokit } from '@octokit/rest';
+import snappy from 'snappyjs';
 import { BuildpackError } from './errors.js';
 import type { Logger } from './log.js';
-import type { Release, ReleaseAsset } from './model.js';
+import type { Release } from './model.js';
+import { createNetwork, type Network } from './net/agent.js';
+import { parseRelease, parseReleaseList } from './net/api-schema.js';
+import { apiBase, networkConfigFromEnv } from './net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from './net/retry.js';
 import { redact, registerSecret, safeUrl } from './secrets.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
-/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash. */
+/** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
+export const MAX_RELEASE_PAGES = 100;
+
+/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash or credentials. */
 export function normaliseApiUrl(value: string | undefined): string {
-  return (value?.trim() || DEFAULT_API_URL).replace(/\/+$/, '');
+  return apiBase(value);
 }
 
 /** GITHUB_API_URL if set, else api.github.com; no trailing slash. */
@@ -26,8 +34,10 @@ export interface GitHubClientOptions {
   apiUrl?: string;
   userAgent: string;
   log?: Logger;
-  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). */
+  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
   fetch?: typeof fetch;
+  /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
+  maxPages?: number;
   /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
   rateLimitMaxWaitMs?: number;
 }
@@ -51,6 +61,8 @@ export interface GitHubClient {
    */
   getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
   listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
+  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -66,7 +78,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     warn: () => {},
     error: () => {},
   };
-  const request = options.fetch ? { log: quiet, fetch: options.fetch } : { log: quiet };
+  // No request may bypass the network layer: without a fetch, build one for this API URL.
+  const request = { log: quiet, fetch: options.fetch ?? defaultFetch(apiUrl) };
+  const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
   const authHeaders = (token: string | undefined): Record<string, string> => {
     if (!token) return {};
@@ -82,7 +96,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         tag === 'latest'
           ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
           : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
-      return withEtag(toRelease(response.data), response.headers.etag);
+      return withEtag(parseRelease(response.data, { subject: describe(what), entry: ctx.entry }), response.headers.etag);
     } catch (err) {
       if (etag && statusOf(err) === 304) return undefined;
       throw await toBuildpackError(err, what, () => repoExists(owner, repo, authHeaders(token)));
@@ -103,15 +117,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     try {
       const all: Release[] = [];
       let first = true;
+      let pages = 0;
       for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
         owner,
         repo,
         per_page: 100,
         headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) },
       })) {
+        if (++pages > maxPages) throw tooManyPages(what, maxPages, all.length);
         // The first page's ETag stands for the list: new releases appear there first.
         const pageEtag = first ? page.headers.etag : undefined;
-        for (const data of page.data) all.push(first ? withEtag(toRelease(data), pageEtag) : toRelease(data));
+        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
         first = false;
       }
       return all;
@@ -139,52 +155,150 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged };
+  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
+    } catch (err) {
+      throw await toBuildpackError(err, what, async () => undefined);
+    }
+  }
+
+  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged, listAttestations };
+}
+
+// ---- artifact attestations -------------------------------------------------------------
+
+/** At most this many attestations are read for one digest (the API's first page holds 30). */
+export const MAX_ATTESTATIONS = 30;
+/** An attestation bundle is a few kilobytes; one larger than this is refused. */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface AttestationList {
+  /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */
+  bundles: unknown[];
+  /** Entries left out: bundle too large, neither inline nor fetchable from its `bundle_url`, or beyond the cap. */
+  skipped: { tooLarge: number; notInline: number; beyondCap: number };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/attestations/sha256:{hex}`. A 404 means none. A bundle is read
+ * inline, or else from its `bundle_url` (a pre-signed URL on another host: fetched without
+ * the token, capped, Snappy-compressed or plain JSON). Whatever comes back is only data for
+ * verify/attestations.ts to check.
+ */
+async function listAttestationsWith(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  sha256Hex: string,
+  headers: Record<string, string>,
+  fetchFn: typeof fetch,
+): Promise<AttestationList> {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new BuildpackError('GHA099', 'internal error: attestation lookup without a sha256', {});
+  const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
+  let data: unknown;
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner,
+      repo,
+      subject_digest: `sha256:${sha256Hex}`,
+      per_page: MAX_ATTESTATIONS,
+      headers,
+    });
+    data = response.data;
+  } catch (err) {
+    if (statusOf(err) === 404) return { bundles: [], skipped };
+    throw err;
+  }
+  const list = (data as { attestations?: unknown } | null)?.attestations;
+  if (!Array.isArray(list)) return { bundles: [], skipped };
+  const bundles: unknown[] = [];
+  for (const [i, item] of list.entries()) {
+    if (i >= MAX_ATTESTATIONS) {
+      skipped.beyondCap++;
+      continue;
+    }
+    let bundle = (item as { bundle?: unknown } | null)?.bundle;
+    if (!bundle || typeof bundle !== 'object') {
+      const url = (item as { bundle_url?: unknown } | null)?.bundle_url;
+      bundle = typeof url === 'string' ? await fetchBundle(url, fetchFn) : undefined;
+      if (!bundle) {
+        skipped.notInline++;
+        continue;
+      }
+    }
+    if (JSON.stringify(bundle).length > MAX_BUNDLE_BYTES) {
+      skipped.tooLarge++;
+      continue;
+    }
+    bundles.push(bundle);
+  }
+  return { bundles, skipped };
+}
+
+/** One bundle from its `bundle_url`, or undefined when it cannot be had (the caller counts it as missing). */
+async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object | undefined> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) return undefined;
+  try {
+    // No credentials: the URL is pre-signed, and the token must not reach another host.
+    const response = await fetchFn(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    if (!response.ok || !response.body) return undefined;
+    const bytes = await readCapped(response.body, MAX_BUNDLE_BYTES);
+    if (!bytes) return undefined;
+    const text = looksLikeJson(bytes) ? bytes : Buffer.from(snappy.uncompress(bytes, MAX_BUNDLE_BYTES));
+    const parsed: unknown = JSON.parse(text.toString('utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeJson(bytes: Buffer): boolean {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first === 0x7b; // "{"
+}
+
+/** The body, or undefined as soon as it exceeds `cap` bytes. */
+async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Buffer | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 // ---- mapping API data ------------------------------------------------------------------
-
-interface ApiAsset {
-  id: number;
-  name: string;
-  size: number;
-  url: string;
-  browser_download_url: string;
-  content_type?: string | null;
-  digest?: string | null;
-}
-
-interface ApiRelease {
-  id: number;
-  tag_name: string;
-  name?: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  published_at?: string | null;
-  assets: ApiAsset[];
-}
 
 function withEtag(release: Release, etag: string | undefined): Release {
   return etag ? { ...release, etag } : release;
 }
 
-export function toRelease(data: ApiRelease): Release {
-  return {
-    id: data.id,
-    tag: data.tag_name,
-    name: data.name ?? undefined,
-    draft: data.draft,
-    prerelease: data.prerelease,
-    publishedAt: data.published_at ?? undefined,
-    assets: (data.assets ?? []).map(toAsset),
-  };
+/** Networks built for clients given no fetch, one per API URL, kept for the process. */
+const defaultNetworks = new Map<string, Network>();
+function defaultFetch(apiUrl: string): typeof fetch {
+  let network = defaultNetworks.get(apiUrl);
+  if (!network) {
+    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)));
+    defaultNetworks.set(apiUrl, network);
+  }
+  return network.fetch;
 }
 
-function toAsset(a: ApiAsset): ReleaseAsset {
-  const asset: ReleaseAsset = { id: a.id, name: a.name, size: a.size, url: a.url, browserDownloadUrl: a.browser_download_url };
-  if (a.content_type) asset.contentType = a.content_type;
-  if (a.digest) asset.digest = a.digest;
-  return asset;
+function tooManyPages(what: Lookup, maxPages: number, releases: number): BuildpackError {
+  return new BuildpackError('GHA025', `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
+    entry: what.ctx.entry,
+    hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+  });
 }
 
 // ---- mapping errors --------------------------------------------------------------------
@@ -213,7 +327,10 @@ function statusOf(err: unknown): number | undefined {
 }
 
 async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Promise<boolean | undefined>): Promise<BuildpackError> {
-  if (err instanceof BuildpackError) return err;
+  if (err instanceof BuildpackError) return what.ctx.entry ? err.forEntry(what.ctx.entry) : err;
+  // The network layer's own verdicts (answer too large, too slow, deadline) ride in the cause chain.
+  const own = buildpackCause(err);
+  if (own) return what.ctx.entry ? own.forEntry(what.ctx.entry) : own;
   const failure = err as HttpFailure;
   const status = statusOf(err);
   const entry = what.ctx.entry;
@@ -335,6 +452,15 @@ function tokenName(what: Lookup): string {
 function messageOf(data: unknown): string {
   if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
   return '';
+}
+
+function buildpackCause(err: unknown): BuildpackError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof BuildpackError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** `ECONNREFUSED`, `ENOTFOUND api.example.com`, … from a fetch failure's cause chain. */

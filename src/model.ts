@@ -7,6 +7,8 @@ export interface Target {
   os: string; // CNB_TARGET_OS, e.g. "linux"
   arch: Arch; // CNB_TARGET_ARCH, e.g. "amd64"
   variant?: string; // CNB_TARGET_ARCH_VARIANT
+  /** The run image's distribution (CNB_TARGET_DISTRO_NAME / _VERSION), when the platform knows it. */
+  distro?: { name: string; version?: string };
 }
 
 /** One validated `[[metadata.githubassets]]` entry. */
@@ -17,8 +19,12 @@ export interface AssetSpec {
   repo: string;
   owner: string;
   name: string;
-  /** Asset name or pattern ({os}, {arch}, {version}, {tag}, * and ?), after per-arch overrides. */
+  /** Asset name or pattern ({os}, {arch}, {version}, {tag}, * and ?), after per-arch overrides; '' selects automatically. */
   asset: string;
+  /** libc the automatic selection prefers on Linux; absent: static and musl builds first. */
+  libc?: 'gnu' | 'musl';
+  /** Substring or glob that filters the release's assets before automatic selection. */
+  matching?: string;
   /** `latest`, an exact tag, or a semver range. */
   tag: string;
   /** Whether `latest` and ranges may resolve to prereleases. */
@@ -38,11 +44,22 @@ export interface AssetSpec {
   files?: string[];
   /** `update` key: false (never bump) or a level/range for `github-assets update`; absent means the --to policy. */
   update?: false | string;
+  /** `attestations` as written; absent means the build's default (GITHUB_ASSETS_ATTESTATIONS, else auto). */
+  attestations?: AttestationMode;
+  /** `signer_repo`: the repository whose workflow must have signed (default: `repo`). */
+  signerRepo?: string;
+  /** `signer_workflow`: `owner/repo/.github/workflows/<file>`, optionally `@<ref>`. */
+  signerWorkflow?: string;
 }
+
+/** Whether the build checks GitHub artifact attestations (and signed checksums files). */
+export type AttestationMode = 'required' | 'auto' | 'off';
 
 /** Keys an `arch.<name>` table may override for that architecture. */
 export interface ArchOverride {
   asset?: string;
+  libc?: 'gnu' | 'musl';
+  matching?: string;
   stripComponents?: number;
   sha256?: string;
   files?: string[];

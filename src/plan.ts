@@ -2,6 +2,7 @@
 // be reused. Reuse is decided by comparing the metadata stored by the previous build with
 // what this build resolved (the libcnb.rs way). No I/O here.
 
+import type { VerifiedProvenance } from './verify/attestations.js';
 import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from './model.js';
 
 /** Bumped whenever the layout of installed files or of this metadata changes. */
@@ -30,6 +31,14 @@ export interface EntryRecord {
   prerelease: boolean;
   /** ETag of the API answer that resolved the release, for a conditional check on rebuild. */
   etag: string;
+  /** How the asset was chosen: `asset`, `pattern` or `auto:<rule>` (absent in records of older builds). */
+  selected_by?: string;
+  /** Why, in one sentence (automatic selection: the rule and libc policy that decided). */
+  selection_reason?: string;
+  /** What steers automatic selection besides the release (libc, matching, run image distribution), to recognise the entry before resolving. */
+  select_spec?: string;
+  /** The verified attestation of the asset (who built it), when there was one. */
+  provenance?: VerifiedProvenance;
 }
 
 export interface LayerMetadata {
@@ -42,6 +51,17 @@ export interface ResolvedEntry {
   spec: AssetSpec;
   release: Release;
   asset: ReleaseAsset;
+  /** How the asset was chosen (select.ts Selection), for the log, `check` and the record. */
+  selection?: { rule: string; reason: string };
+}
+
+/**
+ * What steers automatic selection besides the release: the entry's libc and matching and the
+ * run image's distribution. '' for entries that name their asset, whose pick none of these change.
+ */
+export function selectSpecOf(spec: Pick<AssetSpec, 'asset' | 'libc' | 'matching'>, distro?: string): string {
+  if (spec.asset !== '') return '';
+  return JSON.stringify({ libc: spec.libc ?? '', matching: spec.matching ?? '', distro: distro ?? '' });
 }
 
 export type EntryDecision = { action: 'reuse'; record: EntryRecord } | { action: 'install'; reason: string };
@@ -83,10 +103,9 @@ export function parseLayerMetadata(raw: unknown): LayerMetadata | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const meta = raw as Partial<LayerMetadata>;
   if (meta.format !== METADATA_FORMAT || !Array.isArray(meta.entries)) return undefined;
-  const entries = meta.entries.filter(
-    (e): e is EntryRecord =>
-      !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files),
-  );
+  const entries = meta.entries
+    .filter((e): e is EntryRecord => !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files))
+    .map(withValidProvenance);
   return { format: METADATA_FORMAT, entries };
 }
 
@@ -129,8 +148,26 @@ function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>):
   );
 }
 
-export function recordFor(entry: ResolvedEntry, download: { sha256: string; bytes: number }, installed: InstalledFile[]): EntryRecord {
+/** A restored record's provenance is kept only when every field is a string; anything else is dropped (and re-verified). */
+function withValidProvenance(record: EntryRecord): EntryRecord {
+  const p = record.provenance as unknown;
+  if (p === undefined) return record;
+  const fields: (keyof VerifiedProvenance)[] = ['signer_workflow', 'source_repo', 'source_commit', 'source_ref', 'issuer', 'tlog_index', 'predicate_type', 'sha256', 'trusted_root'];
+  const valid = !!p && typeof p === 'object' && fields.every((f) => typeof (p as Record<string, unknown>)[f] === 'string');
+  if (valid) return record;
+  const { provenance: _dropped, ...rest } = record;
+  return rest;
+}
+
+export function recordFor(
+  entry: ResolvedEntry,
+  download: { sha256: string; bytes: number },
+  installed: InstalledFile[],
+  selectSpec = '',
+  provenance?: VerifiedProvenance,
+): EntryRecord {
   return {
+    ...(provenance ? { provenance } : {}),
     ...identityOf(entry),
     sha256: download.sha256,
     size: download.bytes,
@@ -138,6 +175,18 @@ export function recordFor(entry: ResolvedEntry, download: { sha256: string; byte
     files: installed.filter((f) => f.kind !== 'directory').map((f) => f.path),
     executables: installed.filter((f) => f.executable && f.kind === 'file').map((f) => f.path),
     ...requestOf(entry),
+    ...(entry.selection ? { selected_by: entry.selection.rule, selection_reason: entry.selection.reason } : {}),
+    ...(selectSpec ? { select_spec: selectSpec } : {}),
+  };
+}
+
+/** A reused record with how this build chose the asset (the pick is the same; the rule or request may read differently). */
+export function withSelection(record: EntryRecord, entry: ResolvedEntry, selectSpec: string): EntryRecord {
+  const { selected_by: _by, selection_reason: _why, select_spec: _spec, ...rest } = record;
+  return {
+    ...rest,
+    ...(entry.selection ? { selected_by: entry.selection.rule, selection_reason: entry.selection.reason } : {}),
+    ...(selectSpec ? { select_spec: selectSpec } : {}),
   };
 }
 
@@ -149,12 +198,13 @@ function requestOf(entry: ResolvedEntry): Pick<EntryRecord, 'tag_spec' | 'asset_
  * The restored record of the same entry as written (same tag, asset, destination and picks),
  * found before anything is resolved, for conditional checks and offline reuse.
  */
-export function previousRecordFor(spec: AssetSpec, restored: LayerMetadata | undefined): EntryRecord | undefined {
+export function previousRecordFor(spec: AssetSpec, restored: LayerMetadata | undefined, selectSpec = ''): EntryRecord | undefined {
   return restored?.entries.find(
     (r) =>
       r.repo === spec.repo &&
       r.tag_spec === spec.tag &&
       r.asset_spec === spec.asset &&
+      (r.select_spec ?? '') === selectSpec &&
       r.prerelease === spec.prerelease &&
       r.destination === (spec.destination ?? '') &&
       r.strip_components === spec.stripComponents &&
@@ -170,5 +220,6 @@ export function resolvedFromRecord(spec: AssetSpec, record: EntryRecord): Resolv
     spec,
     release: { id: 0, tag: record.tag, draft: false, prerelease: false, assets: [asset], ...(record.etag ? { etag: record.etag } : {}) },
     asset,
+    ...(record.selected_by ? { selection: { rule: record.selected_by, reason: record.selection_reason ?? '' } } : {}),
   };
 }

@@ -131,6 +131,13 @@ function assetComponent(record: EntryRecord, refs: Set<string>): CycloneDxCompon
     ...(record.destination ? [{ name: `${PROPERTY_PREFIX}:destination`, value: record.destination }] : []),
     ...record.files.map((file) => ({ name: `${PROPERTY_PREFIX}:file`, value: file })),
     ...record.executables.map((file) => ({ name: `${PROPERTY_PREFIX}:executable`, value: file })),
+    ...provenanceProperties(record),
+  ];
+  const source = record.provenance ? cleanUrl(record.provenance.source_repo) : undefined;
+  const references: CycloneDxExternalReference[] = [
+    ...(url ? [{ type: 'distribution' as const, url }] : []),
+    // Where the verified attestation says the asset was built from.
+    ...(source ? [{ type: 'vcs' as const, url: source }] : []),
   ];
   return {
     type: 'application',
@@ -141,9 +148,25 @@ function assetComponent(record: EntryRecord, refs: Set<string>): CycloneDxCompon
     description: `${record.asset} from the ${record.tag} release of ${record.repo} on GitHub`,
     ...(/^[0-9a-f]{64}$/i.test(record.sha256) ? { hashes: [{ alg: 'SHA-256' as const, content: record.sha256.toLowerCase() }] } : {}),
     purl,
-    ...(url ? { externalReferences: [{ type: 'distribution' as const, url }] } : {}),
+    ...(references.length ? { externalReferences: references } : {}),
     properties,
   };
+}
+
+/** The verified provenance (verify/attestations.ts): who built the asset, from which commit, where it was logged. */
+function provenanceProperties(record: EntryRecord): CycloneDxProperty[] {
+  const p = record.provenance;
+  if (!p) return [];
+  const fields: [string, string][] = [
+    ['signer-workflow', p.signer_workflow],
+    ['source-repo', p.source_repo],
+    ['source-commit', p.source_commit],
+    ['source-ref', p.source_ref],
+    ['issuer', p.issuer],
+    ['predicate-type', p.predicate_type],
+    ['tlog-index', p.tlog_index],
+  ];
+  return fields.filter(([, value]) => value !== '').map(([name, value]) => ({ name: `${PROPERTY_PREFIX}:provenance:${name}`, value }));
 }
 
 /**

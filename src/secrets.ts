@@ -1,6 +1,7 @@
 // A process-wide list of secret values (tokens) that must never be printed. Every token is
-// registered here when it is read; the logger and the error printer scrub output through it.
-// This is a safety net: code should not put tokens into messages in the first place.
+// registered here when it is read; the logger and the error printer scrub output through it,
+// which also strips user info and query strings from any URL in the text (messages that undici
+// or Node.js build quote URLs as given). A safety net: code should not print secrets at all.
 
 const secrets = new Set<string>();
 
@@ -8,8 +9,13 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
+/** `scheme://user:pass@` in free text. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]*@/gi;
+/** A URL's query string in free text (signatures, tokens): kept as "?…". */
+const URL_QUERY = /\b((?:https?|wss?|socks5?):\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi;
+
 export function redact(text: string): string {
-  let out = text;
+  let out = text.replace(URL_USERINFO, '$1').replace(URL_QUERY, '$1?…');
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }

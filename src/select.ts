@@ -1,9 +1,10 @@
 // Pure: picks the release asset an entry asks for. `asset` is an exact name or a pattern with
-// {os}, {arch}, {version}, {tag} placeholders and * / ? globs. Errors list what the release
-// does have, so the fix is a copy-paste away.
+// {os}, {arch}, {version}, {tag} placeholders and * / ? globs; without `asset` the pick is
+// automatic (select/auto.ts). Errors list what the release does have, so the fix is a copy-paste away.
 
 import { BuildpackError } from './errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from './model.js';
+import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './select/auto.js';
 
 /** How releases spell each CNB architecture (matched case-insensitively). */
 export const ARCH_ALIASES: Record<string, string[]> = {
@@ -70,7 +71,106 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
+/** How an asset was chosen: named in `asset` (exactly or by pattern), or by an automatic-selection rule. */
+export interface Selection {
+  asset: ReleaseAsset;
+  /** `asset`, `pattern`, or `auto:<rule>` (select/auto.ts AutoRule). */
+  rule: 'asset' | 'pattern' | `auto:${AutoRule}`;
+  /** One sentence for logs, `check` and the layer metadata. */
+  reason: string;
+  /** Automatic selection on Linux: the libc policy that applied. */
+  libcPolicy?: string;
+  /** Automatic selection: what each step did, for the debug log. */
+  steps?: string[];
+}
+
+/** Whether an entry (as it applies to a target) leaves the asset to automatic selection. */
+export function isAutomatic(spec: Pick<AssetSpec, 'asset'>): boolean {
+  return spec.asset === '';
+}
+
+/** The asset an entry means for a target, with the rule that decided. Costs no request: it reads the release already fetched. */
+export function selectAssetFor(release: Release, spec: AssetSpec, target: Target): Selection {
+  if (!isAutomatic(spec)) {
+    const asset = selectAsset(release, spec, target);
+    return isPattern(spec.asset)
+      ? { asset, rule: 'pattern', reason: `asset = "${spec.asset}" matches it for ${target.os}/${target.arch}` }
+      : { asset, rule: 'asset', reason: `asset = "${spec.asset}"` };
+  }
+  const binaryName = spec.destination && !spec.destination.endsWith('/') ? spec.destination.split('/').pop() : undefined;
+  const result = autoSelect(release.assets, target, {
+    repoName: spec.name,
+    tag: release.tag,
+    ...(binaryName ? { binaryName } : {}),
+    ...(spec.libc ? { libc: spec.libc } : {}),
+    ...(spec.matching !== undefined ? { matching: spec.matching } : {}),
+  });
+  if (result.kind === 'refused') throw refusalError(release, spec, target, result);
+  return {
+    asset: result.asset,
+    rule: `auto:${result.rule}`,
+    reason: result.reason,
+    ...(result.libcPolicy ? { libcPolicy: result.libcPolicy } : {}),
+    steps: result.steps,
+  };
+}
+
+/** GHA018 when nothing fits the target, GHA015 when several do: both list the names and the two ways to choose. */
+function refusalError(release: Release, spec: AssetSpec, target: Target, refusal: AutoRefusal): BuildpackError {
+  const platform = `${target.os}/${target.arch}`;
+  const label = entryLabel(spec);
+  const archTable = `[metadata.githubassets.arch.${target.arch}]`;
+  if (refusal.problem === 'none') {
+    const names = release.assets.map((a) => a.name);
+    const libcHint = /glibc/.test(refusal.why) ? 'set libc = "gnu" if the run image has glibc, or ' : '';
+    const matchingHint = spec.matching !== undefined ? `loosen or remove matching = "${spec.matching}", or ` : '';
+    return new BuildpackError('GHA018', `automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`, {
+      entry: label,
+      hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
+    });
+  }
+  const candidates = refusal.candidates;
+  // Suggest with the candidate named like the repository when there is one: usually the one people want.
+  const repo = spec.name.toLowerCase().replace(/[_.]/g, '-');
+  const ordered = [...candidates.filter((c) => toolNameOf(c, release.tag) === repo), ...candidates];
+  const first = ordered[0] ?? '';
+  const pattern = suggestAutoPattern(first, release, target);
+  const filter = ordered.map((c) => suggestMatching(c, candidates, release.tag)).find((f) => f !== undefined);
+  return new BuildpackError('GHA015', `cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`, {
+    entry: label,
+    hint:
+      `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
+      (filter ? `matching = "${filter}" (filters the names before automatic selection)` : 'matching = "<part of the name>" (filters the names before automatic selection)') +
+      '; `github-assets check` shows what each would pick',
+  });
+}
+
+/** The candidate's name with its version, OS and arch turned into placeholders, when that pattern picks exactly it. */
+function suggestAutoPattern(name: string, release: Release, target: Target): string {
+  let pattern = name;
+  const version = stripV(release.tag);
+  if (version && pattern.includes(version)) pattern = pattern.split(version).join('{version}');
+  const withPlatform = suggestPattern(pattern, target);
+  for (const candidate of [withPlatform, pattern]) {
+    const re = patternToRegExp(candidate, target, release.tag);
+    const hits = release.assets.filter((a) => re.test(a.name));
+    if (hits.length === 1 && hits[0]!.name === name) return candidate;
+  }
+  return name;
+}
+
+/** The candidate's tool name as a `matching` filter, when it tells it apart from the other candidates. */
+function suggestMatching(name: string, candidates: string[], tag: string): string | undefined {
+  const tool = toolNameOf(name, tag);
+  if (!tool) return undefined;
+  const word = name.toLowerCase().startsWith(tool) ? name.slice(0, tool.length) : tool;
+  const others = candidates.filter((c) => c !== name && toolNameOf(c, tag) !== tool);
+  if (others.length === candidates.length - 1 && others.every((c) => !c.toLowerCase().includes(word.toLowerCase()))) return word;
+  return undefined;
+}
+
 export function selectAsset(release: Release, spec: AssetSpec, target: Target): ReleaseAsset {
+  if (isAutomatic(spec)) return selectAssetFor(release, spec, target).asset;
   const names = release.assets.map((a) => a.name);
   const label = entryLabel(spec);
   if (!isPattern(spec.asset)) {

@@ -14,7 +14,7 @@ export type CliCommand =
   | { kind: 'help'; topic: 'main' | 'check' | 'pin' | 'update'; json: boolean }
   | { kind: 'version'; json: boolean }
   | { kind: 'check'; file: string | undefined; offline: boolean; target: Target; json: boolean }
-  | { kind: 'pin'; file: string | undefined; dryRun: boolean; os: string; arches: string[]; json: boolean }
+  | { kind: 'pin'; file: string | undefined; dryRun: boolean; os: string; arches: string[]; json: boolean; signer?: boolean }
   | { kind: 'update'; file: string | undefined; dryRun: boolean; to: UpdateLevel; pinLatest: boolean; os: string; arches: string[]; json: boolean };
 
 export const MAIN_HELP = `Usage: github-assets <command> [options]
@@ -64,6 +64,8 @@ into the entry; when they differ, into [metadata.githubassets.arch.<arch>] table
 
 Options:
   --dry-run      print the change as a unified diff; do not write FILE
+  --signer       also verify each asset's GitHub attestation and write the workflow that
+                 signed it as signer_workflow (within any signer_repo already set)
   --arch LIST    architectures to pin, comma-separated or repeated (default: amd64,arm64;
                  an entry whose asset is left out is pinned for its arch tables only)
   --os OS        target OS (default: linux)
@@ -145,6 +147,7 @@ function parseCheck(args: string[], hostTarget: Target, json: boolean): CliComma
 function parsePin(args: string[], json: boolean): CliCommand {
   const { values, positionals } = parse('pin', args, {
     'dry-run': { type: 'boolean' },
+    signer: { type: 'boolean' },
     arch: { type: 'string', multiple: true },
     os: { type: 'string' },
   });
@@ -158,6 +161,7 @@ function parsePin(args: string[], json: boolean): CliCommand {
     os: osOption(values.os, 'pin') ?? 'linux',
     arches,
     json,
+    ...(values.signer ? { signer: true } : {}),
   };
 }
 

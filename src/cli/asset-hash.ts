@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchChecksumsFor } from '../checksums-fetch.js';
+import { fetchChecksumsFor, type DownloadCap } from '../checksums-fetch.js';
 import type { AssetDownloadRequest } from '../net/downloader.js';
 import type { Credentials } from '../resolve.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
@@ -31,10 +31,10 @@ export async function hashOfAsset(
 
   const scratch = await mkdtemp(join(tmpdir(), 'github-assets-pin-'));
   try {
-    const fetch = (what: ReleaseAsset, name: string) =>
-      download({ asset: what, token: creds.token, tokenEnv: creds.source, destFile: join(scratch, name), entry });
+    const fetch = (what: ReleaseAsset, name: string, cap?: DownloadCap) =>
+      download({ asset: what, token: creds.token, tokenEnv: creds.source, destFile: join(scratch, name), entry, ...cap });
     const downloaded = await fetch(asset, 'asset');
-    const checksumsFile = await fetchChecksumsFor({ release, asset, spec, entry }, (sums) => fetch(sums, 'checksums'), join(scratch, 'checksums'));
+    const checksumsFile = await fetchChecksumsFor({ release, asset, spec, entry }, (sums, _dest, cap) => fetch(sums, 'checksums', cap), join(scratch, 'checksums'));
     if (!checksumsFile) return { sha256: downloaded.sha256, source: 'downloaded', matched: [] };
     const result = verifyDownload({ entry, assetName: asset.name, actual: downloaded.sha256, sources: { checksumsFile }, strict: false });
     return { sha256: downloaded.sha256, source: 'downloaded', matched: result.checked.filter((s) => s === checksumsFile.name) };

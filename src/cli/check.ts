@@ -10,11 +10,13 @@ import { mapLimit } from '../concurrency.js';
 import { normaliseSha256 } from '../config-integrity.js';
 import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
 import { createReleaseResolver, type ReleaseSource } from '../resolve.js';
-import { isPattern, selectAsset } from '../select.js';
+import { isAutomatic, isPattern, selectAssetFor } from '../select.js';
 import { formatBytes } from '../format.js';
 import { githubDigestHex, STRICT_ENV } from '../verify.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
+import type { ProvenanceChecker } from '../verify/provenance.js';
+import type { VerifiedProvenance } from '../verify/attestations.js';
 
 export interface CheckOptions {
   target: Target;
@@ -26,6 +28,8 @@ export interface CheckOptions {
   github: ReleaseSource;
   lookupToken: TokenLookup;
   concurrency?: number;
+  /** Verifies the attestation of the digest GitHub reports (or the pin), as the build would after downloading. */
+  provenance?: ProvenanceChecker;
 }
 
 export interface CheckRow {
@@ -36,8 +40,10 @@ export interface CheckRow {
   requestedTag: string;
   /** The release it resolves to; absent offline or on error. */
   tag?: string;
-  /** Asset name (or the pattern, offline). */
+  /** Asset name (or the pattern, offline; `(automatic)` offline for an entry without asset). */
   asset: string;
+  /** Entries without `asset`: the rule of automatic selection that picked it and why. */
+  selection?: { rule: string; reason: string };
   size?: number;
   /** GitHub's `sha256:<hex>` digest of the asset, when the API has one. */
   digest?: string;
@@ -45,6 +51,11 @@ export interface CheckRow {
   pinned?: string;
   /** Absolute paths in the image: a file for a raw binary, a directory (ending in `/`) for an archive. */
   paths: string[];
+  /** The verified attestation of that digest: who built it, from which commit, its tlog index. */
+  provenance?: VerifiedProvenance;
+  /** `verified`, `none` (no attestation), `off` (attestations = "off"), `unknown` (no digest to look up). */
+  attestation?: 'verified' | 'none' | 'off' | 'unknown';
+  notes?: string[];
   error?: ErrorJson;
 }
 
@@ -56,6 +67,9 @@ export interface CheckReport {
   entries: CheckRow[];
 }
 
+/** What `check --offline` shows for an entry whose asset is picked automatically once the release is known. */
+export const AUTOMATIC = '(automatic)';
+
 const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|zip|tar\.(gz|xz|bz2|zst|zstd))$/i;
 
 export async function checkEntries(file: string, specs: AssetSpec[], options: CheckOptions): Promise<{ report: CheckReport; errors: BuildpackError[] }> {
@@ -65,7 +79,13 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
     const base: CheckRow = { index: written.index, entry: entryLabel(written), repo: written.repo, requestedTag: written.tag, asset: written.asset, paths: [] };
     try {
       const spec = specForTarget(written, options.target);
-      const row: CheckRow = { ...base, asset: spec.asset, ...(spec.sha256 ? { pinned: spec.sha256 } : {}), paths: targetPaths(spec, spec.asset, options.layersRoot) };
+      const automatic = isAutomatic(spec);
+      const row: CheckRow = {
+        ...base,
+        asset: automatic ? AUTOMATIC : spec.asset,
+        ...(spec.sha256 ? { pinned: spec.sha256 } : {}),
+        paths: automatic ? [] : targetPaths(spec, spec.asset, options.layersRoot),
+      };
       if (options.offline) return row;
       const creds = credentialsFor(spec, options.lookupToken);
       let release;
@@ -74,16 +94,19 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
       } catch (err) {
         throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
       }
-      const asset = selectAsset(release, spec, options.target);
+      const selection = selectAssetFor(release, spec, options.target);
+      const asset = selection.asset;
       const resolved: CheckRow = {
         ...row,
         tag: release.tag,
         asset: asset.name,
+        ...(automatic ? { selection: { rule: selection.rule, reason: selection.reason } } : {}),
         size: asset.size,
         ...(asset.digest ? { digest: asset.digest } : {}),
         paths: targetPaths(spec, asset.name, options.layersRoot),
       };
       checkPin(spec, resolved);
+      if (options.provenance) Object.assign(resolved, await checkProvenance(spec, resolved, creds, options.provenance));
       if (options.strict && !spec.sha256) {
         throw new BuildpackError('GHA031', `strict verification (${STRICT_ENV}) requires a pinned sha256, and ${asset.name} has none`, {
           entry: entryLabel(spec),
@@ -99,6 +122,24 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
   });
   const errors = rows.flatMap((row) => (failures.has(row.index) ? [failures.get(row.index)!] : []));
   return { report: { ok: errors.length === 0, file, target: options.target, offline: options.offline, entries: rows }, errors };
+}
+
+/** The attestation of the bytes the build would get: the pin, else GitHub's digest. No download. */
+async function checkProvenance(spec: AssetSpec, row: CheckRow, creds: { token: string | undefined; source: string | undefined }, checker: ProvenanceChecker): Promise<Partial<CheckRow>> {
+  const policy = checker.policy(spec);
+  if (policy.mode === 'off') return { attestation: 'off' };
+  const sha256 = (row.pinned && normaliseSha256(row.pinned)) || githubDigestHex(row.digest);
+  if (!sha256) {
+    if (policy.mode === 'required') {
+      throw new BuildpackError('GHA033', `${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`, {
+        entry: entryLabel(spec),
+        hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
+      });
+    }
+    return { attestation: 'unknown' };
+  }
+  const checked = await checker.checkAsset({ spec, entry: entryLabel(spec), assetName: row.asset, sha256, token: creds.token, tokenEnv: creds.source });
+  return checked.provenance ? { provenance: checked.provenance, attestation: 'verified', ...(checked.notes.length ? { notes: checked.notes } : {}) } : { attestation: 'none', notes: checked.notes };
 }
 
 /** A pinned sha256 that disagrees with GitHub's digest would fail the build (GHA030): say so now. */
@@ -130,12 +171,15 @@ export function renderCheckTable(report: CheckReport): string {
     `${row.index}`,
     row.repo,
     row.error ? 'ERROR' : row.tag === undefined ? row.requestedTag : row.tag === row.requestedTag ? row.tag : `${row.tag} (${row.requestedTag})`,
-    row.error ? row.error.code : row.asset,
+    row.error ? row.error.code : row.selection ? `${row.asset} (auto)` : row.asset,
     row.size === undefined ? '' : formatBytes(row.size),
     row.error ? '' : shortHash(row),
     row.paths.join(' '),
   ]);
-  return renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
+  const table = renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
+  // Automatic picks explain themselves under the table; pin writes them into the file.
+  const notes = report.entries.flatMap((row) => (row.selection ? [`#${row.index} picked automatically: ${row.selection.reason} (github-assets pin writes the name into the entry)`] : []));
+  return notes.length ? `${table}${table.endsWith('\n') ? '' : '\n'}${notes.join('\n')}\n` : table;
 }
 
 function shortHash(row: CheckRow): string {

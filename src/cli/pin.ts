@@ -1,6 +1,7 @@
 // `github-assets pin`: resolves each entry for every architecture it serves, decides where each
 // asset's sha256 belongs (the entry, or `arch.<arch>` tables when arches get different assets),
-// edits the text via toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
+// writes automatically picked asset names into the entry (pinned-names.ts), edits the text via
+// toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
 
 import { parseDescriptor, specForTarget } from '../config.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
@@ -8,10 +9,13 @@ import { BuildpackError, isBuildpackError } from '../errors.js';
 import { mapLimit } from '../concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../resolve.js';
-import { isPattern, selectAsset } from '../select.js';
+import { isAutomatic, isPattern, selectAssetFor } from '../select.js';
+import { pinnedAssetNames } from './pinned-names.js';
 import { hashOfAsset, type AssetHash, type DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
+import type { ProvenanceChecker } from '../verify/provenance.js';
+import { parseSignerWorkflow, signerWorkflowConstraint } from '../verify/attestation-policy.js';
 
 export interface PinOptions {
   os: string;
@@ -26,6 +30,8 @@ export interface PinOptions {
    * specs whose tag it has already moved: reported as `tag.from`, written when it differs.
    */
   fileTags?: ReadonlyMap<number, string>;
+  /** pin --signer: verify each asset's attestation and write the workflow that signed it. */
+  signer?: ProvenanceChecker;
 }
 
 export interface ArchPin {
@@ -39,6 +45,8 @@ export interface ArchPin {
   written: string;
   /** The sha256 that applied before, when it differs. */
   previous?: string;
+  /** Picked automatically: the rule that decided, and the asset name or pattern now written (`written` says where). */
+  picked?: { rule: string; reason: string; asset: string; at: string };
 }
 
 export interface EntryPin {
@@ -48,6 +56,8 @@ export interface EntryPin {
   tag: { from: string; to: string };
   pins: ArchPin[];
   notes: string[];
+  /** pin --signer: the workflow the verified attestation names, and whether it is written. */
+  signer?: { workflow: string; signerUri: string; written: boolean };
 }
 
 export interface PinPlan {
@@ -74,13 +84,19 @@ export async function planPins(specs: AssetSpec[], options: PinOptions): Promise
 }
 
 function hasChanges(edit: EntryEdit): boolean {
-  return edit.tag !== undefined || edit.sha256 !== undefined || Object.keys(edit.arch ?? {}).length > 0;
+  return (
+    edit.tag !== undefined ||
+    edit.sha256 !== undefined ||
+    edit.asset !== undefined ||
+    edit.signerWorkflow !== undefined ||
+    Object.keys(edit.arch ?? {}).length > 0 ||
+    Object.keys(edit.archAsset ?? {}).length > 0
+  );
 }
 
-/** Architectures an entry serves among those asked for: all of them, or only its arch tables when it has no top-level asset. */
-export function archesFor(spec: AssetSpec, requested: string[]): string[] {
-  if (spec.asset !== '') return requested;
-  return requested.filter((arch) => spec.arch?.[arch] !== undefined);
+/** Architectures an entry serves among those asked for: all of them (without an asset, each is picked automatically). */
+export function archesFor(_spec: AssetSpec, requested: string[]): string[] {
+  return requested;
 }
 
 async function pinEntry(
@@ -99,7 +115,7 @@ async function pinEntry(
   }
 
   let release: Release | undefined;
-  const picked: { arch: string; spec: AssetSpec; assetId: number; asset: string; hash: AssetHash }[] = [];
+  const picked: { arch: string; spec: AssetSpec; assetId: number; asset: string; hash: AssetHash; auto?: { rule: string; reason: string; release: Release } }[] = [];
   for (const arch of arches) {
     const target = { os: options.os, arch };
     const archSpec = specForTarget(spec, target);
@@ -110,8 +126,10 @@ async function pinEntry(
       throw explainLookupError(err, archSpec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`);
     }
     let asset;
+    let selection;
     try {
-      asset = selectAsset(release, archSpec, target);
+      selection = selectAssetFor(release, archSpec, target);
+      asset = selection.asset;
     } catch (err) {
       if (isBuildpackError(err) && err.code === 'GHA014' && options.arches.length > 1) {
         throw new BuildpackError(err.code, `${err.message} (while pinning for ${options.os}/${arch})`, {
@@ -128,16 +146,34 @@ async function pinEntry(
       hash = hashOfAsset({ release: found, asset, spec: archSpec, creds, entry: label }, options.download);
       hashes.set(key, hash);
     }
-    picked.push({ arch, spec: archSpec, assetId: asset.id, asset: asset.name, hash: await hash });
+    picked.push({
+      arch,
+      spec: archSpec,
+      assetId: asset.id,
+      asset: asset.name,
+      hash: await hash,
+      ...(isAutomatic(archSpec) ? { auto: { rule: selection.rule, reason: selection.reason, release: found } } : {}),
+    });
   }
 
-  // Arches whose pin lives in their own table: those with an arch table that sets asset or sha256.
-  const ownTable = (arch: string) => spec.arch?.[arch]?.asset !== undefined || spec.arch?.[arch]?.sha256 !== undefined;
+  // Automatic picks become names (or version-free patterns) in the file, so the pinned entry never depends on the heuristics.
+  const names = pinnedAssetNames(
+    picked.flatMap((p) => (p.auto ? [{ arch: p.arch, os: options.os, asset: p.asset, release: p.auto.release }] : [])),
+  );
+  const edit: EntryEdit = { index: spec.index };
+  if (names.topLevel !== undefined) {
+    edit.asset = names.topLevel;
+    if (spec.matching !== undefined) edit.removeMatching = true;
+  }
+  for (const [arch, name] of Object.entries(names.perArch)) edit.archAsset = { ...edit.archAsset, [arch]: name };
+
+  // Arches whose pin lives in their own table: those with an arch table that sets asset or sha256, or gets an asset now.
+  const ownTable = (arch: string) => spec.arch?.[arch]?.asset !== undefined || spec.arch?.[arch]?.sha256 !== undefined || names.perArch[arch] !== undefined;
   const inheriting = picked.filter((p) => !ownTable(p.arch));
   const oneAsset = new Set(inheriting.map((p) => p.assetId)).size === 1;
-  const topLevel = inheriting.length > 0 && oneAsset && (!isPattern(spec.asset) || inheriting.length >= 2);
+  const writtenTop = names.topLevel ?? spec.asset;
+  const topLevel = inheriting.length > 0 && oneAsset && (!isPattern(writtenTop) || inheriting.length >= 2);
 
-  const edit: EntryEdit = { index: spec.index };
   const to = release!.tag;
   if (to !== fileTag) edit.tag = to;
   const pins: ArchPin[] = [];
@@ -157,6 +193,7 @@ async function pinEntry(
       matched: p.hash.matched,
       written: where,
       ...(previous !== undefined && previous !== p.hash.sha256 ? { previous } : {}),
+      ...(p.auto ? { picked: { rule: p.auto.rule, reason: p.auto.reason, asset: names.perArch[p.arch] ?? names.topLevel ?? p.asset, at: names.perArch[p.arch] !== undefined ? `arch.${p.arch}` : 'entry' } } : {}),
     });
     if (previous !== undefined && previous !== p.hash.sha256 && to === fileTag) {
       notes.push(`${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`);
@@ -164,7 +201,38 @@ async function pinEntry(
   }
   // A top-level sha256 cannot be right for arches that now get different assets.
   if (!topLevel && inheriting.length > 0 && spec.sha256 !== undefined) edit.sha256 = null;
-  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes }, edit };
+  const signer = options.signer ? await observeSigner(spec, picked[0]!, options, notes) : undefined;
+  if (signer?.written) edit.signerWorkflow = signer.workflow;
+  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes, ...(signer ? { signer } : {}) }, edit };
+}
+
+/**
+ * Verifies the attestation of the pinned bytes under the entry's current constraints and
+ * returns the workflow that signed them (without its ref, which changes every release).
+ */
+async function observeSigner(
+  spec: AssetSpec,
+  picked: { spec: AssetSpec; asset: string; hash: AssetHash },
+  options: PinOptions,
+  notes: string[],
+): Promise<EntryPin['signer']> {
+  const creds = credentialsFor(picked.spec, options.lookupToken);
+  const checked = await options.signer!.checkAsset({
+    spec: { ...picked.spec, attestations: 'auto' },
+    entry: entryLabel(spec),
+    assetName: picked.asset,
+    sha256: picked.hash.sha256,
+    token: creds.token,
+    tokenEnv: creds.source,
+  });
+  const signerUri = checked.provenance?.signer_workflow;
+  const workflow = signerWorkflowConstraint(signerUri);
+  if (!signerUri || !workflow) {
+    notes.push(`no verified attestation for ${picked.asset}: signer_workflow not written`);
+    return undefined;
+  }
+  const current = spec.signerWorkflow ? parseSignerWorkflow(spec.signerWorkflow)?.path : undefined;
+  return { workflow, signerUri, written: current?.toLowerCase() !== workflow.toLowerCase() };
 }
 
 /** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
@@ -189,35 +257,53 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
     const pin = plan.entries.find((e) => e.index === before.index);
     const expectedTag = pin?.tag.to ?? before.tag;
     if (after.tag !== expectedTag) throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
+    const expectedSigner = pin?.signer?.written ? pin.signer.workflow : before.signerWorkflow;
+    if (after.signerWorkflow !== expectedSigner) throw editFailed(plan, `${entryLabel(before)} has signer_workflow "${after.signerWorkflow ?? ''}" after the edit, not "${expectedSigner ?? ''}"`);
     const newUpdate = plan.edits.find((e) => e.index === before.index)?.update;
     const expected = { ...before, tag: expectedTag, ...(newUpdate !== undefined ? { update: newUpdate } : {}) };
-    if (JSON.stringify(withoutPins(expected)) !== JSON.stringify(withoutPins(after))) {
-      throw editFailed(plan, `the edit changed more than tag and sha256 in ${entryLabel(before)}`);
+    // Entries whose automatic picks were written may also change asset (and lose matching, which only steers automatic selection).
+    const namesWritten = pin?.pins.some((p) => p.picked) ?? false;
+    if (JSON.stringify(withoutPins(expected, namesWritten)) !== JSON.stringify(withoutPins(after, namesWritten))) {
+      throw editFailed(plan, `the edit changed more than tag${namesWritten ? ', asset' : ''} and sha256 in ${entryLabel(before)}`);
     }
     for (const p of pin?.pins ?? []) {
-      const applied = specForTarget(after, { os, arch: p.arch }).sha256;
-      if (applied !== p.sha256) throw editFailed(plan, `${entryLabel(before)} does not pin ${p.sha256} for ${p.arch} after the edit`);
+      const applied = specForTarget(after, { os, arch: p.arch });
+      if (applied.sha256 !== p.sha256) throw editFailed(plan, `${entryLabel(before)} does not pin ${p.sha256} for ${p.arch} after the edit`);
+      if (p.picked && applied.asset !== p.picked.asset) throw editFailed(plan, `${entryLabel(before)} does not name asset "${p.picked.asset}" for ${p.arch} after the edit`);
     }
   }
   return edited;
 }
 
-/** An entry without its tag and hashes, for "nothing else changed" comparisons. */
-function withoutPins(spec: AssetSpec): unknown {
-  const { sha256: _sha, tag: _tag, arch, ...rest } = spec;
+/** An entry without its tag, hashes and signer_workflow (and, when pin wrote picked names, its asset and matching), for "nothing else changed" comparisons. */
+function withoutPins(spec: AssetSpec, namesWritten = false): unknown {
+  const { sha256: _sha, tag: _tag, signerWorkflow: _signer, arch, ...rest } = spec;
+  const top: Record<string, unknown> = { ...rest };
+  if (namesWritten) {
+    delete top.asset;
+    delete top.matching;
+  }
   const arches = Object.fromEntries(
     Object.entries(arch ?? {})
-      .map(([name, { sha256: _s, ...override }]) => [name, override] as const)
+      .map(([name, { sha256: _s, ...override }]) => {
+        const kept: Record<string, unknown> = { ...override };
+        if (namesWritten) {
+          delete kept.asset;
+          delete kept.matching;
+        }
+        return [name, kept] as const;
+      })
       .filter(([, override]) => Object.keys(override).length > 0)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
-  return { ...rest, arch: arches };
+  return { ...top, arch: arches };
 }
 
 function editFailed(plan: PinPlan, why: string): BuildpackError {
   const wanted = plan.entries
     .flatMap((e) => [
       ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
+      ...e.pins.flatMap((p) => (p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [])),
       ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
     ])
     .join('; ');

@@ -17,6 +17,7 @@ import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
 import { applyPlan, planPins, type EntryPin } from './pin.js';
 import { redact } from '../secrets.js';
 import { runUpdate } from './run-update.js';
+import type { ProvenanceChecker } from '../verify/provenance.js';
 
 export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
@@ -41,6 +42,8 @@ export interface CliEnvironment {
   github(): ReleaseSource;
   lookupToken: TokenLookup;
   download: DownloadFn;
+  /** Attestation checks for check and pin --signer; created lazily, absent means none. */
+  provenance?(): ProvenanceChecker;
 }
 
 export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise<number> {
@@ -89,6 +92,7 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
     layersRoot: environment.layersRoot,
     github: command.offline ? unusedGitHub : environment.github(),
     lookupToken: environment.lookupToken,
+    ...(!command.offline && environment.provenance ? { provenance: environment.provenance() } : {}),
   });
   if (command.json) {
     io.out(jsonText(report));
@@ -115,6 +119,7 @@ async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment
     github: environment.github(),
     lookupToken: environment.lookupToken,
     download: environment.download,
+    ...(command.signer && environment.provenance ? { signer: environment.provenance() } : {}),
   });
   if (errors.length > 0) {
     if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
@@ -144,7 +149,9 @@ function describePin(entry: EntryPin): string {
   for (const pin of entry.pins) {
     const how = pin.source === 'github-digest' ? "GitHub's asset digest" : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
     lines.push(`  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`);
+    if (pin.picked) lines.push(`          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`);
   }
+  if (entry.signer) lines.push(`  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`);
   for (const note of entry.notes) lines.push(`  NOTE: ${note}`);
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
-// Pure: rewrites the `tag` and `sha256` lines of `[[metadata.githubassets]]` entries in project.toml
-// text (and appends arch tables), so comments, blank lines, key order, quoting and line endings
-// stay. It does not validate the result: the caller re-parses it and compares.
+// Pure: rewrites the `tag`, `sha256` and `asset` lines of `[[metadata.githubassets]]` entries in
+// project.toml text (and appends arch tables), so comments, blank lines, key order, quoting and line
+// endings stay. It does not validate the result: the caller re-parses it and compares.
 
 import { canonicalArch } from '../select.js';
 
@@ -15,6 +15,14 @@ export interface EntryEdit {
   arch?: Record<string, string>;
   /** New `update` value (`github-assets update` keeps a range here when it pins the tag); undefined leaves it alone. */
   update?: string;
+  /** New top-level `asset` (a pinned automatic pick); `matching` lines of the entry and its arch tables go, as they no longer apply. */
+  asset?: string;
+  /** Remove the entry's own `matching` line (set with `asset`). */
+  removeMatching?: boolean;
+  /** `asset` to write into `[….arch.<arch>]` tables, created when missing; their `matching` lines go. */
+  archAsset?: Record<string, string>;
+  /** New `signer_workflow` value (pin --signer); undefined leaves it alone. */
+  signerWorkflow?: string;
 }
 
 /** The text cannot be edited line by line (e.g. entries written as inline tables). */
@@ -122,33 +130,38 @@ function countDelimiters(content: string, delimiter: string): number {
 function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: string): void {
   // Work from the bottom of the entry up, so the line numbers found above stay valid:
   // new arch tables at the end, then existing arch tables, then the entry's own lines.
-  const archEdits = Object.entries(edit.arch ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const missing = archEdits.filter(([arch]) => !block.arches.has(arch));
+  const archNames = [...new Set([...Object.keys(edit.arch ?? {}), ...Object.keys(edit.archAsset ?? {})])].sort((a, b) => a.localeCompare(b));
+  const missing = archNames.filter((arch) => !block.arches.has(arch));
   if (missing.length > 0) {
-    if (archDefinedInline(lines, block)) throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 to them by hand`);
-    const appended = missing.flatMap(([arch, sha]) => [
+    if (archDefinedInline(lines, block)) throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 and asset to them by hand`);
+    const appended = missing.flatMap((arch) => [
       { content: '', eol },
       { content: `[${block.table}.arch.${arch}]`, eol },
-      { content: `sha256 = "${sha}"`, eol },
+      ...(edit.archAsset?.[arch] !== undefined ? [{ content: `asset = ${quoteValue(edit.archAsset[arch]!, '"')}`, eol }] : []),
+      ...(edit.arch?.[arch] !== undefined ? [{ content: `sha256 = "${edit.arch[arch]}"`, eol }] : []),
     ]);
     const wholeEnd = Math.max(block.end, ...[...block.arches.values()].map((s) => s.end));
     lines.splice(lastContentLine(lines, block.header, wholeEnd) + 1, 0, ...appended);
   }
-  const existing = archEdits.filter(([arch]) => block.arches.has(arch)).map(([arch, sha]) => ({ section: block.arches.get(arch)!, sha }));
-  for (const { section, sha } of existing.sort((a, b) => b.section.header - a.section.header)) {
-    setKey(lines, section, 'sha256', sha, ['asset'], eol);
+  // Existing arch tables, bottom first; a new top-level asset also retires every arch table's matching.
+  const existing = [...block.arches.entries()].sort(([, a], [, b]) => b.header - a.header);
+  for (const [arch, section] of existing) {
+    const sha = edit.arch?.[arch];
+    const asset = edit.archAsset?.[arch];
+    if (sha !== undefined) setKey(lines, section, 'sha256', sha, ['asset'], eol);
+    if (asset !== undefined) setKey(lines, section, 'asset', asset, [], eol);
+    if (asset !== undefined || edit.asset !== undefined) removeKey(lines, section, 'matching');
   }
 
   const main: Section = { header: block.header, end: block.end };
-  const before = lines.length;
+  if (edit.removeMatching || edit.asset !== undefined) removeKey(lines, main, 'matching');
+  if (edit.asset !== undefined) setKey(lines, main, 'asset', edit.asset, ['repo'], eol);
   if (edit.sha256 === null) removeKey(lines, main, 'sha256');
   else if (edit.sha256 !== undefined) setKey(lines, main, 'sha256', edit.sha256, ['repo', 'asset', 'tag'], eol);
   if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
-  if (edit.update !== undefined) {
-    // The lines above may have grown or shrunk the entry.
-    main.end += lines.length - before;
-    setKey(lines, main, 'update', edit.update, ['tag'], eol);
-  }
+  // setKey and removeKey keep main.end in step with the lines they add or remove.
+  if (edit.update !== undefined) setKey(lines, main, 'update', edit.update, ['tag'], eol);
+  if (edit.signerWorkflow !== undefined) setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {
@@ -200,7 +213,8 @@ function setKey(lines: Line[], section: Section, key: string, value: string, anc
     const firstKey = lines.slice(section.header + 1, section.end).find((l) => /^\s*[A-Za-z0-9_"'-]+\s*[=.]/.test(l.content));
     indent = firstKey ? /^\s*/.exec(firstKey.content)![0] : '';
   }
-  lines.splice(anchor + 1, 0, { content: `${indent}${key} = "${value}"`, eol: lines[anchor]!.eol || eol });
+  lines.splice(anchor + 1, 0, { content: `${indent}${key} = ${quoteValue(value, '"')}`, eol: lines[anchor]!.eol || eol });
+  section.end++;
 }
 
 function removeKey(lines: Line[], section: Section, key: string): void {
@@ -209,6 +223,7 @@ function removeKey(lines: Line[], section: Section, key: string): void {
   // Only a one-line value can go with its line; a multi-line one would leave its tail behind.
   splitStringValue(found.rest, key);
   lines.splice(found.at, 1);
+  section.end--;
 }
 
 /** The quote character of a one-line string value and what follows it (spaces, a comment). */

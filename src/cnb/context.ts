@@ -82,10 +82,14 @@ export function readBuildpackInfo(buildpackDir: string): BuildpackInfo {
 export function targetFromEnv(env: NodeJS.ProcessEnv): Target {
   const nodeArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
   const variant = targetSetting(env, 'CNB_TARGET_ARCH_VARIANT');
+  // The run image's distribution steers automatic selection's libc policy (musl-only distributions).
+  const distroName = targetSetting(env, 'CNB_TARGET_DISTRO_NAME')?.slice(0, 64);
+  const distroVersion = targetSetting(env, 'CNB_TARGET_DISTRO_VERSION')?.slice(0, 64);
   return {
     os: targetSetting(env, 'CNB_TARGET_OS') ?? (osPlatform === 'win32' ? 'windows' : osPlatform),
     arch: targetSetting(env, 'CNB_TARGET_ARCH') ?? nodeArch[osArch] ?? osArch,
     ...(variant ? { variant } : {}),
+    ...(distroName ? { distro: { name: distroName, ...(distroVersion ? { version: distroVersion } : {}) } } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 // Layer files in this buildpack's layers dir: `<name>.toml` ([types] + [metadata]), the
-// layer directory, and the atomic swap of a staged directory into place. Knows nothing
-// about GitHub; callers decide what goes into a layer.
+// layer directory, and the commit of a staged directory into place (metadata retracted
+// first, so it never describes other content). Knows nothing about GitHub.
 
 import { lstat, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,6 +83,36 @@ export async function createWorkDir(layersDir: string): Promise<string> {
 export async function removeStaleWorkDirs(layersDir: string): Promise<void> {
   const entries = await readdir(layersDir).catch(() => [] as string[]);
   await Promise.all(entries.filter((n) => n.startsWith(WORK_PREFIX)).map((n) => rm(join(layersDir, n), { recursive: true, force: true })));
+}
+
+/**
+ * The first half of a layer commit: removes `<name>.toml` and the layer's SBOM files, so
+ * that from now until the caller writes them anew no metadata claims to describe the dir.
+ * A build killed anywhere in between leaves a dir without metadata, which the next build
+ * never reuses; it cannot leave one version's content under another's metadata.
+ * Then swaps `stagedDir` in (when that fails, the old dir and its metadata are put back).
+ * The caller writes the SBOM, then `<name>.toml` last: the TOML is the commit record.
+ */
+export async function commitLayerDir(layersDir: string, name: string, stagedDir: string, workDir: string): Promise<void> {
+  const entries = await readdir(layersDir).catch(() => [] as string[]);
+  // The TOML first: once it is gone, a stale SBOM is harmless (nothing reads it to reuse).
+  const records = [`${name}.toml`, ...entries.filter((e) => e.startsWith(`${name}.sbom.`))].filter((n) => entries.includes(n));
+  const saved = new Map<string, string>();
+  try {
+    for (const n of records) {
+      saved.set(n, await readFile(join(layersDir, n), 'utf8'));
+      await rm(join(layersDir, n), { force: true });
+    }
+  } catch (err) {
+    throw fromFsError(err, `retracting the metadata of layer ${name}`);
+  }
+  try {
+    await swapLayerDir(layersDir, name, stagedDir, workDir);
+  } catch (err) {
+    // The previous dir is back in place (swapLayerDir undoes itself): so is what described it.
+    for (const [n, text] of saved) await writeFile(join(layersDir, n), text).catch(() => {});
+    throw err;
+  }
 }
 
 /**

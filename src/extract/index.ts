@@ -15,10 +15,12 @@ import { type ExtractLimits, limitsFromEnv } from './limits.js';
 import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
 import { extractTar } from './tar.js';
-import { LayerWriter } from './writer.js';
+import { findEscape } from './confine.js';
+import { LayerWriter, unsafeEntry } from './writer.js';
 import { extractZip } from './zip.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './detect.js';
+export { findEscape, type Escape } from './confine.js';
 export { limitsFromEnv, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, type ExtractLimits } from './limits.js';
 
 export interface ExtractOptions {
@@ -119,7 +121,11 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
     throw new BuildpackError('GHA099', `installAsset needs an empty directory, and ${outDir} is not`, { entry: opts.entry });
   }
   try {
-    return await install(file, outDir, opts);
+    const installed = await install(file, outDir, opts);
+    // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
+    const escape = await findEscape(outDir);
+    if (escape) throw unsafeEntry(escape.path, escape.reason);
+    return installed;
   } catch (err) {
     await emptyDirectory(outDir).catch(() => {});
     throw toUserError(err, opts.assetName).forEntry(opts.entry);
@@ -161,6 +167,7 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
   } else {
     await extractZip(file, writer, limits.maxEntries, opts.assetName);
   }
+  writer.verifyLinks();
 
   const unmatched = picker?.unmatched() ?? [];
   if (unmatched.length > 0) {

@@ -52,3 +52,49 @@ export function symlinkTargetInside(linkAt: string[], target: string): { ok: tru
 }
 
 export const posixJoin = (segments: string[]) => segments.join('/');
+
+/** What a tree lookup knows about one path (layer-relative, `/`-joined). */
+export type TreeNode = { kind: 'file' | 'directory' } | { kind: 'symlink'; target: string };
+
+/** Link hops allowed while resolving one path (Linux's MAXSYMLINKS). */
+export const MAX_LINK_HOPS = 40;
+
+/**
+ * Follows `target` from the directory `from` through a tree, the way the kernel would with
+ * the layer root as the top: a symlink met on the way is replaced by its own target (so `..`
+ * after it climbs from where the link points, not from where it sits). Parts that do not
+ * exist (yet) are taken as plain names. Refuses anything that climbs above the root, an
+ * absolute target met anywhere in the chain, and loops or chains longer than MAX_LINK_HOPS.
+ */
+export function resolveInTree(
+  from: string[],
+  target: string,
+  lookup: (path: string) => TreeNode | undefined,
+): { ok: true; segments: string[] } | { ok: false; reason: string } {
+  if (target.startsWith('/')) return { ok: false, reason: `${target} is absolute` };
+  const current = [...from];
+  const pending = linkParts(target);
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '..') {
+      if (current.length === 0) return { ok: false, reason: `'..' climbs above the layer root${hops > 0 ? ` after following ${hops} link${hops > 1 ? 's' : ''}` : ''}` };
+      current.pop();
+      continue;
+    }
+    current.push(part);
+    const node = lookup(posixJoin(current));
+    if (node?.kind === 'symlink') {
+      if (++hops > MAX_LINK_HOPS) return { ok: false, reason: `it follows more than ${MAX_LINK_HOPS} links (a loop?)` };
+      if (node.target.startsWith('/')) return { ok: false, reason: `it passes through ${posixJoin(current)}, a link to the absolute path ${node.target}` };
+      current.pop();
+      pending.unshift(...linkParts(node.target));
+    } else if (node?.kind === 'file' && pending.length > 0) {
+      // A file in the middle of a path: the kernel stops with ENOTDIR, nothing is reached.
+      return { ok: true, segments: current };
+    }
+  }
+  return { ok: true, segments: current };
+}
+
+const linkParts = (target: string) => target.split('/').filter((p) => p !== '' && p !== '.');

@@ -1,7 +1,8 @@
 // Writes archive entries into the (initially empty) extraction directory, one at a time, with
 // every safety rule applied by us whatever the archive library already checks: no absolute or
-// escaping paths, no links out of the layer, no devices, never writing through a symlink, and
-// the bomb limits. It does not parse archives and does not touch anything outside `outDir`.
+// escaping paths, no links out of the layer (judged against the tree as it is written, links
+// through links included), no devices, never writing through a symlink, and the bomb limits.
+// It does not parse archives and does not touch anything outside `outDir`.
 
 import { constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { isExecutableHead } from './detect.js';
 import type { ExtractLimits } from './limits.js';
-import { placeEntryPath, posixJoin, symlinkTargetInside } from './paths.js';
+import { placeEntryPath, posixJoin, resolveInTree, symlinkTargetInside, type TreeNode } from './paths.js';
 import type { Picker } from './pick.js';
 
 /** One archive entry as the tar and zip readers describe it. */
@@ -63,7 +64,8 @@ export interface WriterOptions {
 }
 
 export class LayerWriter {
-  private readonly nodes = new Map<string, { kind: NodeKind; executable: boolean }>();
+  /** What has been written, by layer path; symlinks keep their target and archive path for the final link check. */
+  private readonly nodes = new Map<string, { kind: NodeKind; executable: boolean; target?: string; entryPath?: string }>();
   private entries = 0;
   private bytes = 0;
   private readonly seen: string[] = [];
@@ -235,10 +237,34 @@ export class LayerWriter {
   private async writeSymlink(entry: EntryInfo, segments: string[], target: string): Promise<void> {
     const inside = symlinkTargetInside(segments, target);
     if (!inside.ok) throw unsafeEntry(entry.path, inside.reason);
+    // The text alone is not enough: `a/up -> ..` then `x -> a/up/..` climbs out through the
+    // first link. Judge the target against what has been written so far ...
+    const resolved = resolveInTree(segments.slice(0, -1), target, this.lookup);
+    if (!resolved.ok) throw unsafeEntry(entry.path, `it is a symlink to ${target} that does not stay inside the layer (${resolved.reason})`);
     await this.prepareLeaf(entry.path, segments);
     await symlink(target, this.abs(segments));
-    this.nodes.set(posixJoin(segments), { kind: 'symlink', executable: false });
+    this.nodes.set(posixJoin(segments), { kind: 'symlink', executable: false, target, entryPath: entry.path });
   }
+
+  /**
+   * ... and once more when every entry is written, because a later entry can turn a path a
+   * link goes through into a link (or replace one). Call after the last entry.
+   */
+  verifyLinks(): void {
+    for (const [path, node] of this.nodes) {
+      if (node.kind !== 'symlink') continue;
+      const resolved = resolveInTree(path.split('/').slice(0, -1), node.target!, this.lookup);
+      if (!resolved.ok) {
+        throw unsafeEntry(node.entryPath ?? path, `it is a symlink to ${node.target} that, with the entries after it, does not stay inside the layer (${resolved.reason})`);
+      }
+    }
+  }
+
+  private readonly lookup = (path: string): TreeNode | undefined => {
+    const node = this.nodes.get(path);
+    if (!node) return undefined;
+    return node.kind === 'symlink' ? { kind: 'symlink', target: node.target! } : { kind: node.kind };
+  };
 
   /** Tar hard links name an earlier archive path; we link to the file we wrote for it. */
   private async writeHardlink(entry: EntryInfo, segments: string[]): Promise<void> {
@@ -251,6 +277,8 @@ export class LayerWriter {
     if (targetNode?.kind !== 'file') {
       throw unsafeEntry(entry.path, `it is a hard link to ${target}, which is not a file extracted before it`);
     }
+    // A hard link to itself changes nothing (and unlinking first would lose the file).
+    if (posixJoin(targetSegments) === posixJoin(segments)) return;
     await this.prepareLeaf(entry.path, segments);
     await link(this.abs(targetSegments), this.abs(segments));
     this.nodes.set(posixJoin(segments), { kind: 'file', executable: targetNode.executable });

@@ -4,21 +4,22 @@ import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
 import { build } from '../build.js';
-import { apiUrlFromEnv, createGitHubClient } from '../github.js';
-import { createNetwork } from '../net/agent.js';
-import { networkConfigFromEnv } from '../net/config.js';
-import { createAssetDownloader } from '../net/downloader.js';
+import { createNetworkServices } from '../network-services.js';
 import { createProgress } from '../progress.js';
 import { limitsFromEnv } from '../extract/limits.js';
 import { lazy } from '../lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { join } from 'node:path';
+import { provenanceCheckerFrom } from '../verify/provenance.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
 
 const modulesLoaded = performance.now();
 const env = process.env;
 if (env.GITHUB_ASSETS_TIMING === '1') (await import('../timing.js')).recordStartup(modulesLoaded);
 // Archive formats and the layer writer load when the first entry is installed (a rebuild reuses).
 const loadExtract = lazy(() => import('../extract/index.js'));
+
 const debug = debugEnabled(env);
 const color = colorEnabled(env, process.stdout.isTTY);
 
@@ -28,25 +29,25 @@ process.exitCode = await runPhase(
     const setting = (name: string) => lookupEnv(ctx, name);
     const log = createLogger({ debug, color });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
-    const config = networkConfigFromEnv(setting);
     const limits = limitsFromEnv(setting);
-    const network = createNetwork(config, { log });
+    const services = createNetworkServices(setting, { userAgent, log, progress: (config) => createProgress(log, { intervalMs: config.progressIntervalMs }) });
+    const { config, network } = services;
     try {
-      const github = createGitHubClient({
-        apiUrl: apiUrlFromEnv({ GITHUB_API_URL: setting('GITHUB_API_URL') }),
-        userAgent,
-        log,
-        fetch: network.fetch,
-        rateLimitMaxWaitMs: config.rateLimitMaxWaitMs,
-      });
       await build(ctx, {
-        github,
-        download: createAssetDownloader(network, { userAgent, log, progress: createProgress(log, { intervalMs: config.progressIntervalMs }) }),
+        github: services.github,
+        download: services.download,
         install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
         log,
         concurrency: config.concurrency,
         strict: strictModeFromEnv(setting(STRICT_ENV)),
         network: config,
+        provenance: provenanceCheckerFrom({
+          setting,
+          listAttestations: services.github.listAttestations,
+          serverUrl: config.serverUrl,
+          baseDir: ctx.appDir,
+          tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
+        }),
       });
       const usage = network.apiUsage;
       if (usage.requests > 0) {
@@ -54,7 +55,7 @@ process.exitCode = await runPhase(
         log.debug(`GitHub API: ${usage.requests} request(s)${left}`);
       }
     } finally {
-      await network.close();
+      await services.close();
     }
     return 0;
   },

@@ -1,9 +1,10 @@
-// Composition root for bin/github-assets: wires the real GitHub client, downloader, process
-// environment and stdout/stderr into the CLI and sets the exit status.
+// Composition root for bin/github-assets: wires the network layer (network-services.ts, as the build
+// does), process environment and stdout/stderr into the CLI and sets the exit status.
 import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
-import { apiUrlFromEnv, createGitHubClient } from '../github.js';
-import { downloadAsset } from '../download.js';
+import { createNetworkServices, type NetworkServices } from '../network-services.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
 import { debugEnabled } from '../cnb/run.js';
@@ -13,6 +14,11 @@ const env = process.env;
 const buildpackDir = env.CNB_BUILDPACK_DIR ?? join(import.meta.dirname, '..');
 const buildpack = readBuildpackInfo(buildpackDir);
 const userAgent = `github-assets-cli/${buildpack.version}`;
+
+// Built on first use (--help, --version and check --offline never touch the network), with the
+// same settings, retries, proxies, mirror and credential rules as the build.
+let services: NetworkServices | undefined;
+const network = (): NetworkServices => (services ??= createNetworkServices((name) => env[name], { userAgent }));
 
 process.exitCode = await runCli(
   {
@@ -29,9 +35,19 @@ process.exitCode = await runCli(
       return strictModeFromEnv(env[STRICT_ENV]);
     },
     debug: debugEnabled(env),
-    github: () => createGitHubClient({ apiUrl: apiUrlFromEnv(env), userAgent }),
+    github: () => network().github,
     lookupToken: (name) => env[name],
-    download: (request) => downloadAsset({ ...request, userAgent }),
+    download: (request) => network().download(request),
+    provenance: () =>
+      provenanceCheckerFrom({
+        setting: (name) => env[name],
+        listAttestations: network().github.listAttestations,
+        serverUrl: env.GITHUB_SERVER_URL,
+        baseDir: process.cwd(),
+        // The CLI keeps TUF metadata where build tools keep caches on the developer's machine.
+        tufCacheDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'github-assets', 'sigstore-tuf'),
+      }),
   },
   { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(env, process.stderr.isTTY) },
 );
+await services?.close();

@@ -1,31 +1,36 @@
-// Builds the one undici dispatcher every request of a build goes through (API and downloads):
-// connect/headers/body timeouts and HTTP(S)_PROXY / NO_PROXY routing, plus a fetch bound to it
-// (with retry.ts's policy) for octokit. It makes no requests itself and logs no headers.
+// The one network layer: a single undici Agent (connection pool, proxy routing, connect/headers/
+// idle timeouts) composed with our interceptors, which every request of a build or CLI run goes
+// through. Downloads get redirects, API calls (octokit's fetch) get the retry policy and a
+// capped, buffered body. It makes no requests itself and logs no headers.
 
-import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, interceptors, type Dispatcher } from 'undici';
+import { BuildpackError } from '../errors.js';
+import { formatBytes } from '../format.js';
 import type { Logger } from '../log.js';
 import { registerSecret, safeUrl } from '../secrets.js';
 import type { NetworkConfig } from './config.js';
-import { retryingFetch, retryPolicyFrom, type RetryPolicy } from './retry.js';
+import { countUsage, credentialsByOrigin, deadlines, logHops, retryByPolicy, type ApiUsage } from './interceptors.js';
+import { retryPolicyFrom, type RetryPolicy } from './retry.js';
 
-/** What the API calls of this build cost, for a closing log line ("3 API requests, 57 left"). */
-export interface ApiUsage {
-  /** HTTP requests of release lookups (through `fetch`), retries included; asset downloads are not counted. */
-  requests: number;
-  /** From the last answer's x-ratelimit-* headers, when it had them. */
-  rateLimit?: { limit: number; remaining: number; resetAt: Date };
-}
+export type { ApiUsage } from './interceptors.js';
+
+/** Largest API answer read into memory (one release, or one page of 100 releases with their assets). */
+export const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface Network {
+  /** For downloads: credentials by origin, deadlines, redirects (followed hop by hop through the same checks). */
   dispatcher: Dispatcher;
-  /** undici's fetch through `dispatcher`, retrying transient failures (pass as octokit's request.fetch). */
+  /** For the REST API (octokit's request.fetch): credentials by origin, deadlines, retries, and answers capped at MAX_API_ANSWER_BYTES. */
   fetch: typeof fetch;
   retry: RetryPolicy;
   config: NetworkConfig;
+  /** The origin tokens may go to (GITHUB_API_URL's). */
+  apiOrigin: string;
   readonly apiUsage: ApiUsage;
   close(): Promise<void>;
 }
 
+/** The pooled connections: plain Agent, or proxy routing from the settings (never from process.env behind our back). */
 export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatcher {
   const timeouts = {
     connect: { timeout: config.timeouts.connectMs },
@@ -40,8 +45,6 @@ export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatche
   }
   if (httpsProxy) log?.info(`Using proxy ${safeUrl(httpsProxy)} for https://${noProxy ? ` (NO_PROXY: ${noProxy})` : ''}`);
   if (httpProxy) log?.debug(`using proxy ${safeUrl(httpProxy)} for http://`);
-  // Explicit values (empty string = none) so undici does not read process.env behind our back:
-  // the settings may come from the platform env dir instead.
   return new EnvHttpProxyAgent({
     ...timeouts,
     httpProxy: httpProxy ?? '',
@@ -53,27 +56,65 @@ export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatche
 }
 
 export function createNetwork(config: NetworkConfig, options: { log?: Logger; retry?: Partial<RetryPolicy> } = {}): Network {
-  const dispatcher = createDispatcher(config, options.log);
+  const base = createDispatcher(config, options.log);
   // Like proxy passwords: credentials in a mirror URL never reach a message.
   if (config.mirror) registerSecret(passwordOf(config.mirror));
   const retry = { ...retryPolicyFrom(config), ...options.retry };
   const apiUsage: ApiUsage = { requests: 0 };
-  const bound = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    apiUsage.requests++;
-    const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
-    const [limit, remaining, reset] = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((n) => Number(response.headers.get(n) ?? NaN));
-    if (Number.isFinite(limit) && Number.isFinite(remaining) && Number.isFinite(reset)) apiUsage.rateLimit = { limit: limit!, remaining: remaining!, resetAt: new Date(reset! * 1000) };
-    return response;
-  }) as unknown as typeof fetch;
+  const apiOrigin = new URL(config.apiUrl).origin;
+  const limits = deadlines({ minBytesPerSecond: config.minBytesPerSecond, windowMs: config.timeouts.bodyMs, requestMs: config.timeouts.requestMs });
+  // compose([a, b, c]): c sees the request first. Credentials sit innermost, so every hop of a
+  // redirect and every retry passes through them; a download's deadline spans all its hops.
+  const dispatcher = base.compose(logHops(), credentialsByOrigin(apiOrigin), interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }), limits);
+  const api = base.compose(credentialsByOrigin(apiOrigin), limits, countUsage(apiUsage), retryByPolicy(retry, options.log));
   let closing: Promise<void> | undefined;
   return {
     dispatcher,
-    fetch: retryingFetch(bound, retry, options.log),
+    fetch: cappedFetch(api, MAX_API_ANSWER_BYTES),
     retry,
     config,
+    apiOrigin,
     apiUsage,
-    close: () => (closing ??= dispatcher.close()),
+    close: () => (closing ??= base.close()),
   };
+}
+
+/**
+ * undici's fetch through `dispatcher`, reading the whole answer with a cap: an answer larger
+ * than `maxBytes` (announced or streamed) fails with GHA024 before it is all in memory.
+ */
+function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
+    const url = response.url || (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const tooLarge = (bytes: string) =>
+      new BuildpackError('GHA024', `the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`, {
+        hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
+      });
+    const announced = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(announced) && announced > maxBytes) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge(`it announces ${announced} bytes`);
+    }
+    if (!response.body) return response;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(`more than ${total} bytes arrived`);
+      }
+      chunks.push(value);
+    }
+    const body = [204, 205, 304].includes(response.status) ? null : Buffer.concat(chunks);
+    const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    Object.defineProperty(copy, 'url', { value: response.url });
+    return copy;
+  }) as unknown as typeof fetch;
 }
 
 function passwordOf(raw: string): string | undefined {

@@ -2,6 +2,7 @@
 // mirror, concurrency, progress) from the build environment and validates them. Pure: the
 // caller passes the lookup (process env, then the platform env dir); no I/O here.
 
+import { registerSecret } from '../secrets.js';
 import { invalidSetting, wholeNumberSetting } from '../settings.js';
 
 export type EnvLookup = (name: string) => string | undefined;
@@ -20,7 +21,11 @@ export interface NetworkConfig {
   attempts: number;
   /** Exponential backoff with full jitter: a random wait up to min(max, base * 2^retry). */
   backoff: { baseMs: number; maxMs: number };
-  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  timeouts: { connectMs: number; headersMs: number; bodyMs: number; requestMs: number };
+  /** Bodies slower than this (bytes per second over the body timeout window) fail; 0 turns it off. */
+  minBytesPerSecond: number;
+  /** Cap on a download whose size nobody announced (mirror, web host): bytes. */
+  maxDownloadBytes: number;
   /** Rate-limit waits up to this long are sat out; longer ones fail at once with the reset time. */
   rateLimitMaxWaitMs: number;
   proxy: ProxySettings;
@@ -32,6 +37,8 @@ export interface NetworkConfig {
   serverUrl: string;
   /** How often a long download prints a progress line. */
   progressIntervalMs: number;
+  /** REST base (GITHUB_API_URL, without credentials or a trailing slash): the one origin that gets tokens. */
+  apiUrl: string;
 }
 
 /** Every variable this module reads, with what it means (the README table is built from this). */
@@ -40,11 +47,15 @@ export const NETWORK_ENV = {
   GITHUB_ASSETS_RETRY_DELAY: 'base delay of the exponential backoff (default 1s; grows 2x per retry up to 30s, with jitter)',
   GITHUB_ASSETS_CONNECT_TIMEOUT: 'time to open a connection (default 30s)',
   GITHUB_ASSETS_HEADERS_TIMEOUT: 'time to wait for response headers (default 60s)',
-  GITHUB_ASSETS_BODY_TIMEOUT: 'longest silence while receiving a body (default 60s)',
+  GITHUB_ASSETS_BODY_TIMEOUT: 'longest silence while receiving a body, and the window of the minimum speed (default 60s)',
+  GITHUB_ASSETS_MIN_SPEED: 'minimum body speed in bytes per second, averaged over GITHUB_ASSETS_BODY_TIMEOUT; slower bodies fail (default 1024; 0 disables)',
+  GITHUB_ASSETS_REQUEST_TIMEOUT: 'longest time one request may take, body included (default 1h)',
+  GITHUB_ASSETS_MAX_DOWNLOAD_SIZE: 'largest download whose size the release does not list (mirror, web host): bytes, or with KiB/MiB/GiB (default 4GiB)',
   GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: 'longest rate-limit wait sat out before failing (default 60s; 0 never waits)',
   GITHUB_ASSETS_MIRROR: 'download URL template with {owner} {repo} {tag} {asset} (internal mirror / artifact repository)',
   GITHUB_ASSETS_CONCURRENCY: 'downloads at once (default 4)',
   GITHUB_ASSETS_PROGRESS_INTERVAL: 'seconds between progress lines of a long download (default 5s)',
+  GITHUB_API_URL: 'REST API base, e.g. https://HOST/api/v3 for GitHub Enterprise Server (default https://api.github.com); the only origin that receives tokens',
   GITHUB_SERVER_URL: 'web host for the unauthenticated release-download fallback (default https://github.com)',
 } as const;
 
@@ -55,10 +66,14 @@ export const DEFAULTS = {
   connectMs: 30_000,
   headersMs: 60_000,
   bodyMs: 60_000,
+  requestMs: 3_600_000,
+  minBytesPerSecond: 1024,
+  maxDownloadBytes: 4 * 1024 ** 3,
   rateLimitMaxWaitMs: 60_000,
   concurrency: 4,
   progressIntervalMs: 5000,
   serverUrl: 'https://github.com',
+  apiUrl: 'https://api.github.com',
 } as const;
 
 export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
@@ -88,13 +103,17 @@ export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
       connectMs: duration(read, 'GITHUB_ASSETS_CONNECT_TIMEOUT', DEFAULTS.connectMs, 1),
       headersMs: duration(read, 'GITHUB_ASSETS_HEADERS_TIMEOUT', DEFAULTS.headersMs, 1),
       bodyMs: duration(read, 'GITHUB_ASSETS_BODY_TIMEOUT', DEFAULTS.bodyMs, 1),
+      requestMs: duration(read, 'GITHUB_ASSETS_REQUEST_TIMEOUT', DEFAULTS.requestMs, 1),
     },
+    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', DEFAULTS.minBytesPerSecond, 0, 1024 ** 3),
+    maxDownloadBytes: byteSize(read, 'GITHUB_ASSETS_MAX_DOWNLOAD_SIZE', DEFAULTS.maxDownloadBytes),
     rateLimitMaxWaitMs: duration(read, 'GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT', DEFAULTS.rateLimitMaxWaitMs),
     proxy,
     ...(mirror !== undefined ? { mirror } : {}),
     concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', DEFAULTS.concurrency, 1, 64),
     serverUrl,
     progressIntervalMs: duration(read, 'GITHUB_ASSETS_PROGRESS_INTERVAL', DEFAULTS.progressIntervalMs, 1),
+    apiUrl: apiBase(read('GITHUB_API_URL')),
   };
 }
 
@@ -117,6 +136,57 @@ function duration(read: (n: string) => string | undefined, name: string, fallbac
   return ms;
 }
 
+
+/** `1048576`, `512KiB`, `100MiB`, `4GiB` (KB/MB/GB are read as the binary units too). */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase()[0]!;
+  const factor = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit as 'b'] ?? 1;
+  const bytes = Math.floor(Number(m[1]) * factor);
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+function byteSize(read: (n: string) => string | undefined, name: string, fallback: number): number {
+  const text = read(name);
+  if (text === undefined) return fallback;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes < 1) throw invalidSetting(name, `"${text}" is not a size`, `write a number of bytes, or add a unit: 500MiB, 4GiB`);
+  return bytes;
+}
+
+/**
+ * GITHUB_API_URL without a trailing slash and without user info: credentials in it would be
+ * printed with every failing request (the token goes in token_env instead). The password is
+ * registered as a secret so no message can show it.
+ */
+export function apiBase(value: string | undefined): string {
+  const text = (value?.trim() || DEFAULTS.apiUrl).replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidSetting('GITHUB_API_URL', 'is not a URL', 'set GITHUB_API_URL to the REST base, e.g. https://api.github.com or https://HOST/api/v3');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidSetting('GITHUB_API_URL', `has the unsupported scheme ${url.protocol}`, 'use an https:// URL in GITHUB_API_URL');
+  if (url.username || url.password) {
+    registerSecret(decodeURIComponentSafe(url.password));
+    registerSecret(decodeURIComponentSafe(url.username));
+    url.username = '';
+    url.password = '';
+  }
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /** Proxies are often written as host:port; curl and undici read that as http://host:port. */
 function withScheme(value: string): string {

@@ -1,10 +1,11 @@
 // The downloader the build uses: picks the source of an asset's bytes (an internal mirror, the
 // web host's release-download URL for public assets, or the API URL with the entry's token) and
-// streams it through the shared network with retries, resume and progress. Tokens go to the API only.
+// streams it through the shared network with retries, resume and progress. The token is offered
+// for the API URL only, and the network layer strips it from every other origin (interceptors.ts).
 
 import { limiter } from '../concurrency.js';
-import { downloadAsset, downloadUrl, type DownloadResult } from '../download.js';
-import { isBuildpackError } from '../errors.js';
+import { downloadAsset, downloadUrl, type DownloadResult } from './download.js';
+import { isBuildpackError, type BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import type { Progress } from '../progress.js';
@@ -20,6 +21,9 @@ export interface AssetDownloadRequest {
   entry: string;
   /** Owner, repo, resolved tag and asset name: needed to map the download to a mirror. */
   coordinates?: AssetCoordinates;
+  /** A cap tighter than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (the checksums file's), with its own error. */
+  maxBytes?: number;
+  overCap?: (bytes: number, cap: number) => BuildpackError;
 }
 
 export interface AssetDownloadResult extends DownloadResult {
@@ -48,7 +52,10 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
 
   async function fetchAsset(request: AssetDownloadRequest): Promise<AssetDownloadResult> {
     const { asset } = request;
-    const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined };
+    // The listed size caps the body; with no size listed, GITHUB_ASSETS_MAX_DOWNLOAD_SIZE does. A caller's cap (checksums) always applies.
+    const maxBytes = request.maxBytes ?? (asset.size > 0 ? undefined : network.config.maxDownloadBytes);
+    const cap = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(request.overCap ? { overCap: request.overCap } : {}) };
+    const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined, ...cap };
     const template = network.config.mirror;
     if (template && request.coordinates && !isDirectAsset(asset)) {
       // Air-gapped builds: the API named the asset, the mirror serves its bytes. Never the token.
@@ -75,7 +82,7 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
         options.log?.info(`asset ${asset.name}: the web host failed (${err.message}); trying the API URL`);
       }
     }
-    const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent });
+    const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent, ...cap });
     return { ...result, via: 'api', from: safeUrl(asset.url) };
   }
 }

@@ -3,7 +3,6 @@
 // backoff with jitter, or the server's own reset time), and when to give up. No I/O but sleep.
 
 import type { Logger } from '../log.js';
-import { safeUrl } from '../secrets.js';
 import type { NetworkConfig } from './config.js';
 
 export interface RetryPolicy {
@@ -23,11 +22,12 @@ export interface RetryPolicy {
 export const NO_RETRIES: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, rateLimitMaxWaitMs: 0 };
 
 export function retryPolicyFrom(config: NetworkConfig): RetryPolicy {
-  return { attempts: config.attempts, baseDelayMs: config.backoff.baseMs, maxDelayMs: config.backoff.maxMs, rateLimitMaxWaitMs: config.rateLimitMaxWaitMs };
+  return { attempts: config.attempts, baseDelayMs: config.backoff.baseMs, maxDelayMs: config.backoff.maxMs, rateLimitMaxWaitMs: Math.min(config.rateLimitMaxWaitMs, 2 ** 31 - 1) };
 }
 
+/** Never longer than a timer can hold (setTimeout fires at once beyond 2^31-1 ms). */
 export const sleepFor = (policy: RetryPolicy, ms: number): Promise<void> =>
-  (policy.sleep ?? ((t: number) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
+  (policy.sleep ?? ((t: number) => new Promise<void>((resolve) => setTimeout(resolve, t))))(Math.min(Math.max(0, ms), 2 ** 31 - 1));
 
 /**
  * Wait before retry number `retry` (0 for the first retry): base * 2^retry capped at max, of
@@ -61,12 +61,40 @@ export function isRateLimitAnswer(status: number, header: HeaderReader): boolean
 }
 
 /** When a rate limit lifts, for messages: "retry after 5s" or "the limit resets at <ISO time>". */
-export function rateLimitWhen(header: HeaderReader): string | undefined {
-  const retryAfter = Number(header('retry-after'));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return `retry after ${retryAfter}s`;
-  const reset = Number(header('x-ratelimit-reset'));
-  if (Number.isFinite(reset) && reset > 0) return `the limit resets at ${new Date(reset * 1000).toISOString()}`;
+export function rateLimitWhen(header: HeaderReader, now: number = Date.now()): string | undefined {
+  const retryAfter = parseRetryAfter(header('retry-after'), now);
+  if (retryAfter !== undefined && retryAfter > 0) return retryAfter > MAX_SANE_WAIT_MS ? 'retry after more than a year' : `retry after ${Math.ceil(retryAfter / 1000)}s`;
+  const raw = header('x-ratelimit-reset');
+  const reset = parseReset(raw);
+  if (reset !== undefined) return `the limit resets at ${reset.toISOString()}`;
+  if (raw !== undefined && /^\d+$/.test(raw.trim())) return `the server names a reset time beyond any wait allowed (x-ratelimit-reset: ${raw.trim().slice(0, 24)}${raw.trim().length > 24 ? '…' : ''})`;
   return undefined;
+}
+
+/** Anything longer is reported as "more than a year" and never waited for. */
+const MAX_SANE_WAIT_MS = 366 * 24 * 3600 * 1000;
+/** What an unparsable Retry-After stands for: a short wait, not "now" and not forever. */
+export const UNPARSABLE_RETRY_AFTER_MS = 5000;
+
+/**
+ * Retry-After as milliseconds from now: whole seconds or an HTTP date; undefined when it is
+ * neither (negative, fractional, garbage). Huge values stay huge, so the cap refuses them.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d{1,15}$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return Number.MAX_SAFE_INTEGER;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** x-ratelimit-reset (epoch seconds) as a Date; undefined unless a whole number a Date can hold. */
+export function parseReset(value: string | undefined): Date | undefined {
+  if (value === undefined || !/^\d{1,12}$/.test(value.trim())) return undefined;
+  const seconds = Number(value.trim());
+  return seconds > 0 && seconds * 1000 <= 8.64e15 ? new Date(seconds * 1000) : undefined;
 }
 
 /** The note added when the build gave up because the wait was longer than the cap. */
@@ -78,15 +106,15 @@ export function rateLimitOf(status: number, header: HeaderReader, now: number = 
   if (status !== 403 && status !== 429) return undefined;
   const retryAfter = header('retry-after');
   if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    const at = Date.parse(retryAfter);
-    const waitMs = Number.isFinite(seconds) ? seconds * 1000 : Number.isFinite(at) ? at - now : 60_000;
-    return { kind: 'secondary', waitMs: Math.max(0, waitMs) };
+    return { kind: 'secondary', waitMs: parseRetryAfter(retryAfter, now) ?? UNPARSABLE_RETRY_AFTER_MS };
   }
-  const reset = Number(header('x-ratelimit-reset'));
-  if (header('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+  if (header('x-ratelimit-remaining') === '0') {
+    const raw = header('x-ratelimit-reset');
+    const reset = parseReset(raw);
     // One extra second: the reset is whole seconds and clocks differ a little.
-    return { kind: 'primary', waitMs: Math.max(0, reset * 1000 - now) + 1000, resetAt: new Date(reset * 1000) };
+    if (reset) return { kind: 'primary', waitMs: Math.max(0, reset.getTime() - now) + 1000, resetAt: reset };
+    // A reset too far away to be a date is "not within any wait we allow".
+    if (raw !== undefined && /^\d+$/.test(raw.trim())) return { kind: 'primary', waitMs: Number.MAX_SAFE_INTEGER };
   }
   if (status === 429) return { kind: 'secondary', waitMs: 60_000 };
   return undefined;
@@ -101,6 +129,8 @@ const TRANSIENT_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+  // Our own: a body below the minimum rate (interceptors.ts); a resume may find a faster path.
+  'GHA026',
 ]);
 
 /** Connection-level failures worth another try; DNS "not found" and TLS trust errors are not. */
@@ -149,35 +179,4 @@ export function errorSummary(err: unknown): string {
 export function logRetry(log: Logger | undefined, what: string, verdict: Extract<Verdict, { retry: true }>, attempt: number, policy: RetryPolicy): void {
   const wait = verdict.waitMs >= 1000 ? `${(verdict.waitMs / 1000).toFixed(1)}s` : `${verdict.waitMs}ms`;
   log?.info(`${what}: ${verdict.reason}; retrying in ${wait} (attempt ${attempt + 1} of ${policy.attempts})`);
-}
-
-/**
- * A fetch that retries transient failures of idempotent requests under `policy` (used as
- * octokit's `request.fetch`). Answers it will not retry, rate limits included, are returned
- * as they are so the caller's error mapping sees the real status and headers.
- */
-export function retryingFetch(fetchImpl: typeof fetch, policy: RetryPolicy, log?: Logger): typeof fetch {
-  return async (input, init) => {
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const idempotent = method === 'GET' || method === 'HEAD';
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const what = `GitHub API ${method} ${safeUrl(url).replace(/\?…$/, '')}`;
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetchImpl(input, init);
-      } catch (err) {
-        const verdict = idempotent && !init?.signal?.aborted ? verdictForError(policy, attempt, err) : { retry: false as const };
-        if (!verdict.retry) throw err;
-        logRetry(log, what, verdict, attempt, policy);
-        await sleepFor(policy, verdict.waitMs);
-        continue;
-      }
-      const verdict = idempotent ? verdictForStatus(policy, attempt, response.status, (n) => response.headers.get(n) ?? undefined) : { retry: false as const };
-      if (!verdict.retry) return response;
-      await response.body?.cancel().catch(() => {});
-      logRetry(log, what, verdict, attempt, policy);
-      await sleepFor(policy, verdict.waitMs);
-    }
-  };
 }

@@ -30,10 +30,10 @@ export function webDownloadUrl(serverUrl: string, c: AssetCoordinates): string {
 /**
  * Whether an entry may skip the API when it is rate limited: no token (a token means a private
  * repo or a separate limit, and the web host takes no API tokens), an exact tag and an exact
- * asset name (no `latest`, ranges or patterns, which need the release listing).
+ * asset name (no `latest`, ranges, patterns or automatic selection, which need the release listing).
  */
 export function qualifiesForDirectDownload(spec: Pick<AssetSpec, 'tag' | 'asset'>, token: string | undefined): boolean {
-  return token === undefined && parseTagSpec(spec.tag).kind === 'exact' && !isPattern(spec.asset);
+  return token === undefined && spec.asset !== '' && parseTagSpec(spec.tag).kind === 'exact' && !isPattern(spec.asset);
 }
 
 /** Where a direct download goes: the mirror when one is set, else the web host. */

@@ -183,6 +183,9 @@ describe('github-assets check', () => {
       size: BYTES.amd64.length,
       digest: `sha256:${sha(BYTES.amd64)}`,
       paths: ['/layers/github-assets_buildpack/acme_tool/bin/'],
+      // attestations default to auto: the digest was looked up and the release has none.
+      attestation: 'none',
+      notes: [expect.stringContaining('no SLSA provenance attestation for sha256:')],
     });
   });
 

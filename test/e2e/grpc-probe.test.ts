@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { PROBE_VERSION } from '../../scripts/probe.mjs';
+import { ensureGoBinary } from '../../scripts/go-build.ts';
+import { ensureProbe, PROBE_VERSION } from '../../scripts/probe.ts';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { createWorkspace, repoRoot, runBuild, type PhaseResult, type Workspace } from '../support/cnb.js';
-import { ensureGoBinary } from '../support/go-build.js';
 
 const SAMPLE = join(repoRoot, 'samples', 'grpc-probe');
 const PROBE_REPO = 'grpc-ecosystem/grpc-health-probe';
@@ -37,16 +37,6 @@ interface RunningServer {
   /** Resolves when stdout has a line matching `pattern` (from now on), rejects after `timeoutMs`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Builds grpc_health_probe through scripts/probe.mjs in a child, so a cold Go build does not block this worker. */
-function buildProbe(arch: 'amd64' | 'arm64'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(repoRoot, 'scripts', 'probe.mjs'), '--arch', arch, '--print'], { timeout: 600_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`building grpc_health_probe (${arch}) failed: ${stderr || err.message}`));
-      else resolve(stdout.trim());
-    });
-  });
 }
 
 function sha256(path: string): string {
@@ -136,7 +126,7 @@ function printedExecutables(stdout: string): string[] {
 beforeAll(async () => {
   // The three builds run in parallel; each is cached, so warm runs take well under a second.
   const serverBuild = ensureGoBinary(join(SAMPLE, 'server'), 'grpc-probe-server');
-  const [amd64, arm64] = await Promise.all([buildProbe('amd64'), buildProbe('arm64')]);
+  const [amd64, arm64] = await Promise.all([ensureProbe('amd64'), ensureProbe('arm64')]);
   probes = { amd64, arm64 };
   serverBin = await serverBuild;
 

@@ -1,4 +1,4 @@
-// scripts/package.mjs: the exact file set per target, a deterministic .tgz with entries at
+// scripts/package.ts: the exact file set per target, a deterministic .tgz with entries at
 // the root, the pack multi-arch layout, and shims that run on the packaged runtime with
 // no node on PATH. Uses stand-in bundles until src/main/ lands; the runtime is the real pin.
 

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import snappy from 'snappyjs';
 
 export type Origin = 'api' | 'download' | 'web';
 
@@ -67,6 +68,14 @@ export interface FaultSpec extends RequestFilter {
   stallBeforeHeaders?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Hostile: send the body this many bytes at a time, one piece every `everyMs` (a trickle). */
+  trickle?: { bytes: number; everyMs: number };
+  /** Hostile: no Content-Length (chunked), so only the bytes themselves say how long the body is. */
+  omitContentLength?: boolean;
+  /** Hostile: after the headers of `respond`, stream this many filler bytes (never held in memory). */
+  fillBytes?: number;
+  /** Called when the fault is applied, before answering (e.g. to replace an asset between attempts). */
+  onServed?: () => void;
 }
 
 export interface FakeGitHubOptions {
@@ -76,6 +85,8 @@ export interface FakeGitHubOptions {
   assetDelivery?: 'redirect' | 'direct';
   /** Requests per identity before the API answers 403 rate-limited. */
   rateLimit?: { anonymous?: number; authenticated?: number };
+  /** Which validators asset downloads carry (default both, like the real download host). */
+  assetValidators?: 'etag' | 'last-modified' | 'both' | 'none';
 }
 
 export interface FakeGitHub {
@@ -89,7 +100,15 @@ export interface FakeGitHub {
   addToken(token: string, access: { repos: string[] | '*' }): void;
   /** A fresh signed URL on the download origin for an asset, as the API redirect would give. */
   signedUrlFor(assetId: number): string;
+  /** Re-uploads an asset's bytes in place (new ETag and Last-Modified; the listed size and digest follow). */
+  replaceAssetContent(assetId: number, content: Buffer): void;
   injectFault(fault: FaultSpec): void;
+  /**
+   * Serves a Sigstore bundle from GET /repos/{repo}/attestations/sha256:{hex} (the artifact
+   * attestations API): inline, or (`via: 'url'`) only as a `bundle_url` on the download origin
+   * that answers with the Snappy-compressed JSON, as github.com does.
+   */
+  addAttestation(repo: string, sha256Hex: string, bundle: object, opts?: { via?: 'inline' | 'url' }): void;
   clearFaults(): void;
   countRequests(filter?: RequestFilter | ((r: RecordedRequest) => boolean)): number;
   resetRequests(): void;
@@ -104,6 +123,9 @@ interface StoredAsset {
   digest: string | null;
   source: { bytes: Buffer } | { path: string };
   createdAt: string;
+  /** Strong ETag over the bytes, and a Last-Modified: what a resume's If-Range must match. */
+  etag: string;
+  lastModified: string;
 }
 
 interface StoredRelease {
@@ -148,6 +170,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const used = new Map<string, number>(); // rate-limit use per identity
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
   const requests: RecordedRequest[] = [];
+  const attestations = new Map<string, { bundle: object; url?: string }[]>(); // `${repo lowercased}@${sha256}` -> bundles
+  const bundleBlobs = new Map<string, Buffer>(); // path on the download origin -> snappy bytes
   let faults: Array<FaultSpec & { left: number }> = [];
   let nextId = 1000;
   let clock = Date.parse('2024-01-01T00:00:00Z');
@@ -173,6 +197,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     // Drain any request body so keep-alive works.
     req.resume();
     void (async () => {
+      fault?.onServed?.();
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.reset) return void res.socket?.destroy();
       if (fault?.stallBeforeHeaders) return;
@@ -180,7 +205,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const { status, headers = {}, body } = fault.respond;
         const bytes = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
         const type = body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json; charset=utf-8' } : {};
-        return send(req, res, { status, headers: { ...type, ...headers }, body: bytes });
+        if (fault.fillBytes !== undefined) return fill(res, status, { ...type, ...headers }, fault.fillBytes);
+        return send(req, res, { status, headers: { ...type, ...headers }, body: bytes }, fault);
       }
       let reply: Reply;
       try {
@@ -275,6 +301,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (delivery === 'direct') return assetReply(found.asset, req);
       return { status: 302, headers: { location: signedUrlFor(found.asset.id) } };
     }
+    const attested = /^\/attestations\/sha256(?::|%3A)([0-9a-f]{64})$/i.exec(rest);
+    if (attested) {
+      const bundles = attestations.get(`${repo.owner}/${repo.name}`.toLowerCase() + `@${attested[1]}`) ?? [];
+      if (bundles.length === 0) return notFound();
+      return json(200, { attestations: bundles.map((b, i) => ({ bundle: b.url ? null : b.bundle, repository_id: 1, bundle_url: b.url ?? null, id: i + 1 })) });
+    }
     const releaseById = /^\/releases\/(\d+)$/.exec(rest);
     if (releaseById) {
       const release = repo.releases.find((r) => r.id === Number(releaseById[1]) && (canPush || !r.draft));
@@ -300,6 +332,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   function routeDownload(req: IncomingMessage, rawPath: string): Reply {
     const url = new URL(rawPath, base.download);
+    const blob = bundleBlobs.get(url.pathname);
+    if (blob && url.searchParams.get('sig') && req.headers.authorization === undefined) return { status: 200, headers: { 'content-type': 'application/x-snappy' }, body: blob };
     if (req.headers.authorization !== undefined) {
       // objects.githubusercontent.com (S3-like) refuses a second auth mechanism.
       return {
@@ -329,11 +363,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   /** The bytes of an asset, honouring `Range: bytes=N-` / `bytes=N-M`. */
   function assetReply(asset: StoredAsset, req: IncomingMessage): Reply {
     const common = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'content-disposition': `attachment; filename=${asset.name}` };
-    const range = req.headers.range ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : null;
+    const which = options.assetValidators ?? 'both';
+    const validators: OutgoingHttpHeaders = {
+      ...(which === 'etag' || which === 'both' ? { etag: asset.etag } : {}),
+      ...(which === 'last-modified' || which === 'both' ? { 'last-modified': asset.lastModified } : {}),
+    };
+    // If-Range (RFC 9110 13.1.5): the range only when the validator still matches, else the whole file.
+    const ifRange = req.headers['if-range'];
+    const stillSame = ifRange === undefined || ifRange === validators.etag || ifRange === validators['last-modified'];
+    const range = req.headers.range && stillSame ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range) : null;
     let start = 0;
     let end = asset.size - 1;
     let status = 200;
-    const headers: OutgoingHttpHeaders = { ...common };
+    const headers: OutgoingHttpHeaders = { ...common, ...validators };
     if (range) {
       start = Number(range[1]);
       end = range[2] ? Math.min(Number(range[2]), asset.size - 1) : asset.size - 1;
@@ -352,9 +394,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   function send(req: IncomingMessage, res: ServerResponse, reply: Reply, fault?: FaultSpec): void {
     const length = reply.body === undefined ? 0 : Buffer.isBuffer(reply.body) ? reply.body.length : reply.body.end - reply.body.start + 1;
     const headers: OutgoingHttpHeaders = { ...reply.headers };
-    if (reply.status !== 304 && reply.status !== 204) headers['content-length'] = String(length);
+    if (reply.status !== 304 && reply.status !== 204 && !fault?.omitContentLength) headers['content-length'] = String(length);
     res.writeHead(reply.status, headers);
     if (req.method === 'HEAD' || reply.body === undefined || length === 0) return void res.end();
+
+    if (fault?.trickle) {
+      const all = Buffer.isBuffer(reply.body) ? reply.body : readFileSync(reply.body.path).subarray(reply.body.start, reply.body.end + 1);
+      const { bytes, everyMs } = fault.trickle;
+      let at = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || at >= all.length) {
+          clearInterval(timer);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(all.subarray(at, at + bytes));
+        at += bytes;
+      }, everyMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
 
     const limit = fault?.cutAfterBytes ?? fault?.stallAfterBytes;
     const onLimit = fault?.cutAfterBytes !== undefined ? 'cut' : fault?.stallAfterBytes !== undefined ? 'stall' : undefined;
@@ -374,6 +433,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const stream = createReadStream(reply.body.path, { start: reply.body.start, end: reply.body.end });
     stream.on('error', () => res.destroy());
     stream.pipe(res);
+  }
+
+  /** Streams `total` filler bytes after the headers, honouring backpressure, until the client goes away. */
+  function fill(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, total: number): void {
+    res.writeHead(status, headers);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = total;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= piece.length;
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('error', () => {});
+    pump();
   }
 
   // ---- data model ----------------------------------------------------------------------
@@ -503,6 +579,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       tokens.set(token, access.repos);
     },
     signedUrlFor,
+    replaceAssetContent(assetId, content) {
+      const asset = findAssetAnywhere(assetId);
+      if (!asset) throw new Error(`fake-github: no asset with id ${assetId}`);
+      clock += 60_000;
+      const replaced = storeAsset({ name: asset.name, content, ...(asset.digest === null ? { digest: null } : {}) }, new Date(clock).toISOString());
+      Object.assign(asset, { source: replaced.source, size: replaced.size, digest: replaced.digest, etag: replaced.etag, lastModified: replaced.lastModified });
+    },
+    addAttestation(full, sha256Hex, bundle, opts = {}) {
+      const key = `${full.toLowerCase()}@${sha256Hex}`;
+      let url: string | undefined;
+      if (opts.via === 'url') {
+        const path = `/attestation-bundles/${randomBytes(8).toString('hex')}`;
+        bundleBlobs.set(path, Buffer.from(snappy.compress(Buffer.from(JSON.stringify(bundle)))));
+        url = `${base.download}${path}?sig=${randomBytes(8).toString('hex')}`;
+      }
+      attestations.set(key, [...(attestations.get(key) ?? []), { bundle, ...(url ? { url } : {}) }]);
+    },
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },
@@ -527,7 +620,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const bytes = typeof a.content === 'string' ? Buffer.from(a.content) : Buffer.isBuffer(a.content) ? a.content : readFileSync(a.content.path);
     const digest = a.digest === undefined ? `sha256:${createHash('sha256').update(bytes).digest('hex')}` : a.digest;
     const source = typeof a.content === 'object' && !Buffer.isBuffer(a.content) ? { path: a.content.path } : { bytes };
-    return { id: nextId++, name: a.name, contentType: a.contentType ?? 'application/octet-stream', size: bytes.length, digest, source, createdAt };
+    const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 40)}"`;
+    return { id: nextId++, name: a.name, contentType: a.contentType ?? 'application/octet-stream', size: bytes.length, digest, source, createdAt, etag, lastModified: new Date(createdAt).toUTCString() };
   }
 }
 

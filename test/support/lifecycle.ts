@@ -1,4 +1,4 @@
-// Runs the real CNB lifecycle (built from its Go module by scripts/lifecycle.mjs) against a
+// Runs the real CNB lifecycle (built from its Go module by scripts/lifecycle.ts) against a
 // buildpack directory without Docker: lays out buildpacks/order/app/layers/platform/cache
 // dirs and an OCI-layout run image, runs phases as a non-root user, captures their output.
 // Test support only: knows nothing about what the buildpack under test does.
@@ -6,20 +6,30 @@
 import TOML from '@iarna/toml';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
 import { hostOciArch, writeRunImage } from './oci-layout.js';
 import { nodeFreeBin } from './sandbox-path.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 /** Platform API the harness speaks; lifecycle 0.21 supports 0.7–0.15. */
-export const PLATFORM_API = '0.15';
+const PLATFORM_API = '0.15';
 /** Image references inside the layout dir (the lifecycle maps them to index.docker.io/library/<name>/latest). */
-export const APP_IMAGE = 'app';
-export const RUN_IMAGE = 'run';
+const APP_IMAGE = 'app';
+const RUN_IMAGE = 'run';
 
 export type Phase = 'analyzer' | 'detector' | 'restorer' | 'builder' | 'exporter';
 
@@ -83,7 +93,7 @@ export interface RunOptions {
 }
 
 /** `/` → `_`, as the lifecycle names buildpack dirs and layers dirs (launch.EscapeID). */
-export function escapeId(id: string): string {
+function escapeId(id: string): string {
   return id.replaceAll('/', '_');
 }
 
@@ -91,24 +101,33 @@ let lifecycleBinary: Promise<string> | undefined;
 
 /** Builds (first time, ~2 min cold) or reuses the lifecycle; returns the `lifecycle` binary path. */
 export function ensureLifecycle(): Promise<string> {
-  lifecycleBinary ??= buildLifecycle();
+  lifecycleBinary ??= buildLifecycle().then((dir) => join(dir, 'lifecycle'));
   lifecycleBinary.catch(() => {
     lifecycleBinary = undefined; // let a later call retry
   });
   return lifecycleBinary;
 }
 
-async function buildLifecycle(): Promise<string> {
-  const result = await spawnCollect(process.execPath, [join(repoRoot, 'scripts', 'lifecycle.mjs'), '--print'], {
-    env: process.env,
-    timeoutMs: 15 * 60_000,
-  });
-  if (result.code !== 0) throw new Error(`building the lifecycle failed (exit ${result.code}):\n${result.stderr}`);
-  return result.stdout.trim();
+/**
+ * The lifecycle dir the build user runs from. As root, the build user may not be able to enter
+ * the repo at all (a clone under /root, mode 0700), so the workspace gets a root-owned, read-only
+ * copy (`<root>/lifecycle`, 0755) on first use; it goes away with the workspace.
+ */
+async function lifecycleDirFor(ws: LifecycleWorkspace): Promise<string> {
+  const built = dirname(await ensureLifecycle());
+  if (process.getuid?.() !== 0) return built;
+  const copy = join(ws.root, 'lifecycle');
+  if (!existsSync(copy)) {
+    const staging = `${copy}.${randomBytes(4).toString('hex')}`;
+    cpSync(built, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    renameSync(staging, copy);
+  }
+  return copy;
 }
 
 /** The lifecycle refuses root, so as root phases run as nobody; otherwise as ourselves. */
-export function buildUser(): BuildUser {
+function buildUser(): BuildUser {
   const uid = process.getuid?.() ?? 0;
   if (uid === 0) return { uid: 65534, gid: 65534 };
   return { uid, gid: process.getgid?.() ?? uid };
@@ -200,25 +219,27 @@ function phaseArgs(ws: LifecycleWorkspace, phase: Phase, lifecycleDir: string): 
   const layout = ['-layout', '-layout-dir', ws.layoutDir];
   const common = ['-layers', ws.layersDir, '-analyzed', ws.analyzedPath];
   const withGroup = [...common, '-group', ws.groupPath];
+  const inputs = ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir];
+  const launcher = join(lifecycleDir, 'launcher');
   switch (phase) {
     case 'analyzer':
       return [...layout, ...common, '-run-image', RUN_IMAGE, APP_IMAGE];
     case 'detector':
-      return ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir, '-order', ws.orderPath, ...withGroup, '-plan', ws.planPath];
+      return [...inputs, '-order', ws.orderPath, ...withGroup, '-plan', ws.planPath];
     case 'restorer':
       return [...layout, ...withGroup, '-cache-dir', ws.cacheDir];
     case 'builder':
-      return ['-app', ws.appDir, '-buildpacks', ws.buildpacksDir, '-platform', ws.platformDir, ...withGroup, '-plan', ws.planPath];
+      return [...inputs, ...withGroup, '-plan', ws.planPath];
     case 'exporter':
-      return [...layout, '-app', ws.appDir, ...withGroup, '-cache-dir', ws.cacheDir, '-launcher', join(lifecycleDir, 'launcher'), APP_IMAGE];
+      return [...layout, '-app', ws.appDir, ...withGroup, '-cache-dir', ws.cacheDir, '-launcher', launcher, APP_IMAGE];
   }
 }
 
 /** Runs one lifecycle phase as the build user and captures its output. */
-export async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
-  const lifecycle = await ensureLifecycle();
-  const binary = join(dirname(lifecycle), phase);
-  const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, dirname(lifecycle))];
+async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
+  const lifecycleDir = await lifecycleDirFor(ws);
+  const binary = join(lifecycleDir, phase);
+  const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, lifecycleDir)];
   const env: Record<string, string> = {
     PATH: ws.path,
     HOME: ws.homeDir,
@@ -246,7 +267,7 @@ export async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: Ru
  * `['cmd …']` goes through a shell. Needs a build (builder writes <layers>/config/metadata.toml).
  */
 export async function runLauncher(ws: LifecycleWorkspace, args: string[], options: RunOptions = {}): Promise<Omit<PhaseResult, 'phase'>> {
-  const launcher = join(dirname(await ensureLifecycle()), 'launcher');
+  const launcher = join(await lifecycleDirFor(ws), 'launcher');
   const env: Record<string, string> = {
     PATH: ws.path,
     HOME: ws.homeDir,

@@ -1,14 +1,12 @@
-// The pack CLI (built from its Go module by scripts/pack.mjs) for the one thing it can do
+// The pack CLI (built from its Go module by scripts/pack.ts) for the one thing it can do
 // here without Docker: `pack buildpack package --format file` on dist/multiarch.
 // Test support only; runs pack with a throwaway HOME and no reachable Docker socket.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { ensurePack } from '../../scripts/pack.ts';
 
 export interface CommandResult {
   code: number | null;
@@ -16,7 +14,11 @@ export interface CommandResult {
   stderr: string;
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -36,11 +38,7 @@ function run(command: string, args: string[], options: { cwd?: string; env: Node
 }
 
 /** Builds (first time, ~1–2 min cold) or reuses pack; returns the binary path. */
-export async function ensurePack(): Promise<string> {
-  const result = await run(process.execPath, [join(repoRoot, 'scripts', 'pack.mjs'), '--print'], { env: process.env, timeoutMs: 15 * 60_000 });
-  if (result.code !== 0) throw new Error(`building pack failed (exit ${result.code}):\n${result.stderr}`);
-  return result.stdout.trim();
-}
+export { ensurePack };
 
 /**
  * Runs `pack buildpack package <outFile> --config package.toml --format file` from

@@ -1,4 +1,4 @@
-// Runs scripts/package.mjs for tests: into a temp out dir, optionally with stand-in bundles
+// Runs scripts/package.ts for tests: into a temp out dir, optionally with stand-in bundles
 // (until the real src/main entry points exist), and reports where each target landed.
 // Never writes to the repo's dist/.
 
@@ -40,7 +40,7 @@ export interface PackageOptions {
 
 export function runPackage(options: PackageOptions = {}): PackageRun {
   const outDir = options.outDir ?? mkdtempSync(join(tmpdir(), 'gha-dist-'));
-  const args = [join(repoRoot, 'scripts', 'package.mjs'), '--out', outDir, '--arch', options.arch ?? 'amd64'];
+  const args = [join(repoRoot, 'scripts', 'package.ts'), '--out', outDir, '--arch', options.arch ?? 'amd64'];
   if (options.lib) args.push('--lib', options.lib);
   if (options.archive === false) args.push('--no-archive');
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 });

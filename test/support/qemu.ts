@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { nodeFreeBin } from './sandbox-path.js';
 
 /** Debian packages CI needs for this (bookworm names). */
-export const ARM64_DEBIAN_PACKAGES = ['qemu-user', 'libc6-arm64-cross', 'libstdc++6-arm64-cross', 'libatomic1-arm64-cross'] as const;
+const ARM64_DEBIAN_PACKAGES = ['qemu-user', 'libc6-arm64-cross', 'libstdc++6-arm64-cross', 'libatomic1-arm64-cross'] as const;
 
 export interface Arm64Emulator {
   qemu: string;
@@ -62,7 +62,7 @@ export function runUnderQemu(binary: string, args: string[], options: { cwd?: st
  * runtime/bin/node.aarch64 and putting a wrapper at runtime/bin/node that runs it under
  * qemu, so the unchanged bin/ shims start the arm64 runtime. Returns the copy's path.
  */
-export function emulatedPackage(packageDir: string): string {
+function emulatedPackage(packageDir: string): string {
   const { qemu, sysroot } = findArm64Emulator();
   const node = join(packageDir, 'runtime', 'bin', 'node');
   if (elfMachine(node) !== 183) throw new Error(`${node} is not an aarch64 binary`);

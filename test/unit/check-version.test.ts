@@ -1,4 +1,4 @@
-// scripts/check-version.mjs: buildpack.toml [buildpack] version must equal package.json version.
+// scripts/check-version.ts: buildpack.toml [buildpack] version must equal package.json version.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/package-build.js';
 
-const script = join(repoRoot, 'scripts', 'check-version.mjs');
+const script = join(repoRoot, 'scripts', 'check-version.ts');
 const dirs: string[] = [];
 
 afterEach(() => {

@@ -48,11 +48,11 @@ describe('applyPlan', () => {
 });
 
 describe('archesFor', () => {
-  it('pins every requested arch, or only the arch tables of an entry without a top-level asset', () => {
+  it('pins every requested arch: without a top-level asset, the arches without a table are picked automatically', () => {
     const [withAsset, tablesOnly] = parseDescriptor(
       '[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n\n[[metadata.githubassets]]\nrepo = "a/c"\n[metadata.githubassets.arch.arm64]\nasset = "y"\n',
     ).specs;
     expect(archesFor(withAsset!, ['amd64', 'arm64'])).toEqual(['amd64', 'arm64']);
-    expect(archesFor(tablesOnly!, ['amd64', 'arm64'])).toEqual(['arm64']);
+    expect(archesFor(tablesOnly!, ['amd64', 'arm64'])).toEqual(['amd64', 'arm64']);
   });
 });

@@ -92,9 +92,9 @@ describe('parseDescriptor', () => {
     if (hint) expect(err.hint).toBe(hint);
   });
 
-  it('requires repo and asset', () => {
+  it('requires repo; without asset the asset is picked automatically', () => {
     expect(errorOf(`[[metadata.githubassets]]\nasset = "x"\n`).message).toBe('missing required key "repo"');
-    expect(errorOf(`[[metadata.githubassets]]\nrepo = "a/b"\n`).message).toBe('missing required key "asset"');
+    expect(parseDescriptor(`[[metadata.githubassets]]\nrepo = "a/b"\n`).specs[0]).toMatchObject({ repo: 'a/b', asset: '' });
   });
 
   it.each([

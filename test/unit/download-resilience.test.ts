@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapLimit } from '../../src/concurrency.js';
-import { downloadAsset } from '../../src/download.js';
+import { downloadAsset } from '../../src/net/download.js';
 import { createGitHubClient } from '../../src/github.js';
 import { memoryLogger } from '../../src/log.js';
 import type { AssetSpec, ReleaseAsset } from '../../src/model.js';
@@ -48,7 +48,7 @@ async function assetOf(repo: string, name: string, token?: string): Promise<Rele
 }
 
 function useNetwork(env: Record<string, string> = {}) {
-  net = testNetwork(env, log);
+  net = testNetwork({ GITHUB_API_URL: gh.apiUrl, ...env }, log);
   cleanups.push(() => net.close());
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESM_BUNDLE } from '../../scripts/compile.ts';
 import { tarDirectory, zipDirectory } from '../support/archives.js';
 
 const CONTENT_BYTES = 210 * 1024 * 1024;
@@ -32,16 +33,7 @@ function writePatternFile(path: string, size: number): void {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'extract-memory-'));
   driver = join(work, 'extract-child.mjs');
-  await build({
-    entryPoints: [join(import.meta.dirname, '..', 'support', 'extract-child.ts')],
-    outfile: driver,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node26',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);" },
-  });
+  await build({ ...ESM_BUNDLE, entryPoints: [join(import.meta.dirname, '..', 'support', 'extract-child.ts')], outfile: driver });
   tree = join(work, 'tree');
   mkdirSync(join(tree, 'big-1.0', 'data'), { recursive: true });
   writePatternFile(join(tree, 'big-1.0', 'data', 'blob.bin'), CONTENT_BYTES);

@@ -20,7 +20,7 @@ let client: GitHubClient;
 let log: ReturnType<typeof memoryLogger>;
 
 function setup(env: Record<string, string> = {}) {
-  net = testNetwork(env, log);
+  net = testNetwork({ GITHUB_API_URL: gh.apiUrl, ...env }, log);
   client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0', fetch: net.fetch, rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs, log });
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { LayerAssembly } from '../../src/assemble.js';
-import { createWorkDir, listLayers, readLayerMetadata, removeLayer, removeStaleWorkDirs, swapLayerDir, writeLayerToml } from '../../src/cnb/layers.js';
+import { commitLayerDir, createWorkDir, listLayers, readLayerMetadata, removeLayer, removeStaleWorkDirs, swapLayerDir, writeLayerToml } from '../../src/cnb/layers.js';
 import { BuildpackError } from '../../src/errors.js';
 
 let root: string;
@@ -77,6 +77,34 @@ describe('swapLayerDir', () => {
   });
 });
 
+describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
+  it('retracts the TOML and the SBOM before the dir is swapped, so no metadata ever describes other content', async () => {
+    tree(join(root, 'l'), { old: 'old' });
+    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [{ tag: 'v1' }] });
+    writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
+    writeFileSync(join(root, 'l2.toml'), ''); // another layer whose name starts the same
+    const work = await createWorkDir(root);
+    const staged = tree(join(work, 'staged'), { new: 'new' });
+    await commitLayerDir(root, 'l', staged, work);
+    // The caller writes the SBOM and then the TOML; until then the new dir has no metadata.
+    expect(readdirSync(root).filter((n) => !n.startsWith('.')).sort()).toEqual(['l', 'l2.toml']);
+    expect(readdirSync(join(root, 'l'))).toEqual(['new']);
+    expect(await readLayerMetadata(root, 'l')).toBeUndefined();
+  });
+
+  it('puts the old dir and its metadata back when the swap fails', async () => {
+    tree(join(root, 'l'), { old: 'old' });
+    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
+    writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
+    const toml = readFileSync(join(root, 'l.toml'), 'utf8');
+    const work = await createWorkDir(root);
+    await expect(commitLayerDir(root, 'l', join(work, 'missing'), work)).rejects.toBeInstanceOf(BuildpackError);
+    expect(readFileSync(join(root, 'l', 'old'), 'utf8')).toBe('old');
+    expect(readFileSync(join(root, 'l.toml'), 'utf8')).toBe(toml);
+    expect(readFileSync(join(root, 'l.sbom.cdx.json'), 'utf8')).toBe('{"v":1}');
+  });
+});
+
 describe('LayerAssembly', () => {
   it('merges entry trees that share directories', async () => {
     const staging = join(root, 'staging');
@@ -118,5 +146,25 @@ describe('LayerAssembly', () => {
     expect(readFileSync(join(staging, 'bin/tool'), 'utf8')).toBe('tool');
     expect(readlinkSync(join(staging, 'bin/alias'))).toBe('tool');
     expect(statSync(join(previous, 'bin/tool')).nlink).toBe(2);
+  });
+
+  it('refuses a staged layer where links of two entries chain out of it (GHA046), naming the entry', async () => {
+    const staging = join(root, 'layer', 'staging');
+    mkdirSync(staging, { recursive: true });
+    const asm = new LayerAssembly(staging);
+    const first = join(root, 'e1');
+    mkdirSync(join(first, 'd'), { recursive: true });
+    symlinkSync('..', join(first, 'd', 'up')); // alone: the layer root
+    const second = join(root, 'e2');
+    mkdirSync(second);
+    symlinkSync('d/up/../outside', join(second, 'x')); // alone: d/outside, dangling but inside
+    await asm.addTree(first, 'githubassets[1] (a/b)');
+    await asm.verifyConfined();
+    await asm.addTree(second, 'githubassets[2] (a/b)');
+    const err = await asm.verifyConfined().catch((e) => e);
+    expect(err).toBeInstanceOf(BuildpackError);
+    expect(err.code).toBe('GHA046');
+    expect(err.entry).toBe('githubassets[2] (a/b)');
+    expect(err.message).toBe(`the assembled layer would contain "x": it is a symlink to d/up/../outside, and '..' climbs above the layer root; nothing was installed`);
   });
 });

@@ -10,16 +10,19 @@ const from = (env: Record<string, string>) => networkConfigFromEnv((name) => env
 const invalid = (env: Record<string, string>) => thrown(() => from(env));
 
 describe('networkConfigFromEnv', () => {
-  it('defaults: 5 attempts, 1s backoff up to 30s, 30/60/60s timeouts, 60s rate-limit cap, 4 at once, github.com', () => {
+  it('defaults: 5 attempts, 1s backoff up to 30s, 30/60/60s timeouts, 1h per request, 1 KiB/s minimum, 4 GiB unknown-size cap, 60s rate-limit cap, 4 at once, github.com', () => {
     expect(from({})).toEqual({
       attempts: 5,
       backoff: { baseMs: 1000, maxMs: 30_000 },
-      timeouts: { connectMs: 30_000, headersMs: 60_000, bodyMs: 60_000 },
+      timeouts: { connectMs: 30_000, headersMs: 60_000, bodyMs: 60_000, requestMs: 3_600_000 },
+      minBytesPerSecond: 1024,
+      maxDownloadBytes: 4 * 1024 ** 3,
       rateLimitMaxWaitMs: 60_000,
       proxy: {},
       concurrency: 4,
       serverUrl: 'https://github.com',
       progressIntervalMs: 5000,
+      apiUrl: 'https://api.github.com',
     });
     expect(DEFAULTS.concurrency).toBe(4);
   });

@@ -115,3 +115,15 @@ describe('parseLayerMetadata', () => {
     });
   });
 });
+
+describe('parseLayerMetadata: recorded provenance', () => {
+  const base = { repo: 'a/b', asset: 'x', files: ['bin/x'] };
+  const provenance = { signer_workflow: 'https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1', source_repo: 'https://github.com/a/b', source_commit: 'c', source_ref: 'r', issuer: 'i', tlog_index: '1', predicate_type: 'p', sha256: 's', trusted_root: 't' };
+  it('keeps a well-formed record and drops anything else, so the entry is verified again', () => {
+    expect(parseLayerMetadata({ format: METADATA_FORMAT, entries: [{ ...base, provenance }] })!.entries[0]!.provenance).toEqual(provenance);
+    for (const bad of [null, 'x', [], { ...provenance, tlog_index: 1 }, { signer_workflow: 'x' }]) {
+      const entry = parseLayerMetadata({ format: METADATA_FORMAT, entries: [{ ...base, provenance: bad }] })!.entries[0]!;
+      expect('provenance' in entry, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});

@@ -8,6 +8,18 @@ import { CYCLONEDX_SPEC_VERSION, githubPurl, layerSbom, sbomFileName, serialiseS
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const BUILDPACK = { id: 'github-assets/buildpack', version: '0.1.0', name: 'GitHub Assets', homepage: 'https://github.com/github-assets/buildpack' };
 
+const PROVENANCE = {
+  signer_workflow: 'https://github.com/acme/tool/.github/workflows/release.yml@refs/tags/v1.4.7',
+  source_repo: 'https://github.com/acme/tool',
+  source_commit: '9f2c41a0d3b1e2f4a5b6c7d8e9f0a1b2c3d4e5f6',
+  source_ref: 'refs/tags/v1.4.7',
+  issuer: 'https://token.actions.githubusercontent.com',
+  tlog_index: '123456789',
+  predicate_type: 'https://slsa.dev/provenance/v1',
+  sha256: 'a'.repeat(64),
+  trusted_root: 'Sigstore public-good',
+};
+
 function record(over: Partial<EntryRecord> = {}): EntryRecord {
   return {
     repo: 'grpc-ecosystem/grpc-health-probe',
@@ -62,6 +74,23 @@ describe('layerSbom: validity', () => {
     expect(await schemaErrors(layerSbom(input()))).toBeNull();
     expect(await schemaErrors(layerSbom(input({ timestamp: '2026-11-23T09:30:00Z' })))).toBeNull();
     expect(await schemaErrors(layerSbom(input({ records: [] })))).toBeNull();
+    expect(await schemaErrors(layerSbom(input({ records: [record({ provenance: PROVENANCE })] })))).toBeNull();
+  });
+
+  it('carries the verified provenance as properties and a vcs reference to the source repository', () => {
+    const [component] = layerSbom(input({ records: [record({ provenance: PROVENANCE })] })).components;
+    const props = Object.fromEntries(component!.properties!.map((p) => [p.name, p.value]));
+    expect(props).toMatchObject({
+      'github-assets:provenance:signer-workflow': PROVENANCE.signer_workflow,
+      'github-assets:provenance:source-repo': 'https://github.com/acme/tool',
+      'github-assets:provenance:source-commit': PROVENANCE.source_commit,
+      'github-assets:provenance:tlog-index': '123456789',
+      'github-assets:provenance:predicate-type': 'https://slsa.dev/provenance/v1',
+    });
+    expect(component!.externalReferences).toContainEqual({ type: 'vcs', url: 'https://github.com/acme/tool' });
+    // Without provenance, nothing about it is claimed.
+    const [plain] = layerSbom(input({ records: [record()] })).components;
+    expect(plain!.properties!.some((p) => p.name.includes(':provenance:'))).toBe(false);
   });
 
   it('the validator does reject a broken document (so the test above can fail)', async () => {

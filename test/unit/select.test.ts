@@ -116,9 +116,10 @@ strip_components = 1
     expect(canonicalArch('AARCH64')).toBe('arm64');
   });
 
-  it('fails for an architecture with neither a table nor a top-level asset', () => {
+  it('leaves an architecture with neither a table nor a top-level asset to automatic selection', () => {
     const [entry] = parseDescriptor(`[[metadata.githubassets]]\nrepo="a/b"\n[metadata.githubassets.arch.amd64]\nasset="b-x64"\n`).specs;
-    expect(() => specForTarget(entry!, ARM64)).toThrow(/no asset for linux\/arm64/);
+    expect(specForTarget(entry!, ARM64).asset).toBe('');
+    expect(specForTarget(entry!, AMD64).asset).toBe('b-x64');
   });
 
   it.each([

@@ -1,21 +1,23 @@
-// Streams a release asset (or any URL) to a file while hashing it, following redirects by
-// hand so the Authorization header never leaves the origin it was meant for. Transient failures
-// are retried under a RetryPolicy; a body cut mid-way resumes with a Range request from the bytes
-// already written. It does not verify checksums against expectations or extract.
+// Streams a release asset (or any URL) to a file while hashing it, through the network layer's
+// dispatcher (redirects, credentials by origin, deadlines). The body is capped while streaming;
+// transient failures are retried under a RetryPolicy, and a cut body resumes with Range + If-Range
+// only when the server named a validator. It does not verify checksums against expectations or extract.
 
 import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { BuildpackError, fromFsError } from './errors.js';
-import { formatBytes } from './format.js';
-import type { Logger } from './log.js';
-import type { ReleaseAsset } from './model.js';
+import { BuildpackError, fromFsError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import type { Logger } from '../log.js';
+import type { ReleaseAsset } from '../model.js';
+import { createNetwork, type Network } from './agent.js';
+import { DEFAULTS, networkConfigFromEnv } from './config.js';
 import {
   NO_RETRIES, errorSummary, isRateLimitAnswer, logRetry, rateLimitCapNote, rateLimitWhen, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict,
-} from './net/retry.js';
-import type { Progress, ProgressTracker } from './progress.js';
-import { redact, registerSecret, safeUrl } from './secrets.js';
+} from './retry.js';
+import type { Progress, ProgressTracker } from '../progress.js';
+import { redact, registerSecret, safeUrl } from '../secrets.js';
 
 export interface DownloadResult {
   /** Lower-case hex SHA-256 of the bytes written. */
@@ -25,8 +27,13 @@ export interface DownloadResult {
 
 /** How a download talks to the network; all optional (defaults: undici's global agent, one attempt, no progress). */
 export interface TransferOptions {
-  /** The shared dispatcher (proxy, timeouts): createNetwork().dispatcher. */
+  /**
+   * The network layer's download dispatcher (createNetwork().dispatcher): it follows redirects
+   * and strips credentials from every origin but the API's. Default: a network for `apiUrl`.
+   */
   dispatcher?: Dispatcher;
+  /** Only used to build the default network when no dispatcher is given (default api.github.com). */
+  apiUrl?: string;
   retry?: RetryPolicy;
   progress?: Progress;
   /** Milliseconds to wait for response headers / between body chunks (override the dispatcher's). */
@@ -46,8 +53,12 @@ export interface DownloadUrlOptions extends TransferOptions {
   what?: string;
   /** Env var the Authorization token came from, for messages (never the value). */
   tokenEnv?: string;
-  /** Fail unless exactly this many bytes arrive (e.g. the asset size from the API). */
+  /** Fail unless exactly this many bytes arrive (e.g. the asset size from the API); also the cap while streaming. */
   expectedBytes?: number;
+  /** Where no size is known: the body is cut with `overCap` as soon as it passes this many bytes. */
+  maxBytes?: number;
+  /** The error for a body over its cap, listed size or maxBytes (default GHA023). */
+  overCap?: (bytes: number, cap: number) => BuildpackError;
   maxRedirects?: number;
   /** Shown in progress lines (default: the file name part of `what`). */
   progressName?: string;
@@ -60,6 +71,8 @@ export interface DownloadAssetOptions extends TransferOptions {
   destFile: string;
   entry?: string;
   userAgent: string;
+  /** Cap for an asset whose size the release does not list (GITHUB_ASSETS_MAX_DOWNLOAD_SIZE). */
+  maxBytes?: number;
 }
 
 const DEFAULT_MAX_REDIRECTS = 5;
@@ -97,6 +110,8 @@ interface PartialFile {
   hash: Hash;
   /** The full size, once a response announced it. */
   total: number | undefined;
+  /** What identifies the bytes on disk (a strong ETag, else Last-Modified): sent as If-Range on resume. */
+  validator: string | undefined;
 }
 
 /** How one attempt ended, when it did not finish the file. */
@@ -104,30 +119,43 @@ type Interruption =
   | { kind: 'network'; err: unknown; doing: string }
   | { kind: 'status'; status: number; headers: UndiciResponse['headers']; detail: string }
   | { kind: 'short'; doing: string }
-  /** The server would not resume (200 to a Range, wrong Content-Range, 416): start over at once. */
+  /** The server would not resume (200 to a Range, wrong Content-Range, 416, another validator): start over at once. */
   | { kind: 'restart'; reason: string };
+
+/** Networks built for callers that pass no dispatcher, one per API URL, kept for the process. */
+const defaultNetworks = new Map<string, Network>();
+function defaultDispatcher(apiUrl: string | undefined): Dispatcher {
+  const key = apiUrl ?? DEFAULTS.apiUrl;
+  let network = defaultNetworks.get(key);
+  if (!network) {
+    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? key : undefined)));
+    defaultNetworks.set(key, network);
+  }
+  return network.dispatcher;
+}
 
 /**
  * GETs a URL into destFile (mode 0600), hashing while streaming; retries transient failures
- * under options.retry, resuming a cut body with a Range request; removes the file on failure.
+ * under options.retry, resuming a cut body with Range + If-Range; removes the file on failure.
  */
 export async function downloadUrl(options: DownloadUrlOptions): Promise<DownloadResult> {
   const what = options.what ?? safeUrl(options.url);
   const ctx: FailureContext = { what, entry: options.entry, tokenEnv: options.tokenEnv, hadToken: options.headers?.authorization !== undefined };
   const policy = options.retry ?? NO_RETRIES;
   const log = options.log;
+  const dispatcher = options.dispatcher ?? defaultDispatcher(options.apiUrl);
   let file: FileHandle;
   try {
     file = await open(options.destFile, 'w', 0o600);
   } catch (err) {
     throw fromFsError(err, `writing ${what} to disk`, ctx.entry);
   }
-  const partial: PartialFile = { bytes: 0, hash: createHash('sha256'), total: undefined };
+  const partial: PartialFile = { bytes: 0, hash: createHash('sha256'), total: undefined, validator: undefined };
   const tracker = options.progress?.start(options.progressName ?? what.replace(/^asset /, ''), options.expectedBytes);
   let failed = true;
   try {
     for (let attempt = 1; ; attempt++) {
-      const stop = await attemptOnce(options, partial, file, ctx, tracker);
+      const stop = await attemptOnce(options, dispatcher, partial, file, ctx, tracker);
       if (stop === undefined) break;
       if (stop.kind === 'restart') {
         log?.info(`${what}: ${stop.reason}; downloading again from the start`);
@@ -150,94 +178,145 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
   }
 }
 
-/** One request chain (redirects followed) and its body; resolves undefined when the file is complete. */
-async function attemptOnce(options: DownloadUrlOptions, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
+/** The cap on the whole body: the listed size when known, else the declared cap. */
+function capOf(options: DownloadUrlOptions): number | undefined {
+  const cap = Math.min(options.expectedBytes ?? Infinity, options.maxBytes ?? Infinity);
+  return Number.isFinite(cap) ? cap : undefined;
+}
+
+function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number): BuildpackError {
+  const cap = capOf(options)!;
+  if (options.overCap) return options.overCap(bytes, cap);
+  const listed = cap === options.expectedBytes;
+  return new BuildpackError('GHA023', `download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`, {
+    entry: ctx.entry,
+    hint: listed
+      ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
+      : 'pin the asset with sha256, or raise GITHUB_ASSETS_MAX_DOWNLOAD_SIZE if the asset really is this large',
+  });
+}
+
+/** One request (redirects followed by the dispatcher) and its body; resolves undefined when the file is complete. */
+async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const headers = { ...options.headers };
-  const resumeAt = partial.bytes;
-  if (resumeAt > 0) headers.range = `bytes=${resumeAt}-`;
-  let url = options.url;
-
-  for (let hop = 0; ; hop++) {
-    options.log?.debug(`GET ${safeUrl(url)}${headers.authorization ? ' (with token)' : ''}${resumeAt > 0 ? ` (from byte ${resumeAt})` : ''}`);
-    let response: UndiciResponse;
-    try {
-      response = await request(url, {
-        method: 'GET',
-        headers,
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-        ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
-        ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
-      });
-    } catch (err) {
-      return { kind: 'network', err, doing: `could not download ${ctx.what} from ${safeUrl(url)}` };
-    }
-    const { statusCode } = response;
-
-    if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
-      await response.body.dump().catch(() => {});
-      const location = header(response.headers, 'location');
-      if (!location) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
-      if (hop >= maxRedirects) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: more than ${maxRedirects} redirects`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
-      const next = new URL(location, url);
-      if (next.origin !== new URL(url).origin) {
-        // The download host is a different service: the token is not for it (and S3-style hosts reject it).
-        delete headers.authorization;
-      }
-      url = next.toString();
-      continue;
-    }
-
-    if (resumeAt > 0 && statusCode === 416) {
-      await response.body.dump().catch(() => {});
-      return { kind: 'restart', reason: 'the server refused to resume (416)' };
-    }
-    if (resumeAt > 0 && statusCode === 200) {
-      // The server ignored the Range and sends everything: keep this answer, from zero.
-      options.log?.info(`${ctx.what}: the server does not resume downloads; downloading again from the start`);
-      await restart(partial, file, ctx);
-    } else if (resumeAt > 0 && statusCode === 206) {
-      const range = parseContentRange(header(response.headers, 'content-range'));
-      const known = partial.total ?? options.expectedBytes;
-      if (!range || range.start !== resumeAt || (range.total !== undefined && known !== undefined && range.total !== known)) {
-        await response.body.dump().catch(() => {});
-        return { kind: 'restart', reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)` };
-      }
-      options.log?.debug(`${ctx.what}: resumed at byte ${resumeAt}`);
-      if (range.total !== undefined) partial.total = range.total;
-    } else if (statusCode !== 200) {
-      const detail = await readSmallBody(response.body);
-      return { kind: 'status', status: statusCode, headers: response.headers, detail };
-    }
-
-    if (statusCode === 200) {
-      const length = header(response.headers, 'content-length');
-      partial.total = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
-      if (partial.total !== undefined && options.expectedBytes !== undefined && partial.total !== options.expectedBytes) {
-        discard(response.body);
-        throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.total} bytes but the release lists ${options.expectedBytes}`, {
-          entry: ctx.entry,
-          hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
-        });
-      }
-    }
-    return writeBody(response.body, partial, file, ctx, tracker);
+  const headers: Record<string, string> = { ...options.headers };
+  if (partial.bytes > 0 && partial.validator === undefined) {
+    // Nothing proves the server still has the same file: a spliced head and tail is worse than a restart.
+    options.log?.info(`${ctx.what}: the server named no ETag or Last-Modified, so a resume could splice two files; downloading again from the start`);
+    await restart(partial, file, ctx);
   }
+  const resumeAt = partial.bytes;
+  if (resumeAt > 0) {
+    headers.range = `bytes=${resumeAt}-`;
+    headers['if-range'] = partial.validator!;
+  }
+  const url = options.url;
+  if (resumeAt > 0) options.log?.debug(`${ctx.what}: asking to resume from byte ${resumeAt} (If-Range: ${partial.validator})`);
+  let response: UndiciResponse;
+  try {
+    response = await request(url, {
+      method: 'GET',
+      headers,
+      dispatcher,
+      maxRedirections: maxRedirects,
+      hopLog: options.log,
+      ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
+      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
+    } as Parameters<typeof request>[1]);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test((err as Error).message)) {
+      // undici's redirect interceptor stops when a Location repeats one already visited.
+      throw new BuildpackError('GHA022', `download of ${ctx.what} failed: the server redirects in a loop`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
+    }
+    return { kind: 'network', err, doing: `could not download ${ctx.what} from ${safeUrl(url)}` };
+  }
+  const { statusCode } = response;
+
+  if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
+    await response.body.dump().catch(() => {});
+    if (!header(response.headers, 'location')) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
+    throw new BuildpackError('GHA022', `download of ${ctx.what} failed: more than ${maxRedirects} redirects`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
+  }
+
+  if (resumeAt > 0 && statusCode === 416) {
+    await response.body.dump().catch(() => {});
+    return { kind: 'restart', reason: 'the server refused to resume (416)' };
+  }
+  if (resumeAt > 0 && statusCode === 200) {
+    // The server ignored the Range, or If-Range found that the file changed: keep this answer, from zero.
+    options.log?.info(`${ctx.what}: the server does not resume downloads; downloading again from the start`);
+    await restart(partial, file, ctx);
+  } else if (resumeAt > 0 && statusCode === 206) {
+    const range = parseContentRange(header(response.headers, 'content-range'));
+    const known = partial.total ?? options.expectedBytes;
+    if (!range || range.start !== resumeAt || (range.total !== undefined && known !== undefined && range.total !== known)) {
+      discard(response.body);
+      return { kind: 'restart', reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)` };
+    }
+    const now = validatorOf(response.headers);
+    if (now !== partial.validator) {
+      discard(response.body);
+      return { kind: 'restart', reason: `the file changed on the server since the download began (${partial.validator} is now ${now ?? 'not named'})` };
+    }
+    options.log?.debug(`${ctx.what}: resumed at byte ${resumeAt}`);
+    if (range.total !== undefined) partial.total = range.total;
+  } else if (statusCode !== 200) {
+    const detail = await readSmallBody(response.body);
+    return { kind: 'status', status: statusCode, headers: response.headers, detail };
+  }
+
+  if (statusCode === 200) {
+    const length = header(response.headers, 'content-length');
+    partial.total = length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : undefined;
+    partial.validator = validatorOf(response.headers);
+    const cap = capOf(options);
+    if (partial.total !== undefined && cap !== undefined && partial.total > cap) {
+      discard(response.body);
+      throw overCap(options, ctx, partial.total);
+    }
+    if (partial.total !== undefined && options.expectedBytes !== undefined && partial.total !== options.expectedBytes) {
+      discard(response.body);
+      throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.total} bytes but the release lists ${options.expectedBytes}`, {
+        entry: ctx.entry,
+        hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
+      });
+    }
+  }
+  return writeBody(response.body, partial, file, ctx, tracker, (bytes) => {
+    const cap = capOf(options);
+    return cap !== undefined && bytes > cap ? overCap(options, ctx, bytes) : undefined;
+  });
+}
+
+/** A strong ETag, else Last-Modified: what If-Range may carry (weak ETags may not). */
+function validatorOf(headers: UndiciResponse['headers']): string | undefined {
+  const etag = header(headers, 'etag')?.trim();
+  if (etag && /^"[^"]*"$/.test(etag)) return etag;
+  const modified = header(headers, 'last-modified')?.trim();
+  return modified && Number.isFinite(Date.parse(modified)) ? modified : undefined;
 }
 
 /** Appends the body to the file; hashing only what was written, so `partial` always matches the disk. */
-async function writeBody(body: Readable, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
+async function writeBody(body: Readable, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined, overCap: (bytes: number) => BuildpackError | undefined): Promise<Interruption | undefined> {
   const chunks = body[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
     try {
       next = await chunks.next();
     } catch (err) {
+      // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
+      if (err instanceof BuildpackError && err.code !== 'GHA026') throw ctx.entry ? err.forEntry(ctx.entry) : err;
       const of = partial.total !== undefined ? ` of ${partial.total}` : '';
       return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
     }
     if (next.done) break;
     const chunk = next.value;
+    // Cut before writing: the disk never holds more than the cap.
+    const tooMuch = overCap(partial.bytes + chunk.length);
+    if (tooMuch) {
+      discard(body);
+      throw tooMuch;
+    }
     try {
       await file.write(chunk, 0, chunk.length, partial.bytes);
     } catch (err) {
@@ -269,6 +348,7 @@ async function restart(partial: PartialFile, file: FileHandle, ctx: FailureConte
   partial.bytes = 0;
   partial.hash = createHash('sha256');
   partial.total = undefined;
+  partial.validator = undefined;
 }
 
 function checkSize(partial: PartialFile, expected: number | undefined, ctx: FailureContext): void {
@@ -356,7 +436,7 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
 }
 
 function networkFailure(err: unknown, ctx: FailureContext, doing: string): BuildpackError {
-  if (err instanceof BuildpackError) return err;
+  if (err instanceof BuildpackError) return ctx.entry ? err.forEntry(ctx.entry) : err;
   const code = (err as { code?: unknown })?.code;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   const reason = redact(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error)?.message ?? String(err)}`);

@@ -2,11 +2,11 @@
 // Builds the reference CNB lifecycle (lifecycle + launcher) from its Go module, for tests
 // that run real detect/build/export phases without Docker; caches it per version under
 // .cache/lifecycle/<version>/. Needs `go` on PATH and the Go module proxy. Builds, never installs.
-//   node scripts/lifecycle.mjs [--print]     (LIFECYCLE_VERSION overrides the pinned version)
+//   node scripts/lifecycle.ts [--print]     (LIFECYCLE_VERSION overrides the pinned version)
 import { existsSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureGoBuild, printsVersion } from './go-build.mjs';
+import { ensureGoBuild, printsVersion } from './go-build.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,16 +17,14 @@ const MODULE = 'github.com/buildpacks/lifecycle';
 /** Names the lifecycle binary answers to (it dispatches on argv[0], like /cnb/lifecycle/). */
 export const PHASES = ['analyzer', 'detector', 'restorer', 'builder', 'exporter', 'creator', 'rebaser'];
 
-export function lifecycleDir(version = LIFECYCLE_VERSION) {
+export function lifecycleDir(version = LIFECYCLE_VERSION): string {
   return join(root, '.cache', 'lifecycle', version);
 }
 
 /** Returns the directory holding `lifecycle`, `launcher` and one symlink per phase. */
-export function ensureLifecycle(version = LIFECYCLE_VERSION) {
+export function ensureLifecycle(version = LIFECYCLE_VERSION): Promise<string> {
   return ensureGoBuild({
-    module: MODULE,
-    version,
-    packages: [`${MODULE}/cmd/lifecycle`, `${MODULE}/cmd/launcher`],
+    source: { module: MODULE, version, packages: [`${MODULE}/cmd/lifecycle`, `${MODULE}/cmd/launcher`] },
     ldflags: `-s -w -X ${MODULE}/cmd.Version=${version}`,
     dir: lifecycleDir(version),
     isBuilt: (dir) =>
@@ -39,10 +37,10 @@ export function ensureLifecycle(version = LIFECYCLE_VERSION) {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (import.meta.main) {
   const started = Date.now();
   try {
-    const dir = ensureLifecycle();
+    const dir = await ensureLifecycle();
     if (process.argv.includes('--print')) console.log(join(dir, 'lifecycle'));
     else console.error(`lifecycle ${LIFECYCLE_VERSION} at ${dir} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   } catch (err) {

@@ -2,7 +2,7 @@
 // Assembles the distributable buildpack under dist/: one ready directory and one .tgz per
 // target (buildpack.toml, bin/ shims, lib/ bundles, runtime/ Node.js for that arch) plus the
 // nested linux/<arch>/ layout `pack buildpack package` reads. Never edits sources or pins.
-//   node scripts/package.mjs [--arch amd64|arm64|all] [--out <dir>] [--lib <dir>] [--no-archive]
+//   node scripts/package.ts [--arch amd64|arm64|all] [--out <dir>] [--lib <dir>] [--no-archive]
 //   --lib uses prebuilt bundles (detect.mjs, build.mjs) instead of compiling src/main/.
 // Multi-arch image: cd dist/multiarch && pack buildpack package <image> --config package.toml --publish
 // (pack reads [[targets]] from ./buildpack.toml and copies it into linux/<arch>/ itself, so
@@ -15,7 +15,7 @@ import {
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
-import { readCheckedVersion } from './check-version.mjs';
+import { readCheckedVersion } from './check-version.ts';
 import { ensureRuntime } from './runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,14 +24,14 @@ const REQUIRED_BUNDLES = ['detect.mjs', 'build.mjs'];
 // Archive entries get one fixed time so the same inputs give the same bytes.
 const FIXED_MTIME = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 315532801) * 1000);
 
-function option(args, name, fallback) {
+function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+  return (i >= 0 ? args[i + 1] : undefined) || fallback;
 }
 
 /** Copies `from` to `to` with `mode`. `link` hard-links instead (for the 150 MB runtime, which
  *  nothing edits), falling back to a copy across filesystems. */
-function place(from, to, mode, { link = false } = {}) {
+function place(from: string, to: string, mode: number, { link = false } = {}): void {
   mkdirSync(dirname(to), { recursive: true });
   rmSync(to, { force: true });
   try {
@@ -43,14 +43,14 @@ function place(from, to, mode, { link = false } = {}) {
   chmodSync(to, mode);
 }
 
-function compileBundles(outDir) {
+function compileBundles(outDir: string): string {
   const libDir = join(outDir, '.work', 'lib');
   rmSync(libDir, { recursive: true, force: true });
-  execFileSync(process.execPath, [join(root, 'scripts', 'compile.mjs'), '--outdir', libDir], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'compile.ts'), '--outdir', libDir], { stdio: 'inherit' });
   return libDir;
 }
 
-function checkBundles(libDir) {
+function checkBundles(libDir: string): void {
   const missing = REQUIRED_BUNDLES.filter((f) => !existsSync(join(libDir, f)));
   if (missing.length > 0) {
     throw new Error(`bundles missing from ${libDir}: ${missing.join(', ')} (does src/main/ have detect.ts and build.ts?)`);
@@ -58,7 +58,7 @@ function checkBundles(libDir) {
 }
 
 /** Writes one target's files into `dir` (replacing it): the exact set the package ships. */
-function stageTarget(dir, arch, libDir, { withDescriptor }) {
+function stageTarget(dir: string, arch: string, libDir: string, { withDescriptor }: { withDescriptor: boolean }): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   if (withDescriptor) place(join(root, 'buildpack.toml'), join(dir, 'buildpack.toml'), 0o644);
@@ -73,8 +73,8 @@ function stageTarget(dir, arch, libDir, { withDescriptor }) {
 }
 
 /** Every path under `dir`, directories before their contents, sorted bytewise. */
-function listTree(dir, prefix = '') {
-  const out = [];
+function listTree(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
   for (const name of readdirSync(join(dir, prefix)).sort()) {
     const rel = prefix ? `${prefix}/${name}` : name;
     if (statSync(join(dir, rel)).isDirectory()) out.push(rel, ...listTree(dir, rel));
@@ -84,7 +84,7 @@ function listTree(dir, prefix = '') {
 }
 
 /** Digest of paths, modes and contents: unchanged digest means the archive can be kept. */
-function treeDigest(dir, entries) {
+function treeDigest(dir: string, entries: string[]): string {
   const hash = createHash('sha256');
   hash.update(`mtime:${FIXED_MTIME.getTime()}\n`);
   for (const rel of entries) {
@@ -96,7 +96,7 @@ function treeDigest(dir, entries) {
   return hash.digest('hex');
 }
 
-async function archive(dir, file) {
+async function archive(dir: string, file: string): Promise<boolean> {
   const entries = listTree(dir);
   const digest = treeDigest(dir, entries);
   const stamp = join(dirname(file), '.stamps', `${basename(file)}.inputs`);
@@ -107,12 +107,14 @@ async function archive(dir, file) {
       file, cwd: dir, gzip: { level: 6 }, mtime: FIXED_MTIME, noDirRecurse: true, noPax: true,
       // Owner root (0/0), no user or group names, whoever packages; modes stay as staged.
       onWriteEntry: (entry) => {
-        entry.stat.uid = 0;
-        entry.stat.gid = 0;
+        const stat = entry.stat;
+        if (!stat) throw new Error(`tar: no file status for ${entry.path}`); // always set for entries read from disk
+        stat.uid = 0;
+        stat.gid = 0;
         entry.myuser = '';
         // node-tar also records atime and ctime in the header; pin them like mtime.
-        entry.stat.atime = FIXED_MTIME;
-        entry.stat.ctime = FIXED_MTIME;
+        stat.atime = FIXED_MTIME;
+        stat.ctime = FIXED_MTIME;
       },
     },
     entries,
@@ -122,7 +124,7 @@ async function archive(dir, file) {
   return true;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const outDir = option(args, '--out', join(root, 'dist'));
   const archArg = option(args, '--arch', 'all');
@@ -131,7 +133,7 @@ async function main() {
 
   const started = Date.now();
   const version = readCheckedVersion(root);
-  const name = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name;
+  const name = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
   const libDir = args.includes('--lib') ? option(args, '--lib', '') : compileBundles(outDir);
   checkBundles(libDir);
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Bundles each entrypoint (src/main/*.ts) with its dependencies into ESM files under lib/,
+// so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
+// (src/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect (no
+// HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
+// Owns the one set of bundle settings.
+//   node scripts/compile.ts [--outdir <dir>]
+import { build, type BuildOptions } from 'esbuild';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The pinned runtime (runtime.json) is what the bundles are built for and tested on; the bin
+// shims read lib/node-version to refuse an older node in one line instead of a SyntaxError.
+const runtimeVersion = (JSON.parse(readFileSync(join(root, 'runtime.json'), 'utf8')) as { version: string }).version;
+
+/** How every bundle of our sources is built (lib/ and the tests' child drivers): ESM for the pinned Node. */
+export const ESM_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: `node${runtimeVersion.split('.')[0]}`,
+  logLevel: 'warning',
+  // CommonJS dependencies (e.g. @iarna/toml) call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __gha_createRequire } from 'node:module'; const require = __gha_createRequire(import.meta.url);",
+  },
+} as const satisfies BuildOptions;
+
+/** Entry points whose lazy imports become chunks of their own. */
+const SPLIT = ['build.ts'];
+
+/** Bundles src/main/*.ts into `outdir` as <name>.mjs (plus build's chunk-*.mjs); returns the entry file names. */
+export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
+  const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
+  // Chunk names change with their content: drop the previous compile's.
+  for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
+  const options = {
+    ...ESM_BUNDLE,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: false,
+    legalComments: 'linked',
+    chunkNames: 'chunk-[name]-[hash]',
+  } as const satisfies BuildOptions;
+  for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
+  writeFileSync(join(outdir, 'node-version'), `${runtimeVersion}\n`);
+  return entries;
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const outdir = (args.includes('--outdir') ? args[args.indexOf('--outdir') + 1] : undefined) ?? join(root, 'lib');
+  const entries = await compile(outdir);
+  console.error(`compiled ${entries.join(', ')} -> ${outdir}`);
+}

@@ -1,0 +1,192 @@
+// The build's provenance step: asks GitHub for an asset's attestations, verifies them under
+// the entry's policy (required/auto/off, signer constraints), checks the signature of a
+// release's checksums file, and decides whether a reused layer's record still satisfies the
+// policy. Verification itself is attestations.ts; roots come from trust-root.ts.
+
+import { BuildpackError, isBuildpackError } from '../errors.js';
+import type { AttestationList, LookupContext } from '../github.js';
+import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
+import { isAbsolute, join } from 'node:path';
+import { ATTESTATIONS_ENV, attestationModeFromEnv, policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
+import type { TrustSet, VerifiedProvenance } from './attestations.js';
+import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
+import { lazy } from '../lazy.js';
+
+// The Sigstore and TUF libraries load only when a bundle is there to verify (src/lazy.ts).
+const loadVerifier = lazy(() => import('./attestations.js'));
+const loadTrustRoot = lazy(() => import('./trust-root.js'));
+
+export interface ProvenanceChecker {
+  readonly defaultMode: AttestationMode;
+  policy(spec: AssetSpec): AttestationPolicy;
+  /** Verifies an asset's attestations after its bytes matched every digest. */
+  checkAsset(input: AssetInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }>;
+  /** Verifies a checksums file's Sigstore signature, when the release publishes one, before the file is trusted. */
+  checkChecksumsSignature(input: ChecksumsInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }>;
+  /** Why a restored record must be installed again under this entry's policy (see reverifyReason). */
+  reverifyReason(record: { sha256: string; provenance?: VerifiedProvenance | undefined }, spec: AssetSpec): string | undefined;
+}
+
+export interface AssetInput {
+  spec: AssetSpec;
+  entry: string;
+  assetName: string;
+  sha256: string;
+  token: string | undefined;
+  tokenEnv: string | undefined;
+}
+
+export interface ChecksumsInput {
+  spec: AssetSpec;
+  entry: string;
+  /** The checksums file and its bytes (already matched against GitHub's digest). */
+  sums: ReleaseAsset;
+  bytes: Buffer;
+  releaseAssets: ReleaseAsset[];
+  /** Reads a (small) release asset into memory through the build's downloader. */
+  fetchAsset(asset: ReleaseAsset): Promise<Buffer>;
+}
+
+export interface ProvenanceDeps {
+  defaultMode: AttestationMode;
+  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+  /** OIDC issuers accepted in certificates (trust-root.ts issuersFor). */
+  acceptedIssuers: readonly string[];
+  /** Loaded on first use only: builds without attestations never touch TUF. */
+  trust(): Promise<TrustSet>;
+}
+
+/** A signature bundle is a few kilobytes. */
+export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+
+export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
+  let trust: Promise<TrustSet> | undefined;
+  const trustOnce = () => (trust ??= deps.trust());
+  const policy = (spec: AssetSpec) => policyFor(spec, deps.defaultMode);
+
+  async function checkAsset(input: AssetInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }> {
+    const p = policy(input.spec);
+    if (p.mode === 'off') return { notes: [] };
+    const notes: string[] = [];
+    let list: AttestationList;
+    try {
+      list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
+    } catch (err) {
+      if (isBuildpackError(err) && err.code === 'GHA012' && p.mode === 'required') {
+        throw new BuildpackError(err.code, `${err.message} while listing attestations`, { hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim() });
+      }
+      if (p.mode === 'required' || !isBuildpackError(err)) throw err;
+      return { notes: [`attestations could not be looked up (${err.code}: ${err.message}); not checked (attestations = auto)`] };
+    }
+    const skippedNote = describeSkipped(list);
+    if (list.bundles.length > 0) {
+      const trustSet = await trustOnce();
+      notes.push(...trustSet.notes);
+      const { verifyAttestationBundles } = await loadVerifier();
+      const provenance = verifyAttestationBundles(list.bundles, { entry: input.entry, what: input.assetName, sha256: input.sha256, policy: p, trust: trustSet });
+      if (provenance) return { provenance, notes };
+    }
+    const none = `no SLSA provenance attestation for sha256:${input.sha256.slice(0, 16)}… in ${input.spec.repo}${skippedNote}`;
+    if (p.mode === 'required') {
+      throw new BuildpackError('GHA033', `${none}, and attestations = "required"`, {
+        hint: `the release's workflow must attest its assets (actions/attest-build-provenance); if ${input.spec.repo} does not, set attestations = "auto" or "off" on this entry${input.spec.attestations ? '' : ' (the default comes from GITHUB_ASSETS_ATTESTATIONS)'}`,
+      });
+    }
+    notes.push(`${none}; provenance not checked (attestations = auto)`);
+    return { notes };
+  }
+
+  async function checkChecksumsSignature(input: ChecksumsInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }> {
+    const p = policy(input.spec);
+    if (p.mode === 'off') return { notes: [] };
+    const byName = new Map(input.releaseAssets.map((a) => [a.name, a]));
+    const bundleAsset = byName.get(`${input.sums.name}.sigstore.json`) ?? byName.get(`${input.sums.name}.sigstore`);
+    const what = `${input.sums.name} (signature)`;
+    if (!bundleAsset) {
+      if (byName.has(`${input.sums.name}.sig`) && byName.has(`${input.sums.name}.pem`)) {
+        const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
+        if (p.mode === 'required') {
+          throw new BuildpackError('GHA037', message, { hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry' });
+        }
+        return { notes: [`${message}; not checked (attestations = auto)`] };
+      }
+      return { notes: [] };
+    }
+    if (bundleAsset.size > MAX_SIGNATURE_BYTES) {
+      throw new BuildpackError('GHA039', `${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`, { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' });
+    }
+    const raw = await input.fetchAsset(bundleAsset);
+    if (raw.length > MAX_SIGNATURE_BYTES) throw new BuildpackError('GHA039', `${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new BuildpackError('GHA039', `${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
+    }
+    const trustSet = await trustOnce();
+    const { verifySignedFile } = await loadVerifier();
+    const provenance = verifySignedFile(json, input.bytes, { entry: input.entry, what, policy: p, trust: trustSet });
+    return { provenance, notes: [...trustSet.notes] };
+  }
+
+  return {
+    defaultMode: deps.defaultMode,
+    policy,
+    checkAsset,
+    checkChecksumsSignature,
+    reverifyReason: (record, spec) => reverifyReason(record, policy(spec), deps.acceptedIssuers),
+  };
+}
+
+function describeSkipped(list: AttestationList): string {
+  const parts: string[] = [];
+  if (list.skipped.notInline) parts.push(`${list.skipped.notInline} whose bundle could not be fetched from its bundle_url`);
+  if (list.skipped.tooLarge) parts.push(`${list.skipped.tooLarge} too large`);
+  if (list.skipped.beyondCap) parts.push(`${list.skipped.beyondCap} beyond the first ${list.bundles.length}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * Why a reused record no longer satisfies the entry's policy, or undefined when it does.
+ * A record keeps its verified provenance, so a rebuild re-verifies only when the bytes or the
+ * constraints changed (or attestations became required for an entry verified without one).
+ */
+export function reverifyReason(record: { sha256: string; provenance?: VerifiedProvenance | undefined }, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string | undefined {
+  if (policy.mode === 'off') return undefined;
+  const p = record.provenance;
+  if (!p) return policy.mode === 'required' ? 'attestations are now required' : undefined;
+  if (p.sha256 !== record.sha256) return 'the verified attestation was for other bytes';
+  const problems = signerMismatches({ issuer: p.issuer, signerUri: p.signer_workflow }, policy, acceptedIssuers);
+  return problems.length ? 'the signer constraints changed' : undefined;
+}
+
+/** Where a composition root finds what the checker needs: its settings, the client, and two dirs. */
+export interface ProvenanceSettings {
+  /** Reads a setting (the build: process env, then <platform>/env; the CLI: process env). */
+  setting(name: string): string | undefined;
+  listAttestations: ProvenanceDeps['listAttestations'];
+  /** GITHUB_SERVER_URL, which decides whether GitHub's own root is accepted. */
+  serverUrl: string | undefined;
+  /** A relative GITHUB_ASSETS_TRUSTED_ROOT is read from here (the app dir, or the CLI's cwd). */
+  baseDir: string;
+  /** Where TUF metadata is cached between runs. */
+  tufCacheDir: string;
+}
+
+/** The checker as the build and the CLI both wire it: one place that reads its settings. */
+export function provenanceCheckerFrom(s: ProvenanceSettings): ProvenanceChecker {
+  return createProvenanceChecker({
+    defaultMode: attestationModeFromEnv(s.setting(ATTESTATIONS_ENV)),
+    acceptedIssuers: issuersFor(s.serverUrl),
+    listAttestations: s.listAttestations,
+    trust: async () => {
+      const file = s.setting(TRUSTED_ROOT_ENV)?.trim();
+      const { loadTrustSet } = await loadTrustRoot();
+      return loadTrustSet({
+        trustedRootFile: file ? (isAbsolute(file) ? file : join(s.baseDir, file)) : undefined,
+        tufCacheDir: s.tufCacheDir,
+        serverUrl: s.serverUrl,
+      });
+    },
+  });
+}
