@@ -32,6 +32,7 @@ export function parseStartupTiming(output: string): StartupTiming | undefined {
   if (!line) return undefined;
   const value = JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>;
   const timing: Partial<StartupTiming> = {};
-  for (const key of [...STARTUP_PHASES.map((p) => p.key), 'cpu'] as const) if (typeof value[key] === 'number' && Number.isFinite(value[key])) timing[key] = value[key];
+  for (const key of [...STARTUP_PHASES.map((p) => p.key), 'cpu'] as const)
+    if (typeof value[key] === 'number' && Number.isFinite(value[key])) timing[key] = value[key];
   return timing.runtime !== undefined && timing.modules !== undefined ? (timing as StartupTiming) : undefined;
 }
