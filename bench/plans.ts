@@ -73,7 +73,7 @@ export const PLANS: Record<string, Plan> = {
       'plus one API lookup per entry (4 at a time) and, per layer, in sequence: reading its metadata, checking its files, writing <layer>.toml and the SBOM. 16 entries land just around 300 ms on 2 cores.',
     ].join(' '),
     plan: [
-      'the extractor and every archive format now load only when an entry is installed (src/lazy.ts; lib/chunk-*.mjs); what a rebuild still loads is the HTTP stack and the GitHub client (see 1c).',
+      'the extractor and every archive format now load only when an entry is installed (src/util/lazy.ts; lib/chunk-*.mjs); what a rebuild still loads is the HTTP stack and the GitHub client (see 1c).',
       'The 16 API lookups stay, but they are conditional requests (If-None-Match): a 304 costs no rate limit.',
     ].join(' '),
   },

@@ -275,7 +275,7 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     '',
   );
   out.push(
-    'Method. A local GitHub stand-in (test/support/fake-github.ts: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
+    'Method. A local GitHub stand-in (test/support/fake-github/: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
     'each asset is half random 4 KiB blocks and half repetitive text, like a binary (gzip -6 compresses it about 1.9:1). ',
     'Every command runs as a child process, one at a time, after `sync`, in a rotating order per round; times are wall clock from spawn to exit, ',
     'reported as median (min–max) over the rounds. **buildpack** is the real `bin/build` with the CNB environment (one layer per repository, exact tags, ',
@@ -315,7 +315,7 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     out.push('### Start-up breakdown (1 × 1 MiB)', '');
     out.push(`Goal: ${goal('1c').text} — ${verdict(goal('1c').met)} (${goal('1c').measured}).`, '');
     out.push(
-      'bin/build ran with GITHUB_ASSETS_TIMING=1 (src/timing.ts): at exit it prints when each phase ended, in ms since its own process started (median over the rounds, min–max);',
+      'bin/build ran with GITHUB_ASSETS_TIMING=1 (src/net/timing.ts): at exit it prints when each phase ended, in ms since its own process started (median over the rounds, min–max);',
       'the first request, answer and asset byte come from undici\'s diagnostics channels. `node -e 0` ran right before each round with the same environment.',
       'The last rows are wall clock as this benchmark sees them (spawn to exit, through the shell shim and GNU time).',
       '',

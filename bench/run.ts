@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
+import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github/index.ts';
 import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
 import { simulateRestore } from '../test/support/layers.ts';
 import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';

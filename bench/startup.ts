@@ -1,8 +1,8 @@
 // The start-up breakdown of one bin/build: the bench sets GITHUB_ASSETS_TIMING=1 and bin/build
-// prints one line at exit (src/timing.ts) with milliseconds since its process started. Parsing
+// prints one line at exit (src/net/timing.ts) with milliseconds since its process started. Parsing
 // and the phase list only; bench/run.ts collects, bench/report.ts renders.
 
-/** Same names and meaning as src/timing.ts (kept apart: the bench reads the line, never imports the build). */
+/** Same names and meaning as src/net/timing.ts (kept apart: the bench reads the line, never imports the build). */
 export const STARTUP_ENV = 'GITHUB_ASSETS_TIMING';
 const PREFIX = 'github-assets timing: ';
 

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // Bundles each entrypoint (src/main/*.ts) with its dependencies into ESM files under lib/,
 // so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
-// (src/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect (no
-// HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
-// Owns the one set of bundle settings.
+// (src/util/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect
+// (no HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
+// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js. Owns
+// the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
 import { build, type BuildOptions } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The pinned runtime (runtime.json) is what the bundles are built for and tested on; the bin
-// shims read lib/node-version to refuse an older node in one line instead of a SyntaxError.
+// shims preload lib/node-guard.cjs to refuse an older node in one line instead of a SyntaxError.
 const runtimeVersion = (JSON.parse(readFileSync(join(root, 'runtime.json'), 'utf8')) as { version: string }).version;
 
 /** How every bundle of our sources is built (lib/ and the tests' child drivers): ESM for the pinned Node. */
@@ -48,8 +49,28 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
     chunkNames: 'chunk-[name]-[hash]',
   } as const satisfies BuildOptions;
   for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
-  writeFileSync(join(outdir, 'node-version'), `${runtimeVersion}\n`);
+  await emitNodeGuard(outdir);
   return entries;
+}
+
+/** The file name of the guard in lib/ (the shims and scripts/package.ts name it too). */
+export const NODE_GUARD = 'node-guard.cjs';
+
+/** Writes `outdir`/node-guard.cjs: src/node-guard/ with `version` built in, as CommonJS in
+ *  Node 12 syntax so that any node the shims may find parses it (`node -r` loads it first). */
+export async function emitNodeGuard(outdir: string, version = runtimeVersion): Promise<void> {
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`runtime.json version ${JSON.stringify(version)} is not a release version (x.y.z)`);
+  await build({
+    entryPoints: [join(root, 'src', 'node-guard', 'preload.ts')],
+    outfile: join(outdir, NODE_GUARD),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node12',
+    define: { BUILT_FOR: JSON.stringify(version) },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
 }
 
 if (import.meta.main) {

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startFakeGitHub } from '../test/support/fake-github.ts';
+import { startFakeGitHub } from '../test/support/fake-github/index.ts';
 import { createWorkspace, runBuild, runDetect } from '../test/support/cnb.ts';
 import { ensureGoBinary } from './go-build.ts';
 

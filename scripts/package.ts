@@ -16,6 +16,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { readCheckedVersion } from './check-version.ts';
+import { NODE_GUARD } from './compile.ts';
 import { ensureRuntime } from './runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +65,8 @@ function stageTarget(dir: string, arch: string, libDir: string, { withDescriptor
   if (withDescriptor) place(join(root, 'buildpack.toml'), join(dir, 'buildpack.toml'), 0o644);
   for (const shim of ['detect', 'build']) place(join(root, 'bin', shim), join(dir, 'bin', shim), 0o755);
   for (const file of readdirSync(libDir).sort()) {
+    // The shims run the runtime shipped here unguarded (it is the bundles' version): no node guard.
+    if (file === NODE_GUARD) continue;
     if (statSync(join(libDir, file)).isFile()) place(join(libDir, file), join(dir, 'lib', file), 0o644);
   }
   const runtime = ensureRuntime(arch);

@@ -3,8 +3,8 @@
 // printable() so a name from outside can never break a line or colour the terminal.
 // Colours only on a TTY and never with NO_COLOR.
 
-import { printable, printableLines } from './printable.js';
-import { redact } from './secrets.js';
+import { printable, printableLines } from './util/printable.js';
+import { redact } from './util/secrets.js';
 import type { BuildpackError } from './errors.js';
 
 export interface Logger {

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
-import { canonicalArch } from '../select.js';
-import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../update-policy.js';
+import { canonicalArch } from '../platform.js';
+import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
 
 export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 

@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchChecksumsFor, type DownloadCap } from '../checksums-fetch.js';
+import { fetchChecksumsFor, type DownloadCap } from '../verify/checksums-fetch.js';
 import type { AssetDownloadRequest } from '../net/downloader.js';
-import type { Credentials } from '../resolve.js';
+import type { Credentials } from '../github/credentials.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
-import { githubDigestHex, verifyDownload } from '../verify.js';
+import { githubDigestHex, verifyDownload } from '../verify/digest.js';
 
 export type DownloadFn = (request: AssetDownloadRequest) => Promise<{ sha256: string; bytes: number }>;
 

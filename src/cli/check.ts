@@ -2,17 +2,17 @@
 // does (same resolver, arch overrides, asset selection and token rules) and reports one row
 // per entry, with any error attributed to it. It downloads nothing and prints nothing.
 
-import { specForTarget } from '../config.js';
-import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { specForTarget } from '../descriptor/parse.js';
+import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
 import { BuildpackError } from '../errors.js';
 import { singleFilePath } from '../extract/index.js';
-import { mapLimit } from '../concurrency.js';
-import { normaliseSha256 } from '../config-integrity.js';
+import { mapLimit } from '../util/concurrency.js';
+import { normaliseSha256 } from '../descriptor/integrity.js';
 import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
-import { createReleaseResolver, type ReleaseSource } from '../resolve.js';
-import { isAutomatic, isPattern, selectAssetFor } from '../select.js';
-import { formatBytes } from '../format.js';
-import { githubDigestHex, STRICT_ENV } from '../verify.js';
+import { createReleaseResolver, type ReleaseSource } from '../github/resolve.js';
+import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
+import { formatBytes } from '../util/format.js';
+import { githubDigestHex, STRICT_ENV } from '../verify/digest.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';

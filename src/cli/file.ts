@@ -5,8 +5,8 @@
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BuildpackError } from '../errors.js';
-import { parseDescriptor, type Descriptor } from '../config.js';
-import { readDescriptorText } from '../descriptor.js';
+import { parseDescriptor, type Descriptor } from '../descriptor/parse.js';
+import { readDescriptorText } from '../descriptor/read.js';
 
 export interface DescriptorFile extends Descriptor {
   /** Absolute path. */

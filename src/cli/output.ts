@@ -4,7 +4,7 @@
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
 import { formatError } from '../log.js';
-import { redact } from '../secrets.js';
+import { redact } from '../util/secrets.js';
 
 export interface ErrorJson {
   code: string;

@@ -3,19 +3,20 @@
 // writes automatically picked asset names into the entry (pinned-names.ts), edits the text via
 // toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
 
-import { parseDescriptor, specForTarget } from '../config.js';
-import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
+import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
+import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import { mapLimit } from '../concurrency.js';
+import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
-import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../resolve.js';
-import { isAutomatic, isPattern, selectAssetFor } from '../select.js';
+import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../github/resolve.js';
+import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
 import { pinnedAssetNames } from './pinned-names.js';
 import { hashOfAsset, type AssetHash, type DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
-import { parseSignerWorkflow, signerWorkflowConstraint } from '../verify/attestation-policy.js';
+import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
+import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
 
 export interface PinOptions {
   os: string;

@@ -3,7 +3,8 @@
 // else a name (or version-free pattern) per `arch` table. Every pattern is proven against the release.
 
 import type { Release } from '../model.js';
-import { ARCH_ALIASES, OS_ALIASES, patternToRegExp, stripV } from '../select.js';
+import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
+import { patternToRegExp } from '../select/index.js';
 
 export interface AutomaticPick {
   arch: string;

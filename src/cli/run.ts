@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
-import type { ReleaseSource } from '../resolve.js';
-import type { TokenLookup } from '../credentials.js';
+import type { ReleaseSource } from '../github/resolve.js';
+import type { TokenLookup } from '../github/credentials.js';
 import { CHECK_HELP, MAIN_HELP, parseCommandLine, PIN_HELP, UPDATE_HELP, wantsJson, type CliCommand } from './args.js';
 import type { DownloadFn } from './asset-hash.js';
 import { checkEntries, renderCheckTable } from './check.js';
@@ -15,7 +15,7 @@ import { descriptorFilePath, readDescriptorFile } from './file.js';
 import { debugStack } from '../log.js';
 import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
 import { applyPlan, planPins, type EntryPin } from './pin.js';
-import { redact } from '../secrets.js';
+import { redact } from '../util/secrets.js';
 import { runUpdate } from './run-update.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 

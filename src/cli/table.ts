@@ -2,7 +2,7 @@
 // for terminals and logs. Cells are not wrapped; the last column is not padded. Cells hold
 // names from outside (asset names, tags): each is made printable, so a row stays one line.
 
-import { printable } from '../printable.js';
+import { printable } from '../util/printable.js';
 
 export function renderTable(headers: string[], rawRows: string[][]): string {
   const rows = rawRows.map((r) => r.map(printable));

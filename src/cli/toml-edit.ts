@@ -2,7 +2,7 @@
 // project.toml text (and appends arch tables), so comments, blank lines, key order, quoting and line
 // endings stay. It does not validate the result: the caller re-parses it and compares.
 
-import { canonicalArch } from '../select.js';
+import { canonicalArch } from '../platform.js';
 
 export interface EntryEdit {
   /** 1-based position of the entry, as in `githubassets[N]`. */

@@ -2,16 +2,16 @@
 // key, a range `tag`, or --to), then hands the moved entries to pin.ts, which hashes them and
 // edits the text. Each repo's release list is fetched once and answers every lookup. No file I/O.
 
-import { credentialsFor, explainLookupError, type TokenLookup } from '../credentials.js';
-import { mapLimit } from '../concurrency.js';
+import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
+import { mapLimit } from '../util/concurrency.js';
 import { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
-import type { LookupContext } from '../github.js';
-import type { ReleaseSource } from '../resolve.js';
-import { parseTagSpec } from '../tags.js';
+import type { LookupContext } from '../github/client.js';
+import type { ReleaseSource } from '../github/resolve.js';
+import { parseTagSpec } from '../select/tags.js';
 import {
   currentVersion, newestAllowed, parseUpdateValue, rangeForLevel, type UpdateLevel, type UpdatePolicy,
-} from '../update-policy.js';
+} from '../select/update-policy.js';
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { planPins, type ArchPin, type PinPlan } from './pin.js';

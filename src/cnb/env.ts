@@ -5,8 +5,8 @@
 
 import { join } from 'node:path';
 import { BuildpackError } from '../errors.js';
-import { unsafeCharacter } from '../printable.js';
-import { readSmallFile } from '../regular-file.js';
+import { unsafeCharacter } from '../util/printable.js';
+import { readSmallFile } from '../util/regular-file.js';
 
 export interface EnvSource {
   env: NodeJS.ProcessEnv;

@@ -1,15 +1,15 @@
 // Opens a downloaded file as a stream of decompressed bytes. gzip and zstd come from node:zlib
 // (native, in the runtime), xz from xz-decompress (xz-embedded compiled to WASM), bzip2 from
 // unbzip2-stream's block decoder (pure JS, see bzip2.ts). It does not interpret the content.
-// xz and bzip2 are loaded only when an asset needs them (lazy.ts).
+// xz and bzip2 are loaded only when an asset needs them (util/lazy.ts).
 
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { BuildpackError } from '../errors.js';
-import { lazy } from '../lazy.js';
-import type { Compression } from './detect.js';
+import { lazy } from '../util/lazy.js';
+import type { Compression } from './format.js';
 
 const noop = () => {};
 const loadXz = lazy(() => import('xz-decompress'));

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { BuildpackError, fromFsError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { openDecompressed, corruptArchive } from './decompress.js';
-import { type AssetFormat, type Compression, detect, looksLikeTar, unsupportedFormat } from './detect.js';
+import { type AssetFormat, type Compression, classify, looksLikeTar, unsupportedFormat } from './format.js';
 import { type ExtractLimits, limitsFromEnv } from './limits.js';
 import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
@@ -19,7 +19,7 @@ import { findEscape } from './confine.js';
 import { LayerWriter, unsafeEntry } from './writer.js';
 import { extractZip } from './zip.js';
 
-export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './detect.js';
+export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
 export { limitsFromEnv, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, type ExtractLimits } from './limits.js';
 
@@ -134,7 +134,7 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
 
 async function install(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
   const limits = opts.limits ?? limitsFromEnv();
-  const detection = detect(await readHead(file, HEAD_SIZE), opts.assetName);
+  const detection = classify(await readHead(file, HEAD_SIZE), opts.assetName);
   if (!detection.format) throw unsupportedFormat(detection.unsupported, opts.assetName);
   const format = await settleCompressed(file, detection.format);
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import { BuildpackError } from '../errors.js';
-import { lazy } from '../lazy.js';
+import { lazy } from '../util/lazy.js';
 import type { EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
 

@@ -9,7 +9,7 @@ import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } fro
 import { join } from 'node:path';
 import { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
-import { isExecutableHead } from './detect.js';
+import { isExecutableHead } from './format.js';
 import type { ExtractLimits } from './limits.js';
 import { placeEntryPath, posixJoin, resolveInTree, symlinkTargetInside, type TreeNode } from './paths.js';
 import type { Picker } from './pick.js';

@@ -6,8 +6,8 @@ import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import { BuildpackError } from '../errors.js';
-import { lazy } from '../lazy.js';
-import { unsupportedFormat } from './detect.js';
+import { lazy } from '../util/lazy.js';
+import { unsupportedFormat } from './format.js';
 import type { Body, EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
 

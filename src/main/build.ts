@@ -3,20 +3,20 @@
 import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
-import { build } from '../build.js';
-import { createNetworkServices } from '../network-services.js';
-import { createProgress } from '../progress.js';
+import { build } from '../phases/build.js';
+import { createNetworkServices } from '../github/services.js';
+import { createProgress } from '../net/progress.js';
 import { limitsFromEnv } from '../extract/limits.js';
-import { lazy } from '../lazy.js';
+import { lazy } from '../util/lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
-import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { STRICT_ENV, strictModeFromEnv } from '../verify/digest.js';
 import { join } from 'node:path';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
 
 const modulesLoaded = performance.now();
 const env = process.env;
-if (env.GITHUB_ASSETS_TIMING === '1') (await import('../timing.js')).recordStartup(modulesLoaded);
+if (env.GITHUB_ASSETS_TIMING === '1') (await import('../net/timing.js')).recordStartup(modulesLoaded);
 // Archive formats and the layer writer load when the first entry is installed (a rebuild reuses).
 const loadExtract = lazy(() => import('../extract/index.js'));
 

@@ -1,14 +1,14 @@
-// Composition root for bin/github-assets: wires the network layer (network-services.ts, as the build
+// Composition root for bin/github-assets: wires the network layer (github/services.ts, as the build
 // does), process environment and stdout/stderr into the CLI and sets the exit status.
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
 import { readBuildpackInfo, targetFromEnv } from '../cnb/context.js';
-import { createNetworkServices, type NetworkServices } from '../network-services.js';
+import { createNetworkServices, type NetworkServices } from '../github/services.js';
 import { colorEnabled } from '../log.js';
 import { runCli } from '../cli/run.js';
 import { debugEnabled } from '../cnb/run.js';
-import { STRICT_ENV, strictModeFromEnv } from '../verify.js';
+import { STRICT_ENV, strictModeFromEnv } from '../verify/digest.js';
 
 const env = process.env;
 const buildpackDir = env.CNB_BUILDPACK_DIR ?? join(import.meta.dirname, '..');

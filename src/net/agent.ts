@@ -5,9 +5,9 @@
 
 import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, interceptors, type Dispatcher } from 'undici';
 import { BuildpackError } from '../errors.js';
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
-import { registerSecret, safeUrl } from '../secrets.js';
+import { registerSecret, safeUrl } from '../util/secrets.js';
 import type { NetworkConfig } from './config.js';
 import { countUsage, credentialsByOrigin, deadlines, logHops, retryByPolicy, type ApiUsage } from './interceptors.js';
 import { retryPolicyFrom, type RetryPolicy } from './retry.js';

@@ -2,7 +2,7 @@
 // mirror, concurrency, progress) from the build environment and validates them. Pure: the
 // caller passes the lookup (process env, then the platform env dir); no I/O here.
 
-import { registerSecret } from '../secrets.js';
+import { registerSecret } from '../util/secrets.js';
 import { invalidSetting, wholeNumberSetting } from '../settings.js';
 
 export type EnvLookup = (name: string) => string | undefined;

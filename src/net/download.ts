@@ -8,7 +8,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { BuildpackError, fromFsError } from '../errors.js';
-import { formatBytes } from '../format.js';
+import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import { createNetwork, type Network } from './agent.js';
@@ -16,8 +16,8 @@ import { DEFAULTS, networkConfigFromEnv } from './config.js';
 import {
   NO_RETRIES, errorSummary, isRateLimitAnswer, logRetry, rateLimitCapNote, rateLimitWhen, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict,
 } from './retry.js';
-import type { Progress, ProgressTracker } from '../progress.js';
-import { redact, registerSecret, safeUrl } from '../secrets.js';
+import type { Progress, ProgressTracker } from './progress.js';
+import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 
 export interface DownloadResult {
   /** Lower-case hex SHA-256 of the bytes written. */

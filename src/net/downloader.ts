@@ -3,13 +3,13 @@
 // streams it through the shared network with retries, resume and progress. The token is offered
 // for the API URL only, and the network layer strips it from every other origin (interceptors.ts).
 
-import { limiter } from '../concurrency.js';
+import { limiter } from '../util/concurrency.js';
 import { downloadAsset, downloadUrl, type DownloadResult } from './download.js';
 import { isBuildpackError, type BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
-import type { Progress } from '../progress.js';
-import { safeUrl } from '../secrets.js';
+import type { Progress } from './progress.js';
+import { safeUrl } from '../util/secrets.js';
 import type { Network } from './agent.js';
 import { isDirectAsset, mirrorUrl, type AssetCoordinates } from './sources.js';
 

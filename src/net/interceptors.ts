@@ -5,7 +5,7 @@
 import { RetryHandler, type Dispatcher } from 'undici';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { safeUrl } from '../secrets.js';
+import { safeUrl } from '../util/secrets.js';
 import { logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy } from './retry.js';
 
 type Dispatch = Dispatcher['dispatch'];

@@ -3,8 +3,8 @@
 // host's release-download URL. Pure URL building and qualification rules; no requests here.
 
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
-import { isPattern } from '../select.js';
-import { parseTagSpec } from '../tags.js';
+import { isPattern } from '../select/index.js';
+import { parseTagSpec } from '../select/tags.js';
 import type { NetworkConfig } from './config.js';
 
 export interface AssetCoordinates {

@@ -3,7 +3,7 @@
 // left. No I/O and no knowledge of particular projects: only names, target and policy.
 
 import type { ReleaseAsset, Target } from '../model.js';
-import { archesIn, archOnlyFused, canonicalTargetArch, isMuslDistro, libcOf, osesIn, type LibcKind } from './platform.js';
+import { archesIn, archOnlyFused, canonicalTargetArch, isMuslDistro, libcOf, osesIn, type LibcKind } from './asset-name.js';
 
 export interface AutoTarget extends Target {
   /** The run image's distribution (CNB_TARGET_DISTRO_NAME / _VERSION), when the platform knows it. */

@@ -1,4 +1,4 @@
-// Types for snappyjs (raw Snappy block format), which ships none: only what github.ts (and the fake GitHub) use.
+// Types for snappyjs (raw Snappy block format), which ships none: only what github/client.ts (and the fake GitHub) use.
 declare module 'snappyjs' {
   /** Throws when the data is not valid Snappy or would uncompress to more than maxLength bytes. */
   export function uncompress(compressed: Uint8Array, maxLength?: number): Uint8Array;

@@ -1,21 +1,16 @@
 // Pure: what an entry demands of an asset's provenance (attestations = required|auto|off,
 // signer_repo, signer_workflow) and whether a verified signer identity meets it. Parsing the
-// written values lives here too, so config.ts and the CLI share one reading. No I/O here.
+// written values is descriptor/attestation-keys.ts, shared with the CLI. No I/O here.
 
 import { BuildpackError } from '../errors.js';
 import type { AssetSpec, AttestationMode } from '../model.js';
+import { ATTESTATION_MODES, parseSignerWorkflow } from '../descriptor/attestation-keys.js';
 
 /** The environment variable that sets the default `attestations` mode of every entry. */
 export const ATTESTATIONS_ENV = 'GITHUB_ASSETS_ATTESTATIONS';
 
-export const ATTESTATION_MODES: readonly AttestationMode[] = ['required', 'auto', 'off'];
-
 /** The issuer of GitHub Actions OIDC tokens on github.com, as Fulcio records it in certificates. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
-
-const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-/** owner/repo/.github/workflows/<file>.yml|yaml, optionally @<ref> (refs/tags/v1, refs/heads/main, a sha). */
-const WORKFLOW_PATTERN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100})\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml(?:@([^\s@]{1,255}))?$/;
 
 /** What the build enforces for one entry. */
 export interface AttestationPolicy {
@@ -58,22 +53,6 @@ export function policyFor(spec: Pick<AssetSpec, 'repo' | 'attestations' | 'signe
     signerRepo: spec.signerRepo ?? workflow?.repo ?? spec.repo,
     ...(workflow ? { signerWorkflow: { path: workflow.path, ...(workflow.ref ? { ref: workflow.ref } : {}) } } : {}),
   };
-}
-
-/** Validates `signer_repo`; returns the value trimmed, or undefined when it is not owner/name. */
-export function parseSignerRepo(value: string): string | undefined {
-  const v = value.trim();
-  return REPO_PATTERN.test(v) ? v : undefined;
-}
-
-/** Splits `owner/repo/.github/workflows/f.yml@ref`; undefined when it is not of that form. */
-export function parseSignerWorkflow(value: string): { repo: string; path: string; ref?: string } | undefined {
-  const v = value.trim().replace(/^https:\/\/github\.com\//, '');
-  const m = WORKFLOW_PATTERN.exec(v);
-  if (!m) return undefined;
-  const at = v.indexOf('@');
-  const path = at === -1 ? v : v.slice(0, at);
-  return { repo: m[1]!, path, ...(m[2] ? { ref: m[2] } : {}) };
 }
 
 /**

@@ -4,15 +4,15 @@
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
 import { BuildpackError, isBuildpackError } from '../errors.js';
-import type { AttestationList, LookupContext } from '../github.js';
+import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
 import { ATTESTATIONS_ENV, attestationModeFromEnv, policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
 import type { TrustSet, VerifiedProvenance } from './attestations.js';
 import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
-import { lazy } from '../lazy.js';
+import { lazy } from '../util/lazy.js';
 
-// The Sigstore and TUF libraries load only when a bundle is there to verify (src/lazy.ts).
+// The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
 const loadVerifier = lazy(() => import('./attestations.js'));
 const loadTrustRoot = lazy(() => import('./trust-root.js'));
 

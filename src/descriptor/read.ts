@@ -1,0 +1,100 @@
+// Finds and reads the project descriptor: `project.toml` in the app dir, or the path in
+// GITHUB_ASSETS_PATH (relative to the app dir, as in the original buildpack). A missing
+// file means "no entries"; any other read problem is an error. Validation is parse.ts's.
+
+import { resolve } from 'node:path';
+import { BuildpackError } from '../errors.js';
+import { parseDescriptor, type Descriptor } from './parse.js';
+import { lookupEnv, type EnvSource } from '../cnb/env.js';
+import { formatBytes } from '../util/format.js';
+import { readSmallFile } from '../util/regular-file.js';
+
+export interface LoadedDescriptor extends Descriptor {
+  path: string;
+  text: string;
+}
+
+/** The largest descriptor read (a project.toml with hundreds of entries is a few dozen KiB). */
+export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+
+/** Longest GITHUB_ASSETS_PATH accepted (Linux's PATH_MAX). */
+const MAX_PATH_LENGTH = 4096;
+
+export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescriptor | undefined {
+  const custom = descriptorPathSetting(source);
+  const path = resolve(appDir, custom ?? 'project.toml');
+  const shown = path.startsWith(appDir + '/') ? path.slice(appDir.length + 1) : path;
+  const text = readDescriptorText(path, shown, custom !== undefined);
+  if (text === undefined) {
+    // No project.toml: nothing to do. A path the user named explicitly must exist.
+    if (custom === undefined) return undefined;
+    throw new BuildpackError('GHA001', `GITHUB_ASSETS_PATH names ${path}, which does not exist`, {
+      hint: 'give a path relative to the app directory (e.g. deploy/assets.toml), and check that pack include/exclude rules do not drop the file',
+    });
+  }
+  return { ...parseDescriptor(text, shown), path, text };
+}
+
+/** GITHUB_ASSETS_PATH, trimmed; undefined when unset. A value no file could have is GHA007. */
+function descriptorPathSetting(source: EnvSource): string | undefined {
+  const value = lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim();
+  if (!value) return undefined;
+  if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
+    throw new BuildpackError('GHA007', `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
+      hint: 'set GITHUB_ASSETS_PATH to the descriptor\'s path relative to the app directory, e.g. deploy/assets.toml',
+    });
+  }
+  return value;
+}
+
+/**
+ * The descriptor's text, or undefined when `path` does not exist (the caller decides what
+ * that means). `explicit`: the path was named by the user, which changes the hints. Only a regular file (or a symlink to one) of at most 1 MiB is read, so a
+ * FIFO or a device such as /dev/zero is refused at once instead of hanging detect. The
+ * bytes must be UTF-8 (as TOML requires); a UTF-8 byte order mark is dropped.
+ */
+export function readDescriptorText(path: string, shown: string, explicit: boolean): string | undefined {
+  let file;
+  try {
+    file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BuildpackError('GHA001', `cannot read ${shown}: ${code ?? (err as Error).message}`, {
+      hint: code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
+      cause: err,
+    });
+  }
+  switch (file.kind) {
+    case 'missing':
+      return undefined;
+    case 'not-regular':
+      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${file.what}, not a regular file`, {
+        hint: explicit ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)' : 'project.toml must be a regular file (a symlink to one is fine)',
+      });
+    case 'too-large':
+      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
+        hint: explicit ? 'check that the path names your descriptor (a project.toml of a few KiB)' : 'project.toml is far larger than any descriptor needs to be; check what it holds',
+      });
+    case 'ok':
+      return decodeDescriptor(file.bytes, shown);
+  }
+}
+
+/** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
+export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new BuildpackError('GHA002', `${shown} is UTF-16 encoded; TOML files are UTF-8`, {
+      hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,
+    });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (err) {
+    throw new BuildpackError('GHA002', `${shown} is not valid UTF-8`, {
+      hint: `save ${shown} as UTF-8; TOML files must be UTF-8`,
+      cause: err,
+    });
+  }
+  return text;
+}

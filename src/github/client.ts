@@ -1,0 +1,497 @@
+// The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
+// layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination and maps
+// API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
+// lets a token reach a message, a log line or an error's cause.
+
+import { Octokit } from '@octokit/rest';
+import snappy from 'snappyjs';
+import { BuildpackError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Release } from '../model.js';
+import { createNetwork, type Network } from '../net/agent.js';
+import { parseRelease, parseReleaseList } from './api-schema.js';
+import { apiBase, networkConfigFromEnv } from '../net/config.js';
+import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
+import { redact, registerSecret, safeUrl } from '../util/secrets.js';
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+/** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
+export const MAX_RELEASE_PAGES = 100;
+
+/** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash or credentials. */
+export function normaliseApiUrl(value: string | undefined): string {
+  return apiBase(value);
+}
+
+/** GITHUB_API_URL if set, else api.github.com; no trailing slash. */
+export function apiUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  return normaliseApiUrl(env.GITHUB_API_URL);
+}
+
+export interface GitHubClientOptions {
+  /** REST base URL: GITHUB_API_URL, e.g. https://api.github.com or https://HOST/api/v3 for GHES. */
+  apiUrl?: string;
+  userAgent: string;
+  log?: Logger;
+  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
+  fetch?: typeof fetch;
+  /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
+  maxPages?: number;
+  /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
+  rateLimitMaxWaitMs?: number;
+}
+
+/** Who is asking, so errors can name the entry and the token's env var (never its value). */
+export interface LookupContext {
+  entry?: string;
+  tokenEnv?: string;
+}
+
+export interface GitHubClient {
+  readonly apiUrl: string;
+  /** `tag === 'latest'` asks for the newest published non-prerelease; otherwise the exact tag. */
+  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
+  /** Every release visible to the token, newest first, across all pages (100 per page). */
+  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  /**
+   * Conditional lookups for rebuilds: `undefined` when GitHub answers 304 Not Modified for
+   * `etag` (free: a 304 costs no rate limit). `listReleasesIfChanged` checks the first page,
+   * where a new release appears, and only then pages through everything.
+   */
+  getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
+  listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
+  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+}
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const apiUrl = normaliseApiUrl(options.apiUrl);
+  const log = options.log;
+  // octokit would print deprecations and request lines to the console, and its debug hook
+  // receives the request options (headers included): keep only the one-line summaries.
+  const quiet = {
+    debug: () => {},
+    info: (message: unknown) => {
+      if (typeof message === 'string') log?.debug(`github: ${message}`);
+    },
+    warn: () => {},
+    error: () => {},
+  };
+  // No request may bypass the network layer: without a fetch, build one for this API URL.
+  const request = { log: quiet, fetch: options.fetch ?? defaultFetch(apiUrl) };
+  const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
+  const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
+  const authHeaders = (token: string | undefined): Record<string, string> => {
+    if (!token) return {};
+    registerSecret(token);
+    return { authorization: `token ${token}` };
+  };
+
+  async function fetchRelease(owner: string, repo: string, tag: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release | undefined> {
+    const headers = { ...authHeaders(token), ...(etag ? { 'if-none-match': etag } : {}) };
+    const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      const response =
+        tag === 'latest'
+          ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
+          : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
+      return withEtag(parseRelease(response.data, { subject: describe(what), entry: ctx.entry }), response.headers.etag);
+    } catch (err) {
+      if (etag && statusOf(err) === 304) return undefined;
+      throw await toBuildpackError(err, what, () => repoExists(owner, repo, authHeaders(token)));
+    }
+  }
+
+  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
+    return (await fetchRelease(owner, repo, tag, token, ctx))!;
+  }
+
+  async function getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release | undefined> {
+    return fetchRelease(owner, repo, tag, token, ctx, etag);
+  }
+
+  async function fetchReleases(owner: string, repo: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release[] | undefined> {
+    const headers = authHeaders(token);
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      const all: Release[] = [];
+      let first = true;
+      let pages = 0;
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+        owner,
+        repo,
+        per_page: 100,
+        headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) },
+      })) {
+        if (++pages > maxPages) throw tooManyPages(what, maxPages, all.length);
+        // The first page's ETag stands for the list: new releases appear there first.
+        const pageEtag = first ? page.headers.etag : undefined;
+        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
+        first = false;
+      }
+      return all;
+    } catch (err) {
+      if (etag && statusOf(err) === 304) return undefined;
+      throw await toBuildpackError(err, what, async () => false);
+    }
+  }
+
+  async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
+    return (await fetchReleases(owner, repo, token, ctx))!;
+  }
+
+  async function listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release[] | undefined> {
+    return fetchReleases(owner, repo, token, ctx, etag);
+  }
+
+  /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
+  async function repoExists(owner: string, repo: string, headers: Record<string, string>): Promise<boolean | undefined> {
+    try {
+      await octokit.rest.repos.get({ owner, repo, headers });
+      return true;
+    } catch (err) {
+      return statusOf(err) === 404 ? false : undefined;
+    }
+  }
+
+  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    try {
+      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
+    } catch (err) {
+      throw await toBuildpackError(err, what, async () => undefined);
+    }
+  }
+
+  return { apiUrl, getRelease, listReleases, getReleaseIfChanged, listReleasesIfChanged, listAttestations };
+}
+
+// ---- artifact attestations -------------------------------------------------------------
+
+/** At most this many attestations are read for one digest (the API's first page holds 30). */
+export const MAX_ATTESTATIONS = 30;
+/** An attestation bundle is a few kilobytes; one larger than this is refused. */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface AttestationList {
+  /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */
+  bundles: unknown[];
+  /** Entries left out: bundle too large, neither inline nor fetchable from its `bundle_url`, or beyond the cap. */
+  skipped: { tooLarge: number; notInline: number; beyondCap: number };
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/attestations/sha256:{hex}`. A 404 means none. A bundle is read
+ * inline, or else from its `bundle_url` (a pre-signed URL on another host: fetched without
+ * the token, capped, Snappy-compressed or plain JSON). Whatever comes back is only data for
+ * verify/attestations.ts to check.
+ */
+async function listAttestationsWith(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  sha256Hex: string,
+  headers: Record<string, string>,
+  fetchFn: typeof fetch,
+): Promise<AttestationList> {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new BuildpackError('GHA099', 'internal error: attestation lookup without a sha256', {});
+  const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
+  let data: unknown;
+  try {
+    const response = await octokit.request('GET /repos/{owner}/{repo}/attestations/{subject_digest}', {
+      owner,
+      repo,
+      subject_digest: `sha256:${sha256Hex}`,
+      per_page: MAX_ATTESTATIONS,
+      headers,
+    });
+    data = response.data;
+  } catch (err) {
+    if (statusOf(err) === 404) return { bundles: [], skipped };
+    throw err;
+  }
+  const list = (data as { attestations?: unknown } | null)?.attestations;
+  if (!Array.isArray(list)) return { bundles: [], skipped };
+  const bundles: unknown[] = [];
+  for (const [i, item] of list.entries()) {
+    if (i >= MAX_ATTESTATIONS) {
+      skipped.beyondCap++;
+      continue;
+    }
+    let bundle = (item as { bundle?: unknown } | null)?.bundle;
+    if (!bundle || typeof bundle !== 'object') {
+      const url = (item as { bundle_url?: unknown } | null)?.bundle_url;
+      bundle = typeof url === 'string' ? await fetchBundle(url, fetchFn) : undefined;
+      if (!bundle) {
+        skipped.notInline++;
+        continue;
+      }
+    }
+    if (JSON.stringify(bundle).length > MAX_BUNDLE_BYTES) {
+      skipped.tooLarge++;
+      continue;
+    }
+    bundles.push(bundle);
+  }
+  return { bundles, skipped };
+}
+
+/** One bundle from its `bundle_url`, or undefined when it cannot be had (the caller counts it as missing). */
+async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object | undefined> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) return undefined;
+  try {
+    // No credentials: the URL is pre-signed, and the token must not reach another host.
+    const response = await fetchFn(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    if (!response.ok || !response.body) return undefined;
+    const bytes = await readCapped(response.body, MAX_BUNDLE_BYTES);
+    if (!bytes) return undefined;
+    const text = looksLikeJson(bytes) ? bytes : Buffer.from(snappy.uncompress(bytes, MAX_BUNDLE_BYTES));
+    const parsed: unknown = JSON.parse(text.toString('utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeJson(bytes: Buffer): boolean {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  return first === 0x7b; // "{"
+}
+
+/** The body, or undefined as soon as it exceeds `cap` bytes. */
+async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Buffer | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > cap) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+// ---- mapping API data ------------------------------------------------------------------
+
+function withEtag(release: Release, etag: string | undefined): Release {
+  return etag ? { ...release, etag } : release;
+}
+
+/** Networks built for clients given no fetch, one per API URL, kept for the process. */
+const defaultNetworks = new Map<string, Network>();
+function defaultFetch(apiUrl: string): typeof fetch {
+  let network = defaultNetworks.get(apiUrl);
+  if (!network) {
+    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)));
+    defaultNetworks.set(apiUrl, network);
+  }
+  return network.fetch;
+}
+
+function tooManyPages(what: Lookup, maxPages: number, releases: number): BuildpackError {
+  return new BuildpackError('GHA025', `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
+    entry: what.ctx.entry,
+    hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+  });
+}
+
+// ---- mapping errors --------------------------------------------------------------------
+
+interface Lookup {
+  owner: string;
+  repo: string;
+  /** Absent for listings. */
+  tag?: string;
+  token: boolean;
+  ctx: LookupContext;
+  apiUrl: string;
+  rateLimitMaxWaitMs?: number | undefined;
+}
+
+/** The parts of octokit's RequestError we read; we never keep the error itself (it holds the request). */
+interface HttpFailure {
+  status: number;
+  response?: { headers: Record<string, string | number | undefined>; data?: unknown };
+  cause?: unknown;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as HttpFailure | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Promise<boolean | undefined>): Promise<BuildpackError> {
+  if (err instanceof BuildpackError) return what.ctx.entry ? err.forEntry(what.ctx.entry) : err;
+  // The network layer's own verdicts (answer too large, too slow, deadline) ride in the cause chain.
+  const own = buildpackCause(err);
+  if (own) return what.ctx.entry ? own.forEntry(what.ctx.entry) : own;
+  const failure = err as HttpFailure;
+  const status = statusOf(err);
+  const entry = what.ctx.entry;
+  const full = `${what.owner}/${what.repo}`;
+
+  // octokit reports a failed fetch (no response) as status 500 with the fetch error as cause.
+  if (status === undefined || failure.response === undefined) {
+    const reason = networkReason(failure.cause ?? err);
+    return new BuildpackError('GHA020', `could not reach the GitHub API at ${safeUrl(what.apiUrl)} (${reason})`, {
+      entry,
+      hint: 'check the network and any proxy settings of the build, and GITHUB_API_URL if you use GitHub Enterprise Server; then retry',
+      cause: sanitizedCause(failure.cause),
+    });
+  }
+
+  const headers = failure.response.headers ?? {};
+  const serverMessage = redact(messageOf(failure.response.data));
+
+  if (status === 401) {
+    const source = what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
+    return new BuildpackError('GHA011', `GitHub rejected ${source} for ${full}: bad credentials (the token is invalid, expired or revoked)`, {
+      entry,
+      hint: what.ctx.tokenEnv
+        ? `create a new token with read access to contents and put it in ${what.ctx.tokenEnv}; for a public repository you can remove token_env instead`
+        : 'create a new token with read access to contents, or remove token_env for a public repository',
+    });
+  }
+
+  if (isRateLimitAnswer(status, headerReader(headers)) || (status === 403 && /rate limit/i.test(serverMessage))) {
+    return rateLimited(what, headers);
+  }
+
+  if (status === 403) {
+    return new BuildpackError('GHA012', `GitHub refused access to ${full} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
+      entry,
+      hint: what.token
+        ? `make sure ${tokenName(what)} has read access to contents of ${full}; organisations with SAML SSO need the token authorised for SSO`
+        : `set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+    });
+  }
+
+  if (status === 404) return notFound(what, await repoExists());
+
+  if (status >= 500) {
+    return new BuildpackError('GHA021', `the GitHub API answered ${status} while looking up ${describe(what)}`, {
+      entry,
+      hint: 'GitHub may be having trouble (see https://www.githubstatus.com); retry the build in a few minutes',
+    });
+  }
+
+  return new BuildpackError('GHA099', `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
+    entry,
+    hint: 'retry the build; if this persists, report it with the build log',
+  });
+}
+
+function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
+  const full = `${what.owner}/${what.repo}`;
+  const entry = what.ctx.entry;
+  const releasesPage = webUrlFor(what.apiUrl, `${full}/releases`);
+  const see = releasesPage ? ` (see ${releasesPage})` : '';
+
+  if (repoFound === true && what.tag === 'latest') {
+    return new BuildpackError('GHA010', `${full} has no published release: drafts and prereleases do not count as "latest"`, {
+      entry,
+      hint: `set tag to an exact release tag${see}, or publish a non-prerelease release`,
+    });
+  }
+  if (repoFound === true && what.tag !== undefined) {
+    const err = new BuildpackError('GHA010', `release tag "${what.tag}" not found in ${full}`, {
+      entry,
+      hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
+    });
+    err.notFound = 'tag';
+    return err;
+  }
+  const subject = repoFound === false ? `repository ${full} not found` : `${describe(what)} not found`;
+  return new BuildpackError('GHA010', `${subject} (or it is private and not visible${what.token ? ` to ${tokenName(what)}` : ' without a token'})`, {
+    entry,
+    hint: what.token
+      ? `check the repository name; if it is private, ${tokenName(what)} may lack access: it needs read access to contents of ${full} (fine-grained tokens must include this repository)`
+      : `check the repository name; if it is private, set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+  });
+}
+
+function rateLimited(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
+  const when = rateLimitWhen(headerReader(headers)) ?? 'the limit resets within an hour';
+  const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
+  const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? rateLimitCapNote(what.rateLimitMaxWaitMs!) : '';
+  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}${cap}`, {
+    entry: what.ctx.entry,
+    hint: what.token
+      ? `wait until the limit resets, or use another token for ${tokenName(what)}`
+      : 'unauthenticated requests share a low per-IP limit: set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN" and pass it to the build with --env GITHUB_TOKEN), or wait until the limit resets',
+  });
+}
+
+/** Whether the build gave up because the wait exceeded the cap (rather than after retries). */
+function waitTooLong(capMs: number | undefined, headers: Record<string, string | number | undefined>): boolean {
+  if (capMs === undefined) return false;
+  const limit = rateLimitOf(429, headerReader(headers));
+  return limit !== undefined && limit.waitMs > capMs;
+}
+
+function headerReader(headers: Record<string, string | number | undefined>): (name: string) => string | undefined {
+  return (name) => (headers[name] === undefined ? undefined : String(headers[name]));
+}
+
+function describe(what: Lookup): string {
+  const full = `${what.owner}/${what.repo}`;
+  if (what.tag === undefined) return `releases of ${full}`;
+  return what.tag === 'latest' ? `the latest release of ${full}` : `release "${what.tag}" of ${full}`;
+}
+
+function tokenName(what: Lookup): string {
+  return what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
+}
+
+function messageOf(data: unknown): string {
+  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
+  return '';
+}
+
+function buildpackCause(err: unknown): BuildpackError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current instanceof BuildpackError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, … from a fetch failure's cause chain. */
+function networkReason(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && !e.code.startsWith('ERR_')) return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
+    current = e.cause;
+  }
+  return redact(typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err));
+}
+
+/** The low-level cause without anything from the request (headers live on octokit's error, not here). */
+function sanitizedCause(cause: unknown): unknown {
+  if (!(cause instanceof Error)) return undefined;
+  const copy = new Error(redact(cause.message));
+  copy.name = cause.name;
+  const root = (cause as { cause?: unknown }).cause;
+  if (root instanceof Error) (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
+  return copy;
+}
+
+/** https://api.github.com → https://github.com/<path>; https://HOST/api/v3 → https://HOST/<path>. */
+export function webUrlFor(apiUrl: string, path: string): string | undefined {
+  try {
+    const url = new URL(apiUrl);
+    if (url.hostname === 'api.github.com') return `https://github.com/${path}`;
+    if (url.pathname.replace(/\/+$/, '').endsWith('/api/v3')) return `${url.protocol}//${url.host}/${path}`;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+// Builds a layer directory from per-entry trees: moves each freshly extracted entry tree in,
+// and links files of reused entries from the previous layer, refusing two entries that
+// write the same path, and checks the result once more (no link leads out) before it may be
+// committed. Works on a staging dir only; the swap into place is store.ts.
+
+import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BuildpackError, fromFsError } from '../errors.js';
+import { RESERVED_LAYER_DIRS } from '../platform.js';
+import { findEscape } from '../extract/confine.js';
+
+export class LayerAssembly {
+  /** Relative path -> label of the entry that installed it. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(readonly stagingDir: string) {}
+
+  /** Moves every file of `entryDir` (a tree shaped like the layer root) into the staging layer. */
+  async addTree(entryDir: string, entry: string): Promise<void> {
+    try {
+      await this.moveTree(entryDir, '', entry);
+    } catch (err) {
+      throw fromFsError(err, 'assembling the layer', entry);
+    }
+  }
+
+  /**
+   * The final guard before commit, independent of the extractor's own checks: walks the staged
+   * layer on disk and refuses it when a symlink resolves outside it (say two entries whose
+   * links are harmless alone but chain through each other) or something else than a file,
+   * directory or symlink is in it.
+   */
+  async verifyConfined(): Promise<void> {
+    const escape = await findEscape(this.stagingDir).catch((err: unknown) => {
+      throw fromFsError(err, 'checking the assembled layer');
+    });
+    if (!escape) return;
+    const owner = this.ownerOf(escape.path);
+    throw new BuildpackError('GHA046', `the assembled layer would contain "${escape.path}": ${escape.reason}; nothing was installed`, {
+      ...(owner ? { entry: owner } : {}),
+      hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
+    });
+  }
+
+  /** The entry that installed `rel` or the nearest directory above it. */
+  private ownerOf(rel: string): string | undefined {
+    for (let path = rel; path !== ''; path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') {
+      const owner = this.owners.get(path);
+      if (owner !== undefined) return owner;
+    }
+    return undefined;
+  }
+
+  /** Hard-links (or copies) the listed files of a reused entry from the previous layer dir. */
+  async addFromPrevious(previousDir: string, files: string[], entry: string): Promise<void> {
+    try {
+      for (const rel of files) {
+        this.claim(rel, entry);
+        const from = join(previousDir, rel);
+        const to = join(this.stagingDir, rel);
+        await mkdir(dirname(to), { recursive: true });
+        const info = await lstat(from);
+        if (info.isSymbolicLink()) await symlink(await readlink(from), to);
+        else await link(from, to).catch(() => copyFile(from, to));
+      }
+    } catch (err) {
+      throw fromFsError(err, 'reusing files from the previous layer', entry);
+    }
+  }
+
+  private async moveTree(fromDir: string, rel: string, entry: string): Promise<void> {
+    for (const name of await readdir(fromDir)) {
+      const childRel = rel ? `${rel}/${name}` : name;
+      if (!rel && RESERVED_LAYER_DIRS.includes(name)) {
+        throw new BuildpackError('GHA042', `the asset installs "${name}/" at the layer root, which the lifecycle reads as environment settings`, {
+          entry,
+          hint: 'set destination to a subdirectory (e.g. destination = "opt/tool") or pick files with strip_components',
+        });
+      }
+      const from = join(fromDir, name);
+      const to = join(this.stagingDir, childRel);
+      const info = await lstat(from);
+      if (info.isDirectory()) {
+        const existing = await lstat(to).catch(() => undefined);
+        if (!existing) {
+          // Whole subtree is new: claim its files and move it in one rename.
+          await this.claimTree(from, childRel, entry);
+          await mkdir(dirname(to), { recursive: true });
+          await rename(from, to);
+        } else if (existing.isDirectory()) {
+          await this.moveTree(from, childRel, entry);
+        } else {
+          throw this.conflict(childRel, entry);
+        }
+      } else {
+        this.claim(childRel, entry);
+        await mkdir(dirname(to), { recursive: true });
+        await rename(from, to);
+      }
+    }
+  }
+
+  private async claimTree(dir: string, rel: string, entry: string): Promise<void> {
+    for (const name of await readdir(dir)) {
+      const childRel = `${rel}/${name}`;
+      const info = await lstat(join(dir, name));
+      if (info.isDirectory()) await this.claimTree(join(dir, name), childRel, entry);
+      else this.claim(childRel, entry);
+    }
+  }
+
+  private claim(rel: string, entry: string): void {
+    const owner = this.owners.get(rel);
+    if (owner !== undefined) throw this.conflict(rel, entry);
+    this.owners.set(rel, entry);
+  }
+
+  private conflict(rel: string, entry: string): BuildpackError {
+    const owner = this.owners.get(rel) ?? 'another entry';
+    return new BuildpackError('GHA045', `"${rel}" is also installed by ${owner}`, {
+      entry,
+      hint: 'give one of the two entries a different destination, or pick files so they do not overlap',
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// Pure: what a `tag` value asks for (latest, an exact tag, or a semver range) and which
+// release of a list satisfies it. Tags may carry a leading "v". No network here: the caller
+// fetches the releases.
+
+import semver from 'semver';
+import type { Release } from '../model.js';
+import { stripV } from '../platform.js';
+
+export type TagQuery =
+  | { kind: 'latest' }
+  | { kind: 'exact'; tag: string }
+  /** `exactFirst`: the text is also a valid tag name (e.g. "1.4"), and an existing tag of that name wins. */
+  | { kind: 'range'; range: string; exactFirst: boolean };
+
+// Characters git forbids in ref names: a value containing one can only be a range.
+const NOT_A_TAG = /[\s~^:?*[\\]|^[<>=]/;
+
+export function parseTagSpec(tag: string): TagQuery {
+  const value = tag.trim();
+  if (value === 'latest') return { kind: 'latest' };
+  // The common case first: a full version (v1.2.3) is an exact tag, as below, without building a
+  // semver Range (its first use costs ~10 ms of a build's start-up).
+  if (!NOT_A_TAG.test(value) && semver.valid(stripV(value))) return { kind: 'exact', tag: value };
+  const range = toRange(value);
+  if (range === undefined) return { kind: 'exact', tag: value };
+  if (NOT_A_TAG.test(value)) return { kind: 'range', range, exactFirst: false };
+  // A full version such as v1.2.3 or 1.2.3 is a tag name, not a range.
+  if (semver.valid(stripV(value))) return { kind: 'exact', tag: value };
+  return { kind: 'range', range, exactFirst: true };
+}
+
+function toRange(value: string): string | undefined {
+  // Allow "v" prefixes inside ranges: "^v1.2", ">=v0.4 <v0.5".
+  const cleaned = value.replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1');
+  return semver.validRange(cleaned, { loose: true }) ?? undefined;
+}
+
+
+/** The semantic version a release tag stands for, or undefined when it is not one. */
+export function versionOfTag(tag: string): string | undefined {
+  return semver.valid(stripV(tag), { loose: true }) ?? undefined;
+}
+
+/** The highest release whose tag satisfies `range` (drafts never, prereleases only when allowed). */
+export function pickInRange(releases: Release[], range: string, prerelease: boolean): Release | undefined {
+  let best: { release: Release; version: string } | undefined;
+  for (const release of releases) {
+    if (release.draft || (release.prerelease && !prerelease)) continue;
+    const version = versionOfTag(release.tag);
+    if (!version) continue;
+    if (!semver.satisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
+    if (!best || semver.gt(version, best.version, { loose: true })) best = { release, version };
+  }
+  return best?.release;
+}
+
+/** The newest non-draft release, prereleases included (for `latest` with `prerelease = true`). */
+export function pickNewest(releases: Release[]): Release | undefined {
+  const candidates = releases.filter((r) => !r.draft);
+  const time = (r: Release) => (r.publishedAt ? Date.parse(r.publishedAt) : 0);
+  // The API lists newest first; published_at settles ties and unordered input.
+  return candidates.reduce<Release | undefined>((best, r) => (!best || time(r) > time(best) ? r : best), undefined);
+}

@@ -1,0 +1,120 @@
+// The folder tree tells the pipeline and no import runs back up: every relative import in src/
+// goes from a unit (a folder, or a file at the root of src/) to a unit lower in LAYERS, so there
+// is no cycle between folders; and process.env is read only by the composition roots (src/main/).
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '..', 'src');
+
+/**
+ * Lowest first: a unit may import only units before it. The foundation (errors, util, model,
+ * platform facts, settings, log), then the CNB platform I/O, then the pipeline's stages as
+ * their dependencies require (select's rules feed the descriptor's validation; github is built on
+ * net; verify uses the descriptor's pins and the API), then the phases that compose them, the
+ * CLI, and the composition roots.
+ */
+const LAYERS = [
+  'errors',
+  'util',
+  'model',
+  'platform',
+  'settings',
+  'log',
+  'cnb',
+  'select',
+  'descriptor',
+  'net',
+  'github',
+  'verify',
+  'extract',
+  'layers',
+  'phases',
+  'cli',
+  'main',
+];
+
+/**
+ * Imported by no one: ambient declarations for untyped packages, and the Node.js version guard
+ * (bundled on its own as lib/node-guard.cjs and preloaded before any bundle; it imports nothing).
+ */
+const IGNORED = new Set(['types', 'node-guard']);
+
+/**
+ * Reads of process.env below src/main/ that are still to be replaced by the settings object.
+ * TODO(issue 18, item 4 "Settings read once"): delete each entry as its module takes settings
+ * from the composition root; the list must end empty.
+ */
+const PROCESS_ENV_ALLOWED = new Set(['extract/limits.ts', 'phases/build.ts']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The unit a file belongs to: its top folder under src/, or its own name at the root. */
+function unitOf(file: string): string {
+  const parts = relative(SRC, file).split(sep);
+  return parts.length > 1 ? parts[0]! : parts[0]!.replace(/\.ts$/, '');
+}
+
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+const IMPORT =
+  /(?:^|[;\s])(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]|(?:^|[;\s])import\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
+
+function relativeImports(file: string): string[] {
+  return [...withoutComments(readFileSync(file, 'utf8')).matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+const files = sourceFiles(SRC).filter((f) => !IGNORED.has(unitOf(f)));
+
+describe('architecture', () => {
+  it('places every folder and root module of src/ in the layer order', () => {
+    const units = [...new Set(files.map(unitOf))].sort();
+    expect(units.filter((u) => !LAYERS.includes(u))).toEqual([]);
+    expect(files.filter((f) => relative(SRC, f).split(sep).length === 1).length).toBeLessThanOrEqual(6);
+  });
+
+  it('finds the imports it checks', () => {
+    expect(relativeImports(join(SRC, 'main', 'build.ts')).length).toBeGreaterThan(3);
+    const source =
+      "import a from './a.js';\nexport { b } from \"../b.js\";\nimport './c.js';\nconst d = await import('../d/e.js');\n// import x from './x.js';";
+    expect([...withoutComments(source).matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3])).toEqual([
+      './a.js',
+      '../b.js',
+      './c.js',
+      '../d/e.js',
+    ]);
+  });
+
+  it('has no import that runs back up the layer order (and so no cycle between folders)', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = unitOf(file);
+      for (const spec of relativeImports(file)) {
+        const to = unitOf(resolve(dirname(file), spec));
+        if (to === from) continue;
+        if (LAYERS.indexOf(to) >= LAYERS.indexOf(from)) violations.push(`${relative(SRC, file)} (${from}) imports ${spec} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('reads process.env only in the composition roots (src/main/)', () => {
+    const readers = files
+      .filter((f) => unitOf(f) !== 'main')
+      .filter((f) =>
+        /\bprocess\s*(?:\.\s*env\b|\[\s*['"]env['"]\s*\])|\benv\s*\}\s*=\s*process\b/.test(withoutComments(readFileSync(f, 'utf8'))),
+      )
+      .map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(readers.filter((f) => !PROCESS_ENV_ALLOWED.has(f))).toEqual([]);
+    // An allowed entry that no longer reads process.env must leave the list.
+    expect([...PROCESS_ENV_ALLOWED].filter((f) => !readers.includes(f))).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+// verify/trust-root.ts: GITHUB_ASSETS_TRUSTED_ROOT replaces the built-in roots and is checked
+// at the edge (GHA038); without it, TUF is tried first, then its cache, then the shipped root,
+// and every fallback is said in a note. No network: the TUF client is a stand-in that fails.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { issuersFor, loadTrustSet, MAX_TRUSTED_ROOT_BYTES } from '../../src/verify/trust-root.js';
+import { PUBLIC_GOOD_TRUSTED_ROOT } from '../../src/verify/roots/public-good.js';
+import { isBuildpackError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gha-trust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    if (isBuildpackError(err)) return err.code;
+    throw err;
+  }
+}
+
+describe('GITHUB_ASSETS_TRUSTED_ROOT', () => {
+  it('replaces the built-in roots with the file it names', async () => {
+    const path = join(dir, 'root.json');
+    writeFileSync(path, JSON.stringify(PUBLIC_GOOD_TRUSTED_ROOT));
+    const set = await loadTrustSet({ trustedRootFile: path, fetchTufRoot: () => Promise.reject(new Error('must not be called')) });
+    expect(set.domains.map((d) => d.name)).toEqual([`trusted root ${path}`]);
+    expect(set.domains[0]!.requireTlog).toBe(true);
+    expect(set.notes[0]).toContain('replaces the built-in roots');
+  });
+
+  it.each([
+    ['a missing file', undefined],
+    ['not JSON', 'not json'],
+    ['JSON that is not a trusted root', '{"mediaType": 5}'],
+    ['a root without authorities', JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })],
+    ['a root without logs or timestamp authorities', JSON.stringify({ ...PUBLIC_GOOD_TRUSTED_ROOT, tlogs: [], timestampAuthorities: [] })],
+    ['a file over the size cap', ' '.repeat(MAX_TRUSTED_ROOT_BYTES + 1)],
+  ])('refuses %s with GHA038', async (what, content) => {
+    const path = join(dir, `${what.replaceAll(' ', '-')}.json`);
+    if (content !== undefined) writeFileSync(path, content);
+    expect(await codeOf(loadTrustSet({ trustedRootFile: path }))).toBe('GHA038');
+  });
+});
+
+describe('built-in roots', () => {
+  it('uses the shipped public-good root when TUF cannot be reached, and says so', async () => {
+    const calls: string[] = [];
+    const set = await loadTrustSet({
+      tufCacheDir: join(dir, 'cache-offline'),
+      fetchTufRoot: async (mirror, _cache, _root, forceCache) => {
+        calls.push(`${mirror} ${forceCache ? 'cache' : 'online'}`);
+        throw new Error('getaddrinfo ENOTFOUND');
+      },
+    });
+    expect(set.domains.map((d) => d.name)).toEqual(['Sigstore public-good (shipped)']);
+    expect(set.notes.join('\n')).toMatch(/could not be reached and nothing usable was cached: using the public-good trusted root shipped/);
+    expect(set.notes.join('\n')).toMatch(/GitHub's TUF repository .* could not be reached/);
+    expect(calls).toEqual(expect.arrayContaining(['https://tuf-repo-cdn.sigstore.dev online', 'https://tuf-repo-cdn.sigstore.dev cache', 'https://tuf-repo.github.com online', 'https://tuf-repo.github.com cache']));
+  });
+
+  it('uses what TUF cached in an earlier build when the repository is down', async () => {
+    const set = await loadTrustSet({
+      tufCacheDir: join(dir, 'cache-warm'),
+      fetchTufRoot: async (_mirror, _cache, _root, forceCache) => {
+        if (!forceCache) throw new Error('ETIMEDOUT');
+        return PUBLIC_GOOD_TRUSTED_ROOT;
+      },
+    });
+    expect(set.domains.map((d) => d.name)).toEqual(['Sigstore public-good', 'GitHub']);
+    expect(set.notes.join('\n')).toContain('cached by an earlier build');
+  });
+
+  it('accepts GitHub Actions issuers, plus a GitHub Enterprise Server one', () => {
+    expect(issuersFor('https://github.com')).toEqual(['https://token.actions.githubusercontent.com']);
+    expect(issuersFor('https://ghe.example.com')).toEqual(['https://token.actions.githubusercontent.com', 'https://ghe.example.com/_services/token']);
+  });
+});
