@@ -6,14 +6,18 @@ import { build } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
 import type { NetworkConfig } from '../net/config.js';
-import { installAsset } from '../extract/index.js';
+import { lazy } from '../util/lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { join } from 'node:path';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
-import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
 import { platformReader, processReader, readOutputSettings, readSettings } from './settings/read.js';
 
+const modulesLoaded = performance.now();
 const env = process.env;
+if (env.GITHUB_ASSETS_TIMING === '1') (await import('../net/timing.js')).recordStartup(modulesLoaded);
+// Archive formats and the layer writer load when the first entry is installed (a rebuild reuses).
+const loadExtract = lazy(() => import('../extract/index.js'));
 
 const { debug, noColor } = readOutputSettings(processReader(env));
 const color = colorEnabled(noColor, process.stdout.isTTY);
@@ -33,7 +37,7 @@ process.exitCode = await runPhase(
       await build(ctx, {
         github: services.github,
         download: services.download,
-        install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
+        install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
         log,
         concurrency: config.concurrency,
         strict: settings.strict,

@@ -58,7 +58,7 @@ import { directReleaseFor, isDirectAsset, type AssetCoordinates } from '../net/s
 import type { AssetDownloadRequest } from '../net/downloader.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import type { VerifiedProvenance } from '../verify/attestations.js';
-import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
 
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };

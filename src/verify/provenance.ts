@@ -9,8 +9,13 @@ import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
 import type { Settings } from '../settings.js';
 import { policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
-import { issuersFor, loadTrustSet } from './trust-root.js';
-import { verifyAttestationBundles, verifySignedFile, type TrustSet, type VerifiedProvenance } from './attestations.js';
+import type { TrustSet, VerifiedProvenance } from './attestations.js';
+import { issuersFor } from './trust-names.js';
+import { lazy } from '../util/lazy.js';
+
+// The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
+const loadVerifier = lazy(() => import('./attestations.js'));
+const loadTrustRoot = lazy(() => import('./trust-root.js'));
 
 export interface ProvenanceChecker {
   readonly defaultMode: AttestationMode;
@@ -78,6 +83,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     if (list.bundles.length > 0) {
       const trustSet = await trustOnce();
       notes.push(...trustSet.notes);
+      const { verifyAttestationBundles } = await loadVerifier();
       const provenance = verifyAttestationBundles(list.bundles, { entry: input.entry, what: input.assetName, sha256: input.sha256, policy: p, trust: trustSet });
       if (provenance) return { provenance, notes };
     }
@@ -119,6 +125,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       throw new BuildpackError('GHA039', `${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
     }
     const trustSet = await trustOnce();
+    const { verifySignedFile } = await loadVerifier();
     const provenance = verifySignedFile(json, input.bytes, { entry: input.entry, what, policy: p, trust: trustSet });
     return { provenance, notes: [...trustSet.notes] };
   }
@@ -173,8 +180,9 @@ export function provenanceCheckerFrom(s: ProvenanceSettings): ProvenanceChecker 
     defaultMode: s.settings.attestations,
     acceptedIssuers: issuersFor(s.serverUrl),
     listAttestations: s.listAttestations,
-    trust: () => {
+    trust: async () => {
       const file = s.settings.trustedRoot;
+      const { loadTrustSet } = await loadTrustRoot();
       return loadTrustSet({
         trustedRootFile: file ? (isAbsolute(file) ? file : join(s.baseDir, file)) : undefined,
         tufCacheDir: s.tufCacheDir,

@@ -149,7 +149,9 @@ describe('readSettings', () => {
     const readme = readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     const names = /\b(?:GITHUB_ASSETS_[A-Z_]+|GITHUB_API_URL|GITHUB_SERVER_URL|BP_LOG_LEVEL|HTTPS?_PROXY|NO_PROXY|NO_COLOR)\b/g;
     const documented = new Set(readme.match(names));
-    expect([...documented].filter((name) => !read.has(name))).toEqual([]);
+    // GITHUB_ASSETS_TIMING is read by bin/build's composition root before anything else, to time start-up itself.
+    const readBeforeSettings = ['GITHUB_ASSETS_TIMING'];
+    expect([...documented].filter((name) => !read.has(name) && !readBeforeSettings.includes(name))).toEqual([]);
     // Not in the README: the lowercase proxy spellings, a debug alias, NO_COLOR (a convention) and the test pause point.
     const undocumented = ['https_proxy', 'http_proxy', 'no_proxy', 'HTTP_PROXY', 'NO_PROXY', 'NO_COLOR'];
     undocumented.push('GITHUB_ASSETS_DEBUG', 'GITHUB_ASSETS_TEST_HOLD');
