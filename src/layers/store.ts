@@ -7,11 +7,8 @@ import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { fromFsError } from '../errors.js';
 
-export interface LayerTypes {
-  launch: boolean;
-  build: boolean;
-  cache: boolean;
-}
+export type { LayerTypes } from '../cnb/output.js';
+export { writeLayerToml } from '../cnb/output.js';
 
 /** Files in the layers dir that are not layers (cnb-notes §3). */
 const NON_LAYER_TOML = new Set(['launch.toml', 'build.toml', 'store.toml']);
@@ -34,19 +31,6 @@ export async function readLayerMetadata(layersDir: string, name: string): Promis
     return (TOML.parse(text) as { metadata?: unknown }).metadata;
   } catch {
     return undefined; // a damaged record only means nothing is reused
-  }
-}
-
-export async function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): Promise<void> {
-  const text = TOML.stringify({ types, metadata } as unknown as TOML.JsonMap);
-  const path = join(layersDir, `${name}.toml`);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text, { mode: 0o644 });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw fromFsError(err, `writing ${name}.toml`);
   }
 }
 

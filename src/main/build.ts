@@ -3,7 +3,8 @@
 import { buildContext } from '../cnb/context.js';
 import { lookupEnv } from '../cnb/env.js';
 import { debugEnabled, runPhase } from '../cnb/run.js';
-import { build } from '../phases/build.js';
+import { writeBuildResult } from '../cnb/output.js';
+import { build, testHoldFrom } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
 import { installAsset, limitsFromEnv } from '../extract/index.js';
@@ -28,7 +29,7 @@ process.exitCode = await runPhase(
     const services = createNetworkServices(setting, { userAgent, log, progress: (config) => createProgress(log, { intervalMs: config.progressIntervalMs }) });
     const { config, network } = services;
     try {
-      await build(ctx, {
+      const result = await build(ctx, {
         github: services.github,
         download: services.download,
         install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
@@ -43,7 +44,9 @@ process.exitCode = await runPhase(
           baseDir: ctx.appDir,
           tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
         }),
+        hold: testHoldFrom(env.GITHUB_ASSETS_TEST_HOLD),
       });
+      await writeBuildResult(ctx.layersDir, result);
       const usage = network.apiUsage;
       if (usage.requests > 0) {
         const left = usage.rateLimit ? `, ${usage.rateLimit.remaining} of ${usage.rateLimit.limit} left until ${usage.rateLimit.resetAt.toISOString()}` : '';
