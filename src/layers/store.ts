@@ -1,6 +1,6 @@
-// Layer files in this buildpack's layers dir: `<name>.toml` ([types] + [metadata]), the
-// layer directory, and the commit of a staged directory into place (metadata retracted
-// first, so it never describes other content). Knows nothing about GitHub.
+// Layer files in this buildpack's layers dir: reading `<name>.toml`'s metadata, the layer
+// directory, and the commit of a staged directory into place (metadata retracted first, so
+// it never describes other content). Writing TOML and SBOM is cnb/output.ts's. No GitHub.
 
 import { lstat, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

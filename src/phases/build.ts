@@ -44,11 +44,17 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
     // Layers build side by side; the downloader bounds how many downloads run at once.
     const built = await Promise.all(
       groups.map((group) =>
-        buildLayer(ctx, { name: group.name, entries: group.specs.map((spec) => resolved.get(spec.index)!), previous: restored.get(group.name)!, workDir }, services),
+        buildLayer(
+          ctx,
+          { name: group.name, entries: group.specs.map((spec) => resolved.get(spec.index)!), previous: restored.get(group.name)!, workDir },
+          services,
+        ),
       ),
     );
     const layers = built.map((b) => b.layer);
-    const executables = layers.flatMap((layer) => layer.metadata.entries.flatMap((record) => record.executables.map((exe) => join(layerDir(ctx.layersDir, layer.name), exe))));
+    const executables = layers.flatMap((layer) =>
+      layer.metadata.entries.flatMap((record) => record.executables.map((exe) => join(layerDir(ctx.layersDir, layer.name), exe))),
+    );
     await keepTufCache(ctx.layersDir);
     await removeUnusedLayers(ctx.layersDir, new Set([...groups.map((g) => g.name), TUF_CACHE_LAYER]));
     const counts = sumCounts(built.map((b) => b.counts));

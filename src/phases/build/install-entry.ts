@@ -40,7 +40,14 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
   try {
     const checksumsNotes: string[] = [];
     const [download, checksumsFile] = await Promise.all([
-      services.download({ asset: entry.asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile: file, entry: label, coordinates: coordinatesOf(entry, entry.asset.name) }),
+      services.download({
+        asset: entry.asset,
+        token: entry.creds.token,
+        tokenEnv: entry.creds.source,
+        destFile: file,
+        entry: label,
+        coordinates: coordinatesOf(entry, entry.asset.name),
+      }),
       fetchChecksums(job, services, checksumsNotes),
     ]);
     const downloadedIn = Date.now() - started;
@@ -54,7 +61,14 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
     });
     // Who built these bytes: checked before extraction too, so a refused asset never reaches a layer.
     const attested = services.provenance
-      ? await services.provenance.checkAsset({ spec: entry.spec, entry: label, assetName: entry.asset.name, sha256: download.sha256, token: entry.creds.token, tokenEnv: entry.creds.source })
+      ? await services.provenance.checkAsset({
+          spec: entry.spec,
+          entry: label,
+          assetName: entry.asset.name,
+          sha256: download.sha256,
+          token: entry.creds.token,
+          tokenEnv: entry.creds.source,
+        })
       : { notes: [] };
     const installed = await services.install(file, tree, {
       assetName: entry.asset.name,
@@ -89,7 +103,15 @@ function fetchChecksums(job: InstallJob, services: BuildServices, notes: string[
   const { entry, workDir } = job;
   const label = entryLabel(entry.spec);
   const download = (asset: ReleaseAsset, destFile: string, cap?: DownloadCap) =>
-    services.download({ asset, token: entry.creds.token, tokenEnv: entry.creds.source, destFile, entry: label, coordinates: coordinatesOf(entry, asset.name), ...cap });
+    services.download({
+      asset,
+      token: entry.creds.token,
+      tokenEnv: entry.creds.source,
+      destFile,
+      entry: label,
+      coordinates: coordinatesOf(entry, asset.name),
+      ...cap,
+    });
   const provenance = services.provenance;
   // A signed checksums file is verified before any hash in it is trusted.
   const inspect = provenance
@@ -103,12 +125,28 @@ function fetchChecksums(job: InstallJob, services: BuildServices, notes: string[
             await rm(dest, { force: true });
           }
         };
-        const checked = await provenance.checkChecksumsSignature({ spec: entry.spec, entry: label, sums, bytes, releaseAssets: entry.release.assets, fetchAsset });
-        if (checked.provenance) notes.push(`${sums.name} signed by ${checked.provenance.signer_workflow}${checked.provenance.tlog_index ? ` (tlog entry ${checked.provenance.tlog_index})` : ''}`);
+        const checked = await provenance.checkChecksumsSignature({
+          spec: entry.spec,
+          entry: label,
+          sums,
+          bytes,
+          releaseAssets: entry.release.assets,
+          fetchAsset,
+        });
+        if (checked.provenance)
+          notes.push(
+            `${sums.name} signed by ${checked.provenance.signer_workflow}` +
+              (checked.provenance.tlog_index ? ` (tlog entry ${checked.provenance.tlog_index})` : ''),
+          );
         notes.push(...checked.notes);
       }
     : undefined;
-  return fetchChecksumsFor({ release: entry.release, asset: entry.asset, spec: entry.spec, entry: label }, download, join(workDir, `checksums-${entry.spec.index}`), inspect);
+  return fetchChecksumsFor(
+    { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
+    download,
+    join(workDir, `checksums-${entry.spec.index}`),
+    inspect,
+  );
 }
 
 function logProvenance(log: Logger, provenance: VerifiedProvenance | undefined, notes: string[]): void {

@@ -40,7 +40,9 @@ export async function loadRestored(layersDir: string, name: string): Promise<Res
   const dir = layerDir(layersDir, name);
   const dirPresent = await exists(dir);
   const present = new Map<EntryRecord, boolean>();
-  await Promise.all((metadata?.entries ?? []).map(async (record) => present.set(record, dirPresent && (await allExist(dir, record.files)))));
+  await Promise.all(
+    (metadata?.entries ?? []).map(async (record) => present.set(record, dirPresent && (await allExist(dir, record.files)))),
+  );
   return { metadata, present };
 }
 
@@ -53,7 +55,9 @@ type Decided = { entry: BuildEntry; decision: EntryDecision };
 export function layerState(decided: Decided[], previous: RestoredLayer): LayerState {
   const restored = previous.metadata;
   if (!restored) return { state: 'fresh', cause: 'new' };
-  const install = decided.find((d) => d.decision.action === 'install')?.decision as Extract<EntryDecision, { action: 'install' }> | undefined;
+  const install = decided.find((d) => d.decision.action === 'install')?.decision as
+    | Extract<EntryDecision, { action: 'install' }>
+    | undefined;
   const incomplete = restored.entries.some((record) => !previous.present.get(record));
   if (install) return { state: 'fresh', cause: incomplete ? 'restored layer incomplete' : `changed: ${install.reason}` };
   if (restored.entries.length !== decided.length) return { state: 'fresh', cause: 'changed: an entry was removed' };
@@ -68,15 +72,24 @@ export interface LayerJob {
 }
 
 /** Builds one layer and writes its record; returns it with its state and what it counted. */
-export async function buildLayer(ctx: BuildContext, job: LayerJob, services: BuildServices): Promise<{ layer: BuiltLayer; counts: EntryCounts }> {
+export async function buildLayer(
+  ctx: BuildContext,
+  job: LayerJob,
+  services: BuildServices,
+): Promise<{ layer: BuiltLayer; counts: EntryCounts }> {
   const { name, previous } = job;
   const decided = job.entries.map((entry) => ({
     entry,
-    decision: provenanceStillHolds(entry, decideEntry(entry, previous.metadata, (r) => previous.present.get(r) ?? false), services),
+    decision: provenanceStillHolds(
+      entry,
+      decideEntry(entry, previous.metadata, (r) => previous.present.get(r) ?? false),
+      services,
+    ),
   }));
   const state = layerState(decided, previous);
   services.log.debug(`layer ${name}: ${state.state === 'restored' ? 'restored' : `fresh (${state.cause})`}`);
-  const { records, counts } = state.state === 'restored' ? keepRestored(decided, services) : await stageAndCommit(ctx, { job, decided }, services);
+  const { records, counts } =
+    state.state === 'restored' ? keepRestored(decided, services) : await stageAndCommit(ctx, { job, decided }, services);
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
   const sbom = serialiseSbom(layerSbom({ layer: name, records, buildpack: ctx.buildpack }));
   const layer: BuiltLayer = { name, types: LAYER_TYPES, metadata, sbom: { 'cdx.json': sbom }, state };

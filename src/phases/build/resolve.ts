@@ -43,7 +43,8 @@ export interface FallbackSituation {
  */
 export function fallbackFor(err: unknown, situation: FallbackSituation): Fallback {
   const { spec, creds, reusable, network } = situation;
-  if (reusable && (isUnreachable(err) || isServerError(err)) && parseTagSpec(spec.tag).kind === 'exact') return { use: 'previous', record: reusable };
+  if (reusable && (isUnreachable(err) || isServerError(err)) && parseTagSpec(spec.tag).kind === 'exact')
+    return { use: 'previous', record: reusable };
   if (!network) return { use: 'none' };
   const skippable = isRateLimited(err) || (isUnreachable(err) && network.mirror !== undefined);
   // Automatic selection needs the asset list, which only the API has.
@@ -56,7 +57,12 @@ export function fallbackFor(err: unknown, situation: FallbackSituation): Fallbac
  * Resolves every entry. An entry the previous build installed is checked conditionally (a 304
  * is free); failures go through the fallback policy.
  */
-export async function resolveAll(ctx: BuildContext, specs: AssetSpec[], restored: Map<string, RestoredLayer>, services: BuildServices): Promise<Map<number, BuildEntry>> {
+export async function resolveAll(
+  ctx: BuildContext,
+  specs: AssetSpec[],
+  restored: Map<string, RestoredLayer>,
+  services: BuildServices,
+): Promise<Map<number, BuildEntry>> {
   const resolver = createReleaseResolver(services.github);
   const out = new Map<number, BuildEntry>();
   await mapLimit(specs, services.concurrency, async (written) => {
@@ -82,7 +88,10 @@ export async function resolveAll(ctx: BuildContext, specs: AssetSpec[], restored
       if (fallback.use === 'none') throw explainLookupError(err, spec, creds, buildEnvHint);
       if (fallback.use === 'previous') {
         const { asset, tag } = fallback.record;
-        services.log.warn(`${entryLabel(spec)}: the GitHub API could not be reached (${(err as Error).message}); reusing ${asset} ${tag} from the previous build`);
+        services.log.warn(
+          `${entryLabel(spec)}: the GitHub API could not be reached (${(err as Error).message}); ` +
+            `reusing ${asset} ${tag} from the previous build`,
+        );
         out.set(spec.index, fromRecord(fallback.record));
         return;
       }
@@ -94,7 +103,14 @@ export async function resolveAll(ctx: BuildContext, specs: AssetSpec[], restored
     }
     const selection = selectAssetFor(release, spec, ctx.target);
     for (const step of selection.steps ?? []) services.log.debug(`${entryLabel(spec)}: automatic selection: ${step}`);
-    out.set(spec.index, { spec, release, asset: selection.asset, selection: { rule: selection.rule, reason: selection.reason }, creds, selectSpec });
+    out.set(spec.index, {
+      spec,
+      release,
+      asset: selection.asset,
+      selection: { rule: selection.rule, reason: selection.reason },
+      creds,
+      selectSpec,
+    });
   });
   return out;
 }

@@ -16,8 +16,14 @@ export async function scrubCommittedTokens(ctx: BuildContext, descriptor: Loaded
   if (!descriptor.path.startsWith(`${ctx.appDir}/`)) return;
   try {
     await writeFile(descriptor.path, blankValues(descriptor.text, values));
-    log.warn('a token is written in project.toml ([[build.env]]); it was blanked in the image copy of the file. Keep tokens out of project.toml: pass them with pack build --env NAME instead.');
+    log.warn(
+      'a token is written in project.toml ([[build.env]]); it was blanked in the image copy of the file. ' +
+        'Keep tokens out of project.toml: pass them with pack build --env NAME instead.',
+    );
   } catch {
-    log.warn('a token is written in project.toml ([[build.env]]) and could not be blanked; it will be in the image. Pass tokens with pack build --env NAME instead.');
+    log.warn(
+      'a token is written in project.toml ([[build.env]]) and could not be blanked; it will be in the image. ' +
+        'Pass tokens with pack build --env NAME instead.',
+    );
   }
 }

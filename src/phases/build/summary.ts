@@ -12,7 +12,11 @@ export const NO_COUNTS: EntryCounts = { downloaded: 0, downloadedBytes: 0, reuse
 /** Counts of layers built side by side, added up once they are all done. */
 export function sumCounts(counts: EntryCounts[]): EntryCounts {
   return counts.reduce(
-    (sum, c) => ({ downloaded: sum.downloaded + c.downloaded, downloadedBytes: sum.downloadedBytes + c.downloadedBytes, reused: sum.reused + c.reused }),
+    (sum, c) => ({
+      downloaded: sum.downloaded + c.downloaded,
+      downloadedBytes: sum.downloadedBytes + c.downloadedBytes,
+      reused: sum.reused + c.reused,
+    }),
     NO_COUNTS,
   );
 }
@@ -56,5 +60,8 @@ export function logSummary(log: Logger, summary: BuildSummary): void {
     ...(counts.reused ? [`${counts.reused} reused from the previous build`] : []),
   ];
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  log.info(`Done in ${formatDuration(summary.elapsedMs)}: ${count(summary.assets, 'asset')} in ${count(summary.layers, 'layer')}; ${parts.join(', ')}.`);
+  log.info(
+    `Done in ${formatDuration(summary.elapsedMs)}: ` +
+      `${count(summary.assets, 'asset')} in ${count(summary.layers, 'layer')}; ${parts.join(', ')}.`,
+  );
 }
