@@ -32,7 +32,7 @@ export interface BuildPlan {
   requires: { name: string; metadata?: Record<string, unknown> }[];
 }
 
-export function sbomPath(layersDir: string, layer: string, extension: string): string {
+function sbomPath(layersDir: string, layer: string, extension: string): string {
   return join(layersDir, `${layer}.sbom.${extension}`);
 }
 
@@ -63,13 +63,13 @@ export async function writeLayerToml(layersDir: string, name: string, types: Lay
   }
 }
 
-export async function writeLaunch(layersDir: string, launch: LaunchOutput): Promise<void> {
+async function writeLaunch(layersDir: string, launch: LaunchOutput): Promise<void> {
   await writeFile(join(layersDir, 'launch.toml'), TOML.stringify(launch as unknown as TOML.JsonMap)).catch((err) => {
     throw fromFsError(err, 'writing launch.toml');
   });
 }
 
-export async function writePlan(planPath: string, plan: BuildPlan): Promise<void> {
+async function writePlan(planPath: string, plan: BuildPlan): Promise<void> {
   await writeFile(planPath, TOML.stringify(plan as unknown as TOML.JsonMap));
 }
 

@@ -7,9 +7,6 @@ import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { fromFsError } from '../errors.js';
 
-export type { LayerTypes } from '../cnb/output.js';
-export { writeLayerToml } from '../cnb/output.js';
-
 /** Files in the layers dir that are not layers (cnb-notes §3). */
 const NON_LAYER_TOML = new Set(['launch.toml', 'build.toml', 'store.toml']);
 /** Prefix of this buildpack's scratch dirs inside the layers dir (never a layer: no .toml). */

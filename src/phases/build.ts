@@ -17,7 +17,7 @@ import { scrubCommittedTokens } from './build/scrub-tokens.js';
 import type { BuildResult, BuildServices } from './build/services.js';
 import { logSummary, NO_COUNTS, sumCounts } from './build/summary.js';
 
-export type { BuildResult, BuildServices, DownloadRequest, InstallRequest, LayerState } from './build/services.js';
+export type { BuildResult, BuildServices, DownloadRequest } from './build/services.js';
 export { testHoldFrom } from './build/services.js';
 
 /** Image label listing the absolute path of every installed executable. */

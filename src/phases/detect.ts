@@ -6,7 +6,7 @@ import type { DetectContext } from '../cnb/context.js';
 import type { BuildPlan } from '../cnb/output.js';
 import { loadDescriptor } from '../descriptor/read.js';
 
-export const PLAN_NAME = 'github-assets';
+const PLAN_NAME = 'github-assets';
 
 export type DetectResult = { plan: BuildPlan } | 'fail';
 

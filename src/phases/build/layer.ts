@@ -26,7 +26,7 @@ import { installEntry } from './install-entry.js';
 import type { BuildEntry, BuildServices, BuiltLayer, EntryCounts, LayerState } from './services.js';
 import { logReused } from './summary.js';
 
-export const LAYER_TYPES: LayerTypes = { launch: true, build: false, cache: true };
+const LAYER_TYPES: LayerTypes = { launch: true, build: false, cache: true };
 
 /** What the previous build left for a layer, as the restorer brought it back. */
 export interface RestoredLayer {
