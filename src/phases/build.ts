@@ -10,6 +10,7 @@ import { writeLayerToml, type LaunchOutput } from '../cnb/output.js';
 import { loadDescriptor } from '../descriptor/read.js';
 import { groupByLayer } from '../layers/reuse.js';
 import { createWorkDir, exists, layerDir, listLayers, removeLayer, removeStaleWorkDirs } from '../layers/store.js';
+import { mapLimit } from '../util/concurrency.js';
 import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
 import { buildLayer, loadRestored } from './build/layer.js';
 import { resolveAll } from './build/resolve.js';
@@ -41,16 +42,12 @@ export async function build(ctx: BuildContext, services: BuildServices): Promise
   const workDir = await createWorkDir(ctx.layersDir);
   const started = Date.now();
   try {
-    // Layers build side by side; the downloader bounds how many downloads run at once.
-    const built = await Promise.all(
-      groups.map((group) =>
-        buildLayer(
-          ctx,
-          { name: group.name, entries: group.specs.map((spec) => resolved.get(spec.index)!), previous: restored.get(group.name)!, workDir },
-          services,
-        ),
-      ),
-    );
+    // Layers build side by side (the downloader bounds how many downloads run at once); on a
+    // failure mapLimit awaits the layers already started before the work dir is removed.
+    const built = await mapLimit(groups, groups.length, (group) => {
+      const entries = group.specs.map((spec) => resolved.get(spec.index)!);
+      return buildLayer(ctx, { name: group.name, entries, previous: restored.get(group.name)!, workDir }, services);
+    });
     const layers = built.map((b) => b.layer);
     const executables = layers.flatMap((layer) =>
       layer.metadata.entries.flatMap((record) => record.executables.map((exe) => join(layerDir(ctx.layersDir, layer.name), exe))),

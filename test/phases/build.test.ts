@@ -263,6 +263,29 @@ describe('build() through fake services', () => {
     expect(readdirSync(ctx.layersDir).filter((n) => n.startsWith('.gha-work-'))).toEqual([]);
   });
 
+  it('waits for layers already started before failing, so nothing writes into the removed work dir', async () => {
+    gh.publish('acme/tool', 'v1', { 'tool-linux': tool('v1') });
+    gh.publish('acme/other', 'v1', { 'tool-linux': tool('other v1') });
+    writeDescriptor(entry('acme/tool', 'v1'), entry('acme/other', 'v1'));
+    const services = gh.services(log);
+    const download = services.download;
+    const events: string[] = [];
+    services.download = async (request) => {
+      if (request.coordinates.repo === 'tool') throw new BuildpackError('GHA022', 'the download failed');
+      // The other layer is still downloading well after the first one failed (correct code
+      // waits for it whatever this delay; the order asserted below does not depend on it).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answer = await download(request);
+      events.push('other layer downloaded');
+      return answer;
+    };
+
+    const failed = build(ctx, services).catch((err: BuildpackError) => events.push(`build failed: ${err.code}`));
+    await failed;
+    expect(events).toEqual(['other layer downloaded', 'build failed: GHA022']);
+    expect(readdirSync(ctx.layersDir).filter((n) => n.startsWith('.gha-work-'))).toEqual([]);
+  });
+
   it('sums the counts of layers built side by side', async () => {
     gh.publish('acme/tool', 'v1', { 'tool-linux': tool('tool v1'), 'tool-extra': tool('extra v1 (longer)') });
     gh.publish('acme/tool', 'v2', { 'tool-linux': tool('tool v2'), 'tool-extra': tool('extra v2 (longer)') });
