@@ -19,7 +19,7 @@ import {
   type LayerMetadata,
   type ResolvedEntry,
 } from '../../layers/reuse.js';
-import { layerSbom, serialiseSbom } from '../../layers/sbom.js';
+import { layerSbom, SBOM_EXTENSION, serialiseSbom } from '../../layers/sbom.js';
 import { commitLayerDir, exists, layerDir, readLayerMetadata } from '../../layers/store.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { installEntry } from './install-entry.js';
@@ -92,7 +92,7 @@ export async function buildLayer(
     state.state === 'restored' ? keepRestored(decided, services) : await stageAndCommit(ctx, { job, decided }, services);
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
   const sbom = serialiseSbom(layerSbom({ layer: name, records, buildpack: ctx.buildpack }));
-  const layer: BuiltLayer = { name, types: LAYER_TYPES, metadata, sbom: { 'cdx.json': sbom }, state };
+  const layer: BuiltLayer = { name, types: LAYER_TYPES, metadata, sbom: { [SBOM_EXTENSION]: sbom }, state };
   // SBOM, then the TOML last: the commit record.
   await writeLayer(ctx.layersDir, layer);
   return { layer, counts };
