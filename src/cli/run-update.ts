@@ -13,7 +13,7 @@ import type { CliEnvironment, CliIo } from './run.js';
 import { planUpdates, type EntryUpdate } from './update.js';
 
 export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
-  const file = readDescriptorFile(descriptorFilePath(command.file, environment.env, environment.cwd), environment.cwd);
+  const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
   if (file.specs.length === 0) throw new BuildpackError('GHA003', `${file.shown} has no [[metadata.githubassets]] entries to update`, { hint: 'add an entry first; the README shows the format' });
   const { updates, plan, errors } = await planUpdates(file.specs, {
     to: command.to,

@@ -27,7 +27,7 @@ export const EXECUTABLES_LABEL = 'io.github-assets.executables';
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
   const { log } = services;
   log.title(`${ctx.buildpack.name} ${ctx.buildpack.version}`);
-  const descriptor = loadDescriptor(ctx.appDir, ctx);
+  const descriptor = loadDescriptor(ctx.appDir, ctx.settings.descriptorPath);
   if (!descriptor || descriptor.specs.length === 0) {
     log.info('No [[metadata.githubassets]] entries found; nothing to install.');
     return { layers: [], executables: [], counts: NO_COUNTS };

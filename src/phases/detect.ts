@@ -11,7 +11,7 @@ const PLAN_NAME = 'github-assets';
 export type DetectResult = { plan: BuildPlan } | 'fail';
 
 export async function detect(ctx: DetectContext): Promise<DetectResult> {
-  const descriptor = loadDescriptor(ctx.appDir, ctx);
+  const descriptor = loadDescriptor(ctx.appDir, ctx.settings.descriptorPath);
   if (!descriptor || descriptor.specs.length === 0) return 'fail';
   return {
     plan: {

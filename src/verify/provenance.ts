@@ -7,8 +7,9 @@ import { BuildpackError, isBuildpackError } from '../errors.js';
 import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
-import { ATTESTATIONS_ENV, attestationModeFromEnv, policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
-import { issuersFor, loadTrustSet, TRUSTED_ROOT_ENV } from './trust-root.js';
+import type { Settings } from '../settings.js';
+import { policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
+import { issuersFor, loadTrustSet } from './trust-root.js';
 import { verifyAttestationBundles, verifySignedFile, type TrustSet, type VerifiedProvenance } from './attestations.js';
 
 export interface ProvenanceChecker {
@@ -155,8 +156,8 @@ export function reverifyReason(record: { sha256: string; provenance?: VerifiedPr
 
 /** Where a composition root finds what the checker needs: its settings, the client, and two dirs. */
 export interface ProvenanceSettings {
-  /** Reads a setting (the build: process env, then <platform>/env; the CLI: process env). */
-  setting(name: string): string | undefined;
+  /** GITHUB_ASSETS_ATTESTATIONS and GITHUB_ASSETS_TRUSTED_ROOT, read by the composition root (the root is read on first use). */
+  settings: Pick<Settings, 'attestations' | 'trustedRoot'>;
   listAttestations: ProvenanceDeps['listAttestations'];
   /** GITHUB_SERVER_URL, which decides whether GitHub's own root is accepted. */
   serverUrl: string | undefined;
@@ -169,11 +170,11 @@ export interface ProvenanceSettings {
 /** The checker as the build and the CLI both wire it: one place that reads its settings. */
 export function provenanceCheckerFrom(s: ProvenanceSettings): ProvenanceChecker {
   return createProvenanceChecker({
-    defaultMode: attestationModeFromEnv(s.setting(ATTESTATIONS_ENV)),
+    defaultMode: s.settings.attestations,
     acceptedIssuers: issuersFor(s.serverUrl),
     listAttestations: s.listAttestations,
     trust: () => {
-      const file = s.setting(TRUSTED_ROOT_ENV)?.trim();
+      const file = s.settings.trustedRoot;
       return loadTrustSet({
         trustedRootFile: file ? (isAbsolute(file) ? file : join(s.baseDir, file)) : undefined,
         tufCacheDir: s.tufCacheDir,

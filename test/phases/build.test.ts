@@ -17,6 +17,7 @@ import type { Release } from '../../src/model.js';
 import { build, EXECUTABLES_LABEL, type BuildServices, type DownloadRequest } from '../../src/phases/build.js';
 import { detect } from '../../src/phases/detect.js';
 import { simulateRestore } from '../support/layers.js';
+import { settingsFrom } from '../support/settings.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const tool = (version: string) => `#!/bin/sh\necho ${version}\n`;
@@ -80,6 +81,7 @@ function fakeGitHub() {
     log: createLogger({ write: (text) => void log.push(text) }),
     concurrency: 4,
     strict: false,
+    lookupToken: () => undefined,
     ...extra,
   });
   /** A direct download asks the web host; the fake serves the same bytes there. */
@@ -106,7 +108,7 @@ beforeEach(() => {
     platformDir: join(root, 'platform'),
     buildpack: { id: 'test/github-assets', name: 'GitHub Assets', version: '0.0.1' },
     target: { os: 'linux', arch: 'amd64' },
-    env: {},
+    settings: settingsFrom(),
     layersDir: join(root, 'layers'),
     planPath: '',
   };

@@ -5,7 +5,6 @@
 import { isRateLimited, isServerError, isUnreachable } from '../../errors.js';
 import { entryLabel, layerNameFor, type AssetSpec, type Release } from '../../model.js';
 import type { BuildContext } from '../../cnb/context.js';
-import { lookupEnv } from '../../cnb/env.js';
 import { specForTarget } from '../../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type Credentials } from '../../github/credentials.js';
 import { createReleaseResolver, UNCHANGED } from '../../github/resolve.js';
@@ -68,7 +67,7 @@ export async function resolveAll(
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
     // credentialsFor trims: a newline from `echo token > file` is a common slip.
-    const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));
+    const creds = credentialsFor(spec, services.lookupToken);
     const layer = restored.get(layerNameFor(spec));
     const selectSpec = selectSpecOf(spec, ctx.target.distro?.name);
     const previous = previousRecordFor(spec, layer?.metadata, selectSpec);

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import type { LaunchOutput, LayerOutput } from '../../cnb/output.js';
 import type { Logger } from '../../log.js';
 import type { InstalledFile } from '../../model.js';
-import type { Credentials } from '../../github/credentials.js';
+import type { Credentials, TokenLookup } from '../../github/credentials.js';
 import type { ReleaseSource } from '../../github/resolve.js';
 import type { LayerMetadata, ResolvedEntry } from '../../layers/reuse.js';
 import type { NetworkConfig } from '../../net/config.js';
@@ -43,6 +43,11 @@ export interface BuildServices {
   network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
   /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
   provenance?: ProvenanceChecker;
+  /**
+   * Reads the token variable an entry names (token_env, else GITHUB_TOKEN): process env, then
+   * <platform>/env. A lookup rather than a setting because the descriptor, not the buildpack, names it.
+   */
+  lookupToken: TokenLookup;
   /** Test-only pause inside a layer commit (see testHoldFrom); absent in every real build. */
   hold?: (point: HoldPoint, layer: string) => Promise<void>;
 }
@@ -71,7 +76,7 @@ export interface BuildResult {
 }
 
 /**
- * The test pause point, from GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>: at that point the
+ * The test pause point, from settings.testHold (GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>): at that point the
  * build creates the marker (holding its pid and the layer) and waits forever, so a test can
  * SIGKILL a real build at the worst moment of a layer commit.
  */
