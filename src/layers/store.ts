@@ -10,7 +10,7 @@ import { fromFsError } from '../errors.js';
 /** Files in the layers dir that are not layers (cnb-notes §3). */
 const NON_LAYER_TOML = new Set(['launch.toml', 'build.toml', 'store.toml']);
 /** Prefix of this buildpack's scratch dirs inside the layers dir (never a layer: no .toml). */
-export const WORK_PREFIX = '.gha-work-';
+const WORK_PREFIX = '.gha-work-';
 
 export function layerDir(layersDir: string, name: string): string {
   return join(layersDir, name);
