@@ -92,6 +92,28 @@ export function isBuildpackError(err: unknown): err is BuildpackError {
   return err instanceof BuildpackError;
 }
 
+// Kinds: code branches on what went wrong through these predicates, never on code strings or
+// message text, so a code can be renumbered or a message reworded without changing behaviour.
+
+function hasCode(err: unknown, ...codes: ErrorCode[]): err is BuildpackError {
+  return isBuildpackError(err) && codes.includes(err.code);
+}
+
+/** GitHub (API or web host) could not be reached at all: DNS, connection, TLS, timeouts. */
+export function isUnreachable(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA020');
+}
+
+/** GitHub answered with a server error (5xx) that retries did not get past. */
+export function isServerError(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA021');
+}
+
+/** The GitHub API refused for its rate limit (primary or secondary). */
+export function isRateLimited(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA013');
+}
+
 /** Maps an operating-system error from fs work to a user-facing error. */
 export function fromFsError(err: unknown, doing: string, entry?: string): BuildpackError {
   if (isBuildpackError(err)) return entry ? err.forEntry(entry) : err;

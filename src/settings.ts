@@ -105,6 +105,6 @@ export interface Settings extends OutputSettings {
   readonly trustedRoot: string | undefined;
   /** GITHUB_ASSETS_PATH, trimmed: the descriptor's path instead of project.toml. */
   readonly descriptorPath: string | undefined;
-  /** GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>: a test-only pause point in the build (see phases/build.ts). */
+  /** GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>: a test-only pause point in the build (see phases/build/services.ts testHoldFrom). */
   readonly testHold?: string;
 }

@@ -73,9 +73,12 @@ export interface CycloneDxBom {
   dependencies: Array<{ ref: string; dependsOn: string[] }>;
 }
 
+/** The extension the lifecycle expects for a layer's CycloneDX SBOM (`<layer>.sbom.cdx.json`). */
+export const SBOM_EXTENSION = 'cdx.json';
+
 /** The file name the lifecycle expects for a layer's CycloneDX SBOM. */
 export function sbomFileName(layer: string): string {
-  return `${layer}.sbom.cdx.json`;
+  return `${layer}.sbom.${SBOM_EXTENSION}`;
 }
 
 /** The SBOM for one layer: one component per installed asset, in record order. */

@@ -1,22 +1,16 @@
-// Layer files in this buildpack's layers dir: `<name>.toml` ([types] + [metadata]), the
-// layer directory, and the commit of a staged directory into place (metadata retracted
-// first, so it never describes other content). Knows nothing about GitHub.
+// Layer files in this buildpack's layers dir: reading `<name>.toml`'s metadata, the layer
+// directory, and the commit of a staged directory into place (metadata retracted first, so
+// it never describes other content). Writing TOML and SBOM is cnb/output.ts's. No GitHub.
 
 import { lstat, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { fromFsError } from '../errors.js';
 
-export interface LayerTypes {
-  launch: boolean;
-  build: boolean;
-  cache: boolean;
-}
-
 /** Files in the layers dir that are not layers (cnb-notes §3). */
 const NON_LAYER_TOML = new Set(['launch.toml', 'build.toml', 'store.toml']);
 /** Prefix of this buildpack's scratch dirs inside the layers dir (never a layer: no .toml). */
-export const WORK_PREFIX = '.gha-work-';
+const WORK_PREFIX = '.gha-work-';
 
 export function layerDir(layersDir: string, name: string): string {
   return join(layersDir, name);
@@ -34,19 +28,6 @@ export async function readLayerMetadata(layersDir: string, name: string): Promis
     return (TOML.parse(text) as { metadata?: unknown }).metadata;
   } catch {
     return undefined; // a damaged record only means nothing is reused
-  }
-}
-
-export async function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): Promise<void> {
-  const text = TOML.stringify({ types, metadata } as unknown as TOML.JsonMap);
-  const path = join(layersDir, `${name}.toml`);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text, { mode: 0o644 });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw fromFsError(err, `writing ${name}.toml`);
   }
 }
 

@@ -2,7 +2,8 @@
 // the real GitHub client, network, downloader and extractor into the build phase, runs it.
 import { buildContext } from '../cnb/context.js';
 import { runPhase } from '../cnb/run.js';
-import { build } from '../phases/build.js';
+import { writeBuildResult } from '../cnb/output.js';
+import { build, testHoldFrom } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
 import type { NetworkConfig } from '../net/config.js';
@@ -34,7 +35,7 @@ process.exitCode = await runPhase(
     const services = createNetworkServices(settings.network, { userAgent, log, progress });
     const { config, network } = services;
     try {
-      await build(ctx, {
+      const result = await build(ctx, {
         github: services.github,
         download: services.download,
         install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
@@ -51,7 +52,9 @@ process.exitCode = await runPhase(
           baseDir: ctx.appDir,
           tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
         }),
+        hold: testHoldFrom(settings.testHold),
       });
+      await writeBuildResult(ctx.layersDir, result);
       const usage = network.apiUsage;
       if (usage.requests > 0) {
         const left = usage.rateLimit ? `, ${usage.rateLimit.remaining} of ${usage.rateLimit.limit} left until ${usage.rateLimit.resetAt.toISOString()}` : '';

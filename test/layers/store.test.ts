@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { LayerAssembly } from '../../src/layers/assemble.js';
-import { commitLayerDir, createWorkDir, listLayers, readLayerMetadata, removeLayer, removeStaleWorkDirs, swapLayerDir, writeLayerToml } from '../../src/layers/store.js';
+import { commitLayerDir, createWorkDir, listLayers, readLayerMetadata, removeLayer, removeStaleWorkDirs, swapLayerDir } from '../../src/layers/store.js';
+import { writeLayerToml } from '../../src/cnb/output.js';
 import { BuildpackError } from '../../src/errors.js';
 
 let root: string;

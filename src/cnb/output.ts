@@ -1,0 +1,86 @@
+// The one writer of the files a buildpack hands the CNB lifecycle: the build plan, each
+// `<layer>.toml` and its SBOM files, and `launch.toml` (cnb-notes §3). Writes what the phases
+// return; decides nothing, and knows nothing about GitHub.
+
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import TOML from '@iarna/toml';
+import { fromFsError } from '../errors.js';
+import { ExitCode } from './run.js';
+
+export interface LayerTypes {
+  launch: boolean;
+  build: boolean;
+  cache: boolean;
+}
+
+/** A layer's record as the lifecycle reads it: `<name>.toml` ([types], [metadata]) and its SBOM files. */
+export interface LayerOutput {
+  name: string;
+  types: LayerTypes;
+  metadata: object;
+  /** SBOM files by extension (`cdx.json` → `<name>.sbom.cdx.json`), already serialised. */
+  sbom: Record<string, string>;
+}
+
+export interface LaunchOutput {
+  labels: { key: string; value: string }[];
+}
+
+export interface BuildPlan {
+  provides: { name: string }[];
+  requires: { name: string; metadata?: Record<string, unknown> }[];
+}
+
+function sbomPath(layersDir: string, layer: string, extension: string): string {
+  return join(layersDir, `${layer}.sbom.${extension}`);
+}
+
+/**
+ * Writes a layer's SBOM files, then `<name>.toml` last: the TOML is the commit record, so a
+ * build killed in between leaves a layer no later build reuses (layers/store.ts commitLayerDir).
+ */
+export async function writeLayer(layersDir: string, layer: LayerOutput): Promise<void> {
+  for (const [extension, text] of Object.entries(layer.sbom)) {
+    await writeFile(sbomPath(layersDir, layer.name, extension), text).catch((err) => {
+      throw fromFsError(err, `writing the SBOM of layer ${layer.name}`);
+    });
+  }
+  await writeLayerToml(layersDir, layer.name, layer.types, layer.metadata);
+}
+
+/** `<name>.toml`, replaced atomically (written aside, renamed over). */
+export async function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): Promise<void> {
+  const text = TOML.stringify({ types, metadata } as unknown as TOML.JsonMap);
+  const path = join(layersDir, `${name}.toml`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text, { mode: 0o644 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw fromFsError(err, `writing ${name}.toml`);
+  }
+}
+
+async function writeLaunch(layersDir: string, launch: LaunchOutput): Promise<void> {
+  await writeFile(join(layersDir, 'launch.toml'), TOML.stringify(launch as unknown as TOML.JsonMap)).catch((err) => {
+    throw fromFsError(err, 'writing launch.toml');
+  });
+}
+
+async function writePlan(planPath: string, plan: BuildPlan): Promise<void> {
+  await writeFile(planPath, TOML.stringify(plan as unknown as TOML.JsonMap));
+}
+
+/** Detect's outcome as the lifecycle takes it: pass (0) with the plan written, or fail (100). */
+export async function writeDetectResult(planPath: string, result: { plan: BuildPlan } | 'fail'): Promise<number> {
+  if (result === 'fail') return ExitCode.Fail;
+  await writePlan(planPath, result.plan);
+  return ExitCode.Pass;
+}
+
+/** What the build returns that is not written as it goes (layers are committed one by one): launch.toml. */
+export async function writeBuildResult(layersDir: string, result: { launch?: LaunchOutput }): Promise<void> {
+  if (result.launch) await writeLaunch(layersDir, result.launch);
+}

@@ -1,0 +1,159 @@
+// Install one entry: download the asset (and the release's checksums file), verify the digest
+// and provenance before anything is extracted, then extract into the entry's own tree in the
+// work dir. Never touches a layer: the layer unit (layer.ts) assembles and commits.
+
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isBuildpackError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { entryLabel, type ReleaseAsset } from '../../model.js';
+import { recordFor, type EntryRecord, type ResolvedEntry } from '../../layers/reuse.js';
+import { isDirectAsset, type AssetCoordinates } from '../../net/sources.js';
+import { formatBytes, formatDuration } from '../../util/format.js';
+import type { VerifiedProvenance } from '../../verify/attestations.js';
+import { fetchChecksumsFor, type DownloadCap } from '../../verify/checksums-fetch.js';
+import { describeVerification, verifyDownload, type VerifySources } from '../../verify/digest.js';
+import type { BuildEntry, BuildServices } from './services.js';
+import { logEntryHeader, summariseFiles } from './summary.js';
+
+export interface InstalledEntry {
+  entry: ResolvedEntry;
+  record: EntryRecord;
+  /** The entry's extracted files, to be added to the staged layer. */
+  tree: string;
+}
+
+export interface InstallJob {
+  entry: BuildEntry;
+  /** Why it is installed rather than reused, for the log. */
+  reason: string;
+  workDir: string;
+}
+
+export async function installEntry(job: InstallJob, services: BuildServices): Promise<InstalledEntry> {
+  const { entry, reason, workDir } = job;
+  const label = entryLabel(entry.spec);
+  const file = join(workDir, `download-${entry.spec.index}`);
+  const tree = join(workDir, `entry-${entry.spec.index}`);
+  await mkdir(tree, { recursive: true });
+  const started = Date.now();
+  try {
+    const checksumsNotes: string[] = [];
+    const [download, checksumsFile] = await Promise.all([
+      services.download({
+        asset: entry.asset,
+        token: entry.creds.token,
+        tokenEnv: entry.creds.source,
+        destFile: file,
+        entry: label,
+        coordinates: coordinatesOf(entry, entry.asset.name),
+      }),
+      fetchChecksums(job, services, checksumsNotes),
+    ]);
+    const downloadedIn = Date.now() - started;
+    // Verify before anything is extracted: a mismatch must never reach a layer.
+    const verification = verifyDownload({
+      entry: label,
+      assetName: entry.asset.name,
+      actual: download.sha256,
+      sources: { githubDigest: entry.asset.digest, pinned: entry.spec.sha256, checksumsFile },
+      strict: services.strict,
+    });
+    // Who built these bytes: checked before extraction too, so a refused asset never reaches a layer.
+    const attested = services.provenance
+      ? await services.provenance.checkAsset({
+          spec: entry.spec,
+          entry: label,
+          assetName: entry.asset.name,
+          sha256: download.sha256,
+          token: entry.creds.token,
+          tokenEnv: entry.creds.source,
+        })
+      : { notes: [] };
+    const installed = await services.install(file, tree, {
+      assetName: entry.asset.name,
+      ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
+      stripComponents: entry.spec.stripComponents,
+      ...(entry.spec.files ? { files: entry.spec.files } : {}),
+      entry: label,
+      consumeInput: true,
+    });
+    const record = recordFor(entry, download, installed, entry.selectSpec, attested.provenance);
+    logEntryHeader(services.log, entry);
+    const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
+    services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
+    services.log.detail(`Verified  sha256:${download.sha256.slice(0, 16)}… ${describeVerification(verification)}`);
+    for (const note of verification.notes) services.log.detail(`          ${note}`);
+    logProvenance(services.log, attested.provenance, [...checksumsNotes, ...attested.notes]);
+    services.log.detail(`Installed ${summariseFiles(record.files)}`);
+    return { entry, record, tree };
+  } catch (err) {
+    throw isBuildpackError(err) ? err.forEntry(label) : err;
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+function coordinatesOf(entry: ResolvedEntry, asset: string): AssetCoordinates {
+  return { owner: entry.spec.owner, repo: entry.spec.name, tag: entry.release.tag, asset };
+}
+
+/** Downloads and reads the release's checksums file for this asset, if there is one. */
+function fetchChecksums(job: InstallJob, services: BuildServices, notes: string[]): Promise<VerifySources['checksumsFile']> {
+  const { entry, workDir } = job;
+  const label = entryLabel(entry.spec);
+  const download = (asset: ReleaseAsset, destFile: string, cap?: DownloadCap) =>
+    services.download({
+      asset,
+      token: entry.creds.token,
+      tokenEnv: entry.creds.source,
+      destFile,
+      entry: label,
+      coordinates: coordinatesOf(entry, asset.name),
+      ...cap,
+    });
+  const provenance = services.provenance;
+  // A signed checksums file is verified before any hash in it is trusted.
+  const inspect = provenance
+    ? async (sums: ReleaseAsset, bytes: Buffer) => {
+        const fetchAsset = async (asset: ReleaseAsset) => {
+          const dest = join(workDir, `signature-${entry.spec.index}-${asset.id}`);
+          try {
+            await download(asset, dest);
+            return await readFile(dest);
+          } finally {
+            await rm(dest, { force: true });
+          }
+        };
+        const checked = await provenance.checkChecksumsSignature({
+          spec: entry.spec,
+          entry: label,
+          sums,
+          bytes,
+          releaseAssets: entry.release.assets,
+          fetchAsset,
+        });
+        if (checked.provenance)
+          notes.push(
+            `${sums.name} signed by ${checked.provenance.signer_workflow}` +
+              (checked.provenance.tlog_index ? ` (tlog entry ${checked.provenance.tlog_index})` : ''),
+          );
+        notes.push(...checked.notes);
+      }
+    : undefined;
+  return fetchChecksumsFor(
+    { release: entry.release, asset: entry.asset, spec: entry.spec, entry: label },
+    download,
+    join(workDir, `checksums-${entry.spec.index}`),
+    inspect,
+  );
+}
+
+function logProvenance(log: Logger, provenance: VerifiedProvenance | undefined, notes: string[]): void {
+  if (provenance) {
+    const commit = provenance.source_commit ? ` at ${provenance.source_commit.slice(0, 12)}` : '';
+    const tlog = provenance.tlog_index ? `, tlog entry ${provenance.tlog_index}` : '';
+    log.detail(`Attested  built by ${provenance.signer_workflow}${commit} (${provenance.predicate_type}${tlog})`);
+  }
+  for (const note of notes) log.detail(`          ${note}`);
+}
