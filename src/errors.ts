@@ -92,6 +92,66 @@ export function isBuildpackError(err: unknown): err is BuildpackError {
   return err instanceof BuildpackError;
 }
 
+// Kinds: code branches on what went wrong through these predicates, never on code strings or
+// message text, so a code can be renumbered or a message reworded without changing behaviour.
+
+function hasCode(err: unknown, ...codes: ErrorCode[]): err is BuildpackError {
+  return isBuildpackError(err) && codes.includes(err.code);
+}
+
+/** GitHub (API or web host) could not be reached at all: DNS, connection, TLS, timeouts. */
+export function isUnreachable(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA020');
+}
+
+/** GitHub answered with a server error (5xx) that retries did not get past. */
+export function isServerError(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA021');
+}
+
+/** The GitHub API refused for its rate limit (primary or secondary). */
+export function isRateLimited(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA013');
+}
+
+/** The repository or release is not there, or not visible to this token. */
+export function isNotFound(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA010');
+}
+
+/** A missing tag in a repository that exists (so a version range may still find a release). */
+export function isTagNotFound(err: unknown): err is BuildpackError {
+  return isNotFound(err) && err.notFound === 'tag';
+}
+
+/** The release has no asset by that name (or pattern). */
+export function isAssetNotFound(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA014');
+}
+
+/** GitHub refused access (403 other than a rate limit): a token without the permission. */
+export function isForbidden(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA012');
+}
+
+/**
+ * A host that refused or failed to serve a download in a way another URL for the same bytes
+ * may not (forbidden, not found, unreachable, failed): the web host, before the API URL.
+ */
+export function isHostRefusal(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA012', 'GHA014', 'GHA020', 'GHA022');
+}
+
+/** A body that arrived below the minimum rate: the one limit of ours worth resuming past. */
+export function isTooSlow(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA026');
+}
+
+/** The command line was used wrongly (the CLI exits with its usage status). */
+export function isUsageError(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA060');
+}
+
 /** Maps an operating-system error from fs work to a user-facing error. */
 export function fromFsError(err: unknown, doing: string, entry?: string): BuildpackError {
   if (isBuildpackError(err)) return entry ? err.forEntry(entry) : err;
