@@ -143,7 +143,7 @@ export function isHostRefusal(err: unknown): err is BuildpackError {
 }
 
 /** A body that arrived below the minimum rate: the one limit of ours worth resuming past. */
-export function isTooSlow(err: unknown): err is BuildpackError {
+export function isTooSlow(err: unknown): boolean {
   return hasCode(err, 'GHA026');
 }
 

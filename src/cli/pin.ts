@@ -5,7 +5,7 @@
 
 import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { BuildpackError, isAssetNotFound } from '../errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../github/resolve.js';
@@ -132,7 +132,7 @@ async function pinEntry(
       selection = selectAssetFor(release, archSpec, target);
       asset = selection.asset;
     } catch (err) {
-      if (isBuildpackError(err) && err.code === 'GHA014' && options.arches.length > 1) {
+      if (isAssetNotFound(err) && options.arches.length > 1) {
         throw new BuildpackError(err.code, `${err.message} (while pinning for ${options.os}/${arch})`, {
           entry: label,
           hint: `${err.hint ?? ''}; if the entry is not meant for ${arch}, pin only the others with --arch ${options.arches.filter((a) => a !== arch).join(',')}`,

@@ -3,7 +3,7 @@
 // status (0 ok, 1 problems found, 2 usage). Services and output streams are injected.
 
 import { writeFile } from 'node:fs/promises';
-import { BuildpackError } from '../errors.js';
+import { BuildpackError, isUsageError } from '../errors.js';
 import type { Target } from '../model.js';
 import type { ReleaseSource } from '../github/resolve.js';
 import type { TokenLookup } from '../github/credentials.js';
@@ -62,7 +62,7 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
       const cause = (err as Error)?.cause;
       if (cause instanceof Error && cause.stack) io.err(`caused by: ${debugStack(cause)}\n`);
     }
-    return error.code === 'GHA060' ? CliExit.Usage : CliExit.Problems;
+    return isUsageError(error) ? CliExit.Usage : CliExit.Problems;
   }
 }
 

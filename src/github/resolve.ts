@@ -2,7 +2,7 @@
 // or a semver range over the repo's releases. Each distinct (repo, tag, credential) is looked
 // up once per build, however many entries share it, and a repo's release list is fetched once.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { BuildpackError, isTagNotFound } from '../errors.js';
 import type { LookupContext } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
@@ -76,7 +76,7 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         return await get(spec.tag);
       } catch (err) {
         // Only "this tag does not exist" falls through to the range; a missing repo stays an error.
-        if (!isBuildpackError(err) || err.notFound !== 'tag') throw err;
+        if (!isTagNotFound(err)) throw err;
       }
     }
     return pickFrom(spec, await list(), query);

@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { BuildpackError, fromFsError } from '../errors.js';
+import { BuildpackError, fromFsError, isTooSlow } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
@@ -305,7 +305,7 @@ async function writeBody(body: Readable, partial: PartialFile, file: FileHandle,
       next = await chunks.next();
     } catch (err) {
       // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
-      if (err instanceof BuildpackError && err.code !== 'GHA026') throw ctx.entry ? err.forEntry(ctx.entry) : err;
+      if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
       const of = partial.total !== undefined ? ` of ${partial.total}` : '';
       return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
     }

@@ -3,7 +3,7 @@
 // release's checksums file, and decides whether a reused layer's record still satisfies the
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { BuildpackError, isBuildpackError, isForbidden } from '../errors.js';
 import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
@@ -67,7 +67,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     try {
       list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
     } catch (err) {
-      if (isBuildpackError(err) && err.code === 'GHA012' && p.mode === 'required') {
+      if (isForbidden(err) && p.mode === 'required') {
         throw new BuildpackError(err.code, `${err.message} while listing attestations`, { hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim() });
       }
       if (p.mode === 'required' || !isBuildpackError(err)) throw err;
