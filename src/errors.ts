@@ -8,7 +8,6 @@ export const ErrorCodes = {
   GHA003: 'entry-invalid',
   GHA004: 'entry-unknown-key',
   GHA005: 'destination-escapes-layer',
-  GHA006: 'token-env-missing',
   GHA007: 'network-setting-invalid',
   GHA008: 'unsafe-characters',
   GHA010: 'repo-or-release-not-found',

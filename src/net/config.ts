@@ -41,24 +41,6 @@ export interface NetworkConfig {
   apiUrl: string;
 }
 
-/** Every variable this module reads, with what it means (the README table is built from this). */
-export const NETWORK_ENV = {
-  GITHUB_ASSETS_RETRIES: 'retries after the first attempt for connection errors, timeouts and 5xx answers (default 4; 0 disables)',
-  GITHUB_ASSETS_RETRY_DELAY: 'base delay of the exponential backoff (default 1s; grows 2x per retry up to 30s, with jitter)',
-  GITHUB_ASSETS_CONNECT_TIMEOUT: 'time to open a connection (default 30s)',
-  GITHUB_ASSETS_HEADERS_TIMEOUT: 'time to wait for response headers (default 60s)',
-  GITHUB_ASSETS_BODY_TIMEOUT: 'longest silence while receiving a body, and the window of the minimum speed (default 60s)',
-  GITHUB_ASSETS_MIN_SPEED: 'minimum body speed in bytes per second, averaged over GITHUB_ASSETS_BODY_TIMEOUT; slower bodies fail (default 1024; 0 disables)',
-  GITHUB_ASSETS_REQUEST_TIMEOUT: 'longest time one request may take, body included (default 1h)',
-  GITHUB_ASSETS_MAX_DOWNLOAD_SIZE: 'largest download whose size the release does not list (mirror, web host): bytes, or with KiB/MiB/GiB (default 4GiB)',
-  GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: 'longest rate-limit wait sat out before failing (default 60s; 0 never waits)',
-  GITHUB_ASSETS_MIRROR: 'download URL template with {owner} {repo} {tag} {asset} (internal mirror / artifact repository)',
-  GITHUB_ASSETS_CONCURRENCY: 'downloads at once (default 4)',
-  GITHUB_ASSETS_PROGRESS_INTERVAL: 'seconds between progress lines of a long download (default 5s)',
-  GITHUB_API_URL: 'REST API base, e.g. https://HOST/api/v3 for GitHub Enterprise Server (default https://api.github.com); the only origin that receives tokens',
-  GITHUB_SERVER_URL: 'web host for the unauthenticated release-download fallback (default https://github.com)',
-} as const;
-
 export const DEFAULTS = {
   retries: 4,
   retryDelayMs: 1000,
