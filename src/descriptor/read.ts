@@ -8,6 +8,7 @@ import { parseDescriptor, type Descriptor } from './parse.js';
 import { lookupEnv, type EnvSource } from '../cnb/env.js';
 import { formatBytes } from '../util/format.js';
 import { readSmallFile } from '../util/regular-file.js';
+import { descriptorMissing, descriptorUnreadable } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
   path: string;
@@ -28,9 +29,7 @@ export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescrip
   if (text === undefined) {
     // No project.toml: nothing to do. A path the user named explicitly must exist.
     if (custom === undefined) return undefined;
-    throw new BuildpackError('GHA001', `GITHUB_ASSETS_PATH names ${path}, which does not exist`, {
-      hint: 'give a path relative to the app directory (e.g. deploy/assets.toml), and check that pack include/exclude rules do not drop the file',
-    });
+    throw descriptorMissing(path, 'GITHUB_ASSETS_PATH');
   }
   return { ...parseDescriptor(text, shown), path, text };
 }
@@ -59,7 +58,7 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BuildpackError('GHA001', `cannot read ${shown}: ${code ?? (err as Error).message}`, {
+    throw descriptorUnreadable(shown, code ?? (err as Error).message, {
       hint: code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
       cause: err,
     });
@@ -68,11 +67,11 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     case 'missing':
       return undefined;
     case 'not-regular':
-      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${file.what}, not a regular file`, {
+      throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
         hint: explicit ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)' : 'project.toml must be a regular file (a symlink to one is fine)',
       });
     case 'too-large':
-      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
+      throw descriptorUnreadable(shown, `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
         hint: explicit ? 'check that the path names your descriptor (a project.toml of a few KiB)' : 'project.toml is far larger than any descriptor needs to be; check what it holds',
       });
     case 'ok':

@@ -13,6 +13,7 @@ import { parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
+import { rateLimited } from '../errors/catalog.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -360,7 +361,7 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
   }
 
   if (isRateLimitAnswer(status, headerReader(headers)) || (status === 403 && /rate limit/i.test(serverMessage))) {
-    return rateLimited(what, headers);
+    return rateLimitedLookup(what, headers);
   }
 
   if (status === 403) {
@@ -416,15 +417,17 @@ function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError 
   });
 }
 
-function rateLimited(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
+function rateLimitedLookup(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
   const when = rateLimitWhen(headerReader(headers)) ?? 'the limit resets within an hour';
   const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
   const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? rateLimitCapNote(what.rateLimitMaxWaitMs!) : '';
-  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}${cap}`, {
+  return rateLimited({
     entry: what.ctx.entry,
-    hint: what.token
-      ? `wait until the limit resets, or use another token for ${tokenName(what)}`
-      : 'unauthenticated requests share a low per-IP limit: set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN" and pass it to the build with --env GITHUB_TOKEN), or wait until the limit resets',
+    doing: `looking up ${describe(what)}`,
+    limit: `API rate limit exceeded${limit}`,
+    when: `; ${when}${cap}`,
+    tokenName: tokenName(what),
+    hadToken: Boolean(what.token),
   });
 }
 

@@ -18,6 +18,7 @@ import {
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
+import { rateLimited } from '../errors/catalog.js';
 
 export interface DownloadResult {
   /** Lower-case hex SHA-256 of the bytes written. */
@@ -414,11 +415,13 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
     const lifts = rateLimitWhen(read);
     const when = lifts ? `; ${lifts}` : '';
     const cap = waitedUnder ? rateLimitCapNote(waitedUnder.rateLimitMaxWaitMs) : '';
-    return new BuildpackError('GHA013', `GitHub rate limit exceeded while downloading ${ctx.what}${when}${cap}`, {
+    return rateLimited({
       entry: ctx.entry,
-      hint: ctx.hadToken
-        ? 'wait until the limit resets, or use another token'
-        : 'set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN", passed with pack build --env GITHUB_TOKEN), or wait until the limit resets',
+      doing: `downloading ${ctx.what}`,
+      limit: 'rate limit exceeded',
+      when: `${when}${cap}`,
+      tokenName: ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : undefined,
+      hadToken: ctx.hadToken,
     });
   }
   if (status === 404) {
