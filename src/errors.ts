@@ -77,6 +77,20 @@ export class BuildpackError extends Error {
     this.hint = details.hint;
   }
 
+  /**
+   * The same error (code, kind, entry) told with more context: a longer message and/or another
+   * hint, e.g. "(while pinning for linux/arm64)". The original stays reachable as the cause.
+   */
+  rephrased(change: { message?: string; hint?: string | undefined; entry?: string }): BuildpackError {
+    const copy = new BuildpackError(this.code, change.message ?? this.message, {
+      entry: change.entry ?? this.entry,
+      hint: 'hint' in change ? change.hint : this.hint,
+      cause: this.cause,
+    });
+    if (this.notFound) copy.notFound = this.notFound;
+    return copy;
+  }
+
   /** Same error, attributed to an entry (used when a lower layer did not know which). */
   forEntry(entry: string): BuildpackError {
     if (this.entry) return this;

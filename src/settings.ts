@@ -3,12 +3,13 @@
 // variable. A setting the build cannot use is never silently ignored.
 
 import { BuildpackError } from './errors.js';
+import { settingInvalid } from './errors/catalog.js';
 
 export type SettingReader = (name: string) => string | undefined;
 
 export function invalidSetting(name: string, problem: string, hint: string): BuildpackError {
   // Values are not echoed for URLs: a proxy URL may carry a password.
-  return new BuildpackError('GHA007', `${name} ${problem}`, { hint });
+  return settingInvalid(`${name} ${problem}`, { hint });
 }
 
 export function wholeNumberSetting(read: SettingReader, name: string, fallback: number, min: number, max: number): number {

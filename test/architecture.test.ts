@@ -1,6 +1,7 @@
 // The folder tree tells the pipeline and no import runs back up: every relative import in src/
 // goes from a unit (a folder, or a file at the root of src/) to a unit lower in LAYERS, so there
-// is no cycle between folders; and process.env is read only by the composition roots (src/main/).
+// is no cycle between folders; process.env is read only by the composition roots (src/main/); and
+// errors are constructed only by the error catalog.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -104,6 +105,15 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('constructs errors only in the error catalog (src/errors.ts and src/errors/), so each message is written once', () => {
+    const constructing = files
+      .filter((f) => unitOf(f) !== 'errors')
+      .filter((f) => /\bnew\s+BuildpackError\s*\(/.test(withoutComments(readFileSync(f, 'utf8'))))
+      .map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(constructing).toEqual([]);
+    expect(unitOf(join(SRC, 'errors', 'catalog.ts'))).toBe('errors');
   });
 
   it('reads process.env only in the composition roots (src/main/)', () => {

@@ -3,12 +3,11 @@
 // file means "no entries"; any other read problem is an error. Validation is parse.ts's.
 
 import { resolve } from 'node:path';
-import { BuildpackError } from '../errors.js';
 import { parseDescriptor, type Descriptor } from './parse.js';
 import { lookupEnv, type EnvSource } from '../cnb/env.js';
 import { formatBytes } from '../util/format.js';
 import { readSmallFile } from '../util/regular-file.js';
-import { descriptorMissing, descriptorUnreadable } from '../errors/catalog.js';
+import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
   path: string;
@@ -39,7 +38,7 @@ function descriptorPathSetting(source: EnvSource): string | undefined {
   const value = lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
-    throw new BuildpackError('GHA007', `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
+    throw settingInvalid(`GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
       hint: 'set GITHUB_ASSETS_PATH to the descriptor\'s path relative to the app directory, e.g. deploy/assets.toml',
     });
   }
@@ -82,7 +81,7 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
 /** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
 export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new BuildpackError('GHA002', `${shown} is UTF-16 encoded; TOML files are UTF-8`, {
+    throw descriptorInvalid(`${shown} is UTF-16 encoded; TOML files are UTF-8`, {
       hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,
     });
   }
@@ -90,7 +89,7 @@ export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (err) {
-    throw new BuildpackError('GHA002', `${shown} is not valid UTF-8`, {
+    throw descriptorInvalid(`${shown} is not valid UTF-8`, {
       hint: `save ${shown} as UTF-8; TOML files must be UTF-8`,
       cause: err,
     });

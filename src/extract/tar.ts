@@ -5,9 +5,9 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { BuildpackError } from '../errors.js';
 import type { EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
+import { corruptArchive } from '../errors/catalog.js';
 
 const fileTypes = new Set(['File', 'OldFile', 'ContiguousFile']);
 const directoryTypes = new Set(['Directory', 'GNUDumpDir']);
@@ -126,6 +126,6 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
     throw failure;
   }
   if (!sawEndMarker) {
-    throw new BuildpackError('GHA041', 'the tar archive ends without its end-of-archive marker (truncated download?)');
+    throw corruptArchive('the tar archive ends without its end-of-archive marker (truncated download?)');
   }
 }

@@ -2,9 +2,10 @@
 // else GITHUB_TOKEN; and how a lookup failure is explained when that variable was not set.
 // Where variables come from (process env, platform env files) is the caller's lookup.
 
-import { BuildpackError, isBuildpackError, isNotFound } from '../errors.js';
+import { isBuildpackError, isNotFound } from '../errors.js';
 import { entryLabel, type AssetSpec } from '../model.js';
 import { registerSecret } from '../util/secrets.js';
+import { repoOrReleaseNotFound } from '../errors/catalog.js';
 
 /** The token an entry's requests use, and where it came from. */
 export interface Credentials {
@@ -38,7 +39,7 @@ export function explainLookupError(err: unknown, spec: AssetSpec, creds: Credent
   if (!isBuildpackError(err)) return err;
   const label = entryLabel(spec);
   if (isNotFound(err) && creds.missingTokenEnv) {
-    return new BuildpackError('GHA010', err.message, {
+    return repoOrReleaseNotFound(err.message, {
       entry: label,
       hint: `token_env = "${creds.missingTokenEnv}" but ${unset(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
       cause: err,

@@ -7,6 +7,7 @@ import type { LookupContext } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
+import { noMatchingRelease } from '../errors/catalog.js';
 
 export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
@@ -105,7 +106,7 @@ function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof
 function noRelease(spec: AssetSpec, message: string, releases: Release[]): BuildpackError {
   const versions = releases.filter((r) => !r.draft && versionOfTag(r.tag)).map((r) => r.tag + (r.prerelease ? ' (prerelease)' : ''));
   const shown = versions.slice(0, 15).join(', ') || '(none with a semantic version tag)';
-  return new BuildpackError('GHA016', `${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
+  return noMatchingRelease(`${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
     entry: entryLabel(spec),
     hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });

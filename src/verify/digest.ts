@@ -3,8 +3,8 @@
 // Gathering them (API, downloading the checksums file) is the caller's job; no I/O here.
 
 import { normaliseSha256 } from '../descriptor/integrity.js';
-import { BuildpackError } from '../errors.js';
-import { checksumMismatch, unpinnedInStrictMode } from '../errors/catalog.js';
+import type { BuildpackError } from '../errors.js';
+import { checksumMismatch, entryInvalid, internalError, unpinnedInStrictMode } from '../errors/catalog.js';
 import { invalidSetting, shownSetting } from '../settings.js';
 
 /** The environment variable that turns strict verification on (every entry must pin sha256). */
@@ -63,7 +63,7 @@ export const PINNED_SOURCE = 'pinned sha256';
  */
 export function verifyDownload({ entry, assetName, actual: actualRaw, sources, strict }: VerifyInput): VerifyResult {
   const actual = normaliseSha256(actualRaw);
-  if (!actual) throw new BuildpackError('GHA099', `internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
+  if (!actual) throw internalError(`internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
   const expectations: Expectation[] = [];
   const notes: string[] = [];
 
@@ -80,7 +80,7 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   if (sources.pinned !== undefined) {
     const hex = normaliseSha256(sources.pinned);
     if (!hex) {
-      throw new BuildpackError('GHA003', `sha256 = "${sources.pinned}" is not a SHA-256`, {
+      throw entryInvalid(`sha256 = "${sources.pinned}" is not a SHA-256`, {
         entry,
         hint: 'write sha256 = "<64 hex digits>", optionally prefixed with "sha256:"',
       });
@@ -97,7 +97,7 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   }
 
   const mismatches = expectations.filter((e) => e.expected !== actual);
-  if (mismatches.length > 0) throw mismatchError(entry, assetName, actual, mismatches, expectations);
+  if (mismatches.length > 0) throw mismatchError({ entry, assetName, actual }, mismatches, expectations);
 
   if (strict && sources.pinned === undefined) {
     throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV, downloaded: { sha256: actual, matched: joinSources(expectations) } });
@@ -141,7 +141,11 @@ function splitDigest(digest: string): [string, string] {
   return [digest.slice(0, at).trim().toLowerCase(), digest.slice(at + 1)];
 }
 
-function mismatchError(entry: string, assetName: string, actual: string, mismatches: Expectation[], all: Expectation[]): BuildpackError {
+function mismatchError(
+  { entry, assetName, actual }: { entry: string; assetName: string; actual: string },
+  mismatches: Expectation[],
+  all: Expectation[],
+): BuildpackError {
   const disagreed = mismatches.map((m) => `${m.source} expects ${m.expected}`).join('; ');
   const agreed = all.filter((e) => e.expected === actual);
   const agreedText = agreed.length > 0 ? ` (${joinSources(agreed)} agreed with the download)` : '';

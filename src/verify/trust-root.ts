@@ -13,6 +13,7 @@ import { GITHUB_ACTIONS_ISSUER } from './attestation-policy.js';
 import type { TrustDomain, TrustSet } from './attestations.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from './roots/public-good.js';
 import { GITHUB_TUF_MIRROR, GITHUB_TUF_ROOT } from './roots/github-tuf-root.js';
+import { trustedRootUnavailable } from '../errors/catalog.js';
 
 /** The environment variable naming a Sigstore trusted_root.json that replaces the built-in roots. */
 export const TRUSTED_ROOT_ENV = 'GITHUB_ASSETS_TRUSTED_ROOT';
@@ -99,7 +100,7 @@ async function tufFetch(mirrorURL: string, cachePath: string, rootPath: string |
 
 async function domainFromFile(path: string): Promise<TrustDomain> {
   const unavailable = (why: string) =>
-    new BuildpackError('GHA038', `${TRUSTED_ROOT_ENV} = ${path}: ${why}`, {
+    trustedRootUnavailable(`${TRUSTED_ROOT_ENV} = ${path}: ${why}`, {
       hint: `point ${TRUSTED_ROOT_ENV} at a Sigstore trusted_root.json (e.g. the output of \`gh attestation trusted-root\` for one instance, or your private Sigstore's), or unset it to use the built-in roots`,
     });
   let text: string;
