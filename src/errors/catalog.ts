@@ -74,14 +74,82 @@ export function unsafeCharacters(message: string, details?: ErrorDetails): Build
 
 // ─── github: the API, releases and asset selection ───────────────────────────────────────────────
 
-/** GHA010: GitHub answered 404 for the repository or release. */
-export function repoOrReleaseNotFound(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA010', message, details);
+export interface NotFoundFacts {
+  entry?: string | undefined;
+  /** `owner/name`. */
+  repo: string;
+  /** What was looked up, e.g. `release v1.2.0 of acme/tool`. */
+  subject: string;
+  /** The tag asked for (`latest` or an exact tag); undefined for a release list. */
+  tag?: string | undefined;
+  /** Whether the repository itself exists, when the client could ask; undefined when it could not. */
+  repoFound: boolean | undefined;
+  /** How the token is named in messages (`the token in $NAME`); undefined when no token was sent. */
+  tokenName?: string | undefined;
+  /** The repository's releases page on the web host, when known. */
+  releasesPage?: string | undefined;
 }
 
-/** GHA011: GitHub rejected the token (401). */
-export function badCredentials(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA011', message, details);
+/**
+ * GHA010: GitHub answered 404. Tells a repository without a "latest" release and a missing tag in
+ * a repository that exists (kind: isTagNotFound) from a missing or hidden repository.
+ */
+export function repoOrReleaseNotFound(facts: NotFoundFacts): BuildpackError {
+  const { entry, repo, tokenName } = facts;
+  const see = facts.releasesPage ? ` (see ${facts.releasesPage})` : '';
+  if (facts.repoFound === true && facts.tag === 'latest') {
+    return new BuildpackError('GHA010', `${repo} has no published release: drafts and prereleases do not count as "latest"`, {
+      entry,
+      hint: `set tag to an exact release tag${see}, or publish a non-prerelease release`,
+    });
+  }
+  if (facts.repoFound === true && facts.tag !== undefined) {
+    const err = new BuildpackError('GHA010', `release tag "${facts.tag}" not found in ${repo}`, {
+      entry,
+      hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
+    });
+    err.notFound = 'tag';
+    return err;
+  }
+  const subject = facts.repoFound === false ? `repository ${repo} not found` : `${facts.subject} not found`;
+  const visible = tokenName ? ` to ${tokenName}` : ' without a token';
+  return new BuildpackError('GHA010', `${subject} (or it is private and not visible${visible})`, {
+    entry,
+    hint: tokenName
+      ? `check the repository name; if it is private, ${tokenName} may lack access: ` +
+        `it needs read access to contents of ${repo} (fine-grained tokens must include this repository)`
+      : 'check the repository name; if it is private, set token_env to the name of an environment variable ' +
+        `holding a token with read access to contents of ${repo}`,
+  });
+}
+
+export interface BadCredentialsFacts {
+  entry?: string | undefined;
+  /** The variable the token came from, when token_env named one. */
+  tokenEnv?: string | undefined;
+  /** What was refused: an API lookup in a repository, or a download. */
+  refused: { repo: string } | { download: string };
+}
+
+/** GHA011: GitHub rejected the token (401), on a lookup or a download. */
+export function badCredentials(facts: BadCredentialsFacts): BuildpackError {
+  const { tokenEnv } = facts;
+  const source = tokenEnv ? `the token in $${tokenEnv}` : 'the token';
+  if ('repo' in facts.refused) {
+    const message = `GitHub rejected ${source} for ${facts.refused.repo}: bad credentials (the token is invalid, expired or revoked)`;
+    return new BuildpackError('GHA011', message, {
+      entry: facts.entry,
+      hint: tokenEnv
+        ? `create a new token with read access to contents and put it in ${tokenEnv}; for a public repository you can remove token_env instead`
+        : 'create a new token with read access to contents, or remove token_env for a public repository',
+    });
+  }
+  return new BuildpackError('GHA011', `download of ${facts.refused.download} was refused: bad credentials for ${source}`, {
+    entry: facts.entry,
+    hint: tokenEnv
+      ? `create a new token with read access to contents and put it in ${tokenEnv}`
+      : 'check the token; it may be invalid, expired or revoked',
+  });
 }
 
 /** GHA012: GitHub refused access (403, not a rate limit). */
@@ -135,9 +203,25 @@ export function noAssetForTarget(message: string, details?: ErrorDetails): Build
 
 // ─── net: transfers and their limits ─────────────────────────────────────────────────────────────
 
-/** GHA020: GitHub (or the mirror) could not be reached. */
-export function networkError(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA020', message, details);
+export interface UnreachableFacts {
+  entry?: string | undefined;
+  /** What could not be done, e.g. `could not reach the GitHub API at https://api.github.com`. */
+  doing: string;
+  /** Why, already redacted (`ECONNREFUSED: connect …`, `timed out, …`). */
+  reason: string;
+  /** The API (GITHUB_API_URL is worth checking) or a download host. */
+  host: 'api' | 'download';
+  cause?: unknown;
+}
+
+/** GHA020: GitHub, the web host or the mirror could not be reached (after the retries). */
+export function unreachable(facts: UnreachableFacts): BuildpackError {
+  const also = facts.host === 'api' ? ', and GITHUB_API_URL if you use GitHub Enterprise Server;' : ',';
+  return new BuildpackError('GHA020', `${facts.doing} (${facts.reason})`, {
+    entry: facts.entry,
+    hint: `check the network and any proxy settings of the build${also} then retry`,
+    cause: facts.cause,
+  });
 }
 
 /** GHA021: the GitHub API kept answering 5xx. */

@@ -13,7 +13,16 @@ import { parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
-import { badCredentials, forbidden, internalError, networkError, rateLimited, repoOrReleaseNotFound, serverError, tooManyPages } from '../errors/catalog.js';
+import {
+  badCredentials,
+  forbidden,
+  internalError,
+  rateLimited,
+  repoOrReleaseNotFound,
+  serverError,
+  tooManyPages,
+  unreachable,
+} from '../errors/catalog.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -340,24 +349,15 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
   // octokit reports a failed fetch (no response) as status 500 with the fetch error as cause.
   if (status === undefined || failure.response === undefined) {
     const reason = networkReason(failure.cause ?? err);
-    return networkError(`could not reach the GitHub API at ${safeUrl(what.apiUrl)} (${reason})`, {
-      entry,
-      hint: 'check the network and any proxy settings of the build, and GITHUB_API_URL if you use GitHub Enterprise Server; then retry',
-      cause: sanitizedCause(failure.cause),
-    });
+    const doing = `could not reach the GitHub API at ${safeUrl(what.apiUrl)}`;
+    return unreachable({ entry, doing, reason, host: 'api', cause: sanitizedCause(failure.cause) });
   }
 
   const headers = failure.response.headers ?? {};
   const serverMessage = redact(messageOf(failure.response.data));
 
   if (status === 401) {
-    const source = what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
-    return badCredentials(`GitHub rejected ${source} for ${full}: bad credentials (the token is invalid, expired or revoked)`, {
-      entry,
-      hint: what.ctx.tokenEnv
-        ? `create a new token with read access to contents and put it in ${what.ctx.tokenEnv}; for a public repository you can remove token_env instead`
-        : 'create a new token with read access to contents, or remove token_env for a public repository',
-    });
+    return badCredentials({ entry, tokenEnv: what.ctx.tokenEnv, refused: { repo: full } });
   }
 
   if (isRateLimitAnswer(status, headerReader(headers)) || (status === 403 && /rate limit/i.test(serverMessage))) {
@@ -389,31 +389,15 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
 }
 
 function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
-  const full = `${what.owner}/${what.repo}`;
-  const entry = what.ctx.entry;
-  const releasesPage = webUrlFor(what.apiUrl, `${full}/releases`);
-  const see = releasesPage ? ` (see ${releasesPage})` : '';
-
-  if (repoFound === true && what.tag === 'latest') {
-    return repoOrReleaseNotFound(`${full} has no published release: drafts and prereleases do not count as "latest"`, {
-      entry,
-      hint: `set tag to an exact release tag${see}, or publish a non-prerelease release`,
-    });
-  }
-  if (repoFound === true && what.tag !== undefined) {
-    const err = repoOrReleaseNotFound(`release tag "${what.tag}" not found in ${full}`, {
-      entry,
-      hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
-    });
-    err.notFound = 'tag';
-    return err;
-  }
-  const subject = repoFound === false ? `repository ${full} not found` : `${describe(what)} not found`;
-  return repoOrReleaseNotFound(`${subject} (or it is private and not visible${what.token ? ` to ${tokenName(what)}` : ' without a token'})`, {
-    entry,
-    hint: what.token
-      ? `check the repository name; if it is private, ${tokenName(what)} may lack access: it needs read access to contents of ${full} (fine-grained tokens must include this repository)`
-      : `check the repository name; if it is private, set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+  const repo = `${what.owner}/${what.repo}`;
+  return repoOrReleaseNotFound({
+    entry: what.ctx.entry,
+    repo,
+    subject: describe(what),
+    tag: what.tag,
+    repoFound,
+    tokenName: what.token ? tokenName(what) : undefined,
+    releasesPage: webUrlFor(what.apiUrl, `${repo}/releases`),
   });
 }
 

@@ -5,7 +5,6 @@
 import { isBuildpackError, isNotFound } from '../errors.js';
 import { entryLabel, type AssetSpec } from '../model.js';
 import { registerSecret } from '../util/secrets.js';
-import { repoOrReleaseNotFound } from '../errors/catalog.js';
 
 /** The token an entry's requests use, and where it came from. */
 export interface Credentials {
@@ -39,10 +38,9 @@ export function explainLookupError(err: unknown, spec: AssetSpec, creds: Credent
   if (!isBuildpackError(err)) return err;
   const label = entryLabel(spec);
   if (isNotFound(err) && creds.missingTokenEnv) {
-    return repoOrReleaseNotFound(err.message, {
+    return err.rephrased({
       entry: label,
       hint: `token_env = "${creds.missingTokenEnv}" but ${unset(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
-      cause: err,
     });
   }
   return err.forEntry(label);

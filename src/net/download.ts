@@ -18,7 +18,17 @@ import {
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
-import { assetNotFound, badCredentials, downloadFailed, downloadSizeDiffers, downloadTooLarge, networkError, rateLimited, redirectLoop, transferCutShort } from '../errors/catalog.js';
+import {
+  assetNotFound,
+  badCredentials,
+  downloadFailed,
+  downloadSizeDiffers,
+  downloadTooLarge,
+  rateLimited,
+  redirectLoop,
+  transferCutShort,
+  unreachable,
+} from '../errors/catalog.js';
 
 export interface DownloadResult {
   /** Lower-case hex SHA-256 of the bytes written. */
@@ -396,10 +406,7 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
   const source = ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : 'the token';
   const said = detail ? ` (${detail})` : '';
   if (status === 401) {
-    return badCredentials(`download of ${ctx.what} was refused: bad credentials for ${source}`, {
-      entry: ctx.entry,
-      hint: ctx.tokenEnv ? `create a new token with read access to contents and put it in ${ctx.tokenEnv}` : 'check the token; it may be invalid, expired or revoked',
-    });
+    return badCredentials({ entry: ctx.entry, tokenEnv: ctx.tokenEnv, refused: { download: ctx.what } });
   }
   const read = (name: string) => header(headers, name);
   if (isRateLimitAnswer(status, read)) {
@@ -434,9 +441,11 @@ function networkFailure(err: unknown, ctx: FailureContext, doing: string): Build
   const code = (err as { code?: unknown })?.code;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   const reason = redact(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error)?.message ?? String(err)}`);
-  return networkError(`${doing} (${timedOut ? 'timed out, ' : ''}${reason})`, {
+  return unreachable({
     entry: ctx.entry,
-    hint: 'check the network and any proxy settings of the build, then retry',
+    doing,
+    reason: `${timedOut ? 'timed out, ' : ''}${reason}`,
+    host: 'download',
     cause: err instanceof Error ? Object.assign(new Error(redact(err.message)), { code }) : undefined,
   });
 }

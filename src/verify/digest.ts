@@ -100,7 +100,8 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   if (mismatches.length > 0) throw mismatchError({ entry, assetName, actual }, mismatches, expectations);
 
   if (strict && sources.pinned === undefined) {
-    throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV, downloaded: { sha256: actual, matched: joinSources(expectations) } });
+    const downloaded = { sha256: actual, matched: joinSources(expectations) };
+    throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV, downloaded });
   }
   return { checked: expectations.map((e) => e.source), notes };
 }
@@ -123,7 +124,8 @@ export function verifyPublished({ entry, assetName, githubDigest, pinned, strict
   const digest = githubDigestHex(githubDigest);
   const pin = pinned === undefined ? undefined : normaliseSha256(pinned);
   if (digest && pin && digest !== pin) {
-    throw checksumMismatch({ entry, assetName, disagreed: `${PINNED_SOURCE} expects ${pin}`, actual: `GitHub's asset digest is ${digest}`, blame: 'pin' });
+    const disagreed = `${PINNED_SOURCE} expects ${pin}`;
+    throw checksumMismatch({ entry, assetName, disagreed, actual: `GitHub's asset digest is ${digest}`, blame: 'pin' });
   }
   if (strict && pinned === undefined) throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV });
 }
