@@ -35,6 +35,7 @@ import {
   type VariantName,
   type WarmRow,
 } from './report.ts';
+import { parseStartupTiming, STARTUP_ENV, type StartupTiming } from './startup.ts';
 
 interface Config {
   count: number;
@@ -209,6 +210,9 @@ async function main(): Promise<void> {
         runs: {},
         downloadedBytes: [],
       };
+      // One small asset: where does the time go, next to a bare runtime start in the same round.
+      const startup: ColdRow['startup'] = config.count === 1 && config.sizeMiB === 1 ? { nodeMs: [], timings: [] } : undefined;
+      if (startup) row.startup = startup;
       const variants: VariantName[] = [
         'buildpack',
         'curl-seq',
@@ -225,7 +229,9 @@ async function main(): Promise<void> {
           const keep = variant === 'buildpack' && round === rounds - 1;
           let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
           if (variant === 'buildpack') {
-            const build = await coldBuild(gh, buildpack, config, files, env, scratch, keep);
+            if (startup) startup.nodeMs.push(await bareNodeStart(scratch));
+            const build = await coldBuild(gh, buildpack, config, files, startup ? { ...env, [STARTUP_ENV]: '1' } : env, scratch, keep);
+            if (startup && build.timing) startup.timings.push(build.timing);
             row.downloadedBytes.push(build.downloadedBytes);
             if (keep) lastWorkspace = build.workspace;
             measured = build;
@@ -323,7 +329,7 @@ async function coldBuild(
   env: Record<string, string>,
   scratch: string,
   keep: boolean,
-): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace }> {
+): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace; timing?: StartupTiming }> {
   const ws = createWorkspace();
   liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
@@ -340,7 +346,8 @@ async function coldBuild(
     ws.cleanup();
     liveWorkspaces.delete(ws);
   }
-  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}) };
+  const timing = parseStartupTiming(result.output);
+  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
 async function shellInstall(
@@ -435,6 +442,13 @@ async function warmRebuilds(
   const layers = readdirSync(ws.layersDir).filter((n) => !n.includes('.'));
   if (layers.length !== config.count) throw new Error(`warm rebuild left ${layers.length} layers, expected ${config.count}`);
   return row;
+}
+
+/** `node -e 0` with the environment bin/build gets: the runtime's own start-up, the floor of every phase. */
+async function bareNodeStart(scratch: string): Promise<number> {
+  const r = await runTimed(process.execPath, ['-e', '0'], { cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } });
+  if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
+  return r.ms;
 }
 
 /** bin/detect with no project.toml and with 16 entries, against a bare `node -e 0`, interleaved. */

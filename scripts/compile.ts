@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Bundles each entrypoint (src/main/*.ts) with its dependencies into one ESM file under lib/,
-// so the buildpack runs without a node_modules tree. detect gets its own small bundle so
-// the detect path loads no HTTP or archive code. Also emits lib/node-guard.cjs, which the bin
-// shims preload to refuse an older Node.js. Owns the one set of bundle settings.
+// Bundles each entrypoint (src/main/*.ts) with its dependencies into ESM files under lib/,
+// so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
+// (src/util/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect
+// (no HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
+// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js. Owns
+// the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
 import { build, type BuildOptions } from 'esbuild';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,12 +29,16 @@ export const ESM_BUNDLE = {
   },
 } as const satisfies BuildOptions;
 
-/** Bundles src/main/*.ts into `outdir` as <name>.mjs; returns the entry file names. */
+/** Entry points whose lazy imports become chunks of their own. */
+const SPLIT = ['build.ts'];
+
+/** Bundles src/main/*.ts into `outdir` as <name>.mjs (plus build's chunk-*.mjs); returns the entry file names. */
 export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
-  await build({
+  // Chunk names change with their content: drop the previous compile's.
+  for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
+  const options = {
     ...ESM_BUNDLE,
-    entryPoints: entries.map((f) => join(root, 'src', 'main', f)),
     outdir,
     outExtension: { '.js': '.mjs' },
     minifyWhitespace: true,
@@ -40,7 +46,9 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
     keepNames: true,
     sourcemap: false,
     legalComments: 'linked',
-  });
+    chunkNames: 'chunk-[name]-[hash]',
+  } as const satisfies BuildOptions;
+  for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
   await emitNodeGuard(outdir);
   return entries;
 }

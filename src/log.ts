@@ -28,8 +28,9 @@ export interface LoggerOptions {
 
 const codes = { bold: '\x1b[1m', dim: '\x1b[2m', yellow: '\x1b[33m', red: '\x1b[31m', blue: '\x1b[34m', reset: '\x1b[0m' };
 
-export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
-  return Boolean(isTTY) && env.NO_COLOR === undefined;
+/** Colours only on a terminal, and never when NO_COLOR is set (settings.ts OutputSettings.noColor). */
+export function colorEnabled(noColor: boolean, isTTY: boolean | undefined): boolean {
+  return Boolean(isTTY) && !noColor;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

@@ -42,12 +42,29 @@ const LAYERS = [
  */
 const IGNORED = new Set(['types', 'node-guard']);
 
+/** Reads of process.env below src/main/: none; settings reach modules as the Settings object (src/settings.ts). */
+const PROCESS_ENV_ALLOWED = new Set<string>([]);
+
 /**
- * Reads of process.env below src/main/ that are still to be replaced by the settings object.
- * TODO(issue 18, item 4 "Settings read once"): delete each entry as its module takes settings
- * from the composition root; the list must end empty.
+ * The CNB lookup (process env, then <platform>/env files) and the settings readers built on it are
+ * called only by the composition roots; below them, settings arrive read. Each pattern is a call.
  */
-const PROCESS_ENV_ALLOWED = new Set(['extract/limits.ts', 'phases/build.ts']);
+const ENV_LOOKUP_CALLS = /\b(?:lookupEnv|setting|platformReader|processReader|readSettings|readOutputSettings)\s*\(/;
+
+/**
+ * Modules below src/main/ that take an environment map (NodeJS.ProcessEnv) from a root: the CNB
+ * lookup itself, and the lifecycle's contract (CNB_* dirs and target facts, which the lifecycle sets in
+ * the process env of the phase, never in the platform's env files).
+ */
+const PROCESS_ENV_TYPE_ALLOWED = new Set(['cnb/env.ts', 'cnb/context.ts']);
+
+/** Files below src/main/ whose code (comments aside) matches `pattern`, as paths relative to src/. */
+function filesBelowMainMatching(pattern: RegExp): string[] {
+  return files
+    .filter((f) => unitOf(f) !== 'main')
+    .filter((f) => pattern.test(withoutComments(readFileSync(f, 'utf8')).replace(/function\s+lookupEnv\s*\(/, '')))
+    .map((f) => relative(SRC, f).split(sep).join('/'));
+}
 
 /**
  * Modules that still branch on error code strings instead of the kind predicates of src/errors.ts
@@ -142,14 +159,23 @@ describe('architecture', () => {
   });
 
   it('reads process.env only in the composition roots (src/main/)', () => {
-    const readers = files
-      .filter((f) => unitOf(f) !== 'main')
-      .filter((f) =>
-        /\bprocess\s*(?:\.\s*env\b|\[\s*['"]env['"]\s*\])|\benv\s*\}\s*=\s*process\b/.test(withoutComments(readFileSync(f, 'utf8'))),
-      )
-      .map((f) => relative(SRC, f).split(sep).join('/'));
+    const readers = filesBelowMainMatching(/\bprocess\s*(?:\.\s*env\b|\[\s*['"]env['"]\s*\])|\benv\s*\}\s*=\s*process\b/);
     expect(readers.filter((f) => !PROCESS_ENV_ALLOWED.has(f))).toEqual([]);
     // An allowed entry that no longer reads process.env must leave the list.
     expect([...PROCESS_ENV_ALLOWED].filter((f) => !readers.includes(f))).toEqual([]);
+  });
+
+  it('looks settings up (lookupEnv and the readers built on it) only in the composition roots', () => {
+    expect(filesBelowMainMatching(ENV_LOOKUP_CALLS)).toEqual([]);
+    // The roots do call them: the pattern finds real calls (and not the definition in cnb/env.ts).
+    const roots = ['build.ts', 'detect.ts', 'cli.ts'].map((f) => withoutComments(readFileSync(join(SRC, 'main', f), 'utf8')));
+    expect(roots.every((code) => ENV_LOOKUP_CALLS.test(code))).toBe(true);
+    expect(ENV_LOOKUP_CALLS.test('const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));')).toBe(true);
+  });
+
+  it('hands an environment map (NodeJS.ProcessEnv) only to the CNB lookup and the lifecycle contract below src/main/', () => {
+    const takers = filesBelowMainMatching(/\bProcessEnv\b/);
+    expect(takers.filter((f) => !PROCESS_ENV_TYPE_ALLOWED.has(f))).toEqual([]);
+    expect([...PROCESS_ENV_TYPE_ALLOWED].filter((f) => !takers.includes(f))).toEqual([]);
   });
 });

@@ -16,8 +16,9 @@ export interface DescriptorFile extends Descriptor {
   text: string;
 }
 
-export function descriptorFilePath(given: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const path = resolve(cwd, given ?? (env.GITHUB_ASSETS_PATH?.trim() || 'project.toml'));
+/** `given`: the path on the command line, else the GITHUB_ASSETS_PATH setting; neither means ./project.toml. */
+export function descriptorFilePath(given: string | undefined, cwd: string): string {
+  const path = resolve(cwd, given ?? 'project.toml');
   try {
     if (statSync(path).isDirectory()) return join(path, 'project.toml');
   } catch {

@@ -13,7 +13,7 @@ import { planUpdates, type EntryUpdate } from './update.js';
 import { noEntries } from '../errors/catalog.js';
 
 export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
-  const file = readDescriptorFile(descriptorFilePath(command.file, environment.env, environment.cwd), environment.cwd);
+  const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
   if (file.specs.length === 0) throw noEntries(file.shown, 'update');
   const { updates, plan, errors } = await planUpdates(file.specs, {
     to: command.to,

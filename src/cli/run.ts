@@ -30,7 +30,8 @@ export interface CliIo {
 
 export interface CliEnvironment {
   argv: string[];
-  env: NodeJS.ProcessEnv;
+  /** GITHUB_ASSETS_PATH (settings.ts Settings.descriptorPath), read only when no file is given. */
+  readonly descriptorPath: string | undefined;
   cwd: string;
   version: string;
   hostTarget: Target;
@@ -85,7 +86,7 @@ async function runCommand(command: CliCommand, environment: CliEnvironment, io: 
 }
 
 async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
-  const file = readDescriptorFile(descriptorFilePath(command.file, environment.env, environment.cwd), environment.cwd);
+  const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
   const { report, errors } = await checkEntries(file.shown, file.specs, {
     target: command.target,
     offline: command.offline,
@@ -112,7 +113,7 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
 }
 
 async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
-  const file = readDescriptorFile(descriptorFilePath(command.file, environment.env, environment.cwd), environment.cwd);
+  const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
   if (file.specs.length === 0) throw noEntries(file.shown, 'pin');
   const { plan, errors } = await planPins(file.specs, {
     os: command.os,

@@ -1,13 +1,13 @@
-// Reads the CNB environment (Buildpack API 0.10: CNB_* variables, positional arguments as a
-// fallback) into plain contexts for detect and build. Reads only env, argv and buildpack.toml;
-// the phases themselves never look at process.env directly.
+// Reads the CNB contract (Buildpack API 0.10: CNB_* variables set by the lifecycle, positional
+// arguments as a fallback) into plain contexts for detect and build, given the env and argv by
+// the composition root; the user's settings arrive read (settings.ts). Phases never see the env.
 
 import { readFileSync } from 'node:fs';
 import { arch as osArch, platform as osPlatform } from 'node:process';
 import { join, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import type { Target } from '../model.js';
-import { invalidSetting, shownSetting } from '../settings.js';
+import { invalidSetting, shownSetting, type Settings } from '../settings.js';
 
 export interface BuildpackInfo {
   id: string;
@@ -21,8 +21,12 @@ export interface PhaseContext {
   platformDir: string;
   buildpack: BuildpackInfo;
   target: Target;
-  env: NodeJS.ProcessEnv;
+  /** The user's settings, read by the composition root through the platform's env files. */
+  settings: Settings;
 }
+
+/** The settings for a platform dir (their env files live in `<platform>/env`). */
+export type SettingsAt = (platformDir: string) => Settings;
 
 export interface DetectContext extends PhaseContext {
   planPath: string;
@@ -34,34 +38,35 @@ export interface BuildContext extends PhaseContext {
   planPath: string;
 }
 
-export function detectContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DetectContext {
+export function detectContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string, settingsAt: SettingsAt): DetectContext {
   // Positional: bin/detect <platform> <plan>
-  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[0]);
+  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[0], settingsAt);
   // Object.assign onto base (not a spread) keeps its lazy `buildpack` getter lazy.
   return Object.assign(base, { planPath: env.CNB_BUILD_PLAN_PATH ?? argv[1] ?? join(cwd, 'plan.toml') });
 }
 
-export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string): BuildContext {
+export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string, settingsAt: SettingsAt): BuildContext {
   // Positional: bin/build <layers> <platform> <plan>
-  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1]);
+  const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1], settingsAt);
   const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
   if (!layersDir) throw invalidSetting('CNB_LAYERS_DIR', 'is not set and no layers dir was passed', 'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR');
   return Object.assign(base, { layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' });
 }
 
-function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDir: string | undefined): PhaseContext {
+function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDirGiven: string | undefined, settingsAt: SettingsAt): PhaseContext {
   const buildpackDir = env.CNB_BUILDPACK_DIR ?? resolve(import.meta.dirname ?? cwd, '..');
+  const platformDir = platformDirGiven ? resolve(cwd, platformDirGiven) : '/platform';
   let info: BuildpackInfo | undefined;
   return {
     appDir: cwd,
     buildpackDir,
-    platformDir: platformDir ? resolve(cwd, platformDir) : '/platform',
+    platformDir,
     // Read on first use: detect never needs it, and it sits on detect's hot path.
     get buildpack() {
       return (info ??= readBuildpackInfo(buildpackDir));
     },
     target: targetFromEnv(env),
-    env,
+    settings: settingsAt(platformDir),
   };
 }
 

@@ -29,8 +29,3 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
     return ExitCode.Error;
   }
 }
-
-/** BP_LOG_LEVEL=DEBUG (the Paketo convention) or GITHUB_ASSETS_DEBUG=1 turns on debug output. */
-export function debugEnabled(env: NodeJS.ProcessEnv): boolean {
-  return (env.BP_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG' || ['1', 'true'].includes((env.GITHUB_ASSETS_DEBUG ?? '').toLowerCase());
-}

@@ -1,10 +1,10 @@
 // Finds and reads the project descriptor: `project.toml` in the app dir, or the path in
-// GITHUB_ASSETS_PATH (relative to the app dir, as in the original buildpack). A missing
-// file means "no entries"; any other read problem is an error. Validation is parse.ts's.
+// GITHUB_ASSETS_PATH (relative to the app dir, as in the original buildpack; the composition
+// root reads the setting and passes it). A missing file means "no entries"; any other read
+// problem is an error. Validation is parse.ts's.
 
 import { resolve } from 'node:path';
 import { parseDescriptor, type Descriptor } from './parse.js';
-import { lookupEnv, type EnvSource } from '../cnb/env.js';
 import { formatBytes } from '../util/format.js';
 import { readSmallFile } from '../util/regular-file.js';
 import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
@@ -20,8 +20,9 @@ export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 /** Longest GITHUB_ASSETS_PATH accepted (Linux's PATH_MAX). */
 const MAX_PATH_LENGTH = 4096;
 
-export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescriptor | undefined {
-  const custom = descriptorPathSetting(source);
+/** `descriptorPath`: the GITHUB_ASSETS_PATH setting (checked by descriptorPathSetting), or undefined for project.toml. */
+export function loadDescriptor(appDir: string, descriptorPath: string | undefined): LoadedDescriptor | undefined {
+  const custom = descriptorPath;
   const path = resolve(appDir, custom ?? 'project.toml');
   const shown = path.startsWith(appDir + '/') ? path.slice(appDir.length + 1) : path;
   const text = readDescriptorText(path, shown, custom !== undefined);
@@ -34,8 +35,8 @@ export function loadDescriptor(appDir: string, source: EnvSource): LoadedDescrip
 }
 
 /** GITHUB_ASSETS_PATH, trimmed; undefined when unset. A value no file could have is GHA007. */
-function descriptorPathSetting(source: EnvSource): string | undefined {
-  const value = lookupEnv(source, 'GITHUB_ASSETS_PATH')?.trim();
+export function descriptorPathSetting(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
     throw settingInvalid(`GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {

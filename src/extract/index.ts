@@ -11,7 +11,7 @@ import { BuildpackError, fromFsError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { openDecompressed, decoderFailure } from './decompress.js';
 import { type AssetFormat, type Compression, classify, formatRefusal, looksLikeTar } from './format.js';
-import { type ExtractLimits, limitsFromEnv } from './limits.js';
+import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
 import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
 import { extractTar } from './tar.js';
@@ -33,6 +33,7 @@ export interface ExtractOptions {
   files?: string[];
   /** Label for errors, e.g. "githubassets[2] (acme/tool)". */
   entry: string;
+  /** The bomb caps (the build passes the settings' extractLimits); the defaults when absent. */
   limits?: ExtractLimits;
   /** The caller is done with `file`: a raw asset may be moved into place rather than copied. */
   consumeInput?: boolean;
@@ -134,7 +135,7 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
 }
 
 async function install(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
-  const limits = opts.limits ?? limitsFromEnv();
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const detection = classify(await readHead(file, HEAD_SIZE), opts.assetName);
   if (!detection.format) throw formatRefusal(detection.unsupported, opts.assetName);
   const format = await settleCompressed(file, detection.format);

@@ -4,10 +4,14 @@
 
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
+import { lazy } from '../util/lazy.js';
 import type { EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
 import { corruptArchive } from '../errors/catalog.js';
+
+/** node-tar's parser alone (not its packer or unpacker), loaded when the first tar archive is read. */
+const loadParser = lazy(() => import('tar/parse'));
 
 const fileTypes = new Set(['File', 'OldFile', 'ContiguousFile']);
 const directoryTypes = new Set(['Directory', 'GNUDumpDir']);
@@ -63,6 +67,7 @@ async function* untilFailure(entry: ReadEntry, signal: AbortSignal): AsyncGenera
 }
 
 export async function extractTar(source: Readable, writer: LayerWriter, limits: { maxBytes: number; maxEntries: number }): Promise<void> {
+  const { Parser } = await loadParser();
   const parser = new Parser({ strict: true, brotli: false, zstd: false });
   let failure: unknown;
   const aborter = new AbortController();

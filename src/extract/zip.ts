@@ -4,11 +4,15 @@
 
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { lazy } from '../util/lazy.js';
 import { formatRefusal } from './format.js';
 import type { Body, EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
 import { corruptArchive } from '../errors/catalog.js';
+
+/** yauzl, loaded when the first zip asset is extracted. */
+const loadYauzl = lazy(async () => (await import('yauzl')).default);
 
 const S_IFMT = 0o170000;
 const unixTypes: Record<number, { kind: EntryInfo['kind']; typeName: string }> = {
@@ -49,7 +53,8 @@ async function* checkedContent(stream: Readable, entry: Entry, name: string): As
   }
 }
 
-function openZip(file: string): Promise<ZipFile> {
+async function openZip(file: string): Promise<ZipFile> {
+  const yauzl = await loadYauzl();
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
       err ? reject(err) : resolve(zip),
@@ -83,6 +88,7 @@ async function* entriesOf(zip: ZipFile): AsyncGenerator<Entry> {
 
 export async function extractZip(file: string, writer: LayerWriter, maxEntries: number, assetName: string): Promise<void> {
   const zip = await openZip(file);
+  const yauzl = await loadYauzl();
   try {
     // The central directory says how many entries follow: refuse a huge count before reading any.
     if (zip.entryCount > maxEntries) {

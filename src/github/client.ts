@@ -34,11 +34,6 @@ export function normaliseApiUrl(value: string | undefined): string {
   return apiBase(value);
 }
 
-/** GITHUB_API_URL if set, else api.github.com; no trailing slash. */
-export function apiUrlFromEnv(env: NodeJS.ProcessEnv): string {
-  return normaliseApiUrl(env.GITHUB_API_URL);
-}
-
 export interface GitHubClientOptions {
   /** REST base URL: GITHUB_API_URL, e.g. https://api.github.com or https://HOST/api/v3 for GHES. */
   apiUrl?: string;

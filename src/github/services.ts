@@ -1,11 +1,11 @@
 // The one construction of the network layer for every command (bin/build, the CLI's check and
-// pin, and any later command such as update): settings from the given lookup, one Network, the
-// GitHub client and the asset downloader bound to it. It makes no requests itself.
+// pin, and any later command such as update): from the validated network settings, one Network,
+// the GitHub client and the asset downloader bound to it. It makes no requests itself.
 
 import { createGitHubClient, type GitHubClient } from './client.js';
 import type { Logger } from '../log.js';
 import { createNetwork, type Network } from '../net/agent.js';
-import { networkConfigFromEnv, type EnvLookup, type NetworkConfig } from '../net/config.js';
+import type { NetworkConfig } from '../net/config.js';
 import { createAssetDownloader, type AssetDownloader } from '../net/downloader.js';
 import type { Progress } from '../net/progress.js';
 
@@ -27,12 +27,8 @@ export interface NetworkServicesOptions {
   progress?: (config: NetworkConfig) => Progress;
 }
 
-/**
- * Reads the network settings (GITHUB_API_URL, GITHUB_ASSETS_*, proxies, mirror) through `setting`
- * and builds everything that talks to the network. Invalid settings throw GHA007.
- */
-export function createNetworkServices(setting: EnvLookup, options: NetworkServicesOptions): NetworkServices {
-  const config = networkConfigFromEnv(setting);
+/** Builds everything that talks to the network from the settings (Settings.network: API URL, proxies, mirror, caps). */
+export function createNetworkServices(config: NetworkConfig, options: NetworkServicesOptions): NetworkServices {
   const network = createNetwork(config, options.log ? { log: options.log } : {});
   const github = createGitHubClient({
     apiUrl: config.apiUrl,

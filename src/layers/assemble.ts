@@ -7,7 +7,7 @@ import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from
 import { dirname, join } from 'node:path';
 import { BuildpackError, fromFsError } from '../errors.js';
 import { RESERVED_LAYER_DIRS } from '../platform.js';
-import { findEscape } from '../extract/index.js';
+import { findEscape } from '../extract/confine.js';
 import { layerLinkEscapes, pathConflict, unsafeArchiveEntry } from '../errors/catalog.js';
 
 export class LayerAssembly {

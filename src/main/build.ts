@@ -1,43 +1,51 @@
-// Composition root for bin/build: reads settings (process env, then <platform>/env), wires
+// Composition root for bin/build: reads settings (process env, then <platform>/env; main/settings/read.ts), wires
 // the real GitHub client, network, downloader and extractor into the build phase, runs it.
 import { buildContext } from '../cnb/context.js';
-import { lookupEnv } from '../cnb/env.js';
-import { debugEnabled, runPhase } from '../cnb/run.js';
+import { runPhase } from '../cnb/run.js';
 import { build } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
-import { installAsset, limitsFromEnv } from '../extract/index.js';
+import type { NetworkConfig } from '../net/config.js';
+import { lazy } from '../util/lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
-import { STRICT_ENV, strictModeFromEnv } from '../verify/digest.js';
 import { join } from 'node:path';
 import { provenanceCheckerFrom } from '../verify/provenance.js';
-import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
+import { platformReader, processReader, readOutputSettings, readSettings } from './settings/read.js';
 
+const modulesLoaded = performance.now();
 const env = process.env;
+if (env.GITHUB_ASSETS_TIMING === '1') (await import('../net/timing.js')).recordStartup(modulesLoaded);
+// Archive formats and the layer writer load when the first entry is installed (a rebuild reuses).
+const loadExtract = lazy(() => import('../extract/index.js'));
 
-const debug = debugEnabled(env);
-const color = colorEnabled(env, process.stdout.isTTY);
+const { debug, noColor } = readOutputSettings(processReader(env));
+const color = colorEnabled(noColor, process.stdout.isTTY);
 
 process.exitCode = await runPhase(
   async () => {
-    const ctx = buildContext(process.argv.slice(2), env, process.cwd());
-    const setting = (name: string) => lookupEnv(ctx, name);
+    const settingsAt = (platformDir: string) => readSettings(platformReader(env, platformDir), { debug, noColor });
+    const ctx = buildContext(process.argv.slice(2), env, process.cwd(), settingsAt);
+    const { settings } = ctx;
     const log = createLogger({ debug, color });
     const userAgent = `${ctx.buildpack.id}/${ctx.buildpack.version}`;
-    const limits = limitsFromEnv(setting);
-    const services = createNetworkServices(setting, { userAgent, log, progress: (config) => createProgress(log, { intervalMs: config.progressIntervalMs }) });
+    const limits = settings.extractLimits;
+    const progress = (config: NetworkConfig) => createProgress(log, { intervalMs: config.progressIntervalMs });
+    const services = createNetworkServices(settings.network, { userAgent, log, progress });
     const { config, network } = services;
     try {
       await build(ctx, {
         github: services.github,
         download: services.download,
-        install: (file, outDir, req) => installAsset(file, outDir, { ...req, limits }),
+        install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
         log,
         concurrency: config.concurrency,
-        strict: strictModeFromEnv(setting(STRICT_ENV)),
+        strict: settings.strict,
         network: config,
+        // Tokens are looked up by the name an entry gives (token_env), so the build gets a lookup, not a value.
+        lookupToken: platformReader(env, ctx.platformDir),
         provenance: provenanceCheckerFrom({
-          setting,
+          settings,
           listAttestations: services.github.listAttestations,
           serverUrl: config.serverUrl,
           baseDir: ctx.appDir,

@@ -1,45 +1,12 @@
-// The one place that reads network settings (retries, timeouts, rate-limit waits, proxies,
-// mirror, concurrency, progress) from the build environment and validates them. Pure: the
-// caller passes the lookup (process env, then the platform env dir); no I/O here.
+// Validates the network settings (retries, timeouts, rate-limit waits, proxies, mirror,
+// concurrency, progress) into a NetworkConfig. Pure: the composition root's settings reader
+// (src/main/settings/read.ts) passes the lookup; no I/O and no environment access here.
 
 import { registerSecret } from '../util/secrets.js';
-import { invalidSetting, wholeNumberSetting } from '../settings.js';
+import { invalidSetting, wholeNumberSetting, type NetworkConfig, type ProxySettings, type SettingReader } from '../settings.js';
 
-export type EnvLookup = (name: string) => string | undefined;
-
-export interface ProxySettings {
-  /** Proxy for https:// targets (HTTPS_PROXY / https_proxy). */
-  httpsProxy?: string;
-  /** Proxy for http:// targets (HTTP_PROXY / http_proxy). */
-  httpProxy?: string;
-  /** Comma-separated hosts, domains (.corp.example), host:port or `*` that bypass the proxy. */
-  noProxy?: string;
-}
-
-export interface NetworkConfig {
-  /** Total attempts per request, the first included (>= 1). */
-  attempts: number;
-  /** Exponential backoff with full jitter: a random wait up to min(max, base * 2^retry). */
-  backoff: { baseMs: number; maxMs: number };
-  timeouts: { connectMs: number; headersMs: number; bodyMs: number; requestMs: number };
-  /** Bodies slower than this (bytes per second over the body timeout window) fail; 0 turns it off. */
-  minBytesPerSecond: number;
-  /** Cap on a download whose size nobody announced (mirror, web host): bytes. */
-  maxDownloadBytes: number;
-  /** Rate-limit waits up to this long are sat out; longer ones fail at once with the reset time. */
-  rateLimitMaxWaitMs: number;
-  proxy: ProxySettings;
-  /** URL template with {owner}, {repo}, {tag}, {asset}: downloads go there instead of GitHub. */
-  mirror?: string;
-  /** Entries downloaded at once. */
-  concurrency: number;
-  /** Web host for the unauthenticated download fallback (GITHUB_SERVER_URL), no trailing slash. */
-  serverUrl: string;
-  /** How often a long download prints a progress line. */
-  progressIntervalMs: number;
-  /** REST base (GITHUB_API_URL, without credentials or a trailing slash): the one origin that gets tokens. */
-  apiUrl: string;
-}
+// The shapes live with the settings object (src/settings.ts), which the composition roots build.
+export type { NetworkConfig } from '../settings.js';
 
 export const DEFAULTS = {
   retries: 4,
@@ -58,12 +25,12 @@ export const DEFAULTS = {
   apiUrl: 'https://api.github.com',
 } as const;
 
-export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
+export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
   const read = (name: string): string | undefined => {
     const value = lookup(name)?.trim();
     return value ? value : undefined;
   };
-  const retries = wholeNumberSetting(read, 'GITHUB_ASSETS_RETRIES', DEFAULTS.retries, 0, 20);
+  const retries = wholeNumberSetting(read, 'GITHUB_ASSETS_RETRIES', { fallback: DEFAULTS.retries, min: 0, max: 20 });
   const baseMs = duration(read, 'GITHUB_ASSETS_RETRY_DELAY', DEFAULTS.retryDelayMs);
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
@@ -87,12 +54,16 @@ export function networkConfigFromEnv(lookup: EnvLookup): NetworkConfig {
       bodyMs: duration(read, 'GITHUB_ASSETS_BODY_TIMEOUT', DEFAULTS.bodyMs, 1),
       requestMs: duration(read, 'GITHUB_ASSETS_REQUEST_TIMEOUT', DEFAULTS.requestMs, 1),
     },
-    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', DEFAULTS.minBytesPerSecond, 0, 1024 ** 3),
+    minBytesPerSecond: wholeNumberSetting(read, 'GITHUB_ASSETS_MIN_SPEED', {
+      fallback: DEFAULTS.minBytesPerSecond,
+      min: 0,
+      max: 1024 ** 3,
+    }),
     maxDownloadBytes: byteSize(read, 'GITHUB_ASSETS_MAX_DOWNLOAD_SIZE', DEFAULTS.maxDownloadBytes),
     rateLimitMaxWaitMs: duration(read, 'GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT', DEFAULTS.rateLimitMaxWaitMs),
     proxy,
     ...(mirror !== undefined ? { mirror } : {}),
-    concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', DEFAULTS.concurrency, 1, 64),
+    concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', { fallback: DEFAULTS.concurrency, min: 1, max: 64 }),
     serverUrl,
     progressIntervalMs: duration(read, 'GITHUB_ASSETS_PROGRESS_INTERVAL', DEFAULTS.progressIntervalMs, 1),
     apiUrl: apiBase(read('GITHUB_API_URL')),

@@ -10,7 +10,6 @@ import TOML from '@iarna/toml';
 import type { Logger } from '../log.js';
 import { entryLabel, layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from '../model.js';
 import type { BuildContext } from '../cnb/context.js';
-import { lookupEnv } from '../cnb/env.js';
 import {
   commitLayerDir,
   createWorkDir,
@@ -43,7 +42,7 @@ import { registerSecret, safeUrl } from '../util/secrets.js';
 import { selectAssetFor } from '../select/index.js';
 import { specForTarget } from '../descriptor/parse.js';
 import { createReleaseResolver, UNCHANGED, type ReleaseSource } from '../github/resolve.js';
-import { credentialsFor, explainLookupError, type Credentials } from '../github/credentials.js';
+import { credentialsFor, explainLookupError, type Credentials, type TokenLookup } from '../github/credentials.js';
 
 /** Where a missing token variable is set for a build. */
 const buildEnvHint = (name: string) => `${name} is not set in the build environment; pass it with pack build --env ${name}=<token>`;
@@ -59,7 +58,7 @@ import { directReleaseFor, isDirectAsset, type AssetCoordinates } from '../net/s
 import type { AssetDownloadRequest } from '../net/downloader.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import type { VerifiedProvenance } from '../verify/attestations.js';
-import { TUF_CACHE_LAYER } from '../verify/trust-root.js';
+import { TUF_CACHE_LAYER } from '../verify/trust-names.js';
 
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
@@ -87,6 +86,11 @@ export interface BuildServices {
   network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
   /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
   provenance?: ProvenanceChecker;
+  /**
+   * Reads the token variable an entry names (token_env, else GITHUB_TOKEN): process env, then
+   * <platform>/env. A lookup rather than a setting because the descriptor, not the buildpack, names it.
+   */
+  lookupToken: TokenLookup;
 }
 
 /** Image label listing the absolute path of every installed executable. */
@@ -109,7 +113,7 @@ type BuildEntry = ResolvedEntry & { creds: Credentials; selectSpec: string };
 export async function build(ctx: BuildContext, services: BuildServices): Promise<BuildResult> {
   const { log } = services;
   log.title(`${ctx.buildpack.name} ${ctx.buildpack.version}`);
-  const descriptor = loadDescriptor(ctx.appDir, ctx);
+  const descriptor = loadDescriptor(ctx.appDir, ctx.settings.descriptorPath);
   if (!descriptor || descriptor.specs.length === 0) {
     log.info('No [[metadata.githubassets]] entries found; nothing to install.');
     return { layers: [], executables: [], downloaded: 0, downloadedBytes: 0, reused: 0 };
@@ -190,7 +194,7 @@ async function resolveAll(
   await mapLimit(specs, services.concurrency, async (written) => {
     const spec = specForTarget(written, ctx.target);
     // credentialsFor trims: a newline from `echo token > file` is a common slip.
-    const creds = credentialsFor(spec, (name) => lookupEnv(ctx, name));
+    const creds = credentialsFor(spec, services.lookupToken);
     const layer = restored.get(layerNameFor(spec));
     const selectSpec = selectSpecOf(spec, ctx.target.distro?.name);
     const previous = previousRecordFor(spec, layer?.metadata, selectSpec);
@@ -295,7 +299,7 @@ async function buildLayer(
     // SBOM and TOML written (TOML last). A kill in between leaves a dir no build reuses.
     await assembly.verifyConfined();
     await commitLayerDir(ctx.layersDir, name, staging, workDir);
-    await holdForTest('after-swap', name);
+    await holdForTest(ctx.settings.testHold, 'after-swap', name);
   }
   const metadata: LayerMetadata = { format: METADATA_FORMAT, entries: records };
   const sbom = layerSbom({ layer: name, records, buildpack: ctx.buildpack });
@@ -311,8 +315,7 @@ async function buildLayer(
  * commit: with GITHUB_ASSETS_TEST_HOLD=<point>:<marker file>, the build creates the marker
  * there and waits forever.
  */
-async function holdForTest(point: string, layer: string): Promise<void> {
-  const hold = process.env.GITHUB_ASSETS_TEST_HOLD;
+async function holdForTest(hold: string | undefined, point: string, layer: string): Promise<void> {
   if (!hold || !hold.startsWith(`${point}:`)) return;
   await writeFile(hold.slice(point.length + 1), `${process.pid} ${layer}`);
   await new Promise(() => setInterval(() => {}, 60_000));

@@ -11,7 +11,7 @@ import { loadDescriptor } from '../descriptor/read.js';
 export const PLAN_NAME = 'github-assets';
 
 export async function detect(ctx: DetectContext): Promise<number> {
-  const descriptor = loadDescriptor(ctx.appDir, ctx);
+  const descriptor = loadDescriptor(ctx.appDir, ctx.settings.descriptorPath);
   if (!descriptor || descriptor.specs.length === 0) return ExitCode.Fail;
   const plan = {
     provides: [{ name: PLAN_NAME }],

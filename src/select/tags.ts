@@ -18,6 +18,9 @@ const NOT_A_TAG = /[\s~^:?*[\\]|^[<>=]/;
 export function parseTagSpec(tag: string): TagQuery {
   const value = tag.trim();
   if (value === 'latest') return { kind: 'latest' };
+  // The common case first: a full version (v1.2.3) is an exact tag, as below, without building a
+  // semver Range (its first use costs ~10 ms of a build's start-up).
+  if (!NOT_A_TAG.test(value) && semver.valid(stripV(value))) return { kind: 'exact', tag: value };
   const range = toRange(value);
   if (range === undefined) return { kind: 'exact', tag: value };
   if (NOT_A_TAG.test(value)) return { kind: 'range', range, exactFirst: false };

@@ -7,9 +7,15 @@ import { isBuildpackError, isForbidden } from '../errors.js';
 import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
-import { ATTESTATIONS_ENV, attestationModeFromEnv, policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
-import { issuersFor, loadTrustSet, TRUSTED_ROOT_ENV } from './trust-root.js';
-import { verifyAttestationBundles, verifySignedFile, type TrustSet, type VerifiedProvenance } from './attestations.js';
+import type { Settings } from '../settings.js';
+import { policyFor, signerMismatches, type AttestationPolicy } from './attestation-policy.js';
+import type { TrustSet, VerifiedProvenance } from './attestations.js';
+import { issuersFor } from './trust-names.js';
+import { lazy } from '../util/lazy.js';
+
+// The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
+const loadVerifier = lazy(() => import('./attestations.js'));
+const loadTrustRoot = lazy(() => import('./trust-root.js'));
 import { attestationMissing, attestationTlogInvalid, attestationUnusable } from '../errors/catalog.js';
 
 export interface ProvenanceChecker {
@@ -81,6 +87,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     if (list.bundles.length > 0) {
       const trustSet = await trustOnce();
       notes.push(...trustSet.notes);
+      const { verifyAttestationBundles } = await loadVerifier();
       const provenance = verifyAttestationBundles(list.bundles, { entry: input.entry, what: input.assetName, sha256: input.sha256, policy: p, trust: trustSet });
       if (provenance) return { provenance, notes };
     }
@@ -122,6 +129,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
     }
     const trustSet = await trustOnce();
+    const { verifySignedFile } = await loadVerifier();
     const provenance = verifySignedFile(json, input.bytes, { entry: input.entry, what, policy: p, trust: trustSet });
     return { provenance, notes: [...trustSet.notes] };
   }
@@ -159,8 +167,8 @@ export function reverifyReason(record: { sha256: string; provenance?: VerifiedPr
 
 /** Where a composition root finds what the checker needs: its settings, the client, and two dirs. */
 export interface ProvenanceSettings {
-  /** Reads a setting (the build: process env, then <platform>/env; the CLI: process env). */
-  setting(name: string): string | undefined;
+  /** GITHUB_ASSETS_ATTESTATIONS and GITHUB_ASSETS_TRUSTED_ROOT, read by the composition root (the root is read on first use). */
+  settings: Pick<Settings, 'attestations' | 'trustedRoot'>;
   listAttestations: ProvenanceDeps['listAttestations'];
   /** GITHUB_SERVER_URL, which decides whether GitHub's own root is accepted. */
   serverUrl: string | undefined;
@@ -173,11 +181,12 @@ export interface ProvenanceSettings {
 /** The checker as the build and the CLI both wire it: one place that reads its settings. */
 export function provenanceCheckerFrom(s: ProvenanceSettings): ProvenanceChecker {
   return createProvenanceChecker({
-    defaultMode: attestationModeFromEnv(s.setting(ATTESTATIONS_ENV)),
+    defaultMode: s.settings.attestations,
     acceptedIssuers: issuersFor(s.serverUrl),
     listAttestations: s.listAttestations,
-    trust: () => {
-      const file = s.setting(TRUSTED_ROOT_ENV)?.trim();
+    trust: async () => {
+      const file = s.settings.trustedRoot;
+      const { loadTrustSet } = await loadTrustRoot();
       return loadTrustSet({
         trustedRootFile: file ? (isAbsolute(file) ? file : join(s.baseDir, file)) : undefined,
         tufCacheDir: s.tufCacheDir,

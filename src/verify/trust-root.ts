@@ -9,17 +9,14 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
 import { toTrustMaterial } from '@sigstore/verify';
 import { BuildpackError } from '../errors.js';
-import { GITHUB_ACTIONS_ISSUER } from './attestation-policy.js';
 import type { TrustDomain, TrustSet } from './attestations.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from './roots/public-good.js';
 import { GITHUB_TUF_MIRROR, GITHUB_TUF_ROOT } from './roots/github-tuf-root.js';
 import { trustedRootUnavailable } from '../errors/catalog.js';
 
-/** The environment variable naming a Sigstore trusted_root.json that replaces the built-in roots. */
-export const TRUSTED_ROOT_ENV = 'GITHUB_ASSETS_TRUSTED_ROOT';
+import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
 
-/** The cache-only layer that keeps TUF metadata between builds. */
-export const TUF_CACHE_LAYER = 'sigstore-tuf';
+export { issuersFor, TRUSTED_ROOT_ENV, TUF_CACHE_LAYER } from './trust-names.js';
 
 export const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 
@@ -130,20 +127,6 @@ async function domainFromFile(path: string): Promise<TrustDomain> {
 
 function toDomain(name: string, root: TrustedRoot): TrustDomain {
   return { name, material: toTrustMaterial(root), requireTlog: root.tlogs.length > 0, requireSct: root.ctlogs.length > 0 };
-}
-
-/** GitHub Actions' OIDC issuer on github.com, plus GHES's (`https://HOST/_services/token`). */
-export function issuersFor(serverUrl: string | undefined): string[] {
-  const issuers = [GITHUB_ACTIONS_ISSUER];
-  if (serverUrl) {
-    try {
-      const url = new URL(serverUrl);
-      if (url.hostname !== 'github.com') issuers.push(`${url.protocol}//${url.host}/_services/token`);
-    } catch {
-      // an invalid server URL is reported by the network settings
-    }
-  }
-  return issuers;
 }
 
 function reason(err: unknown): string {

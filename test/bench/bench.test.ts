@@ -11,6 +11,7 @@ import { stats, readUsageFile } from '../../bench/measure.js';
 import { evaluateGoals, renderReport, type BenchResults, type ColdRow } from '../../bench/report.js';
 import { installCommand } from '../../bench/shell.js';
 import { writeBinaryLike } from '../../bench/assets.js';
+import { parseStartupTiming } from '../../bench/startup.js';
 
 let dir: string;
 beforeEach(() => {
@@ -51,7 +52,14 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     quick: true,
     machine: { cpu: 'test cpu', cores: 2, memoryGiB: 4, kernel: 'Linux', node: 'v26', curl: 'curl', tar: 'tar', gzip: 'gzip' },
     date: '2026-01-01T00:00:00.000Z',
-    cold: [cold(1, 1, 200, 20, 90), cold(16, 1, 400, 500, 95, 300), cold(1, 500, 1050, 1000, 100)],
+    cold: [
+      {
+        ...cold(1, 1, 200, 20, 90),
+        startup: { nodeMs: [100, 90, 110], timings: [{ runtime: 20, modules: 60, firstRequest: 80, firstAnswer: 90, firstByte: 110, done: 190 }] },
+      },
+      cold(16, 1, 400, 500, 95, 300),
+      cold(1, 500, 1050, 1000, 100),
+    ],
     warm: [{ count: 16, sizeMiB: 1, format: 'tar.gz', runs: [{ ms: 250 }], downloadRequests: 0, downloadedBytes: 0, apiRequests: [16], coldMs: [400] }],
     detect: [
       { id: 'node', label: 'node', runs: [30, 30, 30] },
@@ -81,6 +89,26 @@ describe('goals', () => {
     r.cold[2]!.runs.buildpack = [{ ms: 6000, maxRssKiB: 400 * 1024 }];
     const failed = evaluateGoals(r).filter((g) => g.ci && !g.ciMet).map((g) => g.id);
     expect(failed).toEqual(['1a', '2a', '2b', '3a', '4a']);
+  });
+
+  it('judges start-up against node -e 0 of the same run, and renders the phase breakdown', () => {
+    const r = results();
+    expect(evaluateGoals(r).find((g) => g.id === '1c')).toMatchObject({ met: true, measured: '2.00× (tar.gz)', ciMet: true });
+    r.cold[0]!.startup!.nodeMs = [20, 20, 20];
+    expect(evaluateGoals(r).find((g) => g.id === '1c')).toMatchObject({ met: false, measured: '10.00× (tar.gz)', ciMet: true });
+    const report = renderReport(r, evaluateGoals(r));
+    expect(report).toContain('| bundle loaded (compiled, linked, top level run) | 60.0 ms (60.0–60.0) | 40.0 ms |');
+    expect(report).toContain('| first asset byte | 110 ms (110–110) | 20.0 ms |');
+    expect(report).toContain('| wall: bin/build | 200 ms (200–200) | 10.00× of node |');
+    r.cold[0]!.startup!.nodeMs = [16, 30, 30];
+    expect(evaluateGoals(r).find((g) => g.id === '1c')).toMatchObject({ met: false, ciMet: false });
+  });
+
+  it('reads the timing line bin/build prints with GITHUB_ASSETS_TIMING=1, and nothing else', () => {
+    const output = 'GitHub Assets 0.1.0\n  Done in 50 ms\ngithub-assets timing: {"runtime":21.5,"modules":80,"firstRequest":99.1,"done":150}\n';
+    expect(parseStartupTiming(output)).toEqual({ runtime: 21.5, modules: 80, firstRequest: 99.1, done: 150 });
+    expect(parseStartupTiming('github-assets timing: {"modules":80}\n')).toBeUndefined();
+    expect(parseStartupTiming('no timing here')).toBeUndefined();
   });
 
   it('reports unmet goals with their reason and plan', () => {

@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BuildpackError } from '../../src/errors.js';
-import { apiUrlFromEnv, createGitHubClient, webUrlFor, type GitHubClient } from '../../src/github/client.js';
+import { createGitHubClient, normaliseApiUrl, webUrlFor, type GitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
 import { rejected } from '../support/errors.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
@@ -205,10 +205,10 @@ describe('GitHub Enterprise Server', () => {
     expect(gh.requests.every((r) => r.path.startsWith('/api/v3/'))).toBe(true);
   });
 
-  it('apiUrlFromEnv reads GITHUB_API_URL, defaulting to api.github.com', () => {
-    expect(apiUrlFromEnv({})).toBe('https://api.github.com');
-    expect(apiUrlFromEnv({ GITHUB_API_URL: '  ' })).toBe('https://api.github.com');
-    expect(apiUrlFromEnv({ GITHUB_API_URL: 'https://ghe.corp.example/api/v3/' })).toBe('https://ghe.corp.example/api/v3');
+  it('normaliseApiUrl reads GITHUB_API_URL, defaulting to api.github.com', () => {
+    expect(normaliseApiUrl(undefined)).toBe('https://api.github.com');
+    expect(normaliseApiUrl('  ')).toBe('https://api.github.com');
+    expect(normaliseApiUrl('https://ghe.corp.example/api/v3/')).toBe('https://ghe.corp.example/api/v3');
   });
 
   it('webUrlFor maps api.github.com and GHES, nothing else', () => {

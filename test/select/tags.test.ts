@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import semver from 'semver';
 import { parseTagSpec, pickInRange, pickNewest } from '../../src/select/tags.js';
 import { createReleaseResolver, UNCHANGED } from '../../src/github/resolve.js';
 import { createGitHubClient } from '../../src/github/client.js';
@@ -23,6 +25,20 @@ describe('parseTagSpec', () => {
     ['v2', { kind: 'range', range: '>=2.0.0 <3.0.0-0', exactFirst: true }],
   ])('%s', (tag, expected) => {
     expect(parseTagSpec(tag)).toEqual(expected);
+  });
+
+  it('a full version, with or without v, prerelease or build, is an exact tag (the fast path agrees with the range rules)', () => {
+    const part = fc.integer({ min: 0, max: 9999 });
+    const ident = fc.stringMatching(/^[0-9A-Za-z-]{1,8}$/).filter((s) => !/^0\d/.test(s));
+    const version = fc
+      .record({ v: fc.boolean(), major: part, minor: part, patch: part, pre: fc.option(ident, { nil: undefined }), build: fc.option(ident, { nil: undefined }) })
+      .map(({ v, major, minor, patch, pre, build }) => `${v ? 'v' : ''}${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`)
+      .filter((tag) => semver.valid(tag.replace(/^v/, '')) !== null);
+    fc.assert(
+      fc.property(version, (tag) => {
+        expect(parseTagSpec(tag)).toEqual({ kind: 'exact', tag });
+      }),
+    );
   });
 });
 
