@@ -8,7 +8,6 @@ export const ErrorCodes = {
   GHA003: 'entry-invalid',
   GHA004: 'entry-unknown-key',
   GHA005: 'destination-escapes-layer',
-  GHA006: 'token-env-missing',
   GHA007: 'network-setting-invalid',
   GHA008: 'unsafe-characters',
   GHA010: 'repo-or-release-not-found',
@@ -78,6 +77,20 @@ export class BuildpackError extends Error {
     this.hint = details.hint;
   }
 
+  /**
+   * The same error (code, kind, entry) told with more context: a longer message and/or another
+   * hint, e.g. "(while pinning for linux/arm64)". The original stays reachable as the cause.
+   */
+  rephrased(change: { message?: string; hint?: string | undefined; entry?: string }): BuildpackError {
+    const copy = new BuildpackError(this.code, change.message ?? this.message, {
+      entry: change.entry ?? this.entry,
+      hint: 'hint' in change ? change.hint : this.hint,
+      cause: this.cause,
+    });
+    if (this.notFound) copy.notFound = this.notFound;
+    return copy;
+  }
+
   /** Same error, attributed to an entry (used when a lower layer did not know which). */
   forEntry(entry: string): BuildpackError {
     if (this.entry) return this;
@@ -112,6 +125,44 @@ export function isServerError(err: unknown): err is BuildpackError {
 /** The GitHub API refused for its rate limit (primary or secondary). */
 export function isRateLimited(err: unknown): err is BuildpackError {
   return hasCode(err, 'GHA013');
+}
+
+/** The repository or release is not there, or not visible to this token. */
+export function isNotFound(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA010');
+}
+
+/** A missing tag in a repository that exists (so a version range may still find a release). */
+export function isTagNotFound(err: unknown): err is BuildpackError {
+  return isNotFound(err) && err.notFound === 'tag';
+}
+
+/** The release has no asset by that name (or pattern). */
+export function isAssetNotFound(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA014');
+}
+
+/** GitHub refused access (403 other than a rate limit): a token without the permission. */
+export function isForbidden(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA012');
+}
+
+/**
+ * A host that refused or failed to serve a download in a way another URL for the same bytes
+ * may not (forbidden, not found, unreachable, failed): the web host, before the API URL.
+ */
+export function isHostRefusal(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA012', 'GHA014', 'GHA020', 'GHA022');
+}
+
+/** A body that arrived below the minimum rate: the one limit of ours worth resuming past. */
+export function isTooSlow(err: unknown): boolean {
+  return hasCode(err, 'GHA026');
+}
+
+/** The command line was used wrongly (the CLI exits with its usage status). */
+export function isUsageError(err: unknown): err is BuildpackError {
+  return hasCode(err, 'GHA060');
 }
 
 /** Maps an operating-system error from fs work to a user-facing error. */

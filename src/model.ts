@@ -86,6 +86,12 @@ export interface ReleaseAsset {
   contentType?: string;
   /** `sha256:<hex>` when the API provides it. */
   digest?: string;
+  /**
+   * Where the asset's facts come from: 'direct' when it was resolved without the API (rate
+   * limited, or unreachable with a mirror; see net/sources.ts directRelease), so its id, size
+   * and digest are unknown and its `url` is the mirror or web host; absent or 'api': the API.
+   */
+  origin?: 'api' | 'direct';
 }
 
 export interface Release {

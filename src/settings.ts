@@ -4,6 +4,7 @@
 // variables is the composition roots' job (src/main/settings/read.ts); nothing here looks them up.
 
 import { BuildpackError } from './errors.js';
+import { settingInvalid } from './errors/catalog.js';
 import type { AttestationMode } from './model.js';
 
 /** How a composition root reads one variable: the process env, then (the build) <platform>/env files. */
@@ -11,7 +12,7 @@ export type SettingReader = (name: string) => string | undefined;
 
 export function invalidSetting(name: string, problem: string, hint: string): BuildpackError {
   // Values are not echoed for URLs: a proxy URL may carry a password.
-  return new BuildpackError('GHA007', `${name} ${problem}`, { hint });
+  return settingInvalid(`${name} ${problem}`, { hint });
 }
 
 /** What a whole-number setting accepts: from `min` to `max`; unset means `fallback`. */

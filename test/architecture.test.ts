@@ -1,6 +1,7 @@
 // The folder tree tells the pipeline and no import runs back up: every relative import in src/
 // goes from a unit (a folder, or a file at the root of src/) to a unit lower in LAYERS, so there
-// is no cycle between folders; and process.env is read only by the composition roots (src/main/).
+// is no cycle between folders; process.env is read only by the composition roots (src/main/); and
+// errors are constructed only by the error catalog.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -65,6 +66,12 @@ function filesBelowMainMatching(pattern: RegExp): string[] {
     .map((f) => relative(SRC, f).split(sep).join('/'));
 }
 
+/** Modules allowed to branch on error code strings instead of the kind predicates of src/errors.ts: none. */
+const CODE_BRANCHES_ALLOWED = new Set<string>();
+
+/** `err.code === 'GHA020'`, `['GHA012', 'GHA014'].includes(err.code)`, `codes.includes(err.code)`. */
+const CODE_BRANCH = /\.code\s*[!=]==?\s*['"]GHA\d|\[\s*['"]GHA\d{3}['"]\s*,|includes\(\s*\w+\.code\s*\)/;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -121,6 +128,30 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('constructs errors only in the error catalog (src/errors.ts and src/errors/), so each message is written once', () => {
+    const constructing = files
+      .filter((f) => unitOf(f) !== 'errors')
+      .filter((f) => /\bnew\s+BuildpackError\s*\(/.test(withoutComments(readFileSync(f, 'utf8'))))
+      .map((f) => relative(SRC, f).split(sep).join('/'));
+    expect(constructing).toEqual([]);
+    // The check sees the catalog's own constructions, so it would see them anywhere else.
+    expect(/\bnew\s+BuildpackError\s*\(/.test(readFileSync(join(SRC, 'errors', 'catalog.ts'), 'utf8'))).toBe(true);
+    expect(unitOf(join(SRC, 'errors', 'catalog.ts'))).toBe('errors');
+  });
+
+  it('branches on error kinds, never on code strings (kind predicates live with the errors)', () => {
+    const branching = files
+      .filter((f) => unitOf(f) !== 'errors')
+      .filter((f) => CODE_BRANCH.test(withoutComments(readFileSync(f, 'utf8'))))
+      .map((f) => relative(SRC, f).split(sep).join('/'));
+    for (const branch of ["err.code === 'GHA013'", "e.code !== 'GHA026'", "['GHA012', 'GHA014'].includes(err.code)", 'codes.includes(err.code)']) {
+      expect(CODE_BRANCH.test(branch), branch).toBe(true);
+    }
+    expect(CODE_BRANCH.test("entryError('GHA004', message, details)")).toBe(false);
+    expect(branching.filter((f) => !CODE_BRANCHES_ALLOWED.has(f))).toEqual([]);
+    expect([...CODE_BRANCHES_ALLOWED].filter((f) => !branching.includes(f))).toEqual([]);
   });
 
   it('reads process.env only in the composition roots (src/main/)', () => {

@@ -7,6 +7,7 @@ import { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../platform.js';
 import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
+import { usageError } from '../errors/catalog.js';
 
 export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 
@@ -230,5 +231,5 @@ function osOption(value: unknown, command: string): string | undefined {
 }
 
 function usage(message: string, hint: string): BuildpackError {
-  return new BuildpackError('GHA060', message, { hint });
+  return usageError(message, { hint });
 }

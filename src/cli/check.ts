@@ -12,11 +12,12 @@ import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.
 import { createReleaseResolver, type ReleaseSource } from '../github/resolve.js';
 import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
 import { formatBytes } from '../util/format.js';
-import { githubDigestHex, STRICT_ENV } from '../verify/digest.js';
+import { githubDigestHex, verifyPublished } from '../verify/digest.js';
 import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import type { VerifiedProvenance } from '../verify/attestations.js';
+import { attestationMissing } from '../errors/catalog.js';
 
 export interface CheckOptions {
   target: Target;
@@ -105,14 +106,11 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
         ...(asset.digest ? { digest: asset.digest } : {}),
         paths: targetPaths(spec, asset.name, options.layersRoot),
       };
-      checkPin(spec, resolved);
+      // The build's verification, as far as it goes without the bytes: pin vs GitHub's digest first.
+      const published = { entry: entryLabel(spec), assetName: asset.name, githubDigest: asset.digest, pinned: spec.sha256 };
+      verifyPublished({ ...published, strict: false });
       if (options.provenance) Object.assign(resolved, await checkProvenance(spec, resolved, creds, options.provenance));
-      if (options.strict && !spec.sha256) {
-        throw new BuildpackError('GHA031', `strict verification (${STRICT_ENV}) requires a pinned sha256, and ${asset.name} has none`, {
-          entry: entryLabel(spec),
-          hint: 'run github-assets pin to record it, after checking that the release is the one you mean',
-        });
-      }
+      verifyPublished({ ...published, strict: options.strict });
       return resolved;
     } catch (err) {
       const error = toBuildpackError(err).forEntry(base.entry);
@@ -131,7 +129,7 @@ async function checkProvenance(spec: AssetSpec, row: CheckRow, creds: { token: s
   const sha256 = (row.pinned && normaliseSha256(row.pinned)) || githubDigestHex(row.digest);
   if (!sha256) {
     if (policy.mode === 'required') {
-      throw new BuildpackError('GHA033', `${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`, {
+      throw attestationMissing(`${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`, {
         entry: entryLabel(spec),
         hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
       });
@@ -140,19 +138,6 @@ async function checkProvenance(spec: AssetSpec, row: CheckRow, creds: { token: s
   }
   const checked = await checker.checkAsset({ spec, entry: entryLabel(spec), assetName: row.asset, sha256, token: creds.token, tokenEnv: creds.source });
   return checked.provenance ? { provenance: checked.provenance, attestation: 'verified', ...(checked.notes.length ? { notes: checked.notes } : {}) } : { attestation: 'none', notes: checked.notes };
-}
-
-/** A pinned sha256 that disagrees with GitHub's digest would fail the build (GHA030): say so now. */
-function checkPin(spec: AssetSpec, row: CheckRow): void {
-  if (!row.pinned) return;
-  const digest = githubDigestHex(row.digest);
-  const pinned = normaliseSha256(row.pinned);
-  if (digest && pinned && digest !== pinned) {
-    throw new BuildpackError('GHA030', `sha256 mismatch for ${row.asset}: pinned sha256 expects ${pinned}, but GitHub's asset digest is ${digest}`, {
-      entry: entryLabel(spec),
-      hint: 'the release asset is not the one that was pinned: it was re-uploaded, or the pin is wrong. Check the release before updating sha256 (github-assets pin rewrites it)',
-    });
-  }
 }
 
 /** Where the entry's files land in the image; the asset's name tells an archive from a raw binary. */

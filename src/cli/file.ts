@@ -4,9 +4,9 @@
 
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { BuildpackError } from '../errors.js';
 import { parseDescriptor, type Descriptor } from '../descriptor/parse.js';
 import { readDescriptorText } from '../descriptor/read.js';
+import { descriptorMissing } from '../errors/catalog.js';
 
 export interface DescriptorFile extends Descriptor {
   /** Absolute path. */
@@ -33,9 +33,7 @@ export function readDescriptorFile(path: string, cwd: string): DescriptorFile {
   // Regular files of at most 1 MiB only (a FIFO or a device would hang the command), UTF-8, BOM dropped.
   const text = readDescriptorText(path, shown, true);
   if (text === undefined) {
-    throw new BuildpackError('GHA001', `${shown} does not exist`, {
-      hint: 'pass the path of your project.toml (or the app directory), e.g. github-assets check path/to/project.toml',
-    });
+    throw descriptorMissing(shown, 'command line');
   }
   return { ...parseDescriptor(text, shown), path, shown, text };
 }

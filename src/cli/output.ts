@@ -5,6 +5,7 @@
 import { BuildpackError, isBuildpackError } from '../errors.js';
 import { formatError } from '../log.js';
 import { redact } from '../util/secrets.js';
+import { unexpectedFailure } from '../errors/catalog.js';
 
 export interface ErrorJson {
   code: string;
@@ -15,10 +16,7 @@ export interface ErrorJson {
 
 export function toBuildpackError(err: unknown): BuildpackError {
   if (isBuildpackError(err)) return err;
-  return new BuildpackError('GHA099', `unexpected failure: ${(err as Error)?.message ?? String(err)}`, {
-    hint: 'run again with BP_LOG_LEVEL=DEBUG for details, and report it if it persists',
-    cause: err,
-  });
+  return unexpectedFailure(err);
 }
 
 export function errorJson(err: BuildpackError): ErrorJson {

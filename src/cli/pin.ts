@@ -5,7 +5,7 @@
 
 import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { BuildpackError, isAssetNotFound } from '../errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../github/resolve.js';
@@ -17,6 +17,7 @@ import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
 import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
+import { pinEditFailed } from '../errors/catalog.js';
 
 export interface PinOptions {
   os: string;
@@ -132,8 +133,9 @@ async function pinEntry(
       selection = selectAssetFor(release, archSpec, target);
       asset = selection.asset;
     } catch (err) {
-      if (isBuildpackError(err) && err.code === 'GHA014' && options.arches.length > 1) {
-        throw new BuildpackError(err.code, `${err.message} (while pinning for ${options.os}/${arch})`, {
+      if (isAssetNotFound(err) && options.arches.length > 1) {
+        throw err.rephrased({
+          message: `${err.message} (while pinning for ${options.os}/${arch})`,
           entry: label,
           hint: `${err.hint ?? ''}; if the entry is not meant for ${arch}, pin only the others with --arch ${options.arches.filter((a) => a !== arch).join(',')}`,
         });
@@ -308,7 +310,7 @@ function editFailed(plan: PinPlan, why: string): BuildpackError {
       ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
     ])
     .join('; ');
-  return new BuildpackError('GHA061', `cannot pin safely: ${why}; nothing was written`, {
+  return pinEditFailed(`cannot pin safely: ${why}; nothing was written`, {
     hint: `add these by hand: ${wanted || '(nothing to change)'}; or write each entry as a [[metadata.githubassets]] table with one key = "value" per line`,
   });
 }

@@ -3,7 +3,6 @@
 // text or JSON. The GitHub client comes from the same environment.github() check and pin use.
 
 import { writeFile } from 'node:fs/promises';
-import { BuildpackError } from '../errors.js';
 import type { CliCommand } from './args.js';
 import { unifiedDiff } from './diff.js';
 import { descriptorFilePath, readDescriptorFile } from './file.js';
@@ -11,10 +10,11 @@ import { errorJson, errorText, jsonText } from './output.js';
 import { applyPlan } from './pin.js';
 import type { CliEnvironment, CliIo } from './run.js';
 import { planUpdates, type EntryUpdate } from './update.js';
+import { noEntries } from '../errors/catalog.js';
 
 export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
   const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
-  if (file.specs.length === 0) throw new BuildpackError('GHA003', `${file.shown} has no [[metadata.githubassets]] entries to update`, { hint: 'add an entry first; the README shows the format' });
+  if (file.specs.length === 0) throw noEntries(file.shown, 'update');
   const { updates, plan, errors } = await planUpdates(file.specs, {
     to: command.to,
     pinLatest: command.pinLatest,

@@ -3,7 +3,7 @@
 // status (0 ok, 1 problems found, 2 usage). Services and output streams are injected.
 
 import { writeFile } from 'node:fs/promises';
-import { BuildpackError } from '../errors.js';
+import { isUsageError } from '../errors.js';
 import type { Target } from '../model.js';
 import type { ReleaseSource } from '../github/resolve.js';
 import type { TokenLookup } from '../github/credentials.js';
@@ -18,6 +18,7 @@ import { applyPlan, planPins, type EntryPin } from './pin.js';
 import { redact } from '../util/secrets.js';
 import { runUpdate } from './run-update.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
+import { noEntries } from '../errors/catalog.js';
 
 export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
@@ -63,7 +64,7 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
       const cause = (err as Error)?.cause;
       if (cause instanceof Error && cause.stack) io.err(`caused by: ${debugStack(cause)}\n`);
     }
-    return error.code === 'GHA060' ? CliExit.Usage : CliExit.Problems;
+    return isUsageError(error) ? CliExit.Usage : CliExit.Problems;
   }
 }
 
@@ -113,7 +114,7 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
 
 async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
   const file = readDescriptorFile(descriptorFilePath(command.file ?? environment.descriptorPath, environment.cwd), environment.cwd);
-  if (file.specs.length === 0) throw new BuildpackError('GHA003', `${file.shown} has no [[metadata.githubassets]] entries to pin`, { hint: 'add an entry first; the README shows the format' });
+  if (file.specs.length === 0) throw noEntries(file.shown, 'pin');
   const { plan, errors } = await planPins(file.specs, {
     os: command.os,
     arches: command.arches,

@@ -15,6 +15,7 @@ import {
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { planPins, type ArchPin, type PinPlan } from './pin.js';
+import { noMatchingRelease, updateTagNotAVersion } from '../errors/catalog.js';
 
 export interface UpdateOptions {
   /** Policy for entries whose tag is exact and that have no `update` key. */
@@ -132,7 +133,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   // An exact tag: move within the entry's own policy, else --to, never backwards.
   const current = currentVersion(spec.tag);
   if (!current) {
-    throw new BuildpackError('GHA062', `tag = "${spec.tag}" is not a semantic version, so update cannot tell which release is newer`, {
+    throw updateTagNotAVersion(`tag = "${spec.tag}" is not a semantic version, so update cannot tell which release is newer`, {
       entry: entryLabel(spec),
       hint: 'set the new tag by hand and run github-assets pin, or add update = false to the entry to leave it out of updates',
     });
@@ -164,7 +165,7 @@ function describePolicy(policy: UpdatePolicy): string {
 }
 
 function noRelease(spec: AssetSpec, message: string): BuildpackError {
-  return new BuildpackError('GHA016', message, {
+  return noMatchingRelease(message, {
     entry: entryLabel(spec),
     hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BuildpackError } from '../errors.js';
 import { unsafeCharacter } from '../util/printable.js';
 import { readSmallFile } from '../util/regular-file.js';
+import { settingInvalid } from '../errors/catalog.js';
 
 export interface EnvSource {
   env: NodeJS.ProcessEnv;
@@ -37,7 +38,7 @@ export function lookupEnv(source: EnvSource, name: string): string | undefined {
   }
   if (file.kind === 'missing') return undefined;
   if (file.kind === 'not-regular') {
-    throw new BuildpackError('GHA007', `${name}: ${path} is ${file.what}, not a regular file`, {
+    throw settingInvalid(`${name}: ${path} is ${file.what}, not a regular file`, {
       hint: `the platform passes ${name} as a file in <platform>/env; make it a regular file holding the value, or unset it`,
     });
   }
@@ -51,7 +52,7 @@ function checkedValue(name: string, value: string, from: string): string {
   const bad = unsafeCharacter(value.trim());
   if (bad) {
     // The value itself is not shown: it may be a token.
-    throw new BuildpackError('GHA007', `${name} (from ${from}) contains a control or invisible character (${bad})`, {
+    throw settingInvalid(`${name} (from ${from}) contains a control or invisible character (${bad})`, {
       hint: `set ${name} to a plain value on one line; check for a pasted escape sequence or a stray carriage return`,
     });
   }
@@ -59,7 +60,7 @@ function checkedValue(name: string, value: string, from: string): string {
 }
 
 function tooLarge(name: string, from: string): BuildpackError {
-  return new BuildpackError('GHA007', `${name} (from ${from}) is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`, {
+  return settingInvalid(`${name} (from ${from}) is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`, {
     hint: `${name} should hold a short value (a name, a URL, a number or a token); check what was passed`,
   });
 }

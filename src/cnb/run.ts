@@ -2,8 +2,9 @@
 // detect pass 0 / fail 100 / error 1; build success 0 / error 1. A user-facing error is one
 // formatted message (stack only with debug on); anything else is an internal error.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { isBuildpackError } from '../errors.js';
 import { debugStack, formatError } from '../log.js';
+import { unexpectedFailure } from '../errors/catalog.js';
 
 export const ExitCode = { Pass: 0, Fail: 100, Error: 1 } as const;
 
@@ -18,12 +19,7 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
   try {
     return await phase();
   } catch (err) {
-    const userError = isBuildpackError(err)
-      ? err
-      : new BuildpackError('GHA099', `unexpected failure: ${(err as Error)?.message ?? String(err)}`, {
-          hint: 'run again with BP_LOG_LEVEL=DEBUG for details, and report it if it persists',
-          cause: err,
-        });
+    const userError = isBuildpackError(err) ? err : unexpectedFailure(err);
     writeErr(formatError(userError, options.color) + '\n');
     if (options.debug) {
       writeErr(debugStack(err) + '\n');

@@ -4,10 +4,10 @@
 // problem is an error. Validation is parse.ts's.
 
 import { resolve } from 'node:path';
-import { BuildpackError } from '../errors.js';
 import { parseDescriptor, type Descriptor } from './parse.js';
 import { formatBytes } from '../util/format.js';
 import { readSmallFile } from '../util/regular-file.js';
+import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
   path: string;
@@ -29,9 +29,7 @@ export function loadDescriptor(appDir: string, descriptorPath: string | undefine
   if (text === undefined) {
     // No project.toml: nothing to do. A path the user named explicitly must exist.
     if (custom === undefined) return undefined;
-    throw new BuildpackError('GHA001', `GITHUB_ASSETS_PATH names ${path}, which does not exist`, {
-      hint: 'give a path relative to the app directory (e.g. deploy/assets.toml), and check that pack include/exclude rules do not drop the file',
-    });
+    throw descriptorMissing(path, 'GITHUB_ASSETS_PATH');
   }
   return { ...parseDescriptor(text, shown), path, text };
 }
@@ -41,7 +39,7 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
   const value = raw?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
-    throw new BuildpackError('GHA007', `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
+    throw settingInvalid(`GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
       hint: 'set GITHUB_ASSETS_PATH to the descriptor\'s path relative to the app directory, e.g. deploy/assets.toml',
     });
   }
@@ -60,7 +58,7 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BuildpackError('GHA001', `cannot read ${shown}: ${code ?? (err as Error).message}`, {
+    throw descriptorUnreadable(shown, code ?? (err as Error).message, {
       hint: code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
       cause: err,
     });
@@ -69,11 +67,11 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     case 'missing':
       return undefined;
     case 'not-regular':
-      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${file.what}, not a regular file`, {
+      throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
         hint: explicit ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)' : 'project.toml must be a regular file (a symlink to one is fine)',
       });
     case 'too-large':
-      throw new BuildpackError('GHA001', `cannot read ${shown}: it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
+      throw descriptorUnreadable(shown, `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
         hint: explicit ? 'check that the path names your descriptor (a project.toml of a few KiB)' : 'project.toml is far larger than any descriptor needs to be; check what it holds',
       });
     case 'ok':
@@ -84,7 +82,7 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
 /** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
 export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new BuildpackError('GHA002', `${shown} is UTF-16 encoded; TOML files are UTF-8`, {
+    throw descriptorInvalid(`${shown} is UTF-16 encoded; TOML files are UTF-8`, {
       hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,
     });
   }
@@ -92,7 +90,7 @@ export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (err) {
-    throw new BuildpackError('GHA002', `${shown} is not valid UTF-8`, {
+    throw descriptorInvalid(`${shown} is not valid UTF-8`, {
       hint: `save ${shown} as UTF-8; TOML files must be UTF-8`,
       cause: err,
     });

@@ -10,6 +10,7 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { BuildpackError } from '../errors.js';
 import { lazy } from '../util/lazy.js';
 import type { Compression } from './format.js';
+import { corruptArchive, unsupportedFormat } from '../errors/catalog.js';
 
 const noop = () => {};
 const loadXz = lazy(() => import('xz-decompress'));
@@ -63,19 +64,19 @@ const xzErrors: Record<string, { unsupported: boolean; text: string }> = {
 };
 
 /** Maps a decoder's failure to "corrupt or truncated" (or unsupported xz options); our own errors pass through. */
-export function corruptArchive(err: unknown, what: string): BuildpackError {
+export function decoderFailure(err: unknown, what: string): BuildpackError {
   if (err instanceof BuildpackError) return err;
   let detail = err instanceof Error ? err.message : String(err);
   const xzCode = /get_next_output failed with error code (\d+)/.exec(detail)?.[1];
   const xzError = xzCode === undefined ? undefined : xzErrors[xzCode];
   if (xzError?.unsupported) {
-    return new BuildpackError('GHA040', `${what} is ${xzError.text}`, {
+    return unsupportedFormat(`${what} is ${xzError.text}`, {
       hint: 'pick another asset of the release (e.g. the .tar.gz), or ask the publisher to use default xz settings',
       cause: err,
     });
   }
   if (xzError) detail = xzError.text;
-  return new BuildpackError('GHA041', `${what} is corrupt or truncated (${detail}); nothing was installed`, {
+  return corruptArchive(`${what} is corrupt or truncated (${detail}); nothing was installed`, {
     hint: 'download it again; if it keeps failing, the release asset itself is broken: pick another asset or release',
     cause: err,
   });

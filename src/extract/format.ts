@@ -4,6 +4,7 @@
 
 import { constants, gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { BuildpackError } from '../errors.js';
+import { unsupportedFormat } from '../errors/catalog.js';
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd';
 
@@ -155,11 +156,11 @@ function looksLikeText(head: Buffer): boolean {
 export function detectFormat(head: Buffer, assetName: string): AssetFormat {
   const found = classify(head, assetName);
   if (found.format) return found.format;
-  throw unsupportedFormat(found.unsupported, assetName);
+  throw formatRefusal(found.unsupported, assetName);
 }
 
-export function unsupportedFormat(what: string, assetName: string): BuildpackError {
-  return new BuildpackError('GHA040', `asset ${assetName} is ${what}, which this buildpack cannot install`, {
+export function formatRefusal(what: string, assetName: string): BuildpackError {
+  return unsupportedFormat(`asset ${assetName} is ${what}, which this buildpack cannot install`, {
     hint: `supported: ${SUPPORTED_FORMATS}; pick another asset of the release (e.g. the .tar.gz or the bare binary)`,
   });
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BuildpackError, fromFsError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
-import { openDecompressed, corruptArchive } from './decompress.js';
-import { type AssetFormat, type Compression, classify, looksLikeTar, unsupportedFormat } from './format.js';
+import { openDecompressed, decoderFailure } from './decompress.js';
+import { type AssetFormat, type Compression, classify, formatRefusal, looksLikeTar } from './format.js';
 import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
 import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
@@ -18,6 +18,7 @@ import { extractTar } from './tar.js';
 import { findEscape } from './confine.js';
 import { LayerWriter, unsafeEntry } from './writer.js';
 import { extractZip } from './zip.js';
+import { destinationEscapes, filesPatternUnmatched, internalError } from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
@@ -86,7 +87,7 @@ function destinationSegments(destination: string | undefined): string[] {
   if (destination === undefined) return [];
   const placed = placeEntryPath(destination, 0);
   if (placed.action === 'refuse') {
-    throw new BuildpackError('GHA005', `destination ${destination} is not a relative path inside the layer`, {
+    throw destinationEscapes(`destination ${destination} is not a relative path inside the layer`, {
       hint: 'use a relative path such as "bin" or "opt/tool"',
     });
   }
@@ -113,13 +114,13 @@ async function emptyDirectory(dir: string): Promise<void> {
 function toUserError(err: unknown, assetName: string): BuildpackError {
   if (err instanceof BuildpackError) return err;
   if (err && typeof err === 'object' && 'syscall' in err) return fromFsError(err, `installing ${assetName}`);
-  return corruptArchive(err, `the asset ${assetName}`);
+  return decoderFailure(err, `the asset ${assetName}`);
 }
 
 export async function installAsset(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
   await mkdir(outDir, { recursive: true });
   if ((await readdir(outDir)).length > 0) {
-    throw new BuildpackError('GHA099', `installAsset needs an empty directory, and ${outDir} is not`, { entry: opts.entry });
+    throw internalError(`installAsset needs an empty directory, and ${outDir} is not`, { entry: opts.entry });
   }
   try {
     const installed = await install(file, outDir, opts);
@@ -136,7 +137,7 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
 async function install(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const detection = classify(await readHead(file, HEAD_SIZE), opts.assetName);
-  if (!detection.format) throw unsupportedFormat(detection.unsupported, opts.assetName);
+  if (!detection.format) throw formatRefusal(detection.unsupported, opts.assetName);
   const format = await settleCompressed(file, detection.format);
 
   if (format.kind === 'raw' || format.kind === 'compressed') {
@@ -174,9 +175,7 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
   if (unmatched.length > 0) {
     const shown = writer.firstEntries();
     const more = writer.entryCount() > shown.length ? ` (first ${SHOWN_ENTRIES} of ${writer.entryCount()})` : '';
-    throw new BuildpackError(
-      'GHA044',
-      `files pattern${unmatched.length > 1 ? 's' : ''} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${opts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
+    throw filesPatternUnmatched(`files pattern${unmatched.length > 1 ? 's' : ''} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${opts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
       {
         hint:
           opts.stripComponents > 0

@@ -5,10 +5,10 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
-import { BuildpackError } from '../errors.js';
 import { lazy } from '../util/lazy.js';
 import type { EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
+import { corruptArchive } from '../errors/catalog.js';
 
 /** node-tar's parser alone (not its packer or unpacker), loaded when the first tar archive is read. */
 const loadParser = lazy(() => import('tar/parse'));
@@ -131,6 +131,6 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
     throw failure;
   }
   if (!sawEndMarker) {
-    throw new BuildpackError('GHA041', 'the tar archive ends without its end-of-archive marker (truncated download?)');
+    throw corruptArchive('the tar archive ends without its end-of-archive marker (truncated download?)');
   }
 }

@@ -13,6 +13,7 @@ import { isExecutableHead } from './format.js';
 import type { ExtractLimits } from './limits.js';
 import { placeEntryPath, posixJoin, resolveInTree, symlinkTargetInside, type TreeNode } from './paths.js';
 import type { Picker } from './pick.js';
+import { archiveEntriesConflict, archiveTooLarge, internalError, unsafeArchiveEntry } from '../errors/catalog.js';
 
 /** One archive entry as the tar and zip readers describe it. */
 export interface EntryInfo {
@@ -43,13 +44,13 @@ const otherTypeNames: Record<string, string> = {
 };
 
 export function unsafeEntry(path: string, reason: string): BuildpackError {
-  return new BuildpackError('GHA042', `refusing archive entry "${path}": ${reason}; nothing was installed`, {
+  return unsafeArchiveEntry(`refusing archive entry "${path}": ${reason}; nothing was installed`, {
     hint: 'the archive is unsafe to extract as is; ask the publisher for a clean archive, or pick another asset',
   });
 }
 
 export function tooLarge(what: string, limitName: string): BuildpackError {
-  return new BuildpackError('GHA043', `${what}; extraction stopped (possible decompression bomb)`, {
+  return archiveTooLarge(`${what}; extraction stopped (possible decompression bomb)`, {
     hint: `if the asset is legitimately this large, raise ${limitName}`,
   });
 }
@@ -122,7 +123,7 @@ export class LayerWriter {
         await this.ensureDirectory(entry.path, segments);
         return;
       case 'file':
-        if (!openBody) throw new BuildpackError('GHA099', `no content reader for file entry ${entry.path}`);
+        if (!openBody) throw internalError(`no content reader for file entry ${entry.path}`);
         await this.writeFile(entry, segments, await openBody());
         break;
       case 'symlink': {
@@ -179,9 +180,7 @@ export class LayerWriter {
       if (node?.kind === 'directory') continue;
       if (node?.kind === 'symlink') throw unsafeEntry(entryPath, `it would be written through the symlink ${prefix}`);
       if (node?.kind === 'file') {
-        throw new BuildpackError('GHA045', `archive entry "${entryPath}" needs ${prefix} to be a directory, but the archive made it a file`, {
-          hint: 'the archive contains conflicting entries; pick another asset or narrow it with `files`',
-        });
+        throw archiveEntriesConflict(entryPath, `needs ${prefix} to be a directory, but the archive made it a file`);
       }
       await mkdir(this.abs(segments.slice(0, i)), { mode: EXECUTABLE_MODE });
       await chmod(this.abs(segments.slice(0, i)), EXECUTABLE_MODE);
@@ -195,9 +194,7 @@ export class LayerWriter {
     const path = posixJoin(segments);
     const existing = this.nodes.get(path);
     if (existing?.kind === 'directory') {
-      throw new BuildpackError('GHA045', `archive entry "${entryPath}" would replace the directory ${path}`, {
-        hint: 'the archive contains conflicting entries; pick another asset or narrow it with `files`',
-      });
+      throw archiveEntriesConflict(entryPath, `would replace the directory ${path}`);
     }
     if (existing) {
       // A later entry with the same path wins, as with tar. Unlinking first means we never

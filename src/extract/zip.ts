@@ -5,11 +5,11 @@
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
-import { BuildpackError } from '../errors.js';
 import { lazy } from '../util/lazy.js';
-import { unsupportedFormat } from './format.js';
+import { formatRefusal } from './format.js';
 import type { Body, EntryInfo, LayerWriter } from './writer.js';
 import { tooLarge } from './writer.js';
+import { corruptArchive } from '../errors/catalog.js';
 
 /** yauzl, loaded when the first zip asset is extracted. */
 const loadYauzl = lazy(async () => (await import('yauzl')).default);
@@ -47,7 +47,7 @@ async function* checkedContent(stream: Readable, entry: Entry, name: string): As
     stream.destroy();
   }
   if (crc >>> 0 !== entry.crc32 >>> 0) {
-    throw new BuildpackError('GHA041', `zip entry "${name}" fails its CRC-32 check; the archive is corrupt; nothing was installed`, {
+    throw corruptArchive(`zip entry "${name}" fails its CRC-32 check; the archive is corrupt; nothing was installed`, {
       hint: 'download it again; if it keeps failing, the release asset itself is broken',
     });
   }
@@ -97,9 +97,9 @@ export async function extractZip(file: string, writer: LayerWriter, maxEntries: 
     for await (const entry of entriesOf(zip)) {
       const raw = entry.fileName as unknown as Buffer;
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
-      if (entry.isEncrypted()) throw unsupportedFormat(`an encrypted zip (entry "${name}")`, assetName);
+      if (entry.isEncrypted()) throw formatRefusal(`an encrypted zip (entry "${name}")`, assetName);
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-        throw unsupportedFormat(`a zip whose entry "${name}" uses compression method ${entry.compressionMethod} (only stored and deflate are supported)`, assetName);
+        throw formatRefusal(`a zip whose entry "${name}" uses compression method ${entry.compressionMethod} (only stored and deflate are supported)`, assetName);
       }
       const info = describe(entry, name);
       const openBody = async (): Promise<Body> => checkedContent(await openEntry(zip, entry), entry, name);

@@ -3,8 +3,8 @@
 // selection, verification and attestations never see raw JSON. No requests, no logging.
 
 import * as v from 'valibot';
-import { BuildpackError } from '../errors.js';
 import type { Release, ReleaseAsset } from '../model.js';
+import { apiAnswerMalformed } from '../errors/catalog.js';
 
 /** Control characters never belong in a name, tag or URL we later print or use as a path. */
 const printable = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'contains control characters'));
@@ -59,7 +59,7 @@ function check<S extends v.GenericSchema>(schema: S, data: unknown, ctx: AnswerC
   const problem = typeof data === 'string' || data instanceof ArrayBuffer || data === undefined || data === null
     ? 'the answer is not JSON'
     : result.issues.slice(0, 3).map(describeIssue).join('; ');
-  throw new BuildpackError('GHA028', `the GitHub API answered ${ctx.subject} with malformed data: ${problem}`, {
+  throw apiAnswerMalformed(`the GitHub API answered ${ctx.subject} with malformed data: ${problem}`, {
     entry: ctx.entry,
     hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy rewrote the answer; check GITHUB_API_URL and any proxy, then retry',
   });

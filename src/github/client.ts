@@ -13,6 +13,16 @@ import { parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
+import {
+  badCredentials,
+  forbidden,
+  internalError,
+  rateLimited,
+  repoOrReleaseNotFound,
+  serverError,
+  tooManyPages,
+  unreachable,
+} from '../errors/catalog.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -119,7 +129,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         per_page: 100,
         headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) },
       })) {
-        if (++pages > maxPages) throw tooManyPages(what, maxPages, all.length);
+        if (++pages > maxPages) throw paginationRunaway(what, maxPages, all.length);
         // The first page's ETag stands for the list: new releases appear there first.
         const pageEtag = first ? page.headers.etag : undefined;
         for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
@@ -190,7 +200,7 @@ async function listAttestationsWith(
   headers: Record<string, string>,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
-  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new BuildpackError('GHA099', 'internal error: attestation lookup without a sha256', {});
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw internalError('internal error: attestation lookup without a sha256', {});
   const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
   let data: unknown;
   try {
@@ -289,8 +299,8 @@ function defaultFetch(apiUrl: string): typeof fetch {
   return network.fetch;
 }
 
-function tooManyPages(what: Lookup, maxPages: number, releases: number): BuildpackError {
-  return new BuildpackError('GHA025', `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
+function paginationRunaway(what: Lookup, maxPages: number, releases: number): BuildpackError {
+  return tooManyPages(`the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
     entry: what.ctx.entry,
     hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
   });
@@ -334,32 +344,23 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
   // octokit reports a failed fetch (no response) as status 500 with the fetch error as cause.
   if (status === undefined || failure.response === undefined) {
     const reason = networkReason(failure.cause ?? err);
-    return new BuildpackError('GHA020', `could not reach the GitHub API at ${safeUrl(what.apiUrl)} (${reason})`, {
-      entry,
-      hint: 'check the network and any proxy settings of the build, and GITHUB_API_URL if you use GitHub Enterprise Server; then retry',
-      cause: sanitizedCause(failure.cause),
-    });
+    const doing = `could not reach the GitHub API at ${safeUrl(what.apiUrl)}`;
+    return unreachable({ entry, doing, reason, host: 'api', cause: sanitizedCause(failure.cause) });
   }
 
   const headers = failure.response.headers ?? {};
   const serverMessage = redact(messageOf(failure.response.data));
 
   if (status === 401) {
-    const source = what.ctx.tokenEnv ? `the token in $${what.ctx.tokenEnv}` : 'the token';
-    return new BuildpackError('GHA011', `GitHub rejected ${source} for ${full}: bad credentials (the token is invalid, expired or revoked)`, {
-      entry,
-      hint: what.ctx.tokenEnv
-        ? `create a new token with read access to contents and put it in ${what.ctx.tokenEnv}; for a public repository you can remove token_env instead`
-        : 'create a new token with read access to contents, or remove token_env for a public repository',
-    });
+    return badCredentials({ entry, tokenEnv: what.ctx.tokenEnv, refused: { repo: full } });
   }
 
   if (isRateLimitAnswer(status, headerReader(headers)) || (status === 403 && /rate limit/i.test(serverMessage))) {
-    return rateLimited(what, headers);
+    return rateLimitedLookup(what, headers);
   }
 
   if (status === 403) {
-    return new BuildpackError('GHA012', `GitHub refused access to ${full} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
+    return forbidden(`GitHub refused access to ${full} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
       entry,
       hint: what.token
         ? `make sure ${tokenName(what)} has read access to contents of ${full}; organisations with SAML SSO need the token authorised for SSO`
@@ -370,56 +371,42 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
   if (status === 404) return notFound(what, await repoExists());
 
   if (status >= 500) {
-    return new BuildpackError('GHA021', `the GitHub API answered ${status} while looking up ${describe(what)}`, {
+    return serverError(`the GitHub API answered ${status} while looking up ${describe(what)}`, {
       entry,
       hint: 'GitHub may be having trouble (see https://www.githubstatus.com); retry the build in a few minutes',
     });
   }
 
-  return new BuildpackError('GHA099', `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
+  return internalError(`unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
     entry,
     hint: 'retry the build; if this persists, report it with the build log',
   });
 }
 
 function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
-  const full = `${what.owner}/${what.repo}`;
-  const entry = what.ctx.entry;
-  const releasesPage = webUrlFor(what.apiUrl, `${full}/releases`);
-  const see = releasesPage ? ` (see ${releasesPage})` : '';
-
-  if (repoFound === true && what.tag === 'latest') {
-    return new BuildpackError('GHA010', `${full} has no published release: drafts and prereleases do not count as "latest"`, {
-      entry,
-      hint: `set tag to an exact release tag${see}, or publish a non-prerelease release`,
-    });
-  }
-  if (repoFound === true && what.tag !== undefined) {
-    const err = new BuildpackError('GHA010', `release tag "${what.tag}" not found in ${full}`, {
-      entry,
-      hint: `check the tag${see}; tags match exactly (including any leading "v"), and draft releases are not visible`,
-    });
-    err.notFound = 'tag';
-    return err;
-  }
-  const subject = repoFound === false ? `repository ${full} not found` : `${describe(what)} not found`;
-  return new BuildpackError('GHA010', `${subject} (or it is private and not visible${what.token ? ` to ${tokenName(what)}` : ' without a token'})`, {
-    entry,
-    hint: what.token
-      ? `check the repository name; if it is private, ${tokenName(what)} may lack access: it needs read access to contents of ${full} (fine-grained tokens must include this repository)`
-      : `check the repository name; if it is private, set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
+  const repo = `${what.owner}/${what.repo}`;
+  return repoOrReleaseNotFound({
+    entry: what.ctx.entry,
+    repo,
+    subject: describe(what),
+    tag: what.tag,
+    repoFound,
+    tokenName: what.token ? tokenName(what) : undefined,
+    releasesPage: webUrlFor(what.apiUrl, `${repo}/releases`),
   });
 }
 
-function rateLimited(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
+function rateLimitedLookup(what: Lookup, headers: Record<string, string | number | undefined>): BuildpackError {
   const when = rateLimitWhen(headerReader(headers)) ?? 'the limit resets within an hour';
   const limit = headers['x-ratelimit-limit'] ? ` (${headers['x-ratelimit-limit']} requests/hour)` : '';
   const cap = waitTooLong(what.rateLimitMaxWaitMs, headers) ? rateLimitCapNote(what.rateLimitMaxWaitMs!) : '';
-  return new BuildpackError('GHA013', `GitHub API rate limit exceeded${limit} while looking up ${describe(what)}; ${when}${cap}`, {
+  return rateLimited({
     entry: what.ctx.entry,
-    hint: what.token
-      ? `wait until the limit resets, or use another token for ${tokenName(what)}`
-      : 'unauthenticated requests share a low per-IP limit: set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN" and pass it to the build with --env GITHUB_TOKEN), or wait until the limit resets',
+    doing: `looking up ${describe(what)}`,
+    limit: `API rate limit exceeded${limit}`,
+    when: `; ${when}${cap}`,
+    tokenName: tokenName(what),
+    hadToken: Boolean(what.token),
   });
 }
 

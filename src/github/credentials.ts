@@ -2,7 +2,7 @@
 // else GITHUB_TOKEN; and how a lookup failure is explained when that variable was not set.
 // Where variables come from (process env, platform env files) is the caller's lookup.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { isBuildpackError, isNotFound } from '../errors.js';
 import { entryLabel, type AssetSpec } from '../model.js';
 import { registerSecret } from '../util/secrets.js';
 
@@ -37,11 +37,10 @@ export function credentialsFor(spec: Pick<AssetSpec, 'tokenEnv'>, lookup: TokenL
 export function explainLookupError(err: unknown, spec: AssetSpec, creds: Credentials, unset: (name: string) => string): unknown {
   if (!isBuildpackError(err)) return err;
   const label = entryLabel(spec);
-  if (err.code === 'GHA010' && creds.missingTokenEnv) {
-    return new BuildpackError('GHA010', err.message, {
+  if (isNotFound(err) && creds.missingTokenEnv) {
+    return err.rephrased({
       entry: label,
       hint: `token_env = "${creds.missingTokenEnv}" but ${unset(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
-      cause: err,
     });
   }
   return err.forEntry(label);

@@ -2,11 +2,12 @@
 // or a semver range over the repo's releases. Each distinct (repo, tag, credential) is looked
 // up once per build, however many entries share it, and a repo's release list is fetched once.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { BuildpackError, isTagNotFound } from '../errors.js';
 import type { LookupContext } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
+import { noMatchingRelease } from '../errors/catalog.js';
 
 export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
@@ -76,7 +77,7 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         return await get(spec.tag);
       } catch (err) {
         // Only "this tag does not exist" falls through to the range; a missing repo stays an error.
-        if (!isBuildpackError(err) || err.notFound !== 'tag') throw err;
+        if (!isTagNotFound(err)) throw err;
       }
     }
     return pickFrom(spec, await list(), query);
@@ -105,7 +106,7 @@ function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof
 function noRelease(spec: AssetSpec, message: string, releases: Release[]): BuildpackError {
   const versions = releases.filter((r) => !r.draft && versionOfTag(r.tag)).map((r) => r.tag + (r.prerelease ? ' (prerelease)' : ''));
   const shown = versions.slice(0, 15).join(', ') || '(none with a semantic version tag)';
-  return new BuildpackError('GHA016', `${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
+  return noMatchingRelease(`${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
     entry: entryLabel(spec),
     hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });

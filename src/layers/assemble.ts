@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { BuildpackError, fromFsError } from '../errors.js';
 import { RESERVED_LAYER_DIRS } from '../platform.js';
 import { findEscape } from '../extract/confine.js';
+import { layerLinkEscapes, pathConflict, unsafeArchiveEntry } from '../errors/catalog.js';
 
 export class LayerAssembly {
   /** Relative path -> label of the entry that installed it. */
@@ -36,7 +37,7 @@ export class LayerAssembly {
     });
     if (!escape) return;
     const owner = this.ownerOf(escape.path);
-    throw new BuildpackError('GHA046', `the assembled layer would contain "${escape.path}": ${escape.reason}; nothing was installed`, {
+    throw layerLinkEscapes(`the assembled layer would contain "${escape.path}": ${escape.reason}; nothing was installed`, {
       ...(owner ? { entry: owner } : {}),
       hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
     });
@@ -72,7 +73,7 @@ export class LayerAssembly {
     for (const name of await readdir(fromDir)) {
       const childRel = rel ? `${rel}/${name}` : name;
       if (!rel && RESERVED_LAYER_DIRS.includes(name)) {
-        throw new BuildpackError('GHA042', `the asset installs "${name}/" at the layer root, which the lifecycle reads as environment settings`, {
+        throw unsafeArchiveEntry(`the asset installs "${name}/" at the layer root, which the lifecycle reads as environment settings`, {
           entry,
           hint: 'set destination to a subdirectory (e.g. destination = "opt/tool") or pick files with strip_components',
         });
@@ -117,7 +118,7 @@ export class LayerAssembly {
 
   private conflict(rel: string, entry: string): BuildpackError {
     const owner = this.owners.get(rel) ?? 'another entry';
-    return new BuildpackError('GHA045', `"${rel}" is also installed by ${owner}`, {
+    return pathConflict(`"${rel}" is also installed by ${owner}`, {
       entry,
       hint: 'give one of the two entries a different destination, or pick files so they do not overlap',
     });

@@ -121,7 +121,7 @@ export function decideEntry(
 ): EntryDecision {
   if (!restored) return { action: 'install', reason: 'not installed before' };
   const want = identityOf(entry);
-  const record = restored.entries.find((r) => sameIdentity(r, want));
+  const record = restored.entries.find((r) => sameIdentity(r, want, entry.asset.origin === 'direct'));
   if (!record) {
     const sameSlot = restored.entries.find((r) => r.repo === want.repo && r.destination === want.destination);
     if (sameSlot && sameSlot.tag !== want.tag) return { action: 'install', reason: `release changed from ${sameSlot.tag} to ${want.tag}` };
@@ -135,13 +135,13 @@ export function decideEntry(
   return { action: 'reuse', record };
 }
 
-function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>): boolean {
+function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>, direct: boolean): boolean {
   return (
     record.repo === want.repo &&
     record.asset === want.asset &&
     record.tag === want.tag &&
-    // 0: resolved without the API (rate-limit fallback), so the id is unknown, not different.
-    (want.asset_id === 0 || record.asset_id === want.asset_id) &&
+    // Resolved without the API (rate-limit fallback): the id is unknown, not different.
+    (direct || record.asset_id === want.asset_id) &&
     record.destination === want.destination &&
     record.strip_components === want.strip_components &&
     JSON.stringify(record.picked ?? []) === JSON.stringify(want.picked)
@@ -215,7 +215,15 @@ export function previousRecordFor(spec: AssetSpec, restored: LayerMetadata | und
 
 /** An entry resolved from what the last build recorded (GitHub said unchanged, or could not be asked). */
 export function resolvedFromRecord(spec: AssetSpec, record: EntryRecord): ResolvedEntry {
-  const asset = { id: record.asset_id, name: record.asset, size: record.size, url: record.url, browserDownloadUrl: record.url };
+  // The record keeps no origin; asset_id 0 is what a build resolved without the API recorded (its id was unknown).
+  const asset: ReleaseAsset = {
+    id: record.asset_id,
+    name: record.asset,
+    size: record.size,
+    url: record.url,
+    browserDownloadUrl: record.url,
+    ...(record.asset_id === 0 ? { origin: 'direct' as const } : {}),
+  };
   return {
     spec,
     release: { id: 0, tag: record.tag, draft: false, prerelease: false, assets: [asset], ...(record.etag ? { etag: record.etag } : {}) },

@@ -16,9 +16,6 @@ import { strippedUrl } from '../util/secrets.js';
  */
 export const CYCLONEDX_SPEC_VERSION = '1.6';
 
-/** The media type declared in buildpack.toml's `sbom-formats`. */
-export const CYCLONEDX_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
-
 /** Prefix of this buildpack's CycloneDX property names. */
 const PROPERTY_PREFIX = 'github-assets';
 

@@ -4,13 +4,13 @@
 // capped, buffered body. It makes no requests itself and logs no headers.
 
 import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, interceptors, type Dispatcher } from 'undici';
-import { BuildpackError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import { registerSecret, safeUrl } from '../util/secrets.js';
 import type { NetworkConfig } from './config.js';
 import { countUsage, credentialsByOrigin, deadlines, logHops, retryByPolicy, type ApiUsage } from './interceptors.js';
 import { retryPolicyFrom, type RetryPolicy } from './retry.js';
+import { apiAnswerTooLarge } from '../errors/catalog.js';
 
 export type { ApiUsage } from './interceptors.js';
 
@@ -88,7 +88,7 @@ function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
     const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
     const url = response.url || (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const tooLarge = (bytes: string) =>
-      new BuildpackError('GHA024', `the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`, {
+      apiAnswerTooLarge(`the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`, {
         hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
       });
     const announced = Number(response.headers.get('content-length') ?? NaN);

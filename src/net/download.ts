@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
-import { BuildpackError, fromFsError } from '../errors.js';
+import { BuildpackError, fromFsError, isTooSlow } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
@@ -18,6 +18,17 @@ import {
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
+import {
+  assetNotFound,
+  badCredentials,
+  downloadFailed,
+  downloadSizeDiffers,
+  downloadTooLarge,
+  rateLimited,
+  redirectLoop,
+  transferCutShort,
+  unreachable,
+} from '../errors/catalog.js';
 
 export interface DownloadResult {
   /** Lower-case hex SHA-256 of the bytes written. */
@@ -188,7 +199,7 @@ function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number
   const cap = capOf(options)!;
   if (options.overCap) return options.overCap(bytes, cap);
   const listed = cap === options.expectedBytes;
-  return new BuildpackError('GHA023', `download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`, {
+  return downloadTooLarge(`download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`, {
     entry: ctx.entry,
     hint: listed
       ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
@@ -226,7 +237,7 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
   } catch (err) {
     if ((err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test((err as Error).message)) {
       // undici's redirect interceptor stops when a Location repeats one already visited.
-      throw new BuildpackError('GHA022', `download of ${ctx.what} failed: the server redirects in a loop`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
+      throw redirectLoop({ entry: ctx.entry, what: ctx.what, seen: 'the server redirects in a loop' });
     }
     return { kind: 'network', err, doing: `could not download ${ctx.what} from ${safeUrl(url)}` };
   }
@@ -234,8 +245,8 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
 
   if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
     await response.body.dump().catch(() => {});
-    if (!header(response.headers, 'location')) throw new BuildpackError('GHA022', `download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
-    throw new BuildpackError('GHA022', `download of ${ctx.what} failed: more than ${maxRedirects} redirects`, { entry: ctx.entry, hint: 'the server redirects in a loop; retry later or report it' });
+    if (!header(response.headers, 'location')) throw downloadFailed(`download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
+    throw redirectLoop({ entry: ctx.entry, what: ctx.what, seen: `more than ${maxRedirects} redirects` });
   }
 
   if (resumeAt > 0 && statusCode === 416) {
@@ -276,10 +287,7 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
     }
     if (partial.total !== undefined && options.expectedBytes !== undefined && partial.total !== options.expectedBytes) {
       discard(response.body);
-      throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.total} bytes but the release lists ${options.expectedBytes}`, {
-        entry: ctx.entry,
-        hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
-      });
+      throw downloadSizeDiffers({ entry: ctx.entry, what: ctx.what, bytes: partial.total, listed: options.expectedBytes });
     }
   }
   return writeBody(response.body, partial, file, ctx, tracker, (bytes) => {
@@ -305,7 +313,7 @@ async function writeBody(body: Readable, partial: PartialFile, file: FileHandle,
       next = await chunks.next();
     } catch (err) {
       // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
-      if (err instanceof BuildpackError && err.code !== 'GHA026') throw ctx.entry ? err.forEntry(ctx.entry) : err;
+      if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
       const of = partial.total !== undefined ? ` of ${partial.total}` : '';
       return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
     }
@@ -354,16 +362,10 @@ async function restart(partial: PartialFile, file: FileHandle, ctx: FailureConte
 function checkSize(partial: PartialFile, expected: number | undefined, ctx: FailureContext): void {
   const want = partial.total ?? expected;
   if (want !== undefined && partial.bytes !== want) {
-    throw new BuildpackError('GHA022', `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${want}`, {
-      entry: ctx.entry,
-      hint: 'the connection or server cut the transfer short; retry the build',
-    });
+    throw transferCutShort(`download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${want}`, ctx.entry);
   }
   if (expected !== undefined && partial.bytes !== expected) {
-    throw new BuildpackError('GHA022', `download of ${ctx.what} has ${partial.bytes} bytes but the release lists ${expected}`, {
-      entry: ctx.entry,
-      hint: 'the asset may have been replaced while downloading, or a proxy or mirror serves other bytes; retry the build',
-    });
+    throw downloadSizeDiffers({ entry: ctx.entry, what: ctx.what, bytes: partial.bytes, listed: expected });
   }
 }
 
@@ -392,10 +394,10 @@ function finalFailure(stop: Exclude<Interruption, { kind: 'restart' }>, verdict:
   if (stop.kind === 'status') {
     const tooLong = verdict.rateLimit !== undefined && verdict.rateLimit.waitMs > policy.rateLimitMaxWaitMs;
     const err = httpFailure(stop.status, stop.headers, stop.detail, ctx, tooLong ? policy : undefined);
-    return tries && stop.status >= 500 ? new BuildpackError(err.code, err.message + tries, { entry: err.entry, hint: err.hint }) : err;
+    return tries && stop.status >= 500 ? err.rephrased({ message: err.message + tries }) : err;
   }
   if (stop.kind === 'short') {
-    return new BuildpackError('GHA022', stop.doing + tries, { entry: ctx.entry, hint: 'the connection or server cut the transfer short; retry the build' });
+    return transferCutShort(stop.doing + tries, ctx.entry);
   }
   return networkFailure(stop.err, ctx, stop.doing + tries);
 }
@@ -404,32 +406,31 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
   const source = ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : 'the token';
   const said = detail ? ` (${detail})` : '';
   if (status === 401) {
-    return new BuildpackError('GHA011', `download of ${ctx.what} was refused: bad credentials for ${source}`, {
-      entry: ctx.entry,
-      hint: ctx.tokenEnv ? `create a new token with read access to contents and put it in ${ctx.tokenEnv}` : 'check the token; it may be invalid, expired or revoked',
-    });
+    return badCredentials({ entry: ctx.entry, tokenEnv: ctx.tokenEnv, refused: { download: ctx.what } });
   }
   const read = (name: string) => header(headers, name);
   if (isRateLimitAnswer(status, read)) {
     const lifts = rateLimitWhen(read);
     const when = lifts ? `; ${lifts}` : '';
     const cap = waitedUnder ? rateLimitCapNote(waitedUnder.rateLimitMaxWaitMs) : '';
-    return new BuildpackError('GHA013', `GitHub rate limit exceeded while downloading ${ctx.what}${when}${cap}`, {
+    return rateLimited({
       entry: ctx.entry,
-      hint: ctx.hadToken
-        ? 'wait until the limit resets, or use another token'
-        : 'set token_env on the entry to an environment variable holding a GitHub token (e.g. token_env = "GITHUB_TOKEN", passed with pack build --env GITHUB_TOKEN), or wait until the limit resets',
+      doing: `downloading ${ctx.what}`,
+      limit: 'rate limit exceeded',
+      when: `${when}${cap}`,
+      tokenName: ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : undefined,
+      hadToken: ctx.hadToken,
     });
   }
   if (status === 404) {
-    return new BuildpackError('GHA014', `${ctx.what} not found for download (HTTP 404)${said}`, {
+    return assetNotFound(`${ctx.what} not found for download (HTTP 404)${said}`, {
       entry: ctx.entry,
       hint: ctx.hadToken
         ? `the asset may have been deleted, or ${source} lacks read access to contents of the repository`
         : 'the asset may have been deleted; if the repository is private, set token_env to an environment variable holding a token with read access to contents',
     });
   }
-  return new BuildpackError('GHA022', `download of ${ctx.what} failed with HTTP ${status}${said}`, {
+  return downloadFailed(`download of ${ctx.what} failed with HTTP ${status}${said}`, {
     entry: ctx.entry,
     hint: status >= 500 ? 'the server had a problem; retry the build in a few minutes' : 'retry the build; if it persists, check the asset and any proxy in between',
   });
@@ -440,9 +441,11 @@ function networkFailure(err: unknown, ctx: FailureContext, doing: string): Build
   const code = (err as { code?: unknown })?.code;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   const reason = redact(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error)?.message ?? String(err)}`);
-  return new BuildpackError('GHA020', `${doing} (${timedOut ? 'timed out, ' : ''}${reason})`, {
+  return unreachable({
     entry: ctx.entry,
-    hint: 'check the network and any proxy settings of the build, then retry',
+    doing,
+    reason: `${timedOut ? 'timed out, ' : ''}${reason}`,
+    host: 'download',
     cause: err instanceof Error ? Object.assign(new Error(redact(err.message)), { code }) : undefined,
   });
 }

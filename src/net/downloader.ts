@@ -5,7 +5,7 @@
 
 import { limiter } from '../util/concurrency.js';
 import { downloadAsset, downloadUrl, type DownloadResult } from './download.js';
-import { isBuildpackError, type BuildpackError } from '../errors.js';
+import { type BuildpackError, isHostRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import type { Progress } from './progress.js';
@@ -78,7 +78,7 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
         const result = await downloadUrl({ ...common, url: asset.browserDownloadUrl, headers: plain, what: `asset ${asset.name}` });
         return { ...result, via: 'web', from: safeUrl(asset.browserDownloadUrl) };
       } catch (err) {
-        if (!isBuildpackError(err) || !['GHA012', 'GHA014', 'GHA020', 'GHA022'].includes(err.code)) throw err;
+        if (!isHostRefusal(err)) throw err;
         options.log?.info(`asset ${asset.name}: the web host failed (${err.message}); trying the API URL`);
       }
     }

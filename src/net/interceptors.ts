@@ -7,6 +7,7 @@ import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { safeUrl } from '../util/secrets.js';
 import { logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy } from './retry.js';
+import { requestDeadlineExceeded, transferTooSlow } from '../errors/catalog.js';
 
 type Dispatch = Dispatcher['dispatch'];
 type DispatchOptions = Dispatcher.DispatchOptions;
@@ -140,7 +141,7 @@ class DeadlineHandler extends ForwardingHandler {
   }
 
   private tooLong(): BuildpackError {
-    return new BuildpackError('GHA027', `${this.what()} did not finish within ${seconds(this.settings.requestMs)} (GITHUB_ASSETS_REQUEST_TIMEOUT)`, {
+    return requestDeadlineExceeded(`${this.what()} did not finish within ${seconds(this.settings.requestMs)} (GITHUB_ASSETS_REQUEST_TIMEOUT)`, {
       hint: 'the server or the network is too slow for this transfer; retry later, or raise GITHUB_ASSETS_REQUEST_TIMEOUT for very large assets on slow links',
     });
   }
@@ -173,7 +174,7 @@ class DeadlineHandler extends ForwardingHandler {
         // A paused body waits for our disk, not for the server; total silence is the idle timeout's to report.
         if (this.controller?.paused || brought === 0) return;
         if (brought < (minBytesPerSecond * windowMs) / 1000) {
-          this.fail(new BuildpackError('GHA026', `${this.what()} is too slow: ${brought} bytes in the last ${seconds(windowMs)}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`, {
+          this.fail(transferTooSlow(`${this.what()} is too slow: ${brought} bytes in the last ${seconds(windowMs)}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`, {
             hint: 'the server or a proxy is sending the body too slowly; retry later, or lower GITHUB_ASSETS_MIN_SPEED for a known slow link',
           }));
         }

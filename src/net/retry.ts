@@ -2,6 +2,7 @@
 // (connection errors, timeouts, 5xx, short rate limits), how long to wait (exponential
 // backoff with jitter, or the server's own reset time), and when to give up. No I/O but sleep.
 
+import { isTooSlow } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { NetworkConfig } from './config.js';
 
@@ -129,8 +130,6 @@ const TRANSIENT_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
-  // Our own: a body below the minimum rate (interceptors.ts); a resume may find a faster path.
-  'GHA026',
 ]);
 
 /** Connection-level failures worth another try; DNS "not found" and TLS trust errors are not. */
@@ -139,6 +138,8 @@ export function isTransientError(err: unknown): boolean {
   for (let depth = 0; current && depth < 6; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    // Our own: a body below the minimum rate (interceptors.ts); a resume may find a faster path.
+    if (isTooSlow(current)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

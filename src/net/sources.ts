@@ -42,19 +42,26 @@ export function directDownloadUrl(c: AssetCoordinates, config: Pick<NetworkConfi
 }
 
 /**
- * A stand-in release for an entry resolved without the API: one asset with id 0, size 0
- * (unknown: no size check), no digest (verification falls to a pinned sha256 or a checksums
- * file), `url` = where to download it (mirror or web host) and `browserDownloadUrl` = the web URL.
- * `selectAsset` finds the asset by its exact name as usual; `id === 0` marks it as synthetic.
+ * A stand-in release for an entry resolved without the API: one asset of origin 'direct' with
+ * id 0 and size 0 (unknown: no size check), no digest (verification falls to a pinned sha256 or
+ * a checksums file), `url` = where to download it (mirror or web host) and `browserDownloadUrl` =
+ * the web URL. `selectAsset` finds the asset by its exact name as usual.
  */
 export function directRelease(spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>, config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>): Release {
   const c: AssetCoordinates = { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset };
-  const asset: ReleaseAsset = { id: 0, name: spec.asset, size: 0, url: directDownloadUrl(c, config).url, browserDownloadUrl: webDownloadUrl(config.serverUrl, c) };
+  const asset: ReleaseAsset = {
+    id: 0,
+    name: spec.asset,
+    size: 0,
+    url: directDownloadUrl(c, config).url,
+    browserDownloadUrl: webDownloadUrl(config.serverUrl, c),
+    origin: 'direct',
+  };
   return { id: 0, tag: c.tag, draft: false, prerelease: false, assets: [asset] };
 }
 
 export function isDirectAsset(asset: ReleaseAsset): boolean {
-  return asset.id === 0;
+  return asset.origin === 'direct';
 }
 
 /**

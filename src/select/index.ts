@@ -6,6 +6,7 @@ import { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
 import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';
+import { assetAmbiguous, assetNotFound, noAssetForTarget } from '../errors/catalog.js';
 
 /** Files that accompany a release's binaries and are never what an entry means when a pattern also matches a binary. */
 const SECONDARY_SUFFIXES = [
@@ -95,7 +96,7 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
     const names = release.assets.map((a) => a.name);
     const libcHint = /glibc/.test(refusal.why) ? 'set libc = "gnu" if the run image has glibc, or ' : '';
     const matchingHint = spec.matching !== undefined ? `loosen or remove matching = "${spec.matching}", or ` : '';
-    return new BuildpackError('GHA018', `automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`, {
+    return noAssetForTarget(`automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`, {
       entry: label,
       hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
     });
@@ -107,7 +108,7 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
   const first = ordered[0] ?? '';
   const pattern = suggestAutoPattern(first, release, target);
   const filter = ordered.map((c) => suggestMatching(c, candidates, release.tag)).find((f) => f !== undefined);
-  return new BuildpackError('GHA015', `cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`, {
+  return assetAmbiguous(`cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`, {
     entry: label,
     hint:
       `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
@@ -162,7 +163,7 @@ export function selectAsset(release: Release, spec: AssetSpec, target: Target): 
   const platformHint = !/\{arch\}/.test(spec.asset)
     ? ` Add {arch} (and {os}) to the pattern so it only matches the ${target.os}/${target.arch} asset, e.g. asset = "${suggestPattern(remaining[0]!.name, target)}".`
     : '';
-  throw new BuildpackError('GHA015', `asset = "${spec.asset}" matches ${remaining.length} assets of release ${release.tag}: ${listNames(remaining.map((a) => a.name))}`, {
+  throw assetAmbiguous(`asset = "${spec.asset}" matches ${remaining.length} assets of release ${release.tag}: ${listNames(remaining.map((a) => a.name))}`, {
     entry: label,
     hint: `make the pattern more specific or write the exact name.${platformHint}`,
   });
@@ -194,7 +195,7 @@ function suggestPattern(name: string, target: Target): string {
 }
 
 function notFound(release: Release, asset: string, names: string[], label: string, hint?: string): BuildpackError {
-  return new BuildpackError('GHA014', `release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`, {
+  return assetNotFound(`release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`, {
     entry: label,
     hint: hint ?? (names.length === 0 ? `release ${release.tag} has no assets; pick another tag` : 'use one of the names above exactly as written'),
   });

@@ -2,9 +2,9 @@
 // signer_repo, signer_workflow) and whether a verified signer identity meets it. Parsing the
 // written values is descriptor/attestation-keys.ts, shared with the CLI. No I/O here.
 
-import { BuildpackError } from '../errors.js';
 import type { AssetSpec, AttestationMode } from '../model.js';
 import { ATTESTATION_MODES, parseSignerWorkflow } from '../descriptor/attestation-keys.js';
+import { settingInvalid } from '../errors/catalog.js';
 
 /** The environment variable that sets the default `attestations` mode of every entry. */
 export const ATTESTATIONS_ENV = 'GITHUB_ASSETS_ATTESTATIONS';
@@ -40,7 +40,7 @@ export function attestationModeFromEnv(value: string | undefined): AttestationMo
   const v = (value ?? '').trim().toLowerCase();
   if (v === '') return 'auto';
   if ((ATTESTATION_MODES as readonly string[]).includes(v)) return v as AttestationMode;
-  throw new BuildpackError('GHA007', `${ATTESTATIONS_ENV} = ${JSON.stringify(value!.slice(0, 40))} is not one of required, auto, off`, {
+  throw settingInvalid(`${ATTESTATIONS_ENV} = ${JSON.stringify(value!.slice(0, 40))} is not one of required, auto, off`, {
     hint: `set ${ATTESTATIONS_ENV} to "required" (every asset must have a valid attestation), "auto" (the default) or "off"`,
   });
 }

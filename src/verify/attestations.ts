@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { toSignedEntity, VerificationError, Verifier, type TrustMaterial } from '@sigstore/verify';
-import { BuildpackError, type ErrorCode } from '../errors.js';
+import { BuildpackError } from '../errors.js';
 import { signerMismatches, type AttestationPolicy, type SignerIdentity } from './attestation-policy.js';
 import { signerIdentityOf } from './certificate-identity.js';
+import { attestationRejected, type AttestationCode } from '../errors/catalog.js';
 
 /** One set of trusted authorities and what a bundle chaining to it must carry. */
 export interface TrustDomain {
@@ -66,7 +67,7 @@ interface Subject {
 
 /** A failed check: the stage tells which failure is most informative when every bundle fails. */
 interface Failure {
-  code: ErrorCode;
+  code: AttestationCode;
   message: string;
   hint: string;
   stage: number;
@@ -273,10 +274,10 @@ function classify(err: VerificationError, subject: Subject, domain: TrustDomain)
 function toError(failures: Failure[]): BuildpackError {
   const best = failures.reduce((a, b) => (b.stage > a.stage ? b : a));
   const more = failures.length > 1 ? ` (${failures.length} bundles checked, none passed)` : '';
-  return new BuildpackError(best.code, `${best.message}${more}`, { hint: best.hint });
+  return attestationRejected(best.code, `${best.message}${more}`, best.hint);
 }
 
-function fail(code: ErrorCode, stage: number, message: string, hint: string): BundleFailure {
+function fail(code: AttestationCode, stage: number, message: string, hint: string): BundleFailure {
   return new BundleFailure({ code, stage, message, hint });
 }
 

@@ -8,6 +8,7 @@ import { BuildpackError } from '../errors.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, MAX_CHECKSUMS_BYTES, parseChecksums } from './checksums.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { verifyDownload, type VerifySources } from './digest.js';
+import { checksumsFileUnusable } from '../errors/catalog.js';
 
 export type ChecksumsFile = NonNullable<VerifySources['checksumsFile']>;
 
@@ -32,7 +33,7 @@ export async function fetchChecksumsFor(
     const cap: DownloadCap = {
       maxBytes: MAX_CHECKSUMS_BYTES,
       overCap: (bytes, max) =>
-        new BuildpackError('GHA032', `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`, {
+        checksumsFileUnusable(`checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`, {
           entry,
           hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
         }),

@@ -3,9 +3,9 @@
 // caller's jobs (net/download.ts, digest.ts); no I/O here.
 
 import { SIGNATURE_SUFFIXES } from '../descriptor/integrity.js';
-import { BuildpackError } from '../errors.js';
 import type { ReleaseAsset } from '../model.js';
 import { listNames, patternToRegExp } from '../select/index.js';
+import { assetAmbiguous, assetNotFound, checksumsFileUnusable } from '../errors/catalog.js';
 
 /** Checksums files larger than this are refused: real ones list a few hundred assets at most. */
 export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
@@ -70,13 +70,13 @@ function findExplicit(assets: ReleaseAsset[], explicit: string, tag: string | un
     const matches = assets.filter((a) => regex.test(a.name));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
-      throw new BuildpackError('GHA015', `checksums = "${explicit}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches.map((a) => a.name))}`, {
+      throw assetAmbiguous(`checksums = "${explicit}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches.map((a) => a.name))}`, {
         hint: 'make the checksums pattern more specific or write the exact file name',
       });
     }
   }
   const folded = assets.filter((a) => a.name.toLowerCase() === explicit.toLowerCase());
-  throw new BuildpackError('GHA014', `checksums = "${explicit}" is not an asset${inRelease(tag)}; it has: ${listNames(names)}`, {
+  throw assetNotFound(`checksums = "${explicit}" is not an asset${inRelease(tag)}; it has: ${listNames(names)}`, {
     hint:
       folded.length === 1
         ? `asset names are case-sensitive: did you mean checksums = "${folded[0]!.name}"?`
@@ -100,7 +100,7 @@ function closestTo(found: ReleaseAsset[], assetName: string): ReleaseAsset {
 /** Refuses a checksums file before downloading it when the release says it is too large. */
 export function checkChecksumsSize(bytes: number, fileName: string): void {
   if (bytes > MAX_CHECKSUMS_BYTES) {
-    throw new BuildpackError('GHA032', `checksums file ${fileName} is ${bytes} bytes, more than the ${MAX_CHECKSUMS_BYTES} bytes a checksums file may have`, {
+    throw checksumsFileUnusable(`checksums file ${fileName} is ${bytes} bytes, more than the ${MAX_CHECKSUMS_BYTES} bytes a checksums file may have`, {
       hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
     });
   }
@@ -158,7 +158,7 @@ function single(listings: Listing[], assetName: string, fileName: string | undef
   const hashes = [...new Set(listings.map((l) => l.hex))];
   if (hashes.length === 1) return hashes[0];
   if (!strict) return undefined;
-  throw new BuildpackError('GHA032', `checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${listings.length} times with different hashes: ${hashes.join(', ')}`, {
+  throw checksumsFileUnusable(`checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${listings.length} times with different hashes: ${hashes.join(', ')}`, {
     hint: 'the file is ambiguous; name another checksums file with checksums = "...", or pin the hash with sha256 = "<64 hex digits>"',
   });
 }

@@ -3,7 +3,8 @@
 // Gathering them (API, downloading the checksums file) is the caller's job; no I/O here.
 
 import { normaliseSha256 } from '../descriptor/integrity.js';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
+import { checksumMismatch, entryInvalid, internalError, unpinnedInStrictMode } from '../errors/catalog.js';
 import { invalidSetting, shownSetting } from '../settings.js';
 
 /** The environment variable that turns strict verification on (every entry must pin sha256). */
@@ -62,7 +63,7 @@ export const PINNED_SOURCE = 'pinned sha256';
  */
 export function verifyDownload({ entry, assetName, actual: actualRaw, sources, strict }: VerifyInput): VerifyResult {
   const actual = normaliseSha256(actualRaw);
-  if (!actual) throw new BuildpackError('GHA099', `internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
+  if (!actual) throw internalError(`internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
   const expectations: Expectation[] = [];
   const notes: string[] = [];
 
@@ -79,7 +80,7 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   if (sources.pinned !== undefined) {
     const hex = normaliseSha256(sources.pinned);
     if (!hex) {
-      throw new BuildpackError('GHA003', `sha256 = "${sources.pinned}" is not a SHA-256`, {
+      throw entryInvalid(`sha256 = "${sources.pinned}" is not a SHA-256`, {
         entry,
         hint: 'write sha256 = "<64 hex digits>", optionally prefixed with "sha256:"',
       });
@@ -96,18 +97,37 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   }
 
   const mismatches = expectations.filter((e) => e.expected !== actual);
-  if (mismatches.length > 0) throw mismatchError(entry, assetName, actual, mismatches, expectations);
+  if (mismatches.length > 0) throw mismatchError({ entry, assetName, actual }, mismatches, expectations);
 
   if (strict && sources.pinned === undefined) {
-    throw new BuildpackError('GHA031', `strict verification (${STRICT_ENV}) requires a pinned sha256, and ${assetName} has none`, {
-      entry,
-      hint:
-        `add sha256 = "${actual}" to the entry once you have checked that this is the release's real asset ` +
-        `(it is the hash of what was just downloaded${expectations.length > 0 ? `, and it matched ${joinSources(expectations)}` : ''}); ` +
-        'the buildpack\'s pin command will write these for you',
-    });
+    const downloaded = { sha256: actual, matched: joinSources(expectations) };
+    throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV, downloaded });
   }
   return { checked: expectations.map((e) => e.source), notes };
+}
+
+export interface PublishedInput {
+  entry: string;
+  assetName: string;
+  /** GitHub's `sha256:<hex>` digest of the asset, when the API has one. */
+  githubDigest?: string | undefined;
+  /** The entry's `sha256` key, when pinned. */
+  pinned?: string | undefined;
+  strict: boolean;
+}
+
+/**
+ * The verification that needs no download (the `check` command): the pin against GitHub's
+ * digest (GHA030, as the build would fail after downloading) and strict mode's pin (GHA031).
+ */
+export function verifyPublished({ entry, assetName, githubDigest, pinned, strict }: PublishedInput): void {
+  const digest = githubDigestHex(githubDigest);
+  const pin = pinned === undefined ? undefined : normaliseSha256(pinned);
+  if (digest && pin && digest !== pin) {
+    const disagreed = `${PINNED_SOURCE} expects ${pin}`;
+    throw checksumMismatch({ entry, assetName, disagreed, actual: `GitHub's asset digest is ${digest}`, blame: 'pin' });
+  }
+  if (strict && pinned === undefined) throw unpinnedInStrictMode({ entry, assetName, strictEnv: STRICT_ENV });
 }
 
 /** The hex of a GitHub asset digest when it is a well-formed `sha256:<hex>`, else undefined. */
@@ -123,18 +143,18 @@ function splitDigest(digest: string): [string, string] {
   return [digest.slice(0, at).trim().toLowerCase(), digest.slice(at + 1)];
 }
 
-function mismatchError(entry: string, assetName: string, actual: string, mismatches: Expectation[], all: Expectation[]): BuildpackError {
+function mismatchError(
+  { entry, assetName, actual }: { entry: string; assetName: string; actual: string },
+  mismatches: Expectation[],
+  all: Expectation[],
+): BuildpackError {
   const disagreed = mismatches.map((m) => `${m.source} expects ${m.expected}`).join('; ');
   const agreed = all.filter((e) => e.expected === actual);
   const agreedText = agreed.length > 0 ? ` (${joinSources(agreed)} agreed with the download)` : '';
   const onlyPinned = mismatches.every((m) => m.source === PINNED_SOURCE);
   const githubDisagreed = mismatches.some((m) => m.source === GITHUB_DIGEST_SOURCE);
-  const hint = githubDisagreed
-    ? 'the bytes differ from what GitHub stored: the download was altered or corrupted on the way (proxy, mirror). Nothing was installed; retry, and if it persists check the network path'
-    : onlyPinned
-      ? 'the release asset is not the one that was pinned: it was re-uploaded, or the pin is wrong. Nothing was installed; check the release before updating sha256'
-      : 'the release\'s checksums file does not describe this asset as downloaded (stale file, or another build of the asset). Nothing was installed; name the right file with checksums = "..." or pin sha256';
-  return new BuildpackError('GHA030', `sha256 mismatch for ${assetName}: ${disagreed}, but the download is ${actual}${agreedText}`, { entry, hint });
+  const blame = githubDisagreed ? 'transport' : onlyPinned ? 'pin' : 'checksums-file';
+  return checksumMismatch({ entry, assetName, disagreed, actual: `the download is ${actual}${agreedText}`, blame });
 }
 
 function joinSources(list: Expectation[]): string {

@@ -3,7 +3,7 @@
 // release's checksums file, and decides whether a reused layer's record still satisfies the
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { isBuildpackError, isForbidden } from '../errors.js';
 import type { AttestationList, LookupContext } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
@@ -16,6 +16,7 @@ import { lazy } from '../util/lazy.js';
 // The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
 const loadVerifier = lazy(() => import('./attestations.js'));
 const loadTrustRoot = lazy(() => import('./trust-root.js'));
+import { attestationMissing, attestationTlogInvalid, attestationUnusable } from '../errors/catalog.js';
 
 export interface ProvenanceChecker {
   readonly defaultMode: AttestationMode;
@@ -73,8 +74,11 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     try {
       list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
     } catch (err) {
-      if (isBuildpackError(err) && err.code === 'GHA012' && p.mode === 'required') {
-        throw new BuildpackError(err.code, `${err.message} while listing attestations`, { hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim() });
+      if (isForbidden(err) && p.mode === 'required') {
+        throw err.rephrased({
+          message: `${err.message} while listing attestations`,
+          hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim(),
+        });
       }
       if (p.mode === 'required' || !isBuildpackError(err)) throw err;
       return { notes: [`attestations could not be looked up (${err.code}: ${err.message}); not checked (attestations = auto)`] };
@@ -89,7 +93,7 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     }
     const none = `no SLSA provenance attestation for sha256:${input.sha256.slice(0, 16)}… in ${input.spec.repo}${skippedNote}`;
     if (p.mode === 'required') {
-      throw new BuildpackError('GHA033', `${none}, and attestations = "required"`, {
+      throw attestationMissing(`${none}, and attestations = "required"`, {
         hint: `the release's workflow must attest its assets (actions/attest-build-provenance); if ${input.spec.repo} does not, set attestations = "auto" or "off" on this entry${input.spec.attestations ? '' : ' (the default comes from GITHUB_ASSETS_ATTESTATIONS)'}`,
       });
     }
@@ -107,22 +111,22 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       if (byName.has(`${input.sums.name}.sig`) && byName.has(`${input.sums.name}.pem`)) {
         const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
         if (p.mode === 'required') {
-          throw new BuildpackError('GHA037', message, { hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry' });
+          throw attestationTlogInvalid(message, { hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry' });
         }
         return { notes: [`${message}; not checked (attestations = auto)`] };
       }
       return { notes: [] };
     }
     if (bundleAsset.size > MAX_SIGNATURE_BYTES) {
-      throw new BuildpackError('GHA039', `${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`, { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' });
+      throw attestationUnusable(`${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`, { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' });
     }
     const raw = await input.fetchAsset(bundleAsset);
-    if (raw.length > MAX_SIGNATURE_BYTES) throw new BuildpackError('GHA039', `${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+    if (raw.length > MAX_SIGNATURE_BYTES) throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw new BuildpackError('GHA039', `${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
+      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
     }
     const trustSet = await trustOnce();
     const { verifySignedFile } = await loadVerifier();

@@ -12,6 +12,7 @@ import { BuildpackError } from '../errors.js';
 import type { TrustDomain, TrustSet } from './attestations.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from './roots/public-good.js';
 import { GITHUB_TUF_MIRROR, GITHUB_TUF_ROOT } from './roots/github-tuf-root.js';
+import { trustedRootUnavailable } from '../errors/catalog.js';
 
 import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
 
@@ -96,7 +97,7 @@ async function tufFetch(mirrorURL: string, cachePath: string, rootPath: string |
 
 async function domainFromFile(path: string): Promise<TrustDomain> {
   const unavailable = (why: string) =>
-    new BuildpackError('GHA038', `${TRUSTED_ROOT_ENV} = ${path}: ${why}`, {
+    trustedRootUnavailable(`${TRUSTED_ROOT_ENV} = ${path}: ${why}`, {
       hint: `point ${TRUSTED_ROOT_ENV} at a Sigstore trusted_root.json (e.g. the output of \`gh attestation trusted-root\` for one instance, or your private Sigstore's), or unset it to use the built-in roots`,
     });
   let text: string;

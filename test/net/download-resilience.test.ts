@@ -343,7 +343,7 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
     expect(qualifiesForDirectDownload(spec, undefined)).toBe(true);
     const release = directRelease(spec, net.config);
     const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
-    expect(asset).toEqual({ id: 0, name: 'tool.bin', size: 0, url: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`, browserDownloadUrl: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin` });
+    expect(asset).toEqual({ id: 0, name: 'tool.bin', size: 0, url: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`, browserDownloadUrl: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`, origin: 'direct' });
     gh.resetRequests();
     const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web' });

@@ -34,7 +34,7 @@ describe('sources', () => {
       tag: 'v1.2.3',
       draft: false,
       prerelease: false,
-      assets: [{ id: 0, name: 'tool.tar.gz', size: 0, url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz' }],
+      assets: [{ id: 0, name: 'tool.tar.gz', size: 0, url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', origin: 'direct' }],
     });
     const mirrored = directRelease(spec, { serverUrl: 'https://github.com', mirror: 'https://m.example/{owner}/{repo}/{tag}/{asset}' });
     expect(mirrored.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');
