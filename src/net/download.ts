@@ -304,41 +304,148 @@ function validatorOf(headers: UndiciResponse['headers']): string | undefined {
   return modified && Number.isFinite(Date.parse(modified)) ? modified : undefined;
 }
 
-/** Appends the body to the file; hashing only what was written, so `partial` always matches the disk. */
+/** Body chunks are gathered into writes of about this size: one thread-pool round trip per MiB, not per 64 KiB chunk. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** ...or of this many chunks, so a body cut into tiny chunks cannot pile up buffer objects. */
+const WRITE_BATCH_CHUNKS = 256;
+
+/**
+ * Appends the body to the file. Each chunk is hashed as it arrives and gathered into a batch of
+ * about 1 MiB, written with one writev while the next batch fills; at most one write is in flight
+ * (the body waits for it: backpressure). Whenever this returns or throws, nothing is in flight, and
+ * on return every byte received is on disk, so `partial` (bytes and hash) matches the disk.
+ */
 async function writeBody(body: Readable, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined, overCap: (bytes: number) => BuildpackError | undefined): Promise<Interruption | undefined> {
-  const chunks = body[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await chunks.next();
-    } catch (err) {
-      // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
-      if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
-      const of = partial.total !== undefined ? ` of ${partial.total}` : '';
-      return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
+  const sink = new BatchedWriter(file, partial, ctx);
+  try {
+    const chunks = body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
+        if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
+        await sink.flush(); // what arrived before the cut is good: keep it for the resume
+        const of = partial.total !== undefined ? ` of ${partial.total}` : '';
+        return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      // Cut before writing: the disk never holds more than the cap.
+      const tooMuch = overCap(sink.received + chunk.length);
+      if (tooMuch) {
+        discard(body);
+        throw tooMuch;
+      }
+      try {
+        await sink.add(chunk);
+      } catch (err) {
+        discard(body);
+        throw err;
+      }
+      tracker?.update(sink.received);
     }
-    if (next.done) break;
-    const chunk = next.value;
-    // Cut before writing: the disk never holds more than the cap.
-    const tooMuch = overCap(partial.bytes + chunk.length);
-    if (tooMuch) {
-      discard(body);
-      throw tooMuch;
-    }
-    try {
-      await file.write(chunk, 0, chunk.length, partial.bytes);
-    } catch (err) {
-      discard(body);
-      throw fromFsError(err, `writing ${ctx.what} to disk`, ctx.entry);
-    }
-    partial.hash.update(chunk);
-    partial.bytes += chunk.length;
-    tracker?.update(partial.bytes);
+    await sink.flush();
+  } finally {
+    await sink.settle();
   }
   if (partial.total !== undefined && partial.bytes < partial.total) {
     return { kind: 'short', doing: `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${partial.total}` };
   }
   return undefined;
+}
+
+/**
+ * Hashes chunks as they arrive and writes them in batches at the end of the file. `partial.bytes`
+ * counts what is on disk; `received` also counts the batch being gathered and the one in flight.
+ * The hash runs ahead of the disk only while a batch is pending, and flush() brings them level.
+ */
+class BatchedWriter {
+  received: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly file: FileHandle,
+    private readonly partial: PartialFile,
+    private readonly ctx: FailureContext,
+  ) {
+    this.received = partial.bytes;
+  }
+
+  /** Hashes the chunk and queues it; waits only when a full batch must wait for the write before it. */
+  async add(chunk: Buffer): Promise<void> {
+    this.partial.hash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.received += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES || this.pending.length >= WRITE_BATCH_CHUNKS) {
+      if (this.inFlight) await this.take();
+      this.startWrite();
+    }
+  }
+
+  /** Writes everything received; afterwards the file holds exactly `received` bytes. */
+  async flush(): Promise<void> {
+    if (this.inFlight) await this.take();
+    if (this.pending.length > 0) {
+      this.startWrite();
+      await this.take();
+    }
+  }
+
+  /** Waits for a write still in flight (after a failure elsewhere), ignoring its outcome: the caller is already failing. */
+  async settle(): Promise<void> {
+    if (this.inFlight) await this.take().catch(() => {});
+  }
+
+  private startWrite(): void {
+    const buffers = this.pending;
+    const length = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const write = this.writeAll(buffers, length, this.partial.bytes);
+    write.catch(() => {}); // its error is thrown where it is awaited (take), not reported as unhandled meanwhile
+    this.inFlight = write;
+  }
+
+  private async take(): Promise<void> {
+    const write = this.inFlight!;
+    this.inFlight = undefined;
+    await write;
+  }
+
+  private async writeAll(buffers: Buffer[], length: number, position: number): Promise<void> {
+    try {
+      let written = 0;
+      while (written < length) {
+        // A short write (a disk filling up) is retried for the rest, so the next call reports the errno.
+        const rest = written === 0 ? buffers : remainder(buffers, written);
+        const { bytesWritten } = await this.file.writev(rest, position + written);
+        if (bytesWritten <= 0) throw new Error(`the file system accepted no bytes at offset ${position + written}`);
+        written += bytesWritten;
+      }
+    } catch (err) {
+      throw fromFsError(err, `writing ${this.ctx.what} to disk`, this.ctx.entry);
+    }
+    this.partial.bytes = position + length;
+  }
+}
+
+/** The buffers after the first `skip` bytes (views, no copies). */
+function remainder(buffers: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    out.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return out;
 }
 
 /** Drops a body we will not read; undici reports the abort as an error nobody needs. */
