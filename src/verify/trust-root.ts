@@ -16,7 +16,6 @@ import { trustedRootUnavailable } from '../errors/catalog.js';
 
 import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
 
-export { issuersFor, TRUSTED_ROOT_ENV, TUF_CACHE_LAYER } from './trust-names.js';
 
 export const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issuersFor, loadTrustSet, MAX_TRUSTED_ROOT_BYTES } from '../../src/verify/trust-root.js';
+import { loadTrustSet, MAX_TRUSTED_ROOT_BYTES } from '../../src/verify/trust-root.js';
+import { issuersFor } from '../../src/verify/trust-names.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from '../../src/verify/roots/public-good.js';
 import { isBuildpackError } from '../../src/errors.js';
 

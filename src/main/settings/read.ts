@@ -11,7 +11,7 @@ import { networkConfigFromEnv } from '../../net/config.js';
 import type { OutputSettings, SettingReader, Settings } from '../../settings.js';
 import { ATTESTATIONS_ENV, attestationModeFromEnv } from '../../verify/attestation-policy.js';
 import { STRICT_ENV, strictModeFromEnv } from '../../verify/digest.js';
-import { TRUSTED_ROOT_ENV } from '../../verify/trust-root.js';
+import { TRUSTED_ROOT_ENV } from '../../verify/trust-names.js';
 
 /** The build's and detect's lookup: the process environment first, then `<platform>/env/<NAME>` (values checked, GHA007). */
 export function platformReader(env: NodeJS.ProcessEnv, platformDir: string): SettingReader {
