@@ -78,7 +78,8 @@ export function debugStack(err: unknown): string {
   if (!(err instanceof Error) || !err.stack) return formatStack(printable(String(err)));
   // The header is "<name at construction>: <message>"; the name may differ from err.name now.
   const at = err.message === '' ? -1 : err.stack.indexOf(err.message);
-  const stack = at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
+  const stack =
+    at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
   return formatStack(stack);
 }
 

@@ -26,7 +26,11 @@ export function wholeNumberSetting(read: SettingReader, name: string, { fallback
   const text = read(name)?.trim();
   if (!text) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw invalidSetting(name, `${shownSetting(text)} is not a whole number from ${min} to ${max}`, `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`);
+    throw invalidSetting(
+      name,
+      `${shownSetting(text)} is not a whole number from ${min} to ${max}`,
+      `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`,
+    );
   }
   return Number(text);
 }

@@ -71,7 +71,9 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
 async function runCommand(command: CliCommand, environment: CliEnvironment, io: CliIo): Promise<number> {
   switch (command.kind) {
     case 'help':
-      io.out(command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : command.topic === 'update' ? UPDATE_HELP : MAIN_HELP);
+      io.out(
+        command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : command.topic === 'update' ? UPDATE_HELP : MAIN_HELP,
+      );
       return CliExit.Ok;
     case 'version':
       io.out(command.json ? jsonText({ version: environment.version }) : `github-assets ${environment.version}\n`);
@@ -108,7 +110,11 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
   io.out(`${file.shown}: ${file.specs.length} entr${file.specs.length === 1 ? 'y' : 'ies'} ${where}\n\n`);
   io.out(renderCheckTable(report));
   for (const error of errors) io.err('\n' + errorText(error, io.color) + '\n');
-  io.out(report.ok ? `\nOK: every entry ${command.offline ? 'is valid' : 'resolves'}.\n` : `\n${errors.length} of ${file.specs.length} entries have problems.\n`);
+  io.out(
+    report.ok
+      ? `\nOK: every entry ${command.offline ? 'is valid' : 'resolves'}.\n`
+      : `\n${errors.length} of ${file.specs.length} entries have problems.\n`,
+  );
   return report.ok ? CliExit.Ok : CliExit.Problems;
 }
 
@@ -149,11 +155,22 @@ function describePin(entry: EntryPin): string {
   const lines = [`${entry.entry}`];
   lines.push(`  tag     ${entry.tag.to}${entry.tag.from === entry.tag.to ? '' : ` (was "${entry.tag.from}")`}`);
   for (const pin of entry.pins) {
-    const how = pin.source === 'github-digest' ? "GitHub's asset digest" : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
-    lines.push(`  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`);
-    if (pin.picked) lines.push(`          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`);
+    const how =
+      pin.source === 'github-digest'
+        ? "GitHub's asset digest"
+        : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
+    lines.push(
+      `  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`,
+    );
+    if (pin.picked)
+      lines.push(
+        `          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`,
+      );
   }
-  if (entry.signer) lines.push(`  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`);
+  if (entry.signer)
+    lines.push(
+      `  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`,
+    );
   for (const note of entry.notes) lines.push(`  NOTE: ${note}`);
   return lines.join('\n') + '\n';
 }

@@ -50,7 +50,8 @@ interface EntryBlock extends Section {
 }
 
 const ENTRY_HEADER = /^\s*\[\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\]\]\s*(?:#.*)?$/;
-const ARCH_HEADER = /^\s*\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\.\s*arch\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$/;
+const ARCH_HEADER =
+  /^\s*\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\.\s*arch\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$/;
 const ANY_HEADER = /^\s*\[/;
 
 export function applyEdits(text: string, edits: EntryEdit[]): string {
@@ -130,10 +131,13 @@ function countDelimiters(content: string, delimiter: string): number {
 function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: string): void {
   // Work from the bottom of the entry up, so the line numbers found above stay valid:
   // new arch tables at the end, then existing arch tables, then the entry's own lines.
-  const archNames = [...new Set([...Object.keys(edit.arch ?? {}), ...Object.keys(edit.archAsset ?? {})])].sort((a, b) => a.localeCompare(b));
+  const archNames = [...new Set([...Object.keys(edit.arch ?? {}), ...Object.keys(edit.archAsset ?? {})])].sort((a, b) =>
+    a.localeCompare(b),
+  );
   const missing = archNames.filter((arch) => !block.arches.has(arch));
   if (missing.length > 0) {
-    if (archDefinedInline(lines, block)) throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 and asset to them by hand`);
+    if (archDefinedInline(lines, block))
+      throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 and asset to them by hand`);
     const appended = missing.flatMap((arch) => [
       { content: '', eol },
       { content: `[${block.table}.arch.${arch}]`, eol },
@@ -161,7 +165,8 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
   // setKey and removeKey keep main.end in step with the lines they add or remove.
   if (edit.update !== undefined) setKey(lines, main, 'update', edit.update, ['tag'], eol);
-  if (edit.signerWorkflow !== undefined) setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
+  if (edit.signerWorkflow !== undefined)
+    setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {

@@ -10,7 +10,12 @@ import type { LookupContext } from '../github/client.js';
 import type { ReleaseSource } from '../github/resolve.js';
 import { parseTagSpec } from '../select/tags.js';
 import {
-  currentVersion, newestAllowed, parseUpdateValue, rangeForLevel, type UpdateLevel, type UpdatePolicy,
+  currentVersion,
+  newestAllowed,
+  parseUpdateValue,
+  rangeForLevel,
+  type UpdateLevel,
+  type UpdatePolicy,
 } from '../select/update-policy.js';
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
@@ -59,7 +64,10 @@ interface Decision {
  * Decides every entry and pins the moved ones. `plan` holds the edits for pin.ts's applyPlan;
  * an entry that fails is reported in `errors` (and the caller writes nothing).
  */
-export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
+export async function planUpdates(
+  specs: AssetSpec[],
+  options: UpdateOptions,
+): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
   const lists = releaseLists(options.github, options.lookupToken);
   const errors: BuildpackError[] = [];
   // Entries of one repo share the memoised list promise, so deciding them concurrently still costs one request per repo.
@@ -76,7 +84,14 @@ export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): P
   const fileTags = new Map(moving.map((d) => [d.spec.index, d.spec.tag] as const));
   const { plan, errors: pinErrors } = await planPins(
     moving.map((d) => ({ ...d.spec, tag: d.target!.tag })),
-    { os: options.os, arches: options.arches, github: lists.source, lookupToken: options.lookupToken, download: options.download, fileTags },
+    {
+      os: options.os,
+      arches: options.arches,
+      github: lists.source,
+      lookupToken: options.lookupToken,
+      download: options.download,
+      fileTags,
+    },
   );
   errors.push(...pinErrors);
   for (const d of moving) {
@@ -101,7 +116,10 @@ function indexOf(err: BuildpackError): number {
 
 async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLists): Promise<Decision> {
   const base = { index: spec.index, entry: entryLabel(spec), repo: spec.repo, from: spec.tag, to: spec.tag };
-  const stay = (status: UpdateStatus, policy: string | null, reason: string): Decision => ({ spec, report: { ...base, status, policy, reason } });
+  const stay = (status: UpdateStatus, policy: string | null, reason: string): Decision => ({
+    spec,
+    report: { ...base, status, policy, reason },
+  });
   if (spec.update === false) return stay('skipped', null, 'update = false');
 
   const own = spec.update === undefined ? undefined : parseUpdateValue(spec.update);
@@ -109,13 +127,21 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
 
   if (query.kind === 'latest') {
     if (!options.pinLatest) {
-      return stay('skipped', 'latest', 'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)');
+      return stay(
+        'skipped',
+        'latest',
+        'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)',
+      );
     }
     const releases = await lists.forSpec(spec);
     // An own range (update = "~1.4") bounds the pick; a level has no current version to be relative to.
     const range = own?.kind === 'range' ? own.range : '*';
     const pick = newestAllowed(releases, range, spec.prerelease);
-    if (!pick) throw noRelease(spec, own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag');
+    if (!pick)
+      throw noRelease(
+        spec,
+        own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag',
+      );
     return move(spec, base, pick.release, own?.kind === 'range' ? own.text : 'latest', spec.update ?? 'latest');
   }
 
@@ -149,7 +175,13 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   return move(spec, base, pick.release, text, undefined);
 }
 
-function move(spec: AssetSpec, base: Omit<EntryUpdate, 'status' | 'policy'>, release: Release, policy: string, keeps: string | undefined): Decision {
+function move(
+  spec: AssetSpec,
+  base: Omit<EntryUpdate, 'status' | 'policy'>,
+  release: Release,
+  policy: string,
+  keeps: string | undefined,
+): Decision {
   const report: EntryUpdate = { ...base, status: 'updated', to: release.tag, policy };
   // Write `update` only when the file does not already say it.
   if (keeps !== undefined && spec.update === undefined) report.keeps = keeps;
@@ -167,7 +199,9 @@ function describePolicy(policy: UpdatePolicy): string {
 function noRelease(spec: AssetSpec, message: string): BuildpackError {
   return noMatchingRelease(message, {
     entry: entryLabel(spec),
-    hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+    hint: spec.prerelease
+      ? 'widen the range or use an exact tag'
+      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });
 }
 
@@ -194,9 +228,17 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
     async forSpec(spec) {
       const creds = credentialsFor(spec, lookupToken);
       try {
-        return await list(spec.owner, spec.name, creds.token, { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) });
+        return await list(spec.owner, spec.name, creds.token, {
+          entry: entryLabel(spec),
+          ...(creds.source ? { tokenEnv: creds.source } : {}),
+        });
       } catch (err) {
-        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets update`);
+        throw explainLookupError(
+          err,
+          spec,
+          creds,
+          (name) => `${name} is not set; export ${name}=<token> before running github-assets update`,
+        );
       }
     },
     source: {

@@ -39,9 +39,12 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
   const value = raw?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
-    throw settingInvalid(`GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
-      hint: 'set GITHUB_ASSETS_PATH to the descriptor\'s path relative to the app directory, e.g. deploy/assets.toml',
-    });
+    throw settingInvalid(
+      `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`,
+      {
+        hint: "set GITHUB_ASSETS_PATH to the descriptor's path relative to the app directory, e.g. deploy/assets.toml",
+      },
+    );
   }
   return value;
 }
@@ -68,12 +71,20 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
       return undefined;
     case 'not-regular':
       throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
-        hint: explicit ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)' : 'project.toml must be a regular file (a symlink to one is fine)',
+        hint: explicit
+          ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)'
+          : 'project.toml must be a regular file (a symlink to one is fine)',
       });
     case 'too-large':
-      throw descriptorUnreadable(shown, `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
-        hint: explicit ? 'check that the path names your descriptor (a project.toml of a few KiB)' : 'project.toml is far larger than any descriptor needs to be; check what it holds',
-      });
+      throw descriptorUnreadable(
+        shown,
+        `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`,
+        {
+          hint: explicit
+            ? 'check that the path names your descriptor (a project.toml of a few KiB)'
+            : 'project.toml is far larger than any descriptor needs to be; check what it holds',
+        },
+      );
     case 'ok':
       return decodeDescriptor(file.bytes, shown);
   }

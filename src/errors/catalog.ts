@@ -316,7 +316,7 @@ const MISMATCH_HINTS: Record<MismatchFacts['blame'], string> = {
     'the release asset is not the one that was pinned: it was re-uploaded, or the pin is wrong. ' +
     'Nothing was installed; check the release before updating sha256 (github-assets pin rewrites it)',
   'checksums-file':
-    'the release\'s checksums file does not describe this asset as downloaded (stale file, or another build of the asset). ' +
+    "the release's checksums file does not describe this asset as downloaded (stale file, or another build of the asset). " +
     'Nothing was installed; name the right file with checksums = "..." or pin sha256',
 };
 

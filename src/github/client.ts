@@ -64,7 +64,14 @@ export interface GitHubClient {
    * `etag` (free: a 304 costs no rate limit). `listReleasesIfChanged` checks the first page,
    * where a new release appears, and only then pages through everything.
    */
-  getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
+  getReleaseIfChanged(
+    owner: string,
+    repo: string,
+    tag: string,
+    etag: string,
+    token?: string,
+    ctx?: LookupContext,
+  ): Promise<Release | undefined>;
   listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
   /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
   listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
@@ -93,7 +100,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return { authorization: `token ${token}` };
   };
 
-  async function fetchRelease(owner: string, repo: string, tag: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release | undefined> {
+  async function fetchRelease(
+    owner: string,
+    repo: string,
+    tag: string,
+    token: string | undefined,
+    ctx: LookupContext,
+    etag?: string,
+  ): Promise<Release | undefined> {
     const headers = { ...authHeaders(token), ...(etag ? { 'if-none-match': etag } : {}) };
     const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -112,11 +126,24 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return (await fetchRelease(owner, repo, tag, token, ctx))!;
   }
 
-  async function getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release | undefined> {
+  async function getReleaseIfChanged(
+    owner: string,
+    repo: string,
+    tag: string,
+    etag: string,
+    token?: string,
+    ctx: LookupContext = {},
+  ): Promise<Release | undefined> {
     return fetchRelease(owner, repo, tag, token, ctx, etag);
   }
 
-  async function fetchReleases(owner: string, repo: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release[] | undefined> {
+  async function fetchReleases(
+    owner: string,
+    repo: string,
+    token: string | undefined,
+    ctx: LookupContext,
+    etag?: string,
+  ): Promise<Release[] | undefined> {
     const headers = authHeaders(token);
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -132,7 +159,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         if (++pages > maxPages) throw paginationRunaway(what, maxPages, all.length);
         // The first page's ETag stands for the list: new releases appear there first.
         const pageEtag = first ? page.headers.etag : undefined;
-        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
+        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry }))
+          all.push(first ? withEtag(release, pageEtag) : release);
         first = false;
       }
       return all;
@@ -146,7 +174,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return (await fetchReleases(owner, repo, token, ctx))!;
   }
 
-  async function listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release[] | undefined> {
+  async function listReleasesIfChanged(
+    owner: string,
+    repo: string,
+    etag: string,
+    token?: string,
+    ctx: LookupContext = {},
+  ): Promise<Release[] | undefined> {
     return fetchReleases(owner, repo, token, ctx, etag);
   }
 
@@ -160,7 +194,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+  async function listAttestations(
+    owner: string,
+    repo: string,
+    sha256Hex: string,
+    token?: string,
+    ctx: LookupContext = {},
+  ): Promise<AttestationList> {
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
       return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
@@ -250,7 +290,8 @@ async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object |
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) return undefined;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))
+    return undefined;
   try {
     // No credentials: the URL is pre-signed, and the token must not reach another host.
     const response = await fetchFn(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
@@ -293,17 +334,22 @@ const defaultNetworks = new Map<string, Network>();
 function defaultFetch(apiUrl: string): typeof fetch {
   let network = defaultNetworks.get(apiUrl);
   if (!network) {
-    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)));
+    network = createNetwork(
+      networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)),
+    );
     defaultNetworks.set(apiUrl, network);
   }
   return network.fetch;
 }
 
 function paginationRunaway(what: Lookup, maxPages: number, releases: number): BuildpackError {
-  return tooManyPages(`the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
-    entry: what.ctx.entry,
-    hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
-  });
+  return tooManyPages(
+    `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`,
+    {
+      entry: what.ctx.entry,
+      hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+    },
+  );
 }
 
 // ---- mapping errors --------------------------------------------------------------------
@@ -377,10 +423,13 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
     });
   }
 
-  return internalError(`unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
-    entry,
-    hint: 'retry the build; if this persists, report it with the build log',
-  });
+  return internalError(
+    `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`,
+    {
+      entry,
+      hint: 'retry the build; if this persists, report it with the build log',
+    },
+  );
 }
 
 function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
@@ -450,7 +499,8 @@ function networkReason(err: unknown): string {
   let current: unknown = err;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && !e.code.startsWith('ERR_')) return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
+    if (typeof e.code === 'string' && !e.code.startsWith('ERR_'))
+      return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
     current = e.cause;
   }
   return redact(typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err));
@@ -462,7 +512,8 @@ function sanitizedCause(cause: unknown): unknown {
   const copy = new Error(redact(cause.message));
   copy.name = cause.name;
   const root = (cause as { cause?: unknown }).cause;
-  if (root instanceof Error) (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
+  if (root instanceof Error)
+    (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
   return copy;
 }
 

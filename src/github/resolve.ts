@@ -13,7 +13,14 @@ export interface ReleaseSource {
   getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
   listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
   /** Conditional forms (see client.ts): undefined when unchanged since `etag`. */
-  getReleaseIfChanged?(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
+  getReleaseIfChanged?(
+    owner: string,
+    repo: string,
+    tag: string,
+    etag: string,
+    token?: string,
+    ctx?: LookupContext,
+  ): Promise<Release | undefined>;
   listReleasesIfChanged?(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
 }
 
@@ -41,7 +48,8 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
   const run = async (spec: AssetSpec, creds: Credentials, previousEtag?: string): Promise<Release | typeof UNCHANGED> => {
     const who = `#${creds.source ?? ''}`;
     const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
-    const get = (tag: string) => once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(spec.owner, spec.name, tag, creds.token, ctx));
+    const get = (tag: string) =>
+      once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(spec.owner, spec.name, tag, creds.token, ctx));
     const list = () => once(`list:${spec.repo}${who}`, () => source.listReleases(spec.owner, spec.name, creds.token, ctx));
 
     const query = parseTagSpec(spec.tag);
@@ -99,7 +107,8 @@ function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof
     return withListEtag(newest);
   }
   const picked = pickInRange(releases, query.range, spec.prerelease);
-  if (!picked) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
+  if (!picked)
+    throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
   return withListEtag(picked);
 }
 
@@ -108,6 +117,8 @@ function noRelease(spec: AssetSpec, message: string, releases: Release[]): Build
   const shown = versions.slice(0, 15).join(', ') || '(none with a semantic version tag)';
   return noMatchingRelease(`${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
     entry: entryLabel(spec),
-    hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+    hint: spec.prerelease
+      ? 'widen the range or use an exact tag'
+      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });
 }

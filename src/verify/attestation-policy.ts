@@ -46,7 +46,10 @@ export function attestationModeFromEnv(value: string | undefined): AttestationMo
 }
 
 /** The policy for an entry: its own keys, else the build default. */
-export function policyFor(spec: Pick<AssetSpec, 'repo' | 'attestations' | 'signerRepo' | 'signerWorkflow'>, defaultMode: AttestationMode): AttestationPolicy {
+export function policyFor(
+  spec: Pick<AssetSpec, 'repo' | 'attestations' | 'signerRepo' | 'signerWorkflow'>,
+  defaultMode: AttestationMode,
+): AttestationPolicy {
   const workflow = spec.signerWorkflow ? parseSignerWorkflow(spec.signerWorkflow) : undefined;
   return {
     mode: spec.attestations ?? defaultMode,
@@ -92,7 +95,9 @@ export function repoOfUri(uri: string | undefined): string | undefined {
 export function signerMismatches(identity: SignerIdentity, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string[] {
   const problems: string[] = [];
   if (!identity.issuer || !acceptedIssuers.includes(identity.issuer)) {
-    problems.push(`the certificate was issued for ${identity.issuer ? `OIDC issuer ${identity.issuer}` : 'no OIDC issuer'}, expected ${acceptedIssuers.join(' or ')} (GitHub Actions)`);
+    problems.push(
+      `the certificate was issued for ${identity.issuer ? `OIDC issuer ${identity.issuer}` : 'no OIDC issuer'}, expected ${acceptedIssuers.join(' or ')} (GitHub Actions)`,
+    );
   }
   const workflow = workflowOfSignerUri(identity.signerUri);
   if (!workflow) {

@@ -33,10 +33,13 @@ export async function fetchChecksumsFor(
     const cap: DownloadCap = {
       maxBytes: MAX_CHECKSUMS_BYTES,
       overCap: (bytes, max) =>
-        checksumsFileUnusable(`checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`, {
-          entry,
-          hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
-        }),
+        checksumsFileUnusable(
+          `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`,
+          {
+            entry,
+            hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
+          },
+        ),
     };
     const list = await download(sums, destFile, cap);
     // The list itself must be the one GitHub published.

@@ -18,7 +18,11 @@ export function strictModeFromEnv(value: string | undefined): boolean {
   const text = (value ?? '').trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(text)) return true;
   if (['', '0', 'false', 'no', 'off'].includes(text)) return false;
-  throw invalidSetting(STRICT_ENV, `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`, `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`);
+  throw invalidSetting(
+    STRICT_ENV,
+    `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`,
+    `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`,
+  );
 }
 
 export interface VerifySources {

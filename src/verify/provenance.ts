@@ -72,7 +72,10 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     const notes: string[] = [];
     let list: AttestationList;
     try {
-      list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
+      list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, {
+        entry: input.entry,
+        ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
+      });
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
         throw err.rephrased({
@@ -88,7 +91,13 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       const trustSet = await trustOnce();
       notes.push(...trustSet.notes);
       const { verifyAttestationBundles } = await loadVerifier();
-      const provenance = verifyAttestationBundles(list.bundles, { entry: input.entry, what: input.assetName, sha256: input.sha256, policy: p, trust: trustSet });
+      const provenance = verifyAttestationBundles(list.bundles, {
+        entry: input.entry,
+        what: input.assetName,
+        sha256: input.sha256,
+        policy: p,
+        trust: trustSet,
+      });
       if (provenance) return { provenance, notes };
     }
     const none = `no SLSA provenance attestation for sha256:${input.sha256.slice(0, 16)}… in ${input.spec.repo}${skippedNote}`;
@@ -111,22 +120,30 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       if (byName.has(`${input.sums.name}.sig`) && byName.has(`${input.sums.name}.pem`)) {
         const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
         if (p.mode === 'required') {
-          throw attestationTlogInvalid(message, { hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry' });
+          throw attestationTlogInvalid(message, {
+            hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry',
+          });
         }
         return { notes: [`${message}; not checked (attestations = auto)`] };
       }
       return { notes: [] };
     }
     if (bundleAsset.size > MAX_SIGNATURE_BYTES) {
-      throw attestationUnusable(`${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`, { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' });
+      throw attestationUnusable(
+        `${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`,
+        { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' },
+      );
     }
     const raw = await input.fetchAsset(bundleAsset);
-    if (raw.length > MAX_SIGNATURE_BYTES) throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+    if (raw.length > MAX_SIGNATURE_BYTES)
+      throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
+      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, {
+        hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes',
+      });
     }
     const trustSet = await trustOnce();
     const { verifySignedFile } = await loadVerifier();
@@ -156,7 +173,11 @@ function describeSkipped(list: AttestationList): string {
  * A record keeps its verified provenance, so a rebuild re-verifies only when the bytes or the
  * constraints changed (or attestations became required for an entry verified without one).
  */
-export function reverifyReason(record: { sha256: string; provenance?: VerifiedProvenance | undefined }, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string | undefined {
+export function reverifyReason(
+  record: { sha256: string; provenance?: VerifiedProvenance | undefined },
+  policy: AttestationPolicy,
+  acceptedIssuers: readonly string[],
+): string | undefined {
   if (policy.mode === 'off') return undefined;
   const p = record.provenance;
   if (!p) return policy.mode === 'required' ? 'attestations are now required' : undefined;

@@ -17,7 +17,20 @@ describe('unifiedDiff', () => {
     const before = ['1', '2', '3', '4', 'tag = "latest"', '6', '7', '8', '9'].join('\n') + '\n';
     const after = before.replace('tag = "latest"', 'tag = "v1"');
     expect(unifiedDiff(before, after, opts)).toBe(
-      ['--- a/project.toml', '+++ b/project.toml', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-tag = "latest"', '+tag = "v1"', ' 6', ' 7', ' 8', ''].join('\n'),
+      [
+        '--- a/project.toml',
+        '+++ b/project.toml',
+        '@@ -2,7 +2,7 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-tag = "latest"',
+        '+tag = "v1"',
+        ' 6',
+        ' 7',
+        ' 8',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -30,15 +43,19 @@ describe('unifiedDiff', () => {
   });
 
   it('agrees with diff -u on a multi-change edit', () => {
-    const before = '# c\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "latest"\nsha256 = "old"\n\n[[metadata.githubassets]]\nrepo = "c/d"\nasset = "y"\n';
-    const after = '# c\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "v1"\n\n[[metadata.githubassets]]\nrepo = "c/d"\nasset = "y"\ntag = "v2"\nsha256 = "new"\n';
+    const before =
+      '# c\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "latest"\nsha256 = "old"\n\n[[metadata.githubassets]]\nrepo = "c/d"\nasset = "y"\n';
+    const after =
+      '# c\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "v1"\n\n[[metadata.githubassets]]\nrepo = "c/d"\nasset = "y"\ntag = "v2"\nsha256 = "new"\n';
     const dir = mkdtempSync(join(tmpdir(), 'gha-diff-'));
     try {
       writeFileSync(join(dir, 'a'), before);
       writeFileSync(join(dir, 'b'), after);
       let expected = '';
       try {
-        execFileSync('diff', ['-u', '--label', 'a/project.toml', '--label', 'b/project.toml', join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' });
+        execFileSync('diff', ['-u', '--label', 'a/project.toml', '--label', 'b/project.toml', join(dir, 'a'), join(dir, 'b')], {
+          encoding: 'utf8',
+        });
       } catch (err) {
         expected = (err as { stdout: string }).stdout;
       }

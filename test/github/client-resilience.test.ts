@@ -21,7 +21,13 @@ let log: ReturnType<typeof memoryLogger>;
 
 function setup(env: Record<string, string> = {}) {
   net = testNetwork({ GITHUB_API_URL: gh.apiUrl, ...env }, log);
-  client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0', fetch: net.fetch, rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs, log });
+  client = createGitHubClient({
+    apiUrl: gh.apiUrl,
+    userAgent: 'gha-test/1.0',
+    fetch: net.fetch,
+    rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs,
+    log,
+  });
 }
 
 beforeEach(async () => {
@@ -108,7 +114,11 @@ describe('non-retryable answers fail at once', () => {
 describe('rate limits', () => {
   const primary = (resetInSeconds: number) => ({
     status: 403,
-    headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds) },
+    headers: {
+      'x-ratelimit-limit': '60',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds),
+    },
     body: { message: 'API rate limit exceeded for 127.0.0.1.' },
   });
 
@@ -123,7 +133,10 @@ describe('rate limits', () => {
   });
 
   it('a secondary limit (429 + retry-after) waits the seconds it asks for', async () => {
-    gh.injectFault({ path: RELEASE, respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'You have exceeded a secondary rate limit.' } } });
+    gh.injectFault({
+      path: RELEASE,
+      respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
     await client.getRelease('acme', 'tool', 'v1', TOKEN);
     expect(net.waits).toEqual([7000]);
     expect(gh.countRequests({ path: RELEASE })).toBe(2);
@@ -135,7 +148,9 @@ describe('rate limits', () => {
     const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
     expect(err.code).toBe('GHA013');
     const reset = new Date(Number(fault.headers['x-ratelimit-reset']) * 1000).toISOString();
-    expect(err.message).toBe(`GitHub API rate limit exceeded (60 requests/hour) while looking up release "v1" of acme/tool; the limit resets at ${reset}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`);
+    expect(err.message).toBe(
+      `GitHub API rate limit exceeded (60 requests/hour) while looking up release "v1" of acme/tool; the limit resets at ${reset}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`,
+    );
     expect(err.hint).toContain('token_env = "GITHUB_TOKEN"');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);
     expect(net.waits).toEqual([]);
@@ -153,7 +168,16 @@ describe('rate limits', () => {
 
   it('one release lookup per distinct repo and tag, however many entries use it', async () => {
     const { resolve } = createReleaseResolver(client);
-    const spec = (index: number, asset: string): AssetSpec => ({ index, repo: 'acme/tool', owner: 'acme', name: 'tool', asset, tag: 'v1', prerelease: false, stripComponents: 0 });
+    const spec = (index: number, asset: string): AssetSpec => ({
+      index,
+      repo: 'acme/tool',
+      owner: 'acme',
+      name: 'tool',
+      asset,
+      tag: 'v1',
+      prerelease: false,
+      stripComponents: 0,
+    });
     const releases = await Promise.all([1, 2, 3].map((i) => resolve(spec(i, 'tool.tar.gz'), { token: undefined, source: undefined })));
     expect(new Set(releases.map((r) => r.id)).size).toBe(1);
     expect(gh.countRequests({ origin: 'api' })).toBe(1);

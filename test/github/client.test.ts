@@ -32,7 +32,13 @@ describe('getRelease', () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/tool');
     gh.addRelease('acme/tool', { tag: 'v1.0.0', assets: [{ name: 'tool-1.0.0.tar.gz', content: 'old' }] });
-    gh.addRelease('acme/tool', { tag: 'v1.1.0', assets: [{ name: 'tool-1.1.0.tar.gz', content: 'new', contentType: 'application/gzip' }, { name: 'nodigest', content: 'x', digest: null }] });
+    gh.addRelease('acme/tool', {
+      tag: 'v1.1.0',
+      assets: [
+        { name: 'tool-1.1.0.tar.gz', content: 'new', contentType: 'application/gzip' },
+        { name: 'nodigest', content: 'x', digest: null },
+      ],
+    });
     gh.addRelease('acme/tool', { tag: 'v2.0.0-beta', prerelease: true });
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
   });
@@ -87,7 +93,9 @@ describe('getRelease', () => {
     const err = await rejected(client.getRelease('acme', 'nope', 'latest'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/nope not found (or it is private and not visible without a token)');
-    expect(err.hint).toContain('set token_env to the name of an environment variable holding a token with read access to contents of acme/nope');
+    expect(err.hint).toContain(
+      'set token_env to the name of an environment variable holding a token with read access to contents of acme/nope',
+    );
   });
 
   it('passes the token per call and works with both entries using different tokens', async () => {
@@ -132,7 +140,9 @@ describe('private repositories and credentials', () => {
   it('with an unknown token: bad credentials naming the env var, never the value', async () => {
     const err = await rejected(client.getRelease('acme', 'secret', 'v1', UNKNOWN, { tokenEnv: 'ACME_TOKEN' }));
     expect(err.code).toBe('GHA011');
-    expect(err.message).toBe('GitHub rejected the token in $ACME_TOKEN for acme/secret: bad credentials (the token is invalid, expired or revoked)');
+    expect(err.message).toBe(
+      'GitHub rejected the token in $ACME_TOKEN for acme/secret: bad credentials (the token is invalid, expired or revoked)',
+    );
     expect(err.hint).toContain('put it in ACME_TOKEN');
     expectNoSecret(err, UNKNOWN);
   });
@@ -231,16 +241,25 @@ describe('failures', () => {
     const reset = Math.floor(Date.UTC(2030, 0, 2, 3, 4, 5) / 1000);
     gh.injectFault({
       path: '/repos/acme/tool/releases/latest',
-      respond: { status: 403, headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } },
+      respond: {
+        status: 403,
+        headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+        body: { message: 'API rate limit exceeded for 127.0.0.1.' },
+      },
     });
     const err = await rejected(client.getRelease('acme', 'tool', 'latest'));
     expect(err.code).toBe('GHA013');
-    expect(err.message).toBe('GitHub API rate limit exceeded (60 requests/hour) while looking up the latest release of acme/tool; the limit resets at 2030-01-02T03:04:05.000Z');
+    expect(err.message).toBe(
+      'GitHub API rate limit exceeded (60 requests/hour) while looking up the latest release of acme/tool; the limit resets at 2030-01-02T03:04:05.000Z',
+    );
     expect(err.hint).toContain('token_env = "GITHUB_TOKEN"');
   });
 
   it('429 with retry-after: rate limited, says when to retry', async () => {
-    gh.injectFault({ path: '/repos/acme/tool/releases/tags/v1', respond: { status: 429, headers: { 'retry-after': '30' }, body: { message: 'secondary rate limit' } } });
+    gh.injectFault({
+      path: '/repos/acme/tool/releases/tags/v1',
+      respond: { status: 429, headers: { 'retry-after': '30' }, body: { message: 'secondary rate limit' } },
+    });
     const err = await rejected(client.getRelease('acme', 'tool', 'v1', GOOD, { tokenEnv: 'GH_TOKEN' }));
     expect(err.code).toBe('GHA013');
     expect(err.message).toContain('retry after 30s');
@@ -259,7 +278,10 @@ describe('failures', () => {
   });
 
   it('other 403s are forbidden, quoting GitHub', async () => {
-    gh.injectFault({ path: '/repos/acme/tool/releases/latest', respond: { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } } });
+    gh.injectFault({
+      path: '/repos/acme/tool/releases/latest',
+      respond: { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } },
+    });
     const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD, { tokenEnv: 'GH_TOKEN' }));
     expect(err.code).toBe('GHA012');
     expect(err.message).toBe('GitHub refused access to acme/tool (403: Resource protected by organization SAML enforcement.)');

@@ -13,7 +13,9 @@ describe('sources', () => {
   });
 
   it('builds the release download URL on GITHUB_SERVER_URL', () => {
-    expect(webDownloadUrl('https://github.com/', { ...c, tag: 'v1.2.3', asset: 'tool.tar.gz' })).toBe('https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz');
+    expect(webDownloadUrl('https://github.com/', { ...c, tag: 'v1.2.3', asset: 'tool.tar.gz' })).toBe(
+      'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+    );
   });
 
   it('only token-less entries with an exact tag and asset name qualify', () => {
@@ -34,7 +36,16 @@ describe('sources', () => {
       tag: 'v1.2.3',
       draft: false,
       prerelease: false,
-      assets: [{ id: 0, name: 'tool.tar.gz', size: 0, url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', origin: 'direct' }],
+      assets: [
+        {
+          id: 0,
+          name: 'tool.tar.gz',
+          size: 0,
+          url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+          browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+          origin: 'direct',
+        },
+      ],
     });
     const mirrored = directRelease(spec, { serverUrl: 'https://github.com', mirror: 'https://m.example/{owner}/{repo}/{tag}/{asset}' });
     expect(mirrored.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');

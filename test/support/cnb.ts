@@ -90,7 +90,11 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   });
 }
 
-export async function runDetect(ws: Workspace, env: Record<string, string | undefined> = {}, buildpackDir = repoRoot): Promise<PhaseResult & { plan: string }> {
+export async function runDetect(
+  ws: Workspace,
+  env: Record<string, string | undefined> = {},
+  buildpackDir = repoRoot,
+): Promise<PhaseResult & { plan: string }> {
   const planPath = join(ws.root, 'plan.toml');
   writeFileSync(planPath, '');
   const result = await run(

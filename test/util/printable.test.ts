@@ -57,7 +57,12 @@ describe('the build log', () => {
         const lines = out.split('\n');
         expect(lines).toHaveLength(7); // six lines and the final newline
         const withoutOwnColours = out.replace(/\u001b\[(?:0|1|2|31|33|34)m/g, '');
-        expect(withoutOwnColours.slice(0, -1).split('\n').every((line) => unsafeCharacter(line) === undefined)).toBe(true);
+        expect(
+          withoutOwnColours
+            .slice(0, -1)
+            .split('\n')
+            .every((line) => unsafeCharacter(line) === undefined),
+        ).toBe(true);
       }),
       { numRuns: 500 },
     );
@@ -66,7 +71,10 @@ describe('the build log', () => {
 
 describe('errors', () => {
   it('prints the message, entry and hint of an error escaped, on their own lines', () => {
-    const err = new BuildpackError('GHA014', `release v1 has no asset named "${EVIL}"`, { entry: 'githubassets[1] (acme/t\u001bool)', hint: `use\n${EVIL}` });
+    const err = new BuildpackError('GHA014', `release v1 has no asset named "${EVIL}"`, {
+      entry: 'githubassets[1] (acme/t\u001bool)',
+      hint: `use\n${EVIL}`,
+    });
     const text = formatError(err);
     expect(text.split('\n')).toHaveLength(2);
     expect(text).toContain('ERROR [GHA014] githubassets[1] (acme/t\\x1bool): release v1 has no asset named "tool\\n    Installed');
@@ -94,7 +102,13 @@ describe('errors', () => {
 
 describe('the CLI table', () => {
   it('keeps a row with a hostile asset name on one line', () => {
-    const text = renderTable(['REPO', 'ASSET'], [['acme/tool', EVIL], ['acme/other', 'plain']]);
+    const text = renderTable(
+      ['REPO', 'ASSET'],
+      [
+        ['acme/tool', EVIL],
+        ['acme/other', 'plain'],
+      ],
+    );
     expect(text.trimEnd().split('\n')).toHaveLength(3);
     expect(unsafeCharacter(text.replace(/\n/g, ''))).toBeUndefined();
   });

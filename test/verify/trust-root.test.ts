@@ -37,7 +37,16 @@ describe('GITHUB_ASSETS_TRUSTED_ROOT', () => {
     ['a missing file', undefined],
     ['not JSON', 'not json'],
     ['JSON that is not a trusted root', '{"mediaType": 5}'],
-    ['a root without authorities', JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })],
+    [
+      'a root without authorities',
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+        tlogs: [],
+        certificateAuthorities: [],
+        ctlogs: [],
+        timestampAuthorities: [],
+      }),
+    ],
     ['a root without logs or timestamp authorities', JSON.stringify({ ...PUBLIC_GOOD_TRUSTED_ROOT, tlogs: [], timestampAuthorities: [] })],
     ['a file over the size cap', ' '.repeat(MAX_TRUSTED_ROOT_BYTES + 1)],
   ])('refuses %s with GHA038', async (what, content) => {
@@ -60,7 +69,14 @@ describe('built-in roots', () => {
     expect(set.domains.map((d) => d.name)).toEqual(['Sigstore public-good (shipped)']);
     expect(set.notes.join('\n')).toMatch(/could not be reached and nothing usable was cached: using the public-good trusted root shipped/);
     expect(set.notes.join('\n')).toMatch(/GitHub's TUF repository .* could not be reached/);
-    expect(calls).toEqual(expect.arrayContaining(['https://tuf-repo-cdn.sigstore.dev online', 'https://tuf-repo-cdn.sigstore.dev cache', 'https://tuf-repo.github.com online', 'https://tuf-repo.github.com cache']));
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'https://tuf-repo-cdn.sigstore.dev online',
+        'https://tuf-repo-cdn.sigstore.dev cache',
+        'https://tuf-repo.github.com online',
+        'https://tuf-repo.github.com cache',
+      ]),
+    );
   });
 
   it('uses what TUF cached in an earlier build when the repository is down', async () => {
@@ -77,6 +93,9 @@ describe('built-in roots', () => {
 
   it('accepts GitHub Actions issuers, plus a GitHub Enterprise Server one', () => {
     expect(issuersFor('https://github.com')).toEqual(['https://token.actions.githubusercontent.com']);
-    expect(issuersFor('https://ghe.example.com')).toEqual(['https://token.actions.githubusercontent.com', 'https://ghe.example.com/_services/token']);
+    expect(issuersFor('https://ghe.example.com')).toEqual([
+      'https://token.actions.githubusercontent.com',
+      'https://ghe.example.com/_services/token',
+    ]);
   });
 });
