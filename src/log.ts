@@ -40,7 +40,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // archives and API answers) is made printable before the logger adds its own colour codes.
   const safe = (text: string) => printable(redact(text));
   const paint = (style: keyof typeof codes, text: string) => (color ? `${codes[style]}${text}${codes.reset}` : text);
-  const line = (text: string) => write(text + '\n');
+  const line = (text: string) => write(`${text}\n`);
   return {
     debugEnabled: options.debug ?? false,
     title: (text) => line(paint('bold', safe(text))),

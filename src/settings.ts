@@ -3,7 +3,7 @@
 // unusable is an error (GHA007) naming the variable, never silently ignored. Reading the
 // variables is the composition roots' job (src/main/settings/read.ts); nothing here looks them up.
 
-import { BuildpackError } from './errors.js';
+import type { BuildpackError } from './errors.js';
 import { settingInvalid } from './errors/catalog.js';
 import type { AttestationMode } from './model.js';
 

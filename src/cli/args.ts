@@ -3,7 +3,7 @@
 // that name the option and point at --help.
 
 import { parseArgs } from 'node:util';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../platform.js';
 import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';

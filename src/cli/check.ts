@@ -4,7 +4,7 @@
 
 import { specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { singleFilePath } from '../extract/index.js';
 import { mapLimit } from '../util/concurrency.js';
 import { normaliseSha256 } from '../descriptor/integrity.js';

@@ -5,7 +5,7 @@
 
 import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError, isAssetNotFound } from '../errors.js';
+import { type BuildpackError, isAssetNotFound } from '../errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../github/resolve.js';

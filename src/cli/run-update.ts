@@ -27,7 +27,7 @@ export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>
   if (errors.length > 0) {
     if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
     else {
-      for (const error of errors) io.err(errorText(error, io.color) + '\n');
+      for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
       io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be updated.\n`);
     }
     return 1;
@@ -59,5 +59,5 @@ function describeUpdate(u: EntryUpdate): string {
     lines.push(`${u.entry}  ${u.status === 'skipped' ? 'skipped' : 'up to date'}: ${u.reason ?? ''}`);
   }
   for (const note of u.notes ?? []) lines.push(`  NOTE: ${note}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -58,7 +58,7 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
   } catch (err) {
     const error = toBuildpackError(err);
     if (json) io.out(jsonText({ error: errorJson(error) }));
-    else io.err(errorText(error, io.color) + '\n');
+    else io.err(`${errorText(error, io.color)}\n`);
     if (environment.debug) {
       io.err(`${debugStack(err)}\n`);
       const cause = (err as Error)?.cause;
@@ -109,7 +109,7 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
   const where = command.offline ? 'validated offline' : `resolved for ${command.target.os}/${command.target.arch}`;
   io.out(`${file.shown}: ${file.specs.length} entr${file.specs.length === 1 ? 'y' : 'ies'} ${where}\n\n`);
   io.out(renderCheckTable(report));
-  for (const error of errors) io.err('\n' + errorText(error, io.color) + '\n');
+  for (const error of errors) io.err(`\n${errorText(error, io.color)}\n`);
   io.out(
     report.ok
       ? `\nOK: every entry ${command.offline ? 'is valid' : 'resolves'}.\n`
@@ -131,7 +131,7 @@ async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment
   });
   if (errors.length > 0) {
     if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
-    else for (const error of errors) io.err(errorText(error, io.color) + '\n');
+    else for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
     if (!command.json) io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be pinned.\n`);
     return CliExit.Problems;
   }
@@ -172,7 +172,7 @@ function describePin(entry: EntryPin): string {
       `  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`,
     );
   for (const note of entry.notes) lines.push(`  NOTE: ${note}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const unusedGitHub: ReleaseSource = {

@@ -4,7 +4,7 @@
 
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
 import { mapLimit } from '../util/concurrency.js';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import type { LookupContext } from '../github/client.js';
 import type { ReleaseSource } from '../github/resolve.js';

@@ -4,7 +4,7 @@
 // at this edge (no control characters, bounded size); they are never echoed (tokens).
 
 import { join } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { unsafeCharacter } from '../util/printable.js';
 import { readSmallFile } from '../util/regular-file.js';
 import { settingInvalid } from '../errors/catalog.js';

@@ -4,7 +4,7 @@
 
 import TOML from '@iarna/toml';
 import { posix } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from '../model.js';
 import { canonicalArch, RESERVED_LAYER_DIRS } from '../platform.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './integrity.js';
@@ -144,7 +144,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     const suggestion = closestKey(key);
     throw fail(
       `unknown key "${key}"`,
-      (suggestion ? `did you mean "${suggestion}"? ` : '') + `valid keys: ${Object.keys(ENTRY_KEYS).join(', ')}`,
+      `${suggestion ? `did you mean "${suggestion}"? ` : ''}valid keys: ${Object.keys(ENTRY_KEYS).join(', ')}`,
       'GHA004',
     );
   }

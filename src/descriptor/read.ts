@@ -24,7 +24,7 @@ const MAX_PATH_LENGTH = 4096;
 export function loadDescriptor(appDir: string, descriptorPath: string | undefined): LoadedDescriptor | undefined {
   const custom = descriptorPath;
   const path = resolve(appDir, custom ?? 'project.toml');
-  const shown = path.startsWith(appDir + '/') ? path.slice(appDir.length + 1) : path;
+  const shown = path.startsWith(`${appDir}/`) ? path.slice(appDir.length + 1) : path;
   const text = readDescriptorText(path, shown, custom !== undefined);
   if (text === undefined) {
     // No project.toml: nothing to do. A path the user named explicitly must exist.

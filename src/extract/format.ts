@@ -3,7 +3,7 @@
 // peeking at the first few hundred bytes of gzip/zstd data held in memory.
 
 import { constants, gunzipSync, zstdDecompressSync } from 'node:zlib';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { unsupportedFormat } from '../errors/catalog.js';
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd';

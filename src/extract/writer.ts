@@ -7,7 +7,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { isExecutableHead } from './format.js';
 import type { ExtractLimits } from './limits.js';

@@ -2,7 +2,7 @@
 // or a semver range over the repo's releases. Each distinct (repo, tag, credential) is looked
 // up once per build, however many entries share it, and a repo's release list is fetched once.
 
-import { BuildpackError, isTagNotFound } from '../errors.js';
+import { type BuildpackError, isTagNotFound } from '../errors.js';
 import type { LookupContext } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';

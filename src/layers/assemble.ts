@@ -5,7 +5,7 @@
 
 import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BuildpackError, fromFsError } from '../errors.js';
+import { type BuildpackError, fromFsError } from '../errors.js';
 import { RESERVED_LAYER_DIRS } from '../platform.js';
 import { findEscape } from '../extract/confine.js';
 import { layerLinkEscapes, pathConflict, unsafeArchiveEntry } from '../errors/catalog.js';

@@ -3,7 +3,7 @@
 // and the retry policy for API requests. They hold no state beyond one request and never log headers.
 
 import { RetryHandler, type Dispatcher } from 'undici';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { safeUrl } from '../util/secrets.js';
 import { logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy } from './retry.js';

@@ -2,7 +2,7 @@
 // {os}, {arch}, {version}, {tag} placeholders and * / ? globs; without `asset` the pick is
 // automatic (select/auto.ts). Errors list what the release does have, so the fix is a copy-paste away.
 
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
 import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';

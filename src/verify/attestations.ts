@@ -5,9 +5,9 @@
 
 import { createHash } from 'node:crypto';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { toSignedEntity, VerificationError, Verifier, type TrustMaterial } from '@sigstore/verify';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { signerMismatches, type AttestationPolicy, type SignerIdentity } from './attestation-policy.js';
 import { signerIdentityOf } from './certificate-identity.js';
 import { attestationRejected, type AttestationCode } from '../errors/catalog.js';

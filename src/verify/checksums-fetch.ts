@@ -4,7 +4,7 @@
 // capped while streaming at MAX_CHECKSUMS_BYTES (GHA032), whatever size the release lists.
 
 import { readFile, rm } from 'node:fs/promises';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, MAX_CHECKSUMS_BYTES, parseChecksums } from './checksums.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { verifyDownload, type VerifySources } from './digest.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { renderTable } from '../../src/cli/table.js';
 import { targetPaths } from '../../src/cli/check.js';

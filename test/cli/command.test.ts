@@ -296,7 +296,7 @@ asset = "x"
 
     const missing = await cli(['check', 'nope.toml']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^ERROR \[GHA001\] nope\.toml does not exist\n  hint: pass the path of your project\.toml/);
+    expect(missing.stderr).toMatch(/^ERROR \[GHA001\] nope\.toml does not exist\n {2}hint: pass the path of your project\.toml/);
     expect(JSON.parse((await cli(['check', '--json', 'nope.toml'])).stdout).error).toMatchObject({
       code: 'GHA001',
       entry: null,

@@ -14,7 +14,7 @@ describe('unifiedDiff', () => {
   });
 
   it('prints a replaced line with three lines of context', () => {
-    const before = ['1', '2', '3', '4', 'tag = "latest"', '6', '7', '8', '9'].join('\n') + '\n';
+    const before = `${['1', '2', '3', '4', 'tag = "latest"', '6', '7', '8', '9'].join('\n')}\n`;
     const after = before.replace('tag = "latest"', 'tag = "v1"');
     expect(unifiedDiff(before, after, opts)).toBe(
       [
@@ -37,7 +37,7 @@ describe('unifiedDiff', () => {
   it('numbers pure insertions and splits distant changes into hunks', () => {
     const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
     const after = [...lines.slice(0, 2), 'new A', ...lines.slice(2, 17), 'new B', ...lines.slice(17)];
-    const diff = unifiedDiff(lines.join('\n') + '\n', after.join('\n') + '\n', opts);
+    const diff = unifiedDiff(`${lines.join('\n')}\n`, `${after.join('\n')}\n`, opts);
     expect(diff.match(/^@@.*@@$/gm)).toEqual(['@@ -1,5 +1,6 @@', '@@ -15,6 +16,7 @@']);
     expect(diff).toContain('\n line 2\n+new A\n line 3\n');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDescriptor } from '../../src/descriptor/parse.js';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { applyPlan, archesFor, type PinPlan } from '../../src/cli/pin.js';
 
 const SHA = 'd'.repeat(64);

@@ -254,7 +254,7 @@ describe('github-assets update', () => {
   });
 
   it('stops with GHA062 on a tag that is not a version, writes nothing, and suggests update = false', async () => {
-    const text = PINNED + `\n[[metadata.githubassets]]\nrepo = "acme/nightly"\ntag = "nightly"\nasset = "nightly-linux"\n`;
+    const text = `${PINNED}\n[[metadata.githubassets]]\nrepo = "acme/nightly"\ntag = "nightly"\nasset = "nightly-linux"\n`;
     write(text);
     const result = await cli(['update']);
     expect(result.code).toBe(1);

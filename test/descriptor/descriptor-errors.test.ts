@@ -83,7 +83,7 @@ describe('descriptor files that are not regular files', () => {
   });
 
   it('GHA001 for a descriptor over 1 MiB', async () => {
-    ws.writeApp({ 'project.toml': ENTRY + `# ${'x'.repeat(1024 * 1024)}\n` });
+    ws.writeApp({ 'project.toml': `${ENTRY}# ${'x'.repeat(1024 * 1024)}\n` });
     await bothFail({}, 'GHA001', 'cannot read project.toml: it is 1.0 MiB, more than a descriptor may be (1.0 MiB)');
   });
 

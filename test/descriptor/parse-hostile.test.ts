@@ -245,7 +245,7 @@ function tomlString(s: string): string {
     else if (/[A-Za-z0-9 ._/-]/.test(ch)) out += ch;
     else out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 /** TOML literals of every type, including integers JavaScript cannot hold and floats that are not finite. */

@@ -117,8 +117,8 @@ const CASES: [string, string, boolean][] = [
   ['destination in env/', entry('repo = "a/b"\nasset = "x"\ndestination = "env/PATH"'), false],
   ['destination exec.d', entry('repo = "a/b"\nasset = "x"\ndestination = "./exec.d"'), false],
   ['destination with a backslash', entry('repo = "a/b"\nasset = "x"\ndestination = "bin\\\\x"'), false],
-  ['sha1 instead of sha256', entry('repo = "a/b"\nasset = "x"\nsha256 = "' + 'a'.repeat(40) + '"'), false],
-  ['sha256 with another prefix', entry('repo = "a/b"\nasset = "x"\nsha256 = "sha512:' + 'a'.repeat(64) + '"'), false],
+  ['sha1 instead of sha256', entry(`repo = "a/b"\nasset = "x"\nsha256 = "${'a'.repeat(40)}"`), false],
+  ['sha256 with another prefix', entry(`repo = "a/b"\nasset = "x"\nsha256 = "sha512:${'a'.repeat(64)}"`), false],
   ['checksums as a path', entry('repo = "a/b"\nasset = "x"\nchecksums = "dl/SHA256SUMS"'), false],
   ['checksums naming a signature', entry('repo = "a/b"\nasset = "x"\nchecksums = "checksums.txt.sig"'), false],
   ['checksums with an unknown placeholder', entry('repo = "a/b"\nasset = "x"\nchecksums = "{os}_checksums.txt"'), false],
@@ -128,7 +128,7 @@ const CASES: [string, string, boolean][] = [
   ['unknown architecture', entry('repo = "a/b"\n[metadata.githubassets.arch.sparc]\nasset = "y"'), false],
   ['unknown key in an arch table', entry('repo = "a/b"\nasset = "x"\n[metadata.githubassets.arch.arm64]\ntag = "v1"'), false],
   ['githubassets as a single table', '[metadata.githubassets]\nrepo = "a/b"\nasset = "x"\n', false],
-  ['entries in both places', entry('repo = "a/b"\nasset = "x"') + '[[_.metadata.githubassets]]\nrepo = "a/c"\nasset = "x"\n', false],
+  ['entries in both places', `${entry('repo = "a/b"\nasset = "x"')}[[_.metadata.githubassets]]\nrepo = "a/c"\nasset = "x"\n`, false],
 ];
 
 describe('schema/githubassets.schema.json', () => {

@@ -2,7 +2,7 @@
 // with and without tokens, GHES prefix, and the mapping of every failure to a BuildpackError.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { createGitHubClient, normaliseApiUrl, webUrlFor, type GitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
 import { rejected } from '../support/errors.js';
@@ -206,7 +206,7 @@ describe('GitHub Enterprise Server', () => {
     gh = await startFakeGitHub({ apiPrefix: '/api/v3' });
     gh.addRepo('corp/tool');
     for (let i = 1; i <= 120; i++) gh.addRelease('corp/tool', { tag: `v${i}` });
-    client = createGitHubClient({ apiUrl: gh.apiUrl + '/', userAgent: 'gha-test/1.0' });
+    client = createGitHubClient({ apiUrl: `${gh.apiUrl}/`, userAgent: 'gha-test/1.0' });
     expect(client.apiUrl).toBe(gh.apiUrl);
     expect((await client.getRelease('corp', 'tool', 'latest')).tag).toBe('v120');
     expect(await client.listReleases('corp', 'tool')).toHaveLength(120);

@@ -7,7 +7,7 @@ import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { downloadAsset, downloadUrl } from '../../src/net/download.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';

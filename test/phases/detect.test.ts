@@ -57,7 +57,7 @@ describe('bin/detect', () => {
   });
 
   it('errors (1) naming the entry on an invalid entry', async () => {
-    ws.writeApp({ 'project.toml': ENTRY + `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "t"\ndestinaton = "bin"\n` });
+    ws.writeApp({ 'project.toml': `${ENTRY}[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "t"\ndestinaton = "bin"\n` });
     const result = await runDetect(ws);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ERROR [GHA004] githubassets[2] (acme/tool): unknown key "destinaton"');

@@ -8,7 +8,7 @@ import { autoSelect, nonProgramReason, toolNameOf, type AutoResult } from '../..
 import { archesIn, libcOf, osesIn } from '../../src/select/asset-name.js';
 import { selectAssetFor } from '../../src/select/index.js';
 import { parseDescriptor, specForTarget } from '../../src/descriptor/parse.js';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import type { AssetSpec, Release, ReleaseAsset, Target } from '../../src/model.js';
 
 const AMD64: Target = { os: 'linux', arch: 'amd64' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalArch } from '../../src/platform.js';
 import { isPattern, patternToRegExp, selectAsset } from '../../src/select/index.js';
 import { parseDescriptor, specForTarget } from '../../src/descriptor/parse.js';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import type { AssetSpec, Release, Target } from '../../src/model.js';
 
 const AMD64: Target = { os: 'linux', arch: 'amd64' };

@@ -94,7 +94,7 @@ const tarTypeFlags: Record<NonNullable<TarEntrySpec['type']>, string> = {
 };
 
 function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0') + '\0';
+  return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
 /** One ustar header block; names up to 100 bytes (enough for hostile fixtures). */
@@ -114,7 +114,7 @@ export function tarHeader(entry: TarEntrySpec, size: number): Buffer {
   header.write('00', 263, 'latin1');
   let sum = 0;
   for (const byte of header) sum += byte;
-  header.write(octal(sum, 7) + ' ', 148, 'latin1');
+  header.write(`${octal(sum, 7)} `, 148, 'latin1');
   return header;
 }
 

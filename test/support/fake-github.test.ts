@@ -156,7 +156,7 @@ describe('fake GitHub: pagination', () => {
     const res = await getJson(`${gh.apiUrl}/repos/corp/tool/releases?per_page=2`);
     expect(res.body).toHaveLength(2);
     expect(res.headers.get('link')).toContain(`${gh.apiUrl}/repos/corp/tool/releases?per_page=2&page=2`);
-    const unprefixed = await getJson(gh.apiUrl.replace('/api/v3', '') + '/repos/corp/tool/releases/latest');
+    const unprefixed = await getJson(`${gh.apiUrl.replace('/api/v3', '')}/repos/corp/tool/releases/latest`);
     expect(unprefixed.status).toBe(404);
   });
 });

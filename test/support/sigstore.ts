@@ -255,7 +255,7 @@ function pem(der: Buffer): string {
 }
 
 function randomSerial(): string {
-  return '01' + createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 30);
+  return `01${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 30)}`;
 }
 
 /** RFC 8785-style canonical JSON for the flat SET payload (sorted keys, no spaces). */

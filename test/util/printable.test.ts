@@ -95,7 +95,7 @@ describe('errors', () => {
     // Every line of output is either ours (ERROR/hint), the stack header or a stack frame: no forged line.
     for (const line of out.trimEnd().split('\n')) {
       expect(unsafeCharacter(line)).toBeUndefined();
-      expect(line).toMatch(/^(ERROR \[GHA099\]|  hint: |TypeError: bad name|    at )/);
+      expect(line).toMatch(/^(ERROR \[GHA099\]| {2}hint: |TypeError: bad name| {4}at )/);
     }
   });
 });

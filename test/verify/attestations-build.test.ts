@@ -256,7 +256,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 describe('github-assets check and pin report provenance', () => {
   it('check --json carries the verified signer, source commit and tlog index, and each failure code', async () => {
-    ws.writeApp({ 'project.toml': entry('acme/good') + '\n' + entry('acme/other-repo') });
+    ws.writeApp({ 'project.toml': `${entry('acme/good')}\n${entry('acme/other-repo')}` });
     const result = await cli(['check', '--json']);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as {
