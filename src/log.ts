@@ -65,7 +65,7 @@ export function formatError(err: BuildpackError, color = false): string {
 }
 
 /** A stack trace for debug output: its lines kept, anything unsafe inside them escaped. */
-export function formatStack(text: string): string {
+function formatStack(text: string): string {
   return printableLines(redact(text));
 }
 

@@ -9,7 +9,7 @@ import { canonicalArch } from '../platform.js';
 import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
 import { usageError } from '../errors/catalog.js';
 
-export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
+const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 
 export type CliCommand =
   | { kind: 'help'; topic: 'main' | 'check' | 'pin' | 'update'; json: boolean }

@@ -69,7 +69,7 @@ export interface CheckReport {
 }
 
 /** What `check --offline` shows for an entry whose asset is picked automatically once the release is known. */
-export const AUTOMATIC = '(automatic)';
+const AUTOMATIC = '(automatic)';
 
 const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|zip|tar\.(gz|xz|bz2|zst|zstd))$/i;
 

@@ -20,7 +20,7 @@ import { runUpdate } from './run-update.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import { noEntries } from '../errors/catalog.js';
 
-export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
+const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
 export interface CliIo {
   out(text: string): void;

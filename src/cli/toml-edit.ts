@@ -81,7 +81,7 @@ function splitLines(text: string): Line[] {
 }
 
 /** Entry headers and their arch tables, in file order; lines inside multi-line strings are skipped. */
-export function findEntryBlocks(lines: Line[]): EntryBlock[] {
+function findEntryBlocks(lines: Line[]): EntryBlock[] {
   const blocks: EntryBlock[] = [];
   let current: EntryBlock | undefined;
   let currentArch: Section | undefined;

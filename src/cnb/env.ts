@@ -15,7 +15,7 @@ export interface EnvSource {
 }
 
 /** The longest value a variable the buildpack reads may have (tokens, URLs, paths are far shorter). */
-export const MAX_ENV_VALUE_BYTES = 64 * 1024;
+const MAX_ENV_VALUE_BYTES = 64 * 1024;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

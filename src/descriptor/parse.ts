@@ -240,7 +240,7 @@ export type Fail = (message: string, hint: string, code?: 'GHA003' | 'GHA005' | 
  * arrays of bounded length, bounded nesting, and no integer beyond JavaScript's safe range
  * (the TOML parser returns those as BigInt). `path` names the field in messages.
  */
-export function checkValues(value: unknown, path: string[], fail: Fail, depth = 0): void {
+function checkValues(value: unknown, path: string[], fail: Fail, depth = 0): void {
   const field = fieldName(path);
   if (depth > LIMITS.depth)
     throw fail(
@@ -313,7 +313,7 @@ export function parseRepo(value: string): { owner: string; name: string } | stri
  * A tag is `latest`, a tag name or a semver range. Refused: what git never allows in a tag
  * and what would change the path of a request (`.`/`..` segments, `..`, empty segments, `\`).
  */
-export function checkTag(tag: string, fail: Fail): void {
+function checkTag(tag: string, fail: Fail): void {
   const hint = 'write an existing tag (e.g. tag = "v1.4.7"), a range (tag = "~1.4") or tag = "latest"';
   if (tag.length > LIMITS.tagLength) throw fail(`tag is ${tag.length} characters long; at most ${LIMITS.tagLength} are allowed`, hint);
   if (
@@ -343,7 +343,7 @@ function checkAssetName(asset: string, fail: Fail, key = 'asset'): void {
 }
 
 /** A whole number from `min` to `max`, naming the field; BigInt, floats, inf and nan included. Usable for any numeric key. */
-export function checkWholeNumber(v: unknown, key: string, min: number, max: number, fail: Fail, example = `${key} = ${min}`): number {
+function checkWholeNumber(v: unknown, key: string, min: number, max: number, fail: Fail, example = `${key} = ${min}`): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     const what =
       typeof v === 'number' || typeof v === 'bigint'
@@ -469,7 +469,7 @@ export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
 }
 
 /** Normalises a destination; keeps a trailing "/" because it means "a directory". */
-export function normaliseDestination(value: string, fail: Fail): string {
+function normaliseDestination(value: string, fail: Fail): string {
   const trimmed = value.trim();
   if (trimmed === '') throw fail('destination is empty', 'omit destination to use the default, or give a path such as "bin"');
   const bad = unsafeCharacter(trimmed);

@@ -15,7 +15,7 @@ export interface LoadedDescriptor extends Descriptor {
 }
 
 /** The largest descriptor read (a project.toml with hundreds of entries is a few dozen KiB). */
-export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
 /** Longest GITHUB_ASSETS_PATH accepted (Linux's PATH_MAX). */
 const MAX_PATH_LENGTH = 4096;
@@ -91,7 +91,7 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
 }
 
 /** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
-export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
+function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw descriptorInvalid(`${shown} is UTF-16 encoded; TOML files are UTF-8`, {
       hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,

@@ -53,7 +53,7 @@ export function entryInvalid(message: string, details?: ErrorDetails): Buildpack
 }
 
 /** GHA004: an entry key the buildpack does not know (a typo, or a token written into the file). */
-export function entryUnknownKey(message: string, details?: ErrorDetails): BuildpackError {
+function entryUnknownKey(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA004', message, details);
 }
 
@@ -68,7 +68,7 @@ export function settingInvalid(message: string, details?: ErrorDetails): Buildpa
 }
 
 /** GHA008: a control or invisible character in a key or value of an entry. */
-export function unsafeCharacters(message: string, details?: ErrorDetails): BuildpackError {
+function unsafeCharacters(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA008', message, details);
 }
 

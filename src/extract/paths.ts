@@ -7,14 +7,14 @@ export type Placement =
   | { action: 'place'; segments: string[] }; // path below the extraction root
 
 /** Splits an entry path; absolute paths and NUL bytes are refused, `.` and empty parts dropped. */
-export function splitEntryPath(raw: string): string[] | { refuse: string } {
+function splitEntryPath(raw: string): string[] | { refuse: string } {
   if (raw.includes('\0')) return { refuse: 'its path contains a NUL byte' };
   if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\\\')) return { refuse: 'its path is absolute' };
   return raw.split('/').filter((part) => part !== '' && part !== '.');
 }
 
 /** Resolves `..` lexically; null when it climbs above the start. */
-export function resolveDots(base: string[], parts: string[]): string[] | null {
+function resolveDots(base: string[], parts: string[]): string[] | null {
   const out = [...base];
   for (const part of parts) {
     if (part === '..') {

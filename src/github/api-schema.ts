@@ -33,7 +33,7 @@ export const ApiReleaseSchema = v.object({
   assets: v.optional(v.pipe(v.array(ApiAssetSchema), v.maxLength(10_000)), []),
 });
 
-export const ApiReleaseListSchema = v.pipe(v.array(ApiReleaseSchema), v.maxLength(1000));
+const ApiReleaseListSchema = v.pipe(v.array(ApiReleaseSchema), v.maxLength(1000));
 
 export type ApiAsset = v.InferOutput<typeof ApiAssetSchema>;
 export type ApiRelease = v.InferOutput<typeof ApiReleaseSchema>;
@@ -73,7 +73,7 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `${path} ${issue.message.replace(/^Invalid \w+: /, '')} (got ${got})`;
 }
 
-export function toRelease(data: ApiRelease): Release {
+function toRelease(data: ApiRelease): Release {
   const release: Release = {
     id: data.id,
     tag: data.tag_name,

@@ -24,10 +24,8 @@ import {
   unreachable,
 } from '../errors/catalog.js';
 
-export const DEFAULT_API_URL = 'https://api.github.com';
-
 /** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
-export const MAX_RELEASE_PAGES = 100;
+const MAX_RELEASE_PAGES = 100;
 
 /** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash or credentials. */
 export function normaliseApiUrl(value: string | undefined): string {
@@ -215,9 +213,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 // ---- artifact attestations -------------------------------------------------------------
 
 /** At most this many attestations are read for one digest (the API's first page holds 30). */
-export const MAX_ATTESTATIONS = 30;
+const MAX_ATTESTATIONS = 30;
 /** An attestation bundle is a few kilobytes; one larger than this is refused. */
-export const MAX_BUNDLE_BYTES = 1024 * 1024;
+const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 export interface AttestationList {
   /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */

@@ -15,7 +15,7 @@ import { apiAnswerTooLarge } from '../errors/catalog.js';
 export type { ApiUsage } from './interceptors.js';
 
 /** Largest API answer read into memory (one release, or one page of 100 releases with their assets). */
-export const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
+const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface Network {
   /** For downloads: credentials by origin, deadlines, redirects (followed hop by hop through the same checks). */
@@ -31,7 +31,7 @@ export interface Network {
 }
 
 /** The pooled connections: plain Agent, or proxy routing from the settings (never from process.env behind our back). */
-export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatcher {
+function createDispatcher(config: NetworkConfig, log?: Logger): Dispatcher {
   const timeouts = {
     connect: { timeout: config.timeouts.connectMs },
     headersTimeout: config.timeouts.headersMs,

@@ -40,7 +40,7 @@ class ForwardingHandler implements Handler {
 }
 
 /** The origin a dispatch goes to, as `scheme://host:port` (URL.origin form). */
-export function originOf(options: DispatchOptions): string | undefined {
+function originOf(options: DispatchOptions): string | undefined {
   const raw = options.origin;
   if (raw === undefined) return undefined;
   try {

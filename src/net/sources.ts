@@ -37,7 +37,7 @@ export function qualifiesForDirectDownload(spec: Pick<AssetSpec, 'tag' | 'asset'
 }
 
 /** Where a direct download goes: the mirror when one is set, else the web host. */
-export function directDownloadUrl(
+function directDownloadUrl(
   c: AssetCoordinates,
   config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
 ): { url: string; via: 'mirror' | 'web' } {

@@ -79,18 +79,6 @@ export function workflowOfSignerUri(uri: string | undefined): { repo: string; pa
   return { repo: parsed.repo, path, ref: at === -1 ? undefined : rest.slice(at + 1) };
 }
 
-/** owner/repo from https://HOST/owner/repo; undefined otherwise. */
-export function repoOfUri(uri: string | undefined): string | undefined {
-  if (!uri) return undefined;
-  try {
-    const url = new URL(uri);
-    const parts = url.pathname.split('/').filter(Boolean);
-    return parts.length === 2 ? `${parts[0]}/${parts[1]}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Problems with a signer identity under a policy; empty when it is accepted. Each names expected and actual values. */
 export function signerMismatches(identity: SignerIdentity, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string[] {
   const problems: string[] = [];

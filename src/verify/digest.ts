@@ -57,8 +57,8 @@ interface Expectation {
   expected: string;
 }
 
-export const GITHUB_DIGEST_SOURCE = 'GitHub asset digest';
-export const PINNED_SOURCE = 'pinned sha256';
+const GITHUB_DIGEST_SOURCE = 'GitHub asset digest';
+const PINNED_SOURCE = 'pinned sha256';
 
 /**
  * Checks `actual` against every source given. Throws GHA030 naming each source that

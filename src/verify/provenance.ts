@@ -59,9 +59,9 @@ export interface ProvenanceDeps {
 }
 
 /** A signature bundle is a few kilobytes. */
-export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
-export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
+function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
   let trust: Promise<TrustSet> | undefined;
   const trustOnce = () => (trust ??= deps.trust());
   const policy = (spec: AssetSpec) => policyFor(spec, deps.defaultMode);

@@ -9,9 +9,6 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 export type Codec = 'gzip' | 'xz' | 'bzip2' | 'zstd';
 
-/** Debian packages that provide the tools used here (CI must install them). */
-export const REQUIRED_TOOLS = ['tar', 'zip', 'gzip', 'xz', 'bzip2', 'zstd', 'gcc'];
-
 export const EXECUTABLE_OUTPUT = 'hello from the fixture executable';
 
 /**
@@ -98,7 +95,7 @@ function octal(value: number, width: number): string {
 }
 
 /** One ustar header block; names up to 100 bytes (enough for hostile fixtures). */
-export function tarHeader(entry: TarEntrySpec, size: number): Buffer {
+function tarHeader(entry: TarEntrySpec, size: number): Buffer {
   const header = Buffer.alloc(512);
   const type = entry.type ?? 'file';
   header.write(entry.name, 0, 100, 'utf8');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Tools a CNB shim or a shell fixture may use; none of them is or starts node. */
-export const BASIC_TOOLS = [
+const BASIC_TOOLS = [
   'sh',
   'cat',
   'grep',
