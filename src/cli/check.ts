@@ -8,7 +8,7 @@ import type { BuildpackError } from '../errors.js';
 import { singleFilePath } from '../extract/index.js';
 import { mapLimit } from '../util/concurrency.js';
 import { normaliseSha256 } from '../descriptor/integrity.js';
-import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type Release, type Target } from '../model.js';
 import { createReleaseResolver, type ReleaseSource } from '../github/resolve.js';
 import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
 import { formatBytes } from '../util/format.js';
@@ -100,7 +100,7 @@ export async function checkEntries(
       };
       if (options.offline) return row;
       const creds = credentialsFor(spec, options.lookupToken);
-      let release;
+      let release: Release;
       try {
         release = await resolveRelease(spec, creds);
       } catch (err) {

@@ -144,8 +144,8 @@ async function pinEntry(
         (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`,
       );
     }
-    let asset;
-    let selection;
+    let asset: Release['assets'][number];
+    let selection: ReturnType<typeof selectAssetFor>;
     try {
       selection = selectAssetFor(release, archSpec, target);
       asset = selection.asset;

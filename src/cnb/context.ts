@@ -68,7 +68,8 @@ function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDirGiven: str
     platformDir,
     // Read on first use: detect never needs it, and it sits on detect's hot path.
     get buildpack() {
-      return (info ??= readBuildpackInfo(buildpackDir));
+      info ??= readBuildpackInfo(buildpackDir);
+      return info;
     },
     target: targetFromEnv(env),
     settings: settingsAt(platformDir),

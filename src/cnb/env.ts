@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { BuildpackError } from '../errors.js';
 import { unsafeCharacter } from '../util/printable.js';
-import { readSmallFile } from '../util/regular-file.js';
+import { readSmallFile, type SmallFile } from '../util/regular-file.js';
 import { settingInvalid } from '../errors/catalog.js';
 
 export interface EnvSource {
@@ -30,7 +30,7 @@ export function lookupEnv(source: EnvSource, name: string): string | undefined {
   if (fromProcess !== undefined && fromProcess !== '') return checkedValue(name, fromProcess, 'the environment');
   if (!ENV_NAME.test(name)) return undefined;
   const path = join(source.platformDir, 'env', name);
-  let file;
+  let file: SmallFile;
   try {
     file = readSmallFile(path, MAX_ENV_VALUE_BYTES);
   } catch {

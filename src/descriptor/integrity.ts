@@ -53,6 +53,7 @@ export function parseChecksumsField(value: unknown, fail: FieldFail): string {
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
     throw fail(`checksums = "${value}" is not a file name`, `${hint}; it names an asset of the same release, without a path or URL`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters in a file name is the point
   if (/[\u0000-\u001f\u007f]/.test(name)) throw fail(`checksums = ${JSON.stringify(value)} contains control characters`, hint);
   const placeholder = /\{([^}]*)\}/.exec(name.replace(/\{(tag|version)\}/g, ''));
   if (placeholder)

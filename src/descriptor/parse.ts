@@ -274,7 +274,7 @@ function checkValues(value: unknown, path: string[], fail: Fail, depth = 0): voi
         `${field} has ${value.length} items; at most ${LIMITS.arrayLength} are allowed`,
         'shorten the list; a glob such as "bin/*" can replace many paths',
       );
-    value.forEach((item, i) => checkValues(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], fail, depth + 1));
+    for (const [i, item] of value.entries()) checkValues(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], fail, depth + 1);
   } else if (isTable(value)) {
     for (const [key, item] of Object.entries(value)) {
       const bad = unsafeCharacter(key);
@@ -368,6 +368,7 @@ function checkLibc(v: unknown, key: string, fail: Fail): 'gnu' | 'musl' {
 function checkMatching(v: unknown, key: string, fail: Fail): string {
   const hint = `write ${key} = "..." with a part of the asset name (e.g. "kubens") or a glob such as "*-linux-*"`;
   if (typeof v !== 'string' || v.trim() === '') throw fail(`${key} must be a non-empty string, got ${describeValue(v)}`, hint);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters in a name part is the point
   if (v.length > 200 || v.includes('/') || v.trim() !== v || /[\u0000-\u001f]/.test(v))
     throw fail(`${key} = ${JSON.stringify(v.slice(0, 200))} is not part of a file name`, hint);
   return v;

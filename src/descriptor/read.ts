@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseDescriptor, type Descriptor } from './parse.js';
 import { formatBytes } from '../util/format.js';
-import { readSmallFile } from '../util/regular-file.js';
+import { readSmallFile, type SmallFile } from '../util/regular-file.js';
 import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
@@ -56,7 +56,7 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
  * bytes must be UTF-8 (as TOML requires); a UTF-8 byte order mark is dropped.
  */
 export function readDescriptorText(path: string, shown: string, explicit: boolean): string | undefined {
-  let file;
+  let file: SmallFile;
   try {
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {

@@ -125,8 +125,8 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
   try {
     const installed = await install(file, outDir, opts);
     // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
-    const escape = await findEscape(outDir);
-    if (escape) throw unsafeEntry(escape.path, escape.reason);
+    const escaped = await findEscape(outDir);
+    if (escaped) throw unsafeEntry(escaped.path, escaped.reason);
     return installed;
   } catch (err) {
     await emptyDirectory(outDir).catch(() => {});

@@ -8,6 +8,7 @@ import { apiAnswerMalformed } from '../errors/catalog.js';
 
 /** Control characters never belong in a name, tag or URL we later print or use as a path. */
 const printable = (max: number) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the schema refuses control characters in API answers
   v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'contains control characters'));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const httpUrl = v.pipe(printable(8192), v.url(), v.regex(/^https?:\/\//i, 'is not an http(s) URL'));

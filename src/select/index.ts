@@ -47,21 +47,21 @@ export function isPattern(asset: string): boolean {
  * {os} and {arch} stay literal; without a tag, so do {version} and {tag}.
  */
 export function patternToRegExp(pattern: string, target: Target | undefined, tag: string | undefined): RegExp {
-  const alt = (words: string[]) => `(?i:${words.map(escape).join('|')})`;
+  const alt = (words: string[]) => `(?i:${words.map(escapeRegExp).join('|')})`;
   let source = '';
   for (const token of pattern.split(/(\{(?:os|arch|version|tag)\}|[*?])/)) {
     if (token === '{os}' && target) source += alt(OS_ALIASES[target.os] ?? [target.os]);
     else if (token === '{arch}' && target) source += alt(ARCH_ALIASES[target.arch] ?? [target.arch]);
-    else if (token === '{version}' && tag !== undefined) source += escape(stripV(tag));
-    else if (token === '{tag}' && tag !== undefined) source += escape(tag);
+    else if (token === '{version}' && tag !== undefined) source += escapeRegExp(stripV(tag));
+    else if (token === '{tag}' && tag !== undefined) source += escapeRegExp(tag);
     else if (token === '*') source += '.*';
     else if (token === '?') source += '.';
-    else source += escape(token);
+    else source += escapeRegExp(token);
   }
   return new RegExp(`^${source}$`);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
@@ -223,14 +223,14 @@ function isSecondary(name: string): boolean {
 function suggestPattern(name: string, target: Target): string {
   let out = name;
   for (const word of ARCH_ALIASES[target.arch] ?? []) {
-    const re = new RegExp(escape(word), 'i');
+    const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{arch}');
       break;
     }
   }
   for (const word of OS_ALIASES[target.os] ?? []) {
-    const re = new RegExp(escape(word), 'i');
+    const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{os}');
       break;

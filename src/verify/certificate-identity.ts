@@ -62,6 +62,6 @@ function sanUri(cert: X509Certificate): string | undefined {
 function printable(bytes: Buffer): string | undefined {
   if (bytes.length > MAX_VALUE) return undefined;
   const text = bytes.toString('utf8');
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a certificate value with control characters is refused
   return /[\u0000-\u001f\u007f]/.test(text) ? undefined : text;
 }

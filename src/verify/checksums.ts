@@ -149,7 +149,7 @@ export function parseChecksums(text: string, assetName: string, fileName?: strin
   const exact = listings.filter((l) => l.name === assetName);
   if (exact.length > 0) return single(exact, assetName, fileName, true);
 
-  const byBaseName = listings.filter((l) => l.name !== undefined && l.name.includes('/') && baseName(l.name) === assetName);
+  const byBaseName = listings.filter((l) => l.name?.includes('/') && baseName(l.name) === assetName);
   if (byBaseName.length > 0) return single(byBaseName, assetName, fileName, false);
 
   const namedForAsset = fileName === undefined || fileName.toLowerCase().startsWith(assetName.toLowerCase());

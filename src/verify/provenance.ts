@@ -121,6 +121,7 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
         const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
         if (p.mode === 'required') {
           throw attestationTlogInvalid(message, {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: ${signature} is GoReleaser's template syntax, shown literally
             hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry',
           });
         }

@@ -76,7 +76,14 @@ async function startServer(): Promise<RunningServer> {
         () => reject(new Error(`server did not print ${pattern} within ${timeoutMs} ms; output so far:\n${buffered}`)),
         timeoutMs,
       );
-      waiters.push({ pattern, from, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+      waiters.push({
+        pattern,
+        from,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
       check();
     });
   const listening = await waitForLine(/^listening on 127\.0\.0\.1:\d+$/, 15_000, 0);

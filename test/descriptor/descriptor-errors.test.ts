@@ -49,6 +49,7 @@ async function bothFail(env: Record<string, string>, code: string, message: stri
 
 function expectNoControlCharacters(output: string): void {
   // Newlines end lines; nothing else below U+0020, no DEL/C1, no bidi override or line separator.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters in the output
   expect(output.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
 }
 

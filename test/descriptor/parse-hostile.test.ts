@@ -121,7 +121,7 @@ describe('control and invisible characters', () => {
     ['a key', '"asset\\u001b" = "x"', 'asset\\u001b', '\\x1b'],
     ['DEL', 'asset = "tool\\u007f"', 'asset', '\\x7f'],
     ['C1 CSI', 'asset = "tool\\u009b31m"', 'asset', '\\x9b'],
-  ])('refuses a control character in %s with GHA008 naming the field', (_what, line, field, escape) => {
+  ])('refuses a control character in %s with GHA008 naming the field', (_what, line, field, escaped) => {
     const text = line.startsWith('repo')
       ? `[[metadata.githubassets]]\n${line}\nasset = "x"\n`
       : line.startsWith('asset')
@@ -135,7 +135,7 @@ describe('control and invisible characters', () => {
     }
     expect(err.code).toBe('GHA008');
     expect(
-      err.message.startsWith(`${field} contains a control or invisible character (${escape})`) ||
+      err.message.startsWith(`${field} contains a control or invisible character (${escaped})`) ||
         err.message.includes(`${field}: the key contains`),
     ).toBe(true);
     expect(err.entry).toMatch(/^githubassets\[1\] /);
@@ -272,12 +272,20 @@ const entryDoc = fc.record({
 function renderEntry(e: { repo: string; asset: string; extra: [string, string][]; arch: [string, string][] | null }): string {
   const seen = new Set(['repo', 'asset']);
   const lines = [`repo = ${e.repo}`, `asset = ${e.asset}`];
-  for (const [k, v] of e.extra) if (!seen.has(k)) seen.add(k), lines.push(`${k} = ${v}`);
+  for (const [k, v] of e.extra) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    lines.push(`${k} = ${v}`);
+  }
   let text = `[[metadata.githubassets]]\n${lines.join('\n')}\n`;
   if (e.arch) {
     const archSeen = new Set<string>();
     text += '[metadata.githubassets.arch.arm64]\n';
-    for (const [k, v] of e.arch) if (!archSeen.has(k)) archSeen.add(k), (text += `${k} = ${v}\n`);
+    for (const [k, v] of e.arch) {
+      if (archSeen.has(k)) continue;
+      archSeen.add(k);
+      text += `${k} = ${v}\n`;
+    }
   }
   return text;
 }

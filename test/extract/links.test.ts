@@ -367,7 +367,7 @@ function asTar(specs: Spec[]): Buffer {
           return { name: `${s.path}/`, type: 'directory' };
         case 'symlink':
           return { name: s.path, type: 'symlink', linkname: realTarget(s.target, s.path, specs) };
-        case 'hardlink':
+        default:
           return { name: s.path, type: 'hardlink', linkname: s.target };
       }
     }),

@@ -190,6 +190,7 @@ describe('samples/github-actions/update-assets.yml', () => {
     expect(updateIndex).toBeGreaterThan(0);
     const update = steps[updateIndex]!;
     expect(update.run).toContain(`npx --yes ${pkg.name}@${pkg.version} update project.toml --json`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(update.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(prIndex).toBeGreaterThan(updateIndex);
     const pr = steps[prIndex]!.with!;
@@ -225,6 +226,7 @@ describe('samples/github-actions/release.yml', () => {
     expect(npm.permissions?.['id-token']).toBe('write');
     const publish = npm.steps.find((s) => /npm publish/.test(s.run ?? ''))!;
     expect(publish.run).toMatch(/npm publish --provenance\b/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(publish.env?.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
     const node = npm.steps.find((s) => /^actions\/setup-node@v\d+$/.test(s.uses ?? ''))!;
     expect(node.with?.['registry-url']).toBe('https://registry.npmjs.org');
@@ -240,7 +242,9 @@ describe('samples/github-actions/release.yml', () => {
     expect(runs).toMatch(/gh release upload .*\.cnb/);
     const attestations = bp.steps.filter((s) => /^actions\/attest-build-provenance@v\d+$/.test(s.uses ?? ''));
     expect(attestations.map((s) => s.with?.['subject-path'] ?? s.with?.['subject-name'])).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
       '${{ runner.temp }}/cnb/*.cnb',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
       '${{ env.IMAGE }}',
     ]);
     const packIndex = bp.steps.findIndex((s) => /--format file/.test(s.run ?? ''));

@@ -191,6 +191,7 @@ describe('samples/github-actions/build-image.yml', () => {
 
   it('passes TOOLCHAIN_TOKEN from secrets through the step env and `--env NAME` only', () => {
     const step = packBuild[0]!;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(step.env?.TOOLCHAIN_TOKEN).toBe('${{ secrets.TOOLCHAIN_TOKEN }}');
     expect(step.run).toMatch(/--env TOOLCHAIN_TOKEN(\s|$)/);
     // The value never appears in a script: no expression, no expansion, no NAME=value.

@@ -39,6 +39,7 @@ describe('the build log', () => {
     log.warn(EVIL);
     log.debug(EVIL);
     expect(log.lines).toHaveLength(3);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters in log lines
     for (const line of log.lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u202e]/);
     expect(log.lines[0]).toBe('    Installed tool\\n    Installed /usr/bin/evil\\x1b[31m RED\\x1b[0m\\r\\u202egnp.exe\\u2028x\\0');
   });
@@ -56,6 +57,7 @@ describe('the build log', () => {
         log.debug(text);
         const lines = out.split('\n');
         expect(lines).toHaveLength(7); // six lines and the final newline
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ESC sequences of our own colours
         const withoutOwnColours = out.replace(/\u001b\[(?:0|1|2|31|33|34)m/g, '');
         expect(
           withoutOwnColours
