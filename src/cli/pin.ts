@@ -18,6 +18,7 @@ import type { ProvenanceChecker } from '../verify/provenance.js';
 import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
 import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
 import { pinEditFailed } from '../errors/catalog.js';
+import type { DescriptorFile } from './file.js';
 
 export interface PinOptions {
   os: string;
@@ -271,7 +272,8 @@ async function observeSigner(
 }
 
 /** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
-export function applyPlan(text: string, source: string, specs: AssetSpec[], plan: PinPlan, os: string): string {
+export function applyPlan(file: Pick<DescriptorFile, 'text' | 'shown' | 'specs'>, plan: PinPlan, os: string): string {
+  const { text, shown: source, specs } = file;
   if (plan.edits.length === 0) return text;
   let edited: string;
   try {

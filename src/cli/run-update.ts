@@ -32,7 +32,7 @@ export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>
     }
     return 1;
   }
-  const edited = applyPlan(file.text, file.shown, file.specs, plan, command.os);
+  const edited = applyPlan(file, plan, command.os);
   const changed = edited !== file.text;
   const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
   if (changed && !command.dryRun) await writeFile(file.path, edited);

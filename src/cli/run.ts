@@ -135,7 +135,7 @@ async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment
     if (!command.json) io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be pinned.\n`);
     return CliExit.Problems;
   }
-  const edited = applyPlan(file.text, file.shown, file.specs, plan, command.os);
+  const edited = applyPlan(file, plan, command.os);
   const changed = edited !== file.text;
   const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
   if (changed && !command.dryRun) await writeFile(file.path, edited);

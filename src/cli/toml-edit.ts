@@ -152,21 +152,26 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   for (const [arch, section] of existing) {
     const sha = edit.arch?.[arch];
     const asset = edit.archAsset?.[arch];
-    if (sha !== undefined) setKey(lines, section, 'sha256', sha, ['asset'], eol);
-    if (asset !== undefined) setKey(lines, section, 'asset', asset, [], eol);
+    if (sha !== undefined) setKey(lines, section, { key: 'sha256', value: sha, anchors: ['asset'] }, eol);
+    if (asset !== undefined) setKey(lines, section, { key: 'asset', value: asset, anchors: [] }, eol);
     if (asset !== undefined || edit.asset !== undefined) removeKey(lines, section, 'matching');
   }
 
   const main: Section = { header: block.header, end: block.end };
   if (edit.removeMatching || edit.asset !== undefined) removeKey(lines, main, 'matching');
-  if (edit.asset !== undefined) setKey(lines, main, 'asset', edit.asset, ['repo'], eol);
+  if (edit.asset !== undefined) setKey(lines, main, { key: 'asset', value: edit.asset, anchors: ['repo'] }, eol);
   if (edit.sha256 === null) removeKey(lines, main, 'sha256');
-  else if (edit.sha256 !== undefined) setKey(lines, main, 'sha256', edit.sha256, ['repo', 'asset', 'tag'], eol);
-  if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
+  else if (edit.sha256 !== undefined) setKey(lines, main, { key: 'sha256', value: edit.sha256, anchors: ['repo', 'asset', 'tag'] }, eol);
+  if (edit.tag !== undefined) setKey(lines, main, { key: 'tag', value: edit.tag, anchors: ['repo', 'asset'] }, eol);
   // setKey and removeKey keep main.end in step with the lines they add or remove.
-  if (edit.update !== undefined) setKey(lines, main, 'update', edit.update, ['tag'], eol);
+  if (edit.update !== undefined) setKey(lines, main, { key: 'update', value: edit.update, anchors: ['tag'] }, eol);
   if (edit.signerWorkflow !== undefined)
-    setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
+    setKey(
+      lines,
+      main,
+      { key: 'signer_workflow', value: edit.signerWorkflow, anchors: ['repo', 'asset', 'tag', 'sha256', 'signer_repo'] },
+      eol,
+    );
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {
@@ -197,7 +202,12 @@ function findKey(lines: Line[], section: Section, key: string): { at: number; pr
 }
 
 /** Replaces `key = "…"` in the section, keeping its quoting and trailing comment, or inserts it after the last anchor key. */
-function setKey(lines: Line[], section: Section, key: string, value: string, anchors: string[], eol: string): void {
+function setKey(
+  lines: Line[],
+  section: Section,
+  { key, value, anchors }: { key: string; value: string; anchors: string[] },
+  eol: string,
+): void {
   const found = findKey(lines, section, key);
   if (found) {
     const { quote, suffix } = splitStringValue(found.rest, key);

@@ -142,7 +142,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
         spec,
         own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag',
       );
-    return move(spec, base, pick.release, own?.kind === 'range' ? own.text : 'latest', spec.update ?? 'latest');
+    return move(spec, base, pick.release, { policy: own?.kind === 'range' ? own.text : 'latest', keeps: spec.update ?? 'latest' });
   }
 
   if (query.kind === 'range') {
@@ -152,7 +152,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
       const pick = newestAllowed(releases, query.range, spec.prerelease);
       if (!pick) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`);
       // The range moves into `update` so the next update stays inside it (an own `update` is kept instead).
-      return move(spec, base, pick.release, spec.tag, spec.update ?? spec.tag);
+      return move(spec, base, pick.release, { policy: spec.tag, keeps: spec.update ?? spec.tag });
     }
   }
 
@@ -172,15 +172,14 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   if (!pick || pick.release.tag === spec.tag || pick.version === current) {
     return stay('current', text, `${spec.tag} is the newest release ${describePolicy(policy)} allows (update never moves an entry back)`);
   }
-  return move(spec, base, pick.release, text, undefined);
+  return move(spec, base, pick.release, { policy: text, keeps: undefined });
 }
 
 function move(
   spec: AssetSpec,
   base: Omit<EntryUpdate, 'status' | 'policy'>,
   release: Release,
-  policy: string,
-  keeps: string | undefined,
+  { policy, keeps }: { policy: string; keeps: string | undefined },
 ): Decision {
   const report: EntryUpdate = { ...base, status: 'updated', to: release.tag, policy };
   // Write `update` only when the file does not already say it.

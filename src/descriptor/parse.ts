@@ -343,7 +343,12 @@ function checkAssetName(asset: string, fail: Fail, key = 'asset'): void {
 }
 
 /** A whole number from `min` to `max`, naming the field; BigInt, floats, inf and nan included. Usable for any numeric key. */
-function checkWholeNumber(v: unknown, key: string, min: number, max: number, fail: Fail, example = `${key} = ${min}`): number {
+function checkWholeNumber(
+  v: unknown,
+  key: string,
+  { min, max, example = `${key} = ${min}` }: { min: number; max: number; example?: string },
+  fail: Fail,
+): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     const what =
       typeof v === 'number' || typeof v === 'bigint'
@@ -392,7 +397,7 @@ function checkMatchingApplies(
 }
 
 function checkStrip(v: unknown, key: string, fail: Fail): number {
-  return checkWholeNumber(v, key, 0, LIMITS.stripComponents, fail, 'strip_components = 1');
+  return checkWholeNumber(v, key, { min: 0, max: LIMITS.stripComponents, example: 'strip_components = 1' }, fail);
 }
 
 /** A TOML value as written in a message: numbers (BigInt, inf, nan too) as they are, other values as describeValue says. */

@@ -176,8 +176,7 @@ export function recordFor(
   entry: ResolvedEntry,
   download: { sha256: string; bytes: number },
   installed: InstalledFile[],
-  selectSpec = '',
-  provenance?: VerifiedProvenance,
+  { selectSpec = '', provenance }: { selectSpec?: string | undefined; provenance?: VerifiedProvenance | undefined } = {},
 ): EntryRecord {
   return {
     ...(provenance ? { provenance } : {}),

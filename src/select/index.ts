@@ -179,25 +179,21 @@ export function selectAsset(release: Release, spec: AssetSpec, target: Target): 
     const exact = release.assets.find((a) => a.name === spec.asset);
     if (exact) return exact;
     const folded = release.assets.filter((a) => a.name.toLowerCase() === spec.asset.toLowerCase());
-    throw notFound(
-      release,
-      spec.asset,
+    throw notFound(release, spec.asset, {
       names,
       label,
-      folded.length === 1 ? `asset names are case-sensitive: did you mean asset = "${folded[0]!.name}"?` : undefined,
-    );
+      hint: folded.length === 1 ? `asset names are case-sensitive: did you mean asset = "${folded[0]!.name}"?` : undefined,
+    });
   }
   const regex = patternToRegExp(spec.asset, target, release.tag);
   const matches = release.assets.filter((a) => regex.test(a.name));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    throw notFound(
-      release,
-      spec.asset,
+    throw notFound(release, spec.asset, {
       names,
       label,
-      `no asset matches for ${target.os}/${target.arch}; adjust the pattern to one of the names above`,
-    );
+      hint: `no asset matches for ${target.os}/${target.arch}; adjust the pattern to one of the names above`,
+    });
   }
   const primary = matches.filter((a) => !isSecondary(a.name));
   if (primary.length === 1) return primary[0]!;
@@ -239,7 +235,11 @@ function suggestPattern(name: string, target: Target): string {
   return out;
 }
 
-function notFound(release: Release, asset: string, names: string[], label: string, hint?: string): BuildpackError {
+function notFound(
+  release: Release,
+  asset: string,
+  { names, label, hint }: { names: string[]; label: string; hint?: string | undefined },
+): BuildpackError {
   return assetNotFound(
     `release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`,
     {

@@ -33,13 +33,16 @@ export interface TrustRootOptions {
   /** Per request to a TUF repository. */
   timeoutMs?: number;
   /** The TUF client (tests pass one that fails; production uses @sigstore/tuf). */
-  fetchTufRoot?: (
-    mirrorURL: string,
-    cachePath: string,
-    rootPath: string | undefined,
-    forceCache: boolean,
-    timeoutMs: number,
-  ) => Promise<unknown>;
+  fetchTufRoot?: (request: TufRootRequest) => Promise<unknown>;
+}
+
+/** One trusted-root lookup: the TUF repository, where its client caches, and whether to use only that cache. */
+export interface TufRootRequest {
+  mirrorURL: string;
+  cachePath: string;
+  rootPath: string | undefined;
+  forceCache: boolean;
+  timeoutMs: number;
 }
 
 /** Builds the set of trusted roots once per build; every note says where a root came from. */
@@ -92,10 +95,10 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
     if (!cache) return undefined;
     const cachePath = join(cache, 'tuf');
     try {
-      return TrustedRoot.fromJSON(await fetchRoot(mirror, cachePath, rootPath, false, timeoutMs));
+      return TrustedRoot.fromJSON(await fetchRoot({ mirrorURL: mirror, cachePath, rootPath, forceCache: false, timeoutMs }));
     } catch (online) {
       try {
-        const root = TrustedRoot.fromJSON(await fetchRoot(mirror, cachePath, rootPath, true, timeoutMs));
+        const root = TrustedRoot.fromJSON(await fetchRoot({ mirrorURL: mirror, cachePath, rootPath, forceCache: true, timeoutMs }));
         notes.push(
           `the ${name} TUF repository could not be reached (${reason(online)}); using its trusted root cached by an earlier build`,
         );
@@ -107,13 +110,7 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
   }
 }
 
-async function tufFetch(
-  mirrorURL: string,
-  cachePath: string,
-  rootPath: string | undefined,
-  forceCache: boolean,
-  timeoutMs: number,
-): Promise<unknown> {
+async function tufFetch({ mirrorURL, cachePath, rootPath, forceCache, timeoutMs }: TufRootRequest): Promise<unknown> {
   const root = await getTrustedRoot({ mirrorURL, cachePath, ...(rootPath ? { rootPath } : {}), forceCache, timeout: timeoutMs, retry: 1 });
   return TrustedRoot.toJSON(root);
 }

@@ -127,7 +127,7 @@ describe('planPins for entries without asset', () => {
         'arch.arm64',
       ],
     ]);
-    const pinned = applyPlan(text, 'project.toml', specs, plan, 'linux');
+    const pinned = applyPlan({ text, shown: 'project.toml', specs }, plan, 'linux');
     const spec = parseDescriptor(pinned).specs[0]!;
     for (const [arch, name] of [
       ['amd64', 'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz'],
@@ -145,7 +145,7 @@ describe('planPins for entries without asset', () => {
     const text = '[[metadata.githubassets]]\nrepo = "kubernetes-sigs/kind"\ntag = "v0.25.0"\n';
     const specs = parseDescriptor(text).specs;
     const { plan } = await planPins(specs, options(KIND));
-    const pinned = applyPlan(text, 'project.toml', specs, plan, 'linux');
+    const pinned = applyPlan({ text, shown: 'project.toml', specs }, plan, 'linux');
     expect(pinned).toMatch(
       /^\[\[metadata\.githubassets\]\]\nrepo = "kubernetes-sigs\/kind"\nasset = "kind-\{os\}-\{arch\}"\ntag = "v0\.25\.0"\n/,
     );

@@ -34,7 +34,7 @@ describe('applyPlan', () => {
   it('returns the edited text when it re-parses to exactly the intended pins', () => {
     const text = '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "y"\ntag = "v1"\n';
     const specs = parseDescriptor(text).specs;
-    expect(applyPlan(text, 'project.toml', specs, plan(1, 'amd64', 'entry', { index: 1, sha256: SHA }), 'linux')).toBe(
+    expect(applyPlan({ text, shown: 'project.toml', specs }, plan(1, 'amd64', 'entry', { index: 1, sha256: SHA }), 'linux')).toBe(
       `${text}sha256 = "${SHA}"\n`,
     );
   });
@@ -44,7 +44,7 @@ describe('applyPlan', () => {
       '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\ntag = "v1"\n\n[metadata.githubassets.arch]\narm64 = { asset = "y" }\n';
     const specs = parseDescriptor(text).specs;
     const err = failure(() =>
-      applyPlan(text, 'project.toml', specs, plan(1, 'arm64', 'arch.arm64', { index: 1, arch: { arm64: SHA } }), 'linux'),
+      applyPlan({ text, shown: 'project.toml', specs }, plan(1, 'arm64', 'arch.arm64', { index: 1, arch: { arm64: SHA } }), 'linux'),
     );
     expect(err.code).toBe('GHA061');
     expect(err.message).toMatch(/^cannot pin safely: the edited file does not validate \(project\.toml is not valid TOML/);
@@ -56,7 +56,9 @@ describe('applyPlan', () => {
     const text =
       '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\ntag = "v1"\n\n[metadata.githubassets.arch.arm64]\nasset = "y"\n';
     const specs = parseDescriptor(text).specs;
-    const err = failure(() => applyPlan(text, 'project.toml', specs, plan(1, 'arm64', 'entry', { index: 1, sha256: SHA }), 'linux'));
+    const err = failure(() =>
+      applyPlan({ text, shown: 'project.toml', specs }, plan(1, 'arm64', 'entry', { index: 1, sha256: SHA }), 'linux'),
+    );
     expect(err.code).toBe('GHA061');
     expect(err.message).toBe(
       `cannot pin safely: githubassets[1] (acme/tool) does not pin ${SHA} for arm64 after the edit; nothing was written`,

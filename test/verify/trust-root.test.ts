@@ -61,8 +61,8 @@ describe('built-in roots', () => {
     const calls: string[] = [];
     const set = await loadTrustSet({
       tufCacheDir: join(dir, 'cache-offline'),
-      fetchTufRoot: async (mirror, _cache, _root, forceCache) => {
-        calls.push(`${mirror} ${forceCache ? 'cache' : 'online'}`);
+      fetchTufRoot: async ({ mirrorURL, forceCache }) => {
+        calls.push(`${mirrorURL} ${forceCache ? 'cache' : 'online'}`);
         throw new Error('getaddrinfo ENOTFOUND');
       },
     });
@@ -82,7 +82,7 @@ describe('built-in roots', () => {
   it('uses what TUF cached in an earlier build when the repository is down', async () => {
     const set = await loadTrustSet({
       tufCacheDir: join(dir, 'cache-warm'),
-      fetchTufRoot: async (_mirror, _cache, _root, forceCache) => {
+      fetchTufRoot: async ({ forceCache }) => {
         if (!forceCache) throw new Error('ETIMEDOUT');
         return PUBLIC_GOOD_TRUSTED_ROOT;
       },
