@@ -6,7 +6,7 @@ import { credentialsFor, explainLookupError, type TokenLookup } from '../github/
 import { mapLimit } from '../util/concurrency.js';
 import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
-import type { LookupContext } from '../github/client.js';
+import type { RepoQuery } from '../github/client.js';
 import type { ReleaseSource } from '../github/resolve.js';
 import { parseTagSpec } from '../select/tags.js';
 import {
@@ -213,12 +213,12 @@ interface ReleaseLists {
 
 function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseLists {
   const memo = new Map<string, Promise<Release[]>>();
-  const list = (owner: string, name: string, token: string | undefined, ctx: LookupContext = {}) => {
+  const list = (query: RepoQuery) => {
     // Keyed by the token itself: another token may see other (private or draft) releases. Never printed.
-    const key = `${owner}/${name}#${token ?? ''}`;
+    const key = `${query.owner}/${query.repo}#${query.token ?? ''}`;
     let hit = memo.get(key);
     if (!hit) {
-      hit = github.listReleases(owner, name, token, ctx);
+      hit = github.listReleases(query);
       memo.set(key, hit);
     }
     return hit;
@@ -227,9 +227,11 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
     async forSpec(spec) {
       const creds = credentialsFor(spec, lookupToken);
       try {
-        return await list(spec.owner, spec.name, creds.token, {
-          entry: entryLabel(spec),
-          ...(creds.source ? { tokenEnv: creds.source } : {}),
+        return await list({
+          owner: spec.owner,
+          repo: spec.name,
+          token: creds.token,
+          ctx: { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) },
         });
       } catch (err) {
         throw explainLookupError(
@@ -241,10 +243,10 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
       }
     },
     source: {
-      listReleases: (owner, name, token, ctx) => list(owner, name, token, ctx),
-      async getRelease(owner, name, tag, token, ctx) {
-        const found = (await list(owner, name, token, ctx)).find((r) => r.tag === tag && !r.draft);
-        return found ?? github.getRelease(owner, name, tag, token, ctx);
+      listReleases: list,
+      async getRelease(query, tag) {
+        const found = (await list(query)).find((r) => r.tag === tag && !r.draft);
+        return found ?? github.getRelease(query, tag);
       },
     },
   };

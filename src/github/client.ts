@@ -51,28 +51,29 @@ export interface LookupContext {
   tokenEnv?: string;
 }
 
+/** Which repository a lookup is about, with whose token (none: anonymous) and for which entry. */
+export interface RepoQuery {
+  owner: string;
+  repo: string;
+  token?: string | undefined;
+  ctx?: LookupContext;
+}
+
 export interface GitHubClient {
   readonly apiUrl: string;
   /** `tag === 'latest'` asks for the newest published non-prerelease; otherwise the exact tag. */
-  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
+  getRelease(query: RepoQuery, tag: string): Promise<Release>;
   /** Every release visible to the token, newest first, across all pages (100 per page). */
-  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  listReleases(query: RepoQuery): Promise<Release[]>;
   /**
    * Conditional lookups for rebuilds: `undefined` when GitHub answers 304 Not Modified for
    * `etag` (free: a 304 costs no rate limit). `listReleasesIfChanged` checks the first page,
    * where a new release appears, and only then pages through everything.
    */
-  getReleaseIfChanged(
-    owner: string,
-    repo: string,
-    tag: string,
-    etag: string,
-    token?: string,
-    ctx?: LookupContext,
-  ): Promise<Release | undefined>;
-  listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  getReleaseIfChanged(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined>;
+  listReleasesIfChanged(query: RepoQuery, etag: string): Promise<Release[] | undefined>;
   /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
-  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+  listAttestations(query: RepoQuery, sha256Hex: string): Promise<AttestationList>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -98,14 +99,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return { authorization: `token ${token}` };
   };
 
-  async function fetchRelease(
-    owner: string,
-    repo: string,
-    tag: string,
-    token: string | undefined,
-    ctx: LookupContext,
-    etag?: string,
-  ): Promise<Release | undefined> {
+  async function fetchRelease({ owner, repo, token, ctx = {} }: RepoQuery, tag: string, etag?: string): Promise<Release | undefined> {
     const headers = { ...authHeaders(token), ...(etag ? { 'if-none-match': etag } : {}) };
     const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -120,28 +114,15 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
-    return (await fetchRelease(owner, repo, tag, token, ctx))!;
+  async function getRelease(query: RepoQuery, tag: string): Promise<Release> {
+    return (await fetchRelease(query, tag))!;
   }
 
-  async function getReleaseIfChanged(
-    owner: string,
-    repo: string,
-    tag: string,
-    etag: string,
-    token?: string,
-    ctx: LookupContext = {},
-  ): Promise<Release | undefined> {
-    return fetchRelease(owner, repo, tag, token, ctx, etag);
+  async function getReleaseIfChanged(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined> {
+    return fetchRelease(query, tag, etag);
   }
 
-  async function fetchReleases(
-    owner: string,
-    repo: string,
-    token: string | undefined,
-    ctx: LookupContext,
-    etag?: string,
-  ): Promise<Release[] | undefined> {
+  async function fetchReleases({ owner, repo, token, ctx = {} }: RepoQuery, etag?: string): Promise<Release[] | undefined> {
     const headers = authHeaders(token);
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -168,18 +149,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
-    return (await fetchReleases(owner, repo, token, ctx))!;
+  async function listReleases(query: RepoQuery): Promise<Release[]> {
+    return (await fetchReleases(query))!;
   }
 
-  async function listReleasesIfChanged(
-    owner: string,
-    repo: string,
-    etag: string,
-    token?: string,
-    ctx: LookupContext = {},
-  ): Promise<Release[] | undefined> {
-    return fetchReleases(owner, repo, token, ctx, etag);
+  async function listReleasesIfChanged(query: RepoQuery, etag: string): Promise<Release[] | undefined> {
+    return fetchReleases(query, etag);
   }
 
   /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
@@ -192,16 +167,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function listAttestations(
-    owner: string,
-    repo: string,
-    sha256Hex: string,
-    token?: string,
-    ctx: LookupContext = {},
-  ): Promise<AttestationList> {
+  async function listAttestations({ owner, repo, token, ctx = {} }: RepoQuery, sha256Hex: string): Promise<AttestationList> {
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
-      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
+      const where = { owner, repo, headers: authHeaders(token) };
+      return await listAttestationsWith(octokit, where, sha256Hex, options.fetch ?? fetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
@@ -232,10 +202,8 @@ export interface AttestationList {
  */
 async function listAttestationsWith(
   octokit: Octokit,
-  owner: string,
-  repo: string,
+  { owner, repo, headers }: { owner: string; repo: string; headers: Record<string, string> },
   sha256Hex: string,
-  headers: Record<string, string>,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw internalError('internal error: attestation lookup without a sha256', {});

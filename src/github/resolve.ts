@@ -3,25 +3,18 @@
 // up once per build, however many entries share it, and a repo's release list is fetched once.
 
 import { type BuildpackError, isTagNotFound } from '../errors.js';
-import type { LookupContext } from './client.js';
+import type { LookupContext, RepoQuery } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
 import { noMatchingRelease } from '../errors/catalog.js';
 
 export interface ReleaseSource {
-  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
-  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  getRelease(query: RepoQuery, tag: string): Promise<Release>;
+  listReleases(query: RepoQuery): Promise<Release[]>;
   /** Conditional forms (see client.ts): undefined when unchanged since `etag`. */
-  getReleaseIfChanged?(
-    owner: string,
-    repo: string,
-    tag: string,
-    etag: string,
-    token?: string,
-    ctx?: LookupContext,
-  ): Promise<Release | undefined>;
-  listReleasesIfChanged?(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  getReleaseIfChanged?(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined>;
+  listReleasesIfChanged?(query: RepoQuery, etag: string): Promise<Release[] | undefined>;
 }
 
 /** The answer to "did the resolution change since the last build?" when GitHub says it did not. */
@@ -49,8 +42,9 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
     const who = `#${creds.source ?? ''}`;
     const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
     const get = (tag: string) =>
-      once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(spec.owner, spec.name, tag, creds.token, ctx));
-    const list = () => once(`list:${spec.repo}${who}`, () => source.listReleases(spec.owner, spec.name, creds.token, ctx));
+      once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag));
+    const list = () =>
+      once(`list:${spec.repo}${who}`, () => source.listReleases({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }));
 
     const query = parseTagSpec(spec.tag);
     const byList = query.kind === 'range' || (query.kind === 'latest' && spec.prerelease);
@@ -64,8 +58,10 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         ? await known
         : await once(`${plainKey}?${previousEtag}`, async () => {
             const answer = byList
-              ? await (source.listReleasesIfChanged?.(spec.owner, spec.name, previousEtag, creds.token, ctx) ?? list())
-              : await (source.getReleaseIfChanged?.(spec.owner, spec.name, tag, previousEtag, creds.token, ctx) ?? get(tag));
+              ? await (source.listReleasesIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, previousEtag) ??
+                  list())
+              : await (source.getReleaseIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag, previousEtag) ??
+                  get(tag));
             // A full answer serves later plain lookups of the same release too.
             if (answer !== undefined && !memo.has(plainKey)) memo.set(plainKey, Promise.resolve(answer));
             return answer;

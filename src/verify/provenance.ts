@@ -4,7 +4,7 @@
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
 import { isBuildpackError, isForbidden } from '../errors.js';
-import type { AttestationList, LookupContext } from '../github/client.js';
+import type { AttestationList, RepoQuery } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
 import type { Settings } from '../settings.js';
@@ -51,7 +51,7 @@ export interface ChecksumsInput {
 
 export interface ProvenanceDeps {
   defaultMode: AttestationMode;
-  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+  listAttestations(query: RepoQuery, sha256Hex: string): Promise<AttestationList>;
   /** OIDC issuers accepted in certificates (trust-root.ts issuersFor). */
   acceptedIssuers: readonly string[];
   /** Loaded on first use only: builds without attestations never touch TUF. */
@@ -72,10 +72,18 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
     const notes: string[] = [];
     let list: AttestationList;
     try {
-      list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, {
-        entry: input.entry,
-        ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
-      });
+      list = await deps.listAttestations(
+        {
+          owner: input.spec.owner,
+          repo: input.spec.name,
+          token: input.token,
+          ctx: {
+            entry: input.entry,
+            ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
+          },
+        },
+        input.sha256,
+      );
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
         throw err.rephrased({

@@ -40,7 +40,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function assetOf(repo: string, name: string, token?: string): Promise<ReleaseAsset> {
   const [owner, r] = repo.split('/') as [string, string];
-  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease(owner, r, 'v1', token);
+  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner, repo: r, token }, 'v1');
   const asset = release.assets.find((a) => a.name === name);
   if (!asset) throw new Error(`no asset ${name}`);
   gh.resetRequests();
@@ -253,7 +253,7 @@ describe('proxy', () => {
     await net.close();
     useNetwork({ HTTP_PROXY: proxy.url });
     const client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA, fetch: net.fetch });
-    const release = await client.getRelease('acme', 'secret', 'v1', TOKEN);
+    const release = await client.getRelease({ owner: 'acme', repo: 'secret', token: TOKEN }, 'v1');
     const result = await download(release.assets[0]!, join(dir, 'x'), TOKEN);
     expect(result.sha256).toBe(sha(big));
 
@@ -336,7 +336,7 @@ describe('mirror', () => {
     const apiUrl = gh.apiUrl;
     await gh.close();
     const client = createGitHubClient({ apiUrl, userAgent: UA, fetch: net.fetch });
-    expect((await rejected(client.getRelease('acme', 'tool', 'v1', TOKEN))).code).toBe('GHA020');
+    expect((await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: TOKEN }, 'v1'))).code).toBe('GHA020');
     const spec: AssetSpec = {
       index: 1,
       repo: 'acme/tool',
@@ -408,7 +408,7 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
       fetch: net.fetch,
       rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs,
     });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1.2.0'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1.2.0'));
     expect(err.code).toBe('GHA013');
 
     expect(qualifiesForDirectDownload(spec, undefined)).toBe(true);
@@ -441,7 +441,7 @@ describe('parallel downloads', () => {
     const contents = names.map(() => randomBytes(256 * 1024));
     gh.addRepo('acme/many');
     gh.addRelease('acme/many', { tag: 'v1', assets: names.map((name, i) => ({ name, content: contents[i]! })) });
-    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', 'many', 'v1');
+    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner: 'acme', repo: 'many' }, 'v1');
     gh.resetRequests();
     // Every download answer waits 600ms before its headers: in sequence that is 2.4s.
     gh.injectFault({ ...SIGNED, times: 4, delayMs: 600 });
@@ -519,7 +519,7 @@ describe('download limit', () => {
     const names = ['a.bin', 'b.bin', 'c.bin', 'd.bin'];
     gh.addRepo('acme/many');
     gh.addRelease('acme/many', { tag: 'v1', assets: names.map((name) => ({ name, content: randomBytes(1024) })) });
-    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', 'many', 'v1');
+    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner: 'acme', repo: 'many' }, 'v1');
     gh.resetRequests();
     gh.injectFault({ ...SIGNED, times: 4, delayMs: 300 });
     const downloadWith = createAssetDownloader(net, { userAgent: UA, log });

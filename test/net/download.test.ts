@@ -46,7 +46,7 @@ function expectNoSecret(err: BuildpackError) {
 
 async function assetOf(repo: string, tag: string, name: string, token?: string): Promise<ReleaseAsset> {
   const [owner, r] = repo.split('/') as [string, string];
-  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease(owner, r, tag, token);
+  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner, repo: r, token }, tag);
   const asset = release.assets.find((a) => a.name === name);
   if (!asset) throw new Error(`no asset ${name}`);
   return asset;
