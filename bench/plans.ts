@@ -30,14 +30,14 @@ export const PLANS: Record<string, Plan> = {
   '1c': {
     reason: [
       'the start-up breakdown above: the runtime boots in ~20-45 ms, then loading the build bundle takes 80-130 ms more on 2 shared cores',
-      '(CPU profile of one 1 MiB build: compiling ~40-50 ms, of which undici, 1 MB of the 1.2 MB entry bundle, is most; evaluating undici\'s top level ~45 ms; loading Node.js built-ins ~20 ms; GC ~15-30 ms with --max-semi-space-size=1),',
-      'then ~25 ms to the first API request (octokit and undici\'s fetch on first use), ~25 ms to the first asset byte and ~40 ms to write, verify, commit the layer and exit.',
+      "(CPU profile of one 1 MiB build: compiling ~40-50 ms, of which undici, 1 MB of the 1.2 MB entry bundle, is most; evaluating undici's top level ~45 ms; loading Node.js built-ins ~20 ms; GC ~15-30 ms with --max-semi-space-size=1),",
+      "then ~25 ms to the first API request (octokit and undici's fetch on first use), ~25 ms to the first asset byte and ~40 ms to write, verify, commit the layer and exit.",
       'Archive code (node-tar, yauzl, xz, bzip2, the extractor) is already loaded only when used (lib/chunk-*.mjs).',
     ].join(' '),
     plan: [
-      'the HTTP stack is the cost: load undici\'s parts, not its index (its index pulls in fetch, WebSocket, cache, mock agents: ~20 ms CPU measured with a slim entry),',
-      'or use the runtime\'s built-in fetch for the few API calls; ship a V8 compile cache for the runtime the package ships (NODE_COMPILE_CACHE, portable; measured -30 to -40 ms CPU);',
-      'a V8 startup snapshot fails today (undici\'s HTTP/2 bindings cannot be serialised) and becomes possible once undici loads after deserialisation.',
+      "the HTTP stack is the cost: load undici's parts, not its index (its index pulls in fetch, WebSocket, cache, mock agents: ~20 ms CPU measured with a slim entry),",
+      "or use the runtime's built-in fetch for the few API calls; ship a V8 compile cache for the runtime the package ships (NODE_COMPILE_CACHE, portable; measured -30 to -40 ms CPU);",
+      "a V8 startup snapshot fails today (undici's HTTP/2 bindings cannot be serialised) and becomes possible once undici loads after deserialisation.",
     ].join(' '),
   },
   '1b': {

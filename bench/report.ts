@@ -143,7 +143,10 @@ export function evaluateGoals(r: BenchResults): Goal[] {
 
   const startupRows = r.cold.filter((c) => c.startup && c.startup.nodeMs.length > 0);
   const startupRatios = startupRows.map((c) => ({ c, ratio: median(c.runs.buildpack) / stats(c.startup!.nodeMs).median }));
-  const worstStartup = startupRatios.reduce<{ c: ColdRow; ratio: number } | undefined>((a, b) => (!a || b.ratio > a.ratio ? b : a), undefined);
+  const worstStartup = startupRatios.reduce<{ c: ColdRow; ratio: number } | undefined>(
+    (a, b) => (!a || b.ratio > a.ratio ? b : a),
+    undefined,
+  );
   goals.push({
     id: '1c',
     text: `bin/build for one 1 MiB asset within ${STARTUP_GOAL}× of a bare \`node -e 0\` in the same run`,
@@ -151,7 +154,9 @@ export function evaluateGoals(r: BenchResults): Goal[] {
     measured: worstStartup ? startupRatios.map((x) => `${x.ratio.toFixed(2)}× (${x.c.format})`).join(', ') : 'no 1 × 1 MiB row',
     ci: startupRatios.length > 0,
     ciCheck: `every 1 × 1 MiB row: fastest round ≤ ${CI_BOUNDS.startupVsNode}× the fastest node -e 0`,
-    ciMet: startupRows.every((c) => stats((c.runs.buildpack ?? []).map((x) => x.ms)).min / stats(c.startup!.nodeMs).min <= CI_BOUNDS.startupVsNode),
+    ciMet: startupRows.every(
+      (c) => stats((c.runs.buildpack ?? []).map((x) => x.ms)).min / stats(c.startup!.nodeMs).min <= CI_BOUNDS.startupVsNode,
+    ),
   });
 
   const peak = Math.max(...r.cold.map((c) => rssStats(c.runs.buildpack).max));
@@ -320,22 +325,33 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     out.push(`Goal: ${goal('1c').text} — ${verdict(goal('1c').met)} (${goal('1c').measured}).`, '');
     out.push(
       'bin/build ran with GITHUB_ASSETS_TIMING=1 (src/net/timing.ts): at exit it prints when each phase ended, in ms since its own process started (median over the rounds, min–max);',
-      'the first request, answer and asset byte come from undici\'s diagnostics channels. `node -e 0` ran right before each round with the same environment.',
+      "the first request, answer and asset byte come from undici's diagnostics channels. `node -e 0` ran right before each round with the same environment.",
       'The last rows are wall clock as this benchmark sees them (spawn to exit, through the shell shim and GNU time).',
       '',
     );
-    out.push(`| phase ends | ${startupRows.map((c) => `${c.format}: since start | ${c.format}: phase`).join(' | ')} |`, `|---|${startupRows.map(() => '---|---|').join('')}`);
+    out.push(
+      `| phase ends | ${startupRows.map((c) => `${c.format}: since start | ${c.format}: phase`).join(' | ')} |`,
+      `|---|${startupRows.map(() => '---|---|').join('')}`,
+    );
     for (const [i, { key, label: text }] of STARTUP_PHASES.entries()) {
       const cells = startupRows.map((c) => {
         const at = stats(c.startup!.timings.flatMap((t) => (t[key] === undefined ? [] : [t[key]!])));
         const prev = i === 0 ? undefined : STARTUP_PHASES[i - 1]!.key;
-        const phase = stats(c.startup!.timings.flatMap((t) => (t[key] === undefined ? [] : [t[key]! - (prev === undefined ? 0 : (t[prev] ?? NaN))])).filter(Number.isFinite));
+        const phase = stats(
+          c
+            .startup!.timings.flatMap((t) => (t[key] === undefined ? [] : [t[key]! - (prev === undefined ? 0 : (t[prev] ?? NaN))]))
+            .filter(Number.isFinite),
+        );
         return `${cell(at)} | ${ms(phase.median)} ms`;
       });
       out.push(`| ${text} | ${cells.join(' | ')} |`);
     }
-    out.push(`| CPU of bin/build at exit (user + system, all threads) | ${startupRows.map((c) => `${cell(stats(c.startup!.timings.flatMap((t) => (t.cpu === undefined ? [] : [t.cpu]))))} | `).join(' | ')} |`);
-    out.push(`| wall: bin/build | ${startupRows.map((c) => `${runsCell(c.runs.buildpack)} | ${ratio(median(c.runs.buildpack), stats(c.startup!.nodeMs).median)} of node`).join(' | ')} |`);
+    out.push(
+      `| CPU of bin/build at exit (user + system, all threads) | ${startupRows.map((c) => `${cell(stats(c.startup!.timings.flatMap((t) => (t.cpu === undefined ? [] : [t.cpu]))))} | `).join(' | ')} |`,
+    );
+    out.push(
+      `| wall: bin/build | ${startupRows.map((c) => `${runsCell(c.runs.buildpack)} | ${ratio(median(c.runs.buildpack), stats(c.startup!.nodeMs).median)} of node`).join(' | ')} |`,
+    );
     out.push(`| wall: \`node -e 0\` | ${startupRows.map((c) => `${cell(stats(c.startup!.nodeMs))} | 1×`).join(' | ')} |`);
     out.push('');
   }

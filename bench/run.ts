@@ -446,7 +446,10 @@ async function warmRebuilds(
 
 /** `node -e 0` with the environment bin/build gets: the runtime's own start-up, the floor of every phase. */
 async function bareNodeStart(scratch: string): Promise<number> {
-  const r = await runTimed(process.execPath, ['-e', '0'], { cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' } });
+  const r = await runTimed(process.execPath, ['-e', '0'], {
+    cwd: scratch,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+  });
   if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
   return r.ms;
 }

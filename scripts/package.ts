@@ -10,7 +10,16 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
-  chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +116,12 @@ async function archive(dir: string, file: string): Promise<boolean> {
   rmSync(file, { force: true });
   await tar.create(
     {
-      file, cwd: dir, gzip: { level: 6 }, mtime: FIXED_MTIME, noDirRecurse: true, noPax: true,
+      file,
+      cwd: dir,
+      gzip: { level: 6 },
+      mtime: FIXED_MTIME,
+      noDirRecurse: true,
+      noPax: true,
       // Owner root (0/0), no user or group names, whoever packages; modes stay as staged.
       onWriteEntry: (entry) => {
         const stat = entry.stat;

@@ -40,7 +40,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // archives and API answers) is made printable before the logger adds its own colour codes.
   const safe = (text: string) => printable(redact(text));
   const paint = (style: keyof typeof codes, text: string) => (color ? `${codes[style]}${text}${codes.reset}` : text);
-  const line = (text: string) => write(text + '\n');
+  const line = (text: string) => write(`${text}\n`);
   return {
     debugEnabled: options.debug ?? false,
     title: (text) => line(paint('bold', safe(text))),
@@ -65,7 +65,7 @@ export function formatError(err: BuildpackError, color = false): string {
 }
 
 /** A stack trace for debug output: its lines kept, anything unsafe inside them escaped. */
-export function formatStack(text: string): string {
+function formatStack(text: string): string {
   return printableLines(redact(text));
 }
 
@@ -78,7 +78,8 @@ export function debugStack(err: unknown): string {
   if (!(err instanceof Error) || !err.stack) return formatStack(printable(String(err)));
   // The header is "<name at construction>: <message>"; the name may differ from err.name now.
   const at = err.message === '' ? -1 : err.stack.indexOf(err.message);
-  const stack = at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
+  const stack =
+    at >= 0 && at <= 100 ? err.stack.slice(0, at) + printable(err.message) + err.stack.slice(at + err.message.length) : err.stack;
   return formatStack(stack);
 }
 

@@ -3,7 +3,7 @@
 // unusable is an error (GHA007) naming the variable, never silently ignored. Reading the
 // variables is the composition roots' job (src/main/settings/read.ts); nothing here looks them up.
 
-import { BuildpackError } from './errors.js';
+import type { BuildpackError } from './errors.js';
 import { settingInvalid } from './errors/catalog.js';
 import type { AttestationMode } from './model.js';
 
@@ -26,7 +26,11 @@ export function wholeNumberSetting(read: SettingReader, name: string, { fallback
   const text = read(name)?.trim();
   if (!text) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw invalidSetting(name, `${shownSetting(text)} is not a whole number from ${min} to ${max}`, `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`);
+    throw invalidSetting(
+      name,
+      `${shownSetting(text)} is not a whole number from ${min} to ${max}`,
+      `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`,
+    );
   }
   return Number(text);
 }

@@ -146,7 +146,12 @@ describe('architecture', () => {
       .filter((f) => unitOf(f) !== 'errors')
       .filter((f) => CODE_BRANCH.test(withoutComments(readFileSync(f, 'utf8'))))
       .map((f) => relative(SRC, f).split(sep).join('/'));
-    for (const branch of ["err.code === 'GHA013'", "e.code !== 'GHA026'", "['GHA012', 'GHA014'].includes(err.code)", 'codes.includes(err.code)']) {
+    for (const branch of [
+      "err.code === 'GHA013'",
+      "e.code !== 'GHA026'",
+      "['GHA012', 'GHA014'].includes(err.code)",
+      'codes.includes(err.code)',
+    ]) {
       expect(CODE_BRANCH.test(branch), branch).toBe(true);
     }
     expect(CODE_BRANCH.test("entryError('GHA004', message, details)")).toBe(false);

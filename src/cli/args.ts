@@ -3,20 +3,29 @@
 // that name the option and point at --help.
 
 import { parseArgs } from 'node:util';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../platform.js';
 import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
 import { usageError } from '../errors/catalog.js';
 
-export const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
+const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 
 export type CliCommand =
   | { kind: 'help'; topic: 'main' | 'check' | 'pin' | 'update'; json: boolean }
   | { kind: 'version'; json: boolean }
   | { kind: 'check'; file: string | undefined; offline: boolean; target: Target; json: boolean }
   | { kind: 'pin'; file: string | undefined; dryRun: boolean; os: string; arches: string[]; json: boolean; signer?: boolean }
-  | { kind: 'update'; file: string | undefined; dryRun: boolean; to: UpdateLevel; pinLatest: boolean; os: string; arches: string[]; json: boolean };
+  | {
+      kind: 'update';
+      file: string | undefined;
+      dryRun: boolean;
+      to: UpdateLevel;
+      pinLatest: boolean;
+      os: string;
+      arches: string[];
+      json: boolean;
+    };
 
 export const MAIN_HELP = `Usage: github-assets <command> [options]
 
@@ -153,7 +162,10 @@ function parsePin(args: string[], json: boolean): CliCommand {
     os: { type: 'string' },
   });
   if (values.help) return { kind: 'help', topic: 'pin', json };
-  const listed = (values.arch as string[] | undefined)?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const listed = (values.arch as string[] | undefined)
+    ?.flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   const arches = listed && listed.length > 0 ? [...new Set(listed.map((a) => archOption(a, 'pin')))] : DEFAULT_PIN_ARCHES;
   return {
     kind: 'pin',
@@ -190,7 +202,10 @@ function parseUpdate(args: string[], json: boolean): CliCommand {
 }
 
 function archList(value: unknown, command: string): string[] {
-  const listed = (value as string[] | undefined)?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const listed = (value as string[] | undefined)
+    ?.flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return listed && listed.length > 0 ? [...new Set(listed.map((a) => archOption(a, command)))] : DEFAULT_PIN_ARCHES;
 }
 
@@ -213,7 +228,8 @@ function parse(command: string, args: string[], options: OptionSpec): { values: 
 }
 
 function onePositional(positionals: string[], command: string): string | undefined {
-  if (positionals.length > 1) throw usage(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`, `run github-assets ${command} --help`);
+  if (positionals.length > 1)
+    throw usage(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`, `run github-assets ${command} --help`);
   return positionals[0];
 }
 

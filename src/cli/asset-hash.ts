@@ -34,7 +34,11 @@ export async function hashOfAsset(
     const fetch = (what: ReleaseAsset, name: string, cap?: DownloadCap) =>
       download({ asset: what, token: creds.token, tokenEnv: creds.source, destFile: join(scratch, name), entry, ...cap });
     const downloaded = await fetch(asset, 'asset');
-    const checksumsFile = await fetchChecksumsFor({ release, asset, spec, entry }, (sums, _dest, cap) => fetch(sums, 'checksums', cap), join(scratch, 'checksums'));
+    const checksumsFile = await fetchChecksumsFor(
+      { release, asset, spec, entry },
+      (sums, _dest, cap) => fetch(sums, 'checksums', cap),
+      join(scratch, 'checksums'),
+    );
     if (!checksumsFile) return { sha256: downloaded.sha256, source: 'downloaded', matched: [] };
     const result = verifyDownload({ entry, assetName: asset.name, actual: downloaded.sha256, sources: { checksumsFile }, strict: false });
     return { sha256: downloaded.sha256, source: 'downloaded', matched: result.checked.filter((s) => s === checksumsFile.name) };

@@ -4,11 +4,11 @@
 
 import { specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { singleFilePath } from '../extract/index.js';
 import { mapLimit } from '../util/concurrency.js';
 import { normaliseSha256 } from '../descriptor/integrity.js';
-import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type Release, type Target } from '../model.js';
 import { createReleaseResolver, type ReleaseSource } from '../github/resolve.js';
 import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
 import { formatBytes } from '../util/format.js';
@@ -69,15 +69,26 @@ export interface CheckReport {
 }
 
 /** What `check --offline` shows for an entry whose asset is picked automatically once the release is known. */
-export const AUTOMATIC = '(automatic)';
+const AUTOMATIC = '(automatic)';
 
 const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|zip|tar\.(gz|xz|bz2|zst|zstd))$/i;
 
-export async function checkEntries(file: string, specs: AssetSpec[], options: CheckOptions): Promise<{ report: CheckReport; errors: BuildpackError[] }> {
+export async function checkEntries(
+  file: string,
+  specs: AssetSpec[],
+  options: CheckOptions,
+): Promise<{ report: CheckReport; errors: BuildpackError[] }> {
   const resolveRelease = createReleaseResolver(options.github).resolve;
   const failures = new Map<number, BuildpackError>();
   const rows = await mapLimit(specs, options.concurrency ?? 4, async (written): Promise<CheckRow> => {
-    const base: CheckRow = { index: written.index, entry: entryLabel(written), repo: written.repo, requestedTag: written.tag, asset: written.asset, paths: [] };
+    const base: CheckRow = {
+      index: written.index,
+      entry: entryLabel(written),
+      repo: written.repo,
+      requestedTag: written.tag,
+      asset: written.asset,
+      paths: [],
+    };
     try {
       const spec = specForTarget(written, options.target);
       const automatic = isAutomatic(spec);
@@ -89,11 +100,16 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
       };
       if (options.offline) return row;
       const creds = credentialsFor(spec, options.lookupToken);
-      let release;
+      let release: Release;
       try {
         release = await resolveRelease(spec, creds);
       } catch (err) {
-        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`);
+        throw explainLookupError(
+          err,
+          spec,
+          creds,
+          (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`,
+        );
       }
       const selection = selectAssetFor(release, spec, options.target);
       const asset = selection.asset;
@@ -123,21 +139,38 @@ export async function checkEntries(file: string, specs: AssetSpec[], options: Ch
 }
 
 /** The attestation of the bytes the build would get: the pin, else GitHub's digest. No download. */
-async function checkProvenance(spec: AssetSpec, row: CheckRow, creds: { token: string | undefined; source: string | undefined }, checker: ProvenanceChecker): Promise<Partial<CheckRow>> {
+async function checkProvenance(
+  spec: AssetSpec,
+  row: CheckRow,
+  creds: { token: string | undefined; source: string | undefined },
+  checker: ProvenanceChecker,
+): Promise<Partial<CheckRow>> {
   const policy = checker.policy(spec);
   if (policy.mode === 'off') return { attestation: 'off' };
   const sha256 = (row.pinned && normaliseSha256(row.pinned)) || githubDigestHex(row.digest);
   if (!sha256) {
     if (policy.mode === 'required') {
-      throw attestationMissing(`${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`, {
-        entry: entryLabel(spec),
-        hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
-      });
+      throw attestationMissing(
+        `${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`,
+        {
+          entry: entryLabel(spec),
+          hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
+        },
+      );
     }
     return { attestation: 'unknown' };
   }
-  const checked = await checker.checkAsset({ spec, entry: entryLabel(spec), assetName: row.asset, sha256, token: creds.token, tokenEnv: creds.source });
-  return checked.provenance ? { provenance: checked.provenance, attestation: 'verified', ...(checked.notes.length ? { notes: checked.notes } : {}) } : { attestation: 'none', notes: checked.notes };
+  const checked = await checker.checkAsset({
+    spec,
+    entry: entryLabel(spec),
+    assetName: row.asset,
+    sha256,
+    token: creds.token,
+    tokenEnv: creds.source,
+  });
+  return checked.provenance
+    ? { provenance: checked.provenance, attestation: 'verified', ...(checked.notes.length ? { notes: checked.notes } : {}) }
+    : { attestation: 'none', notes: checked.notes };
 }
 
 /** Where the entry's files land in the image; the asset's name tells an archive from a raw binary. */
@@ -155,7 +188,13 @@ export function renderCheckTable(report: CheckReport): string {
   const rows = report.entries.map((row) => [
     `${row.index}`,
     row.repo,
-    row.error ? 'ERROR' : row.tag === undefined ? row.requestedTag : row.tag === row.requestedTag ? row.tag : `${row.tag} (${row.requestedTag})`,
+    row.error
+      ? 'ERROR'
+      : row.tag === undefined
+        ? row.requestedTag
+        : row.tag === row.requestedTag
+          ? row.tag
+          : `${row.tag} (${row.requestedTag})`,
     row.error ? row.error.code : row.selection ? `${row.asset} (auto)` : row.asset,
     row.size === undefined ? '' : formatBytes(row.size),
     row.error ? '' : shortHash(row),
@@ -163,7 +202,9 @@ export function renderCheckTable(report: CheckReport): string {
   ]);
   const table = renderTable(['#', 'REPO', 'TAG', 'ASSET', 'SIZE', 'SHA256', 'PATH IN IMAGE'], rows);
   // Automatic picks explain themselves under the table; pin writes them into the file.
-  const notes = report.entries.flatMap((row) => (row.selection ? [`#${row.index} picked automatically: ${row.selection.reason} (github-assets pin writes the name into the entry)`] : []));
+  const notes = report.entries.flatMap((row) =>
+    row.selection ? [`#${row.index} picked automatically: ${row.selection.reason} (github-assets pin writes the name into the entry)`] : [],
+  );
   return notes.length ? `${table}${table.endsWith('\n') ? '' : '\n'}${notes.join('\n')}\n` : table;
 }
 

@@ -28,7 +28,7 @@ export function unifiedDiff(oldText: string, newText: string, options: DiffOptio
     out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`);
     for (const op of hunk) out.push(op.kind + op.text);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function range(start: number, count: number): string {

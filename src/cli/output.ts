@@ -2,7 +2,7 @@
 // object scripts read, and any thrown value as a BuildpackError. Nothing else is printed here;
 // every string passes through redact() before it leaves.
 
-import { BuildpackError, isBuildpackError } from '../errors.js';
+import { type BuildpackError, isBuildpackError } from '../errors.js';
 import { formatError } from '../log.js';
 import { redact } from '../util/secrets.js';
 import { unexpectedFailure } from '../errors/catalog.js';
@@ -29,5 +29,5 @@ export function errorText(err: BuildpackError, color: boolean): string {
 
 /** JSON for stdout: stable key order as built, two-space indent, redacted. */
 export function jsonText(value: unknown): string {
-  return redact(JSON.stringify(value, null, 2)) + '\n';
+  return `${redact(JSON.stringify(value, null, 2))}\n`;
 }

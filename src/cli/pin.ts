@@ -5,7 +5,7 @@
 
 import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
-import { BuildpackError, isAssetNotFound } from '../errors.js';
+import { type BuildpackError, isAssetNotFound } from '../errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { createReleaseResolver, type ReleaseResolver, type ReleaseSource } from '../github/resolve.js';
@@ -18,6 +18,7 @@ import type { ProvenanceChecker } from '../verify/provenance.js';
 import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
 import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
 import { pinEditFailed } from '../errors/catalog.js';
+import type { DescriptorFile } from './file.js';
 
 export interface PinOptions {
   os: string;
@@ -112,12 +113,24 @@ async function pinEntry(
   const notes: string[] = [];
   const fileTag = options.fileTags?.get(spec.index) ?? spec.tag;
   if (arches.length === 0) {
-    notes.push(`no asset for ${options.arches.join(', ')} (the entry has arch tables only for ${Object.keys(spec.arch ?? {}).join(', ')}); nothing pinned`);
-    return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to: fileTag }, pins: [], notes }, edit: { index: spec.index } };
+    notes.push(
+      `no asset for ${options.arches.join(', ')} (the entry has arch tables only for ${Object.keys(spec.arch ?? {}).join(', ')}); nothing pinned`,
+    );
+    return {
+      pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to: fileTag }, pins: [], notes },
+      edit: { index: spec.index },
+    };
   }
 
   let release: Release | undefined;
-  const picked: { arch: string; spec: AssetSpec; assetId: number; asset: string; hash: AssetHash; auto?: { rule: string; reason: string; release: Release } }[] = [];
+  const picked: {
+    arch: string;
+    spec: AssetSpec;
+    assetId: number;
+    asset: string;
+    hash: AssetHash;
+    auto?: { rule: string; reason: string; release: Release };
+  }[] = [];
   for (const arch of arches) {
     const target = { os: options.os, arch };
     const archSpec = specForTarget(spec, target);
@@ -125,10 +138,15 @@ async function pinEntry(
     try {
       release = await resolveRelease(archSpec, creds);
     } catch (err) {
-      throw explainLookupError(err, archSpec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`);
+      throw explainLookupError(
+        err,
+        archSpec,
+        creds,
+        (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`,
+      );
     }
-    let asset;
-    let selection;
+    let asset: Release['assets'][number];
+    let selection: ReturnType<typeof selectAssetFor>;
     try {
       selection = selectAssetFor(release, archSpec, target);
       asset = selection.asset;
@@ -171,7 +189,8 @@ async function pinEntry(
   for (const [arch, name] of Object.entries(names.perArch)) edit.archAsset = { ...edit.archAsset, [arch]: name };
 
   // Arches whose pin lives in their own table: those with an arch table that sets asset or sha256, or gets an asset now.
-  const ownTable = (arch: string) => spec.arch?.[arch]?.asset !== undefined || spec.arch?.[arch]?.sha256 !== undefined || names.perArch[arch] !== undefined;
+  const ownTable = (arch: string) =>
+    spec.arch?.[arch]?.asset !== undefined || spec.arch?.[arch]?.sha256 !== undefined || names.perArch[arch] !== undefined;
   const inheriting = picked.filter((p) => !ownTable(p.arch));
   const oneAsset = new Set(inheriting.map((p) => p.assetId)).size === 1;
   const writtenTop = names.topLevel ?? spec.asset;
@@ -196,17 +215,31 @@ async function pinEntry(
       matched: p.hash.matched,
       written: where,
       ...(previous !== undefined && previous !== p.hash.sha256 ? { previous } : {}),
-      ...(p.auto ? { picked: { rule: p.auto.rule, reason: p.auto.reason, asset: names.perArch[p.arch] ?? names.topLevel ?? p.asset, at: names.perArch[p.arch] !== undefined ? `arch.${p.arch}` : 'entry' } } : {}),
+      ...(p.auto
+        ? {
+            picked: {
+              rule: p.auto.rule,
+              reason: p.auto.reason,
+              asset: names.perArch[p.arch] ?? names.topLevel ?? p.asset,
+              at: names.perArch[p.arch] !== undefined ? `arch.${p.arch}` : 'entry',
+            },
+          }
+        : {}),
     });
     if (previous !== undefined && previous !== p.hash.sha256 && to === fileTag) {
-      notes.push(`${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`);
+      notes.push(
+        `${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`,
+      );
     }
   }
   // A top-level sha256 cannot be right for arches that now get different assets.
   if (!topLevel && inheriting.length > 0 && spec.sha256 !== undefined) edit.sha256 = null;
   const signer = options.signer ? await observeSigner(spec, picked[0]!, options, notes) : undefined;
   if (signer?.written) edit.signerWorkflow = signer.workflow;
-  return { pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes, ...(signer ? { signer } : {}) }, edit };
+  return {
+    pin: { index: spec.index, entry: label, repo: spec.repo, tag: { from: fileTag, to }, pins, notes, ...(signer ? { signer } : {}) },
+    edit,
+  };
 }
 
 /**
@@ -239,7 +272,8 @@ async function observeSigner(
 }
 
 /** Applies the edits to the text and proves the result parses to the same entries with exactly the new tags and pins. */
-export function applyPlan(text: string, source: string, specs: AssetSpec[], plan: PinPlan, os: string): string {
+export function applyPlan(file: Pick<DescriptorFile, 'text' | 'shown' | 'specs'>, plan: PinPlan, os: string): string {
+  const { text, shown: source, specs } = file;
   if (plan.edits.length === 0) return text;
   let edited: string;
   try {
@@ -259,9 +293,14 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
     const after = reparsed[before.index - 1]!;
     const pin = plan.entries.find((e) => e.index === before.index);
     const expectedTag = pin?.tag.to ?? before.tag;
-    if (after.tag !== expectedTag) throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
+    if (after.tag !== expectedTag)
+      throw editFailed(plan, `${entryLabel(before)} has tag "${after.tag}" after the edit, not "${expectedTag}"`);
     const expectedSigner = pin?.signer?.written ? pin.signer.workflow : before.signerWorkflow;
-    if (after.signerWorkflow !== expectedSigner) throw editFailed(plan, `${entryLabel(before)} has signer_workflow "${after.signerWorkflow ?? ''}" after the edit, not "${expectedSigner ?? ''}"`);
+    if (after.signerWorkflow !== expectedSigner)
+      throw editFailed(
+        plan,
+        `${entryLabel(before)} has signer_workflow "${after.signerWorkflow ?? ''}" after the edit, not "${expectedSigner ?? ''}"`,
+      );
     const newUpdate = plan.edits.find((e) => e.index === before.index)?.update;
     const expected = { ...before, tag: expectedTag, ...(newUpdate !== undefined ? { update: newUpdate } : {}) };
     // Entries whose automatic picks were written may also change asset (and lose matching, which only steers automatic selection).
@@ -271,8 +310,10 @@ export function applyPlan(text: string, source: string, specs: AssetSpec[], plan
     }
     for (const p of pin?.pins ?? []) {
       const applied = specForTarget(after, { os, arch: p.arch });
-      if (applied.sha256 !== p.sha256) throw editFailed(plan, `${entryLabel(before)} does not pin ${p.sha256} for ${p.arch} after the edit`);
-      if (p.picked && applied.asset !== p.picked.asset) throw editFailed(plan, `${entryLabel(before)} does not name asset "${p.picked.asset}" for ${p.arch} after the edit`);
+      if (applied.sha256 !== p.sha256)
+        throw editFailed(plan, `${entryLabel(before)} does not pin ${p.sha256} for ${p.arch} after the edit`);
+      if (p.picked && applied.asset !== p.picked.asset)
+        throw editFailed(plan, `${entryLabel(before)} does not name asset "${p.picked.asset}" for ${p.arch} after the edit`);
     }
   }
   return edited;
@@ -306,7 +347,9 @@ function editFailed(plan: PinPlan, why: string): BuildpackError {
   const wanted = plan.entries
     .flatMap((e) => [
       ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
-      ...e.pins.flatMap((p) => (p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [])),
+      ...e.pins.flatMap((p) =>
+        p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [],
+      ),
       ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
     ])
     .join('; ');

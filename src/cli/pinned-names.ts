@@ -25,7 +25,9 @@ export function pinnedAssetNames(picks: AutomaticPick[]): PinnedNames {
   if (picks.length === 0) return { perArch: {} };
   // One entry-level pattern only when two or more arches prove it: from one arch, {arch} would be a guess for the others.
   if (picks.length >= 2) {
-    const shared = picks.map((p) => platformPattern(p)).find((pattern) => pattern !== undefined && picks.every((p) => picksExactly(pattern, p)));
+    const shared = picks
+      .map((p) => platformPattern(p))
+      .find((pattern) => pattern !== undefined && picks.every((p) => picksExactly(pattern, p)));
     if (shared !== undefined) return { topLevel: shared, perArch: {} };
   }
   const perArch: Record<string, string> = {};

@@ -27,12 +27,12 @@ export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>
   if (errors.length > 0) {
     if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
     else {
-      for (const error of errors) io.err(errorText(error, io.color) + '\n');
+      for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
       io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be updated.\n`);
     }
     return 1;
   }
-  const edited = applyPlan(file.text, file.shown, file.specs, plan, command.os);
+  const edited = applyPlan(file, plan, command.os);
   const changed = edited !== file.text;
   const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
   if (changed && !command.dryRun) await writeFile(file.path, edited);
@@ -59,5 +59,5 @@ function describeUpdate(u: EntryUpdate): string {
     lines.push(`${u.entry}  ${u.status === 'skipped' ? 'skipped' : 'up to date'}: ${u.reason ?? ''}`);
   }
   for (const note of u.notes ?? []) lines.push(`  NOTE: ${note}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

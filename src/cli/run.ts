@@ -20,7 +20,7 @@ import { runUpdate } from './run-update.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import { noEntries } from '../errors/catalog.js';
 
-export const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
+const CliExit = { Ok: 0, Problems: 1, Usage: 2 } as const;
 
 export interface CliIo {
   out(text: string): void;
@@ -58,7 +58,7 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
   } catch (err) {
     const error = toBuildpackError(err);
     if (json) io.out(jsonText({ error: errorJson(error) }));
-    else io.err(errorText(error, io.color) + '\n');
+    else io.err(`${errorText(error, io.color)}\n`);
     if (environment.debug) {
       io.err(`${debugStack(err)}\n`);
       const cause = (err as Error)?.cause;
@@ -71,7 +71,9 @@ export async function runCli(environment: CliEnvironment, rawIo: CliIo): Promise
 async function runCommand(command: CliCommand, environment: CliEnvironment, io: CliIo): Promise<number> {
   switch (command.kind) {
     case 'help':
-      io.out(command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : command.topic === 'update' ? UPDATE_HELP : MAIN_HELP);
+      io.out(
+        command.topic === 'check' ? CHECK_HELP : command.topic === 'pin' ? PIN_HELP : command.topic === 'update' ? UPDATE_HELP : MAIN_HELP,
+      );
       return CliExit.Ok;
     case 'version':
       io.out(command.json ? jsonText({ version: environment.version }) : `github-assets ${environment.version}\n`);
@@ -107,8 +109,12 @@ async function runCheck(command: Extract<CliCommand, { kind: 'check' }>, environ
   const where = command.offline ? 'validated offline' : `resolved for ${command.target.os}/${command.target.arch}`;
   io.out(`${file.shown}: ${file.specs.length} entr${file.specs.length === 1 ? 'y' : 'ies'} ${where}\n\n`);
   io.out(renderCheckTable(report));
-  for (const error of errors) io.err('\n' + errorText(error, io.color) + '\n');
-  io.out(report.ok ? `\nOK: every entry ${command.offline ? 'is valid' : 'resolves'}.\n` : `\n${errors.length} of ${file.specs.length} entries have problems.\n`);
+  for (const error of errors) io.err(`\n${errorText(error, io.color)}\n`);
+  io.out(
+    report.ok
+      ? `\nOK: every entry ${command.offline ? 'is valid' : 'resolves'}.\n`
+      : `\n${errors.length} of ${file.specs.length} entries have problems.\n`,
+  );
   return report.ok ? CliExit.Ok : CliExit.Problems;
 }
 
@@ -125,11 +131,11 @@ async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment
   });
   if (errors.length > 0) {
     if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
-    else for (const error of errors) io.err(errorText(error, io.color) + '\n');
+    else for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
     if (!command.json) io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be pinned.\n`);
     return CliExit.Problems;
   }
-  const edited = applyPlan(file.text, file.shown, file.specs, plan, command.os);
+  const edited = applyPlan(file, plan, command.os);
   const changed = edited !== file.text;
   const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
   if (changed && !command.dryRun) await writeFile(file.path, edited);
@@ -149,13 +155,24 @@ function describePin(entry: EntryPin): string {
   const lines = [`${entry.entry}`];
   lines.push(`  tag     ${entry.tag.to}${entry.tag.from === entry.tag.to ? '' : ` (was "${entry.tag.from}")`}`);
   for (const pin of entry.pins) {
-    const how = pin.source === 'github-digest' ? "GitHub's asset digest" : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
-    lines.push(`  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`);
-    if (pin.picked) lines.push(`          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`);
+    const how =
+      pin.source === 'github-digest'
+        ? "GitHub's asset digest"
+        : `downloaded and hashed${pin.matched.length ? `, matches ${pin.matched.join(', ')}` : ''}`;
+    lines.push(
+      `  ${pin.arch.padEnd(7)} ${pin.asset} sha256:${pin.sha256} (${how}) -> ${pin.written === 'entry' ? 'sha256' : `[${pin.written}] sha256`}`,
+    );
+    if (pin.picked)
+      lines.push(
+        `          picked automatically (${pin.picked.reason}) -> ${pin.picked.at === 'entry' ? '' : `[${pin.picked.at}] `}asset = "${pin.picked.asset}"`,
+      );
   }
-  if (entry.signer) lines.push(`  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`);
+  if (entry.signer)
+    lines.push(
+      `  signer  ${entry.signer.signerUri} -> ${entry.signer.written ? `signer_workflow = "${entry.signer.workflow}"` : 'signer_workflow unchanged'}`,
+    );
   for (const note of entry.notes) lines.push(`  NOTE: ${note}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const unusedGitHub: ReleaseSource = {

@@ -12,7 +12,7 @@ export function renderTable(headers: string[], rawRows: string[][]): string {
       .map((cell, col) => (col === cells.length - 1 ? cell : cell + ' '.repeat(widths[col]! - width(cell))))
       .join('  ')
       .trimEnd();
-  return [line(headers), ...rows.map((r) => line(headers.map((_, col) => r[col] ?? '')))].join('\n') + '\n';
+  return `${[line(headers), ...rows.map((r) => line(headers.map((_, col) => r[col] ?? '')))].join('\n')}\n`;
 }
 
 /** Display width: code points, so `→` or `…` count as one column. */

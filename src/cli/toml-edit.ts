@@ -50,7 +50,8 @@ interface EntryBlock extends Section {
 }
 
 const ENTRY_HEADER = /^\s*\[\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\]\]\s*(?:#.*)?$/;
-const ARCH_HEADER = /^\s*\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\.\s*arch\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$/;
+const ARCH_HEADER =
+  /^\s*\[\s*((?:_\s*\.\s*)?metadata\s*\.\s*githubassets)\s*\.\s*arch\s*\.\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$/;
 const ANY_HEADER = /^\s*\[/;
 
 export function applyEdits(text: string, edits: EntryEdit[]): string {
@@ -80,7 +81,7 @@ function splitLines(text: string): Line[] {
 }
 
 /** Entry headers and their arch tables, in file order; lines inside multi-line strings are skipped. */
-export function findEntryBlocks(lines: Line[]): EntryBlock[] {
+function findEntryBlocks(lines: Line[]): EntryBlock[] {
   const blocks: EntryBlock[] = [];
   let current: EntryBlock | undefined;
   let currentArch: Section | undefined;
@@ -130,10 +131,13 @@ function countDelimiters(content: string, delimiter: string): number {
 function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: string): void {
   // Work from the bottom of the entry up, so the line numbers found above stay valid:
   // new arch tables at the end, then existing arch tables, then the entry's own lines.
-  const archNames = [...new Set([...Object.keys(edit.arch ?? {}), ...Object.keys(edit.archAsset ?? {})])].sort((a, b) => a.localeCompare(b));
+  const archNames = [...new Set([...Object.keys(edit.arch ?? {}), ...Object.keys(edit.archAsset ?? {})])].sort((a, b) =>
+    a.localeCompare(b),
+  );
   const missing = archNames.filter((arch) => !block.arches.has(arch));
   if (missing.length > 0) {
-    if (archDefinedInline(lines, block)) throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 and asset to them by hand`);
+    if (archDefinedInline(lines, block))
+      throw new TomlEditError(`the entry's arch overrides are written inline; add sha256 and asset to them by hand`);
     const appended = missing.flatMap((arch) => [
       { content: '', eol },
       { content: `[${block.table}.arch.${arch}]`, eol },
@@ -148,20 +152,26 @@ function editEntry(lines: Line[], block: EntryBlock, edit: EntryEdit, eol: strin
   for (const [arch, section] of existing) {
     const sha = edit.arch?.[arch];
     const asset = edit.archAsset?.[arch];
-    if (sha !== undefined) setKey(lines, section, 'sha256', sha, ['asset'], eol);
-    if (asset !== undefined) setKey(lines, section, 'asset', asset, [], eol);
+    if (sha !== undefined) setKey(lines, section, { key: 'sha256', value: sha, anchors: ['asset'] }, eol);
+    if (asset !== undefined) setKey(lines, section, { key: 'asset', value: asset, anchors: [] }, eol);
     if (asset !== undefined || edit.asset !== undefined) removeKey(lines, section, 'matching');
   }
 
   const main: Section = { header: block.header, end: block.end };
   if (edit.removeMatching || edit.asset !== undefined) removeKey(lines, main, 'matching');
-  if (edit.asset !== undefined) setKey(lines, main, 'asset', edit.asset, ['repo'], eol);
+  if (edit.asset !== undefined) setKey(lines, main, { key: 'asset', value: edit.asset, anchors: ['repo'] }, eol);
   if (edit.sha256 === null) removeKey(lines, main, 'sha256');
-  else if (edit.sha256 !== undefined) setKey(lines, main, 'sha256', edit.sha256, ['repo', 'asset', 'tag'], eol);
-  if (edit.tag !== undefined) setKey(lines, main, 'tag', edit.tag, ['repo', 'asset'], eol);
+  else if (edit.sha256 !== undefined) setKey(lines, main, { key: 'sha256', value: edit.sha256, anchors: ['repo', 'asset', 'tag'] }, eol);
+  if (edit.tag !== undefined) setKey(lines, main, { key: 'tag', value: edit.tag, anchors: ['repo', 'asset'] }, eol);
   // setKey and removeKey keep main.end in step with the lines they add or remove.
-  if (edit.update !== undefined) setKey(lines, main, 'update', edit.update, ['tag'], eol);
-  if (edit.signerWorkflow !== undefined) setKey(lines, main, 'signer_workflow', edit.signerWorkflow, ['repo', 'asset', 'tag', 'sha256', 'signer_repo'], eol);
+  if (edit.update !== undefined) setKey(lines, main, { key: 'update', value: edit.update, anchors: ['tag'] }, eol);
+  if (edit.signerWorkflow !== undefined)
+    setKey(
+      lines,
+      main,
+      { key: 'signer_workflow', value: edit.signerWorkflow, anchors: ['repo', 'asset', 'tag', 'sha256', 'signer_repo'] },
+      eol,
+    );
 }
 
 function archDefinedInline(lines: Line[], block: EntryBlock): boolean {
@@ -192,7 +202,12 @@ function findKey(lines: Line[], section: Section, key: string): { at: number; pr
 }
 
 /** Replaces `key = "…"` in the section, keeping its quoting and trailing comment, or inserts it after the last anchor key. */
-function setKey(lines: Line[], section: Section, key: string, value: string, anchors: string[], eol: string): void {
+function setKey(
+  lines: Line[],
+  section: Section,
+  { key, value, anchors }: { key: string; value: string; anchors: string[] },
+  eol: string,
+): void {
   const found = findKey(lines, section, key);
   if (found) {
     const { quote, suffix } = splitStringValue(found.rest, key);

@@ -4,13 +4,18 @@
 
 import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
 import { mapLimit } from '../util/concurrency.js';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
-import type { LookupContext } from '../github/client.js';
+import type { RepoQuery } from '../github/client.js';
 import type { ReleaseSource } from '../github/resolve.js';
 import { parseTagSpec } from '../select/tags.js';
 import {
-  currentVersion, newestAllowed, parseUpdateValue, rangeForLevel, type UpdateLevel, type UpdatePolicy,
+  currentVersion,
+  newestAllowed,
+  parseUpdateValue,
+  rangeForLevel,
+  type UpdateLevel,
+  type UpdatePolicy,
 } from '../select/update-policy.js';
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
@@ -59,7 +64,10 @@ interface Decision {
  * Decides every entry and pins the moved ones. `plan` holds the edits for pin.ts's applyPlan;
  * an entry that fails is reported in `errors` (and the caller writes nothing).
  */
-export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
+export async function planUpdates(
+  specs: AssetSpec[],
+  options: UpdateOptions,
+): Promise<{ updates: EntryUpdate[]; plan: PinPlan; errors: BuildpackError[] }> {
   const lists = releaseLists(options.github, options.lookupToken);
   const errors: BuildpackError[] = [];
   // Entries of one repo share the memoised list promise, so deciding them concurrently still costs one request per repo.
@@ -76,7 +84,14 @@ export async function planUpdates(specs: AssetSpec[], options: UpdateOptions): P
   const fileTags = new Map(moving.map((d) => [d.spec.index, d.spec.tag] as const));
   const { plan, errors: pinErrors } = await planPins(
     moving.map((d) => ({ ...d.spec, tag: d.target!.tag })),
-    { os: options.os, arches: options.arches, github: lists.source, lookupToken: options.lookupToken, download: options.download, fileTags },
+    {
+      os: options.os,
+      arches: options.arches,
+      github: lists.source,
+      lookupToken: options.lookupToken,
+      download: options.download,
+      fileTags,
+    },
   );
   errors.push(...pinErrors);
   for (const d of moving) {
@@ -101,7 +116,10 @@ function indexOf(err: BuildpackError): number {
 
 async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLists): Promise<Decision> {
   const base = { index: spec.index, entry: entryLabel(spec), repo: spec.repo, from: spec.tag, to: spec.tag };
-  const stay = (status: UpdateStatus, policy: string | null, reason: string): Decision => ({ spec, report: { ...base, status, policy, reason } });
+  const stay = (status: UpdateStatus, policy: string | null, reason: string): Decision => ({
+    spec,
+    report: { ...base, status, policy, reason },
+  });
   if (spec.update === false) return stay('skipped', null, 'update = false');
 
   const own = spec.update === undefined ? undefined : parseUpdateValue(spec.update);
@@ -109,14 +127,22 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
 
   if (query.kind === 'latest') {
     if (!options.pinLatest) {
-      return stay('skipped', 'latest', 'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)');
+      return stay(
+        'skipped',
+        'latest',
+        'tag = "latest" already follows new releases at build time; run with --pin-latest to pin it to the exact newest tag (update = "latest" keeps it moving)',
+      );
     }
     const releases = await lists.forSpec(spec);
     // An own range (update = "~1.4") bounds the pick; a level has no current version to be relative to.
     const range = own?.kind === 'range' ? own.range : '*';
     const pick = newestAllowed(releases, range, spec.prerelease);
-    if (!pick) throw noRelease(spec, own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag');
-    return move(spec, base, pick.release, own?.kind === 'range' ? own.text : 'latest', spec.update ?? 'latest');
+    if (!pick)
+      throw noRelease(
+        spec,
+        own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag',
+      );
+    return move(spec, base, pick.release, { policy: own?.kind === 'range' ? own.text : 'latest', keeps: spec.update ?? 'latest' });
   }
 
   if (query.kind === 'range') {
@@ -126,7 +152,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
       const pick = newestAllowed(releases, query.range, spec.prerelease);
       if (!pick) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`);
       // The range moves into `update` so the next update stays inside it (an own `update` is kept instead).
-      return move(spec, base, pick.release, spec.tag, spec.update ?? spec.tag);
+      return move(spec, base, pick.release, { policy: spec.tag, keeps: spec.update ?? spec.tag });
     }
   }
 
@@ -146,10 +172,15 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   if (!pick || pick.release.tag === spec.tag || pick.version === current) {
     return stay('current', text, `${spec.tag} is the newest release ${describePolicy(policy)} allows (update never moves an entry back)`);
   }
-  return move(spec, base, pick.release, text, undefined);
+  return move(spec, base, pick.release, { policy: text, keeps: undefined });
 }
 
-function move(spec: AssetSpec, base: Omit<EntryUpdate, 'status' | 'policy'>, release: Release, policy: string, keeps: string | undefined): Decision {
+function move(
+  spec: AssetSpec,
+  base: Omit<EntryUpdate, 'status' | 'policy'>,
+  release: Release,
+  { policy, keeps }: { policy: string; keeps: string | undefined },
+): Decision {
   const report: EntryUpdate = { ...base, status: 'updated', to: release.tag, policy };
   // Write `update` only when the file does not already say it.
   if (keeps !== undefined && spec.update === undefined) report.keeps = keeps;
@@ -167,7 +198,9 @@ function describePolicy(policy: UpdatePolicy): string {
 function noRelease(spec: AssetSpec, message: string): BuildpackError {
   return noMatchingRelease(message, {
     entry: entryLabel(spec),
-    hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+    hint: spec.prerelease
+      ? 'widen the range or use an exact tag'
+      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });
 }
 
@@ -180,12 +213,12 @@ interface ReleaseLists {
 
 function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseLists {
   const memo = new Map<string, Promise<Release[]>>();
-  const list = (owner: string, name: string, token: string | undefined, ctx: LookupContext = {}) => {
+  const list = (query: RepoQuery) => {
     // Keyed by the token itself: another token may see other (private or draft) releases. Never printed.
-    const key = `${owner}/${name}#${token ?? ''}`;
+    const key = `${query.owner}/${query.repo}#${query.token ?? ''}`;
     let hit = memo.get(key);
     if (!hit) {
-      hit = github.listReleases(owner, name, token, ctx);
+      hit = github.listReleases(query);
       memo.set(key, hit);
     }
     return hit;
@@ -194,16 +227,26 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
     async forSpec(spec) {
       const creds = credentialsFor(spec, lookupToken);
       try {
-        return await list(spec.owner, spec.name, creds.token, { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) });
+        return await list({
+          owner: spec.owner,
+          repo: spec.name,
+          token: creds.token,
+          ctx: { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) },
+        });
       } catch (err) {
-        throw explainLookupError(err, spec, creds, (name) => `${name} is not set; export ${name}=<token> before running github-assets update`);
+        throw explainLookupError(
+          err,
+          spec,
+          creds,
+          (name) => `${name} is not set; export ${name}=<token> before running github-assets update`,
+        );
       }
     },
     source: {
-      listReleases: (owner, name, token, ctx) => list(owner, name, token, ctx),
-      async getRelease(owner, name, tag, token, ctx) {
-        const found = (await list(owner, name, token, ctx)).find((r) => r.tag === tag && !r.draft);
-        return found ?? github.getRelease(owner, name, tag, token, ctx);
+      listReleases: list,
+      async getRelease(query, tag) {
+        const found = (await list(query)).find((r) => r.tag === tag && !r.draft);
+        return found ?? github.getRelease(query, tag);
       },
     },
   };

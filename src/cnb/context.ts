@@ -49,7 +49,12 @@ export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   // Positional: bin/build <layers> <platform> <plan>
   const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1], settingsAt);
   const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
-  if (!layersDir) throw invalidSetting('CNB_LAYERS_DIR', 'is not set and no layers dir was passed', 'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR');
+  if (!layersDir)
+    throw invalidSetting(
+      'CNB_LAYERS_DIR',
+      'is not set and no layers dir was passed',
+      'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR',
+    );
   return Object.assign(base, { layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' });
 }
 
@@ -63,7 +68,8 @@ function phaseContext(env: NodeJS.ProcessEnv, cwd: string, platformDirGiven: str
     platformDir,
     // Read on first use: detect never needs it, and it sits on detect's hot path.
     get buildpack() {
-      return (info ??= readBuildpackInfo(buildpackDir));
+      info ??= readBuildpackInfo(buildpackDir);
+      return info;
     },
     target: targetFromEnv(env),
     settings: settingsAt(platformDir),
@@ -103,7 +109,11 @@ function targetSetting(env: NodeJS.ProcessEnv, name: string): string | undefined
   const value = env[name];
   if (!value) return undefined;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(value)) {
-    throw invalidSetting(name, `${shownSetting(value)} is not a platform name`, `${name} is set by the CNB lifecycle to a name such as linux, amd64 or arm64; unset it or use such a name`);
+    throw invalidSetting(
+      name,
+      `${shownSetting(value)} is not a platform name`,
+      `${name} is set by the CNB lifecycle to a name such as linux, amd64 or arm64; unset it or use such a name`,
+    );
   }
   return value;
 }

@@ -4,9 +4,9 @@
 // at this edge (no control characters, bounded size); they are never echoed (tokens).
 
 import { join } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { unsafeCharacter } from '../util/printable.js';
-import { readSmallFile } from '../util/regular-file.js';
+import { readSmallFile, type SmallFile } from '../util/regular-file.js';
 import { settingInvalid } from '../errors/catalog.js';
 
 export interface EnvSource {
@@ -15,7 +15,7 @@ export interface EnvSource {
 }
 
 /** The longest value a variable the buildpack reads may have (tokens, URLs, paths are far shorter). */
-export const MAX_ENV_VALUE_BYTES = 64 * 1024;
+const MAX_ENV_VALUE_BYTES = 64 * 1024;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -30,7 +30,7 @@ export function lookupEnv(source: EnvSource, name: string): string | undefined {
   if (fromProcess !== undefined && fromProcess !== '') return checkedValue(name, fromProcess, 'the environment');
   if (!ENV_NAME.test(name)) return undefined;
   const path = join(source.platformDir, 'env', name);
-  let file;
+  let file: SmallFile;
   try {
     file = readSmallFile(path, MAX_ENV_VALUE_BYTES);
   } catch {

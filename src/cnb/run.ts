@@ -20,9 +20,9 @@ export async function runPhase(phase: () => Promise<number>, options: RunOptions
     return await phase();
   } catch (err) {
     const userError = isBuildpackError(err) ? err : unexpectedFailure(err);
-    writeErr(formatError(userError, options.color) + '\n');
+    writeErr(`${formatError(userError, options.color)}\n`);
     if (options.debug) {
-      writeErr(debugStack(err) + '\n');
+      writeErr(`${debugStack(err)}\n`);
       const cause = (err as Error)?.cause;
       if (cause instanceof Error && cause.stack) writeErr(`caused by: ${debugStack(cause)}\n`);
     }

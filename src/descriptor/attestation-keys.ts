@@ -12,7 +12,8 @@ export const ATTESTATION_MODES: readonly AttestationMode[] = ['required', 'auto'
 
 const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 /** owner/repo/.github/workflows/<file>.yml|yaml, optionally @<ref> (refs/tags/v1, refs/heads/main, a sha). */
-const WORKFLOW_PATTERN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100})\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml(?:@([^\s@]{1,255}))?$/;
+const WORKFLOW_PATTERN =
+  /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100})\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml(?:@([^\s@]{1,255}))?$/;
 
 /** Validates `signer_repo`; returns the value trimmed, or undefined when it is not owner/name. */
 function parseSignerRepo(value: string): string | undefined {
@@ -30,19 +31,29 @@ export function parseSignerWorkflow(value: string): { repo: string; path: string
   return { repo: m[1]!, path, ...(m[2] ? { ref: m[2] } : {}) };
 }
 
-export function parseAttestationKeys(raw: Record<string, unknown>, fail: Fail): Pick<AssetSpec, 'attestations' | 'signerRepo' | 'signerWorkflow'> {
+export function parseAttestationKeys(
+  raw: Record<string, unknown>,
+  fail: Fail,
+): Pick<AssetSpec, 'attestations' | 'signerRepo' | 'signerWorkflow'> {
   const out: Pick<AssetSpec, 'attestations' | 'signerRepo' | 'signerWorkflow'> = {};
   if (raw.attestations !== undefined) {
     const v = raw.attestations;
     if (typeof v !== 'string' || !(ATTESTATION_MODES as readonly string[]).includes(v)) {
-      throw fail(`attestations = ${describeValue(v)} must be "required", "auto" or "off"`, 'write attestations = "required" to refuse assets without a valid GitHub attestation; "auto" (the default) checks them when the release has them');
+      throw fail(
+        `attestations = ${describeValue(v)} must be "required", "auto" or "off"`,
+        'write attestations = "required" to refuse assets without a valid GitHub attestation; "auto" (the default) checks them when the release has them',
+      );
     }
     out.attestations = v as AttestationMode;
   }
   if (raw.signer_repo !== undefined) {
     const v = raw.signer_repo;
     const repo = typeof v === 'string' ? parseSignerRepo(v) : undefined;
-    if (!repo) throw fail(`signer_repo = ${describeValue(v)} is not of the form "owner/name"`, 'name the repository whose workflow signs the releases, e.g. signer_repo = "acme/release-tools"');
+    if (!repo)
+      throw fail(
+        `signer_repo = ${describeValue(v)} is not of the form "owner/name"`,
+        'name the repository whose workflow signs the releases, e.g. signer_repo = "acme/release-tools"',
+      );
     out.signerRepo = repo;
   }
   if (raw.signer_workflow !== undefined) {
@@ -55,7 +66,10 @@ export function parseAttestationKeys(raw: Record<string, unknown>, fail: Fail): 
       );
     }
     if (out.signerRepo && out.signerRepo.toLowerCase() !== workflow.repo.toLowerCase()) {
-      throw fail(`signer_workflow belongs to ${workflow.repo} but signer_repo = "${out.signerRepo}"`, 'remove signer_repo (signer_workflow already names the repository) or make them agree');
+      throw fail(
+        `signer_workflow belongs to ${workflow.repo} but signer_repo = "${out.signerRepo}"`,
+        'remove signer_repo (signer_workflow already names the repository) or make them agree',
+      );
     }
     out.signerWorkflow = (v as string).trim().replace(/^https:\/\/github\.com\//, '');
   }

@@ -14,13 +14,17 @@ export const SIGNATURE_SUFFIXES = ['.sig', '.asc', '.pem', '.crt', '.cert', '.bu
 
 /** `<64 hex>` or `sha256:<64 hex>`, any case and surrounding spaces -> lowercase hex; undefined otherwise. */
 export function normaliseSha256(value: string): string | undefined {
-  const hex = value.trim().replace(/^sha256:/i, '').toLowerCase();
+  const hex = value
+    .trim()
+    .replace(/^sha256:/i, '')
+    .toLowerCase();
   return SHA256_HEX.test(hex) ? hex : undefined;
 }
 
 /** The `sha256` key: the asset's expected SHA-256, returned as lowercase hex. */
 export function parseSha256Field(value: unknown, fail: FieldFail): string {
-  const hint = 'write sha256 = "<64 hex digits>" (the SHA-256 of the asset file, e.g. from `sha256sum <asset>` or the release\'s checksums file)';
+  const hint =
+    'write sha256 = "<64 hex digits>" (the SHA-256 of the asset file, e.g. from `sha256sum <asset>` or the release\'s checksums file)';
   if (typeof value !== 'string') throw fail(`sha256 must be a string, got ${describeValue(value)}`, hint);
   const hex = normaliseSha256(value);
   if (hex) return hex;
@@ -41,16 +45,19 @@ const OTHER_DIGESTS: Record<number, string> = { 32: 'MD5', 40: 'SHA-1', 96: 'SHA
  * "tool_{version}_checksums.txt" keeps working when the tag changes.
  */
 export function parseChecksumsField(value: unknown, fail: FieldFail): string {
-  const hint = 'write checksums = "<file name>" as shown on the release page, e.g. checksums = "SHA256SUMS" or "tool_{version}_checksums.txt"';
+  const hint =
+    'write checksums = "<file name>" as shown on the release page, e.g. checksums = "SHA256SUMS" or "tool_{version}_checksums.txt"';
   if (typeof value !== 'string') throw fail(`checksums must be a string, got ${describeValue(value)}`, hint);
   const name = value.trim();
   if (name === '') throw fail('checksums is empty', `${hint}, or omit it to let the buildpack find the release's checksums file`);
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
     throw fail(`checksums = "${value}" is not a file name`, `${hint}; it names an asset of the same release, without a path or URL`);
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters in a file name is the point
   if (/[\u0000-\u001f\u007f]/.test(name)) throw fail(`checksums = ${JSON.stringify(value)} contains control characters`, hint);
   const placeholder = /\{([^}]*)\}/.exec(name.replace(/\{(tag|version)\}/g, ''));
-  if (placeholder) throw fail(`checksums = "${value}" uses the unknown placeholder {${placeholder[1]}}`, `${hint}; only {tag} and {version} are replaced`);
+  if (placeholder)
+    throw fail(`checksums = "${value}" uses the unknown placeholder {${placeholder[1]}}`, `${hint}; only {tag} and {version} are replaced`);
   const lower = name.toLowerCase();
   const signature = SIGNATURE_SUFFIXES.find((suffix) => lower.endsWith(suffix));
   if (signature) {

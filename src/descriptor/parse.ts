@@ -4,7 +4,7 @@
 
 import TOML from '@iarna/toml';
 import { posix } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type ArchOverride, type AssetSpec, type Target } from '../model.js';
 import { canonicalArch, RESERVED_LAYER_DIRS } from '../platform.js';
 import { describeValue, parseChecksumsField, parseSha256Field } from './integrity.js';
@@ -78,7 +78,9 @@ export function parseDescriptor(text: string, source = 'project.toml'): Descript
   } catch (err) {
     const e = err as { line?: number; col?: number; message?: string };
     const where = typeof e.line === 'number' ? ` at line ${e.line + 1}, column ${(e.col ?? 0) + 1}` : '';
-    const first = String(e.message ?? err).split('\n')[0]?.replace(/ at row \d+, col \d+, pos \d+:?$/, '');
+    const first = String(e.message ?? err)
+      .split('\n')[0]
+      ?.replace(/ at row \d+, col \d+, pos \d+:?$/, '');
     throw descriptorInvalid(`${source} is not valid TOML${where}: ${first}`, {
       hint: `fix the syntax of ${source} (check quotes, brackets and that each [[metadata.githubassets]] table header is on its own line)`,
       cause: err,
@@ -142,7 +144,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     const suggestion = closestKey(key);
     throw fail(
       `unknown key "${key}"`,
-      (suggestion ? `did you mean "${suggestion}"? ` : '') + `valid keys: ${Object.keys(ENTRY_KEYS).join(', ')}`,
+      `${suggestion ? `did you mean "${suggestion}"? ` : ''}valid keys: ${Object.keys(ENTRY_KEYS).join(', ')}`,
       'GHA004',
     );
   }
@@ -156,7 +158,9 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
     const fromUrl = /github\.com[/:]([^/]+\/[^/#?]+?)(?:\.git)?\/?$/.exec(repoClean)?.[1];
     throw fail(
       `repo = "${repo}" ${parsed}`,
-      fromUrl && typeof parseRepo(fromUrl) !== 'string' ? `write repo = "${fromUrl}"` : 'write the repository as owner/name, e.g. repo = "grpc-ecosystem/grpc-health-probe"',
+      fromUrl && typeof parseRepo(fromUrl) !== 'string'
+        ? `write repo = "${fromUrl}"`
+        : 'write the repository as owner/name, e.g. repo = "grpc-ecosystem/grpc-health-probe"',
     );
   }
   const { owner, name } = parsed;
@@ -236,9 +240,13 @@ export type Fail = (message: string, hint: string, code?: 'GHA003' | 'GHA005' | 
  * arrays of bounded length, bounded nesting, and no integer beyond JavaScript's safe range
  * (the TOML parser returns those as BigInt). `path` names the field in messages.
  */
-export function checkValues(value: unknown, path: string[], fail: Fail, depth = 0): void {
+function checkValues(value: unknown, path: string[], fail: Fail, depth = 0): void {
   const field = fieldName(path);
-  if (depth > LIMITS.depth) throw fail(`${field} is nested more than ${LIMITS.depth} levels deep`, 'write the entry as documented in the README\'s configuration reference');
+  if (depth > LIMITS.depth)
+    throw fail(
+      `${field} is nested more than ${LIMITS.depth} levels deep`,
+      "write the entry as documented in the README's configuration reference",
+    );
   if (typeof value === 'string') {
     const bad = unsafeCharacter(value);
     if (bad) {
@@ -248,18 +256,34 @@ export function checkValues(value: unknown, path: string[], fail: Fail, depth = 
         'GHA008',
       );
     }
-    if (value.length > LIMITS.stringLength) throw fail(`${field} is ${value.length} characters long; at most ${LIMITS.stringLength} are allowed`, 'check the value; no name, tag or path needs to be that long');
+    if (value.length > LIMITS.stringLength)
+      throw fail(
+        `${field} is ${value.length} characters long; at most ${LIMITS.stringLength} are allowed`,
+        'check the value; no name, tag or path needs to be that long',
+      );
   } else if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value))) {
-    const hint = path.at(-1) === 'strip_components' ? `strip_components is a whole number from 0 to ${LIMITS.stripComponents}` : `write the value ${field} expects (the README's configuration reference lists each field)`;
+    const hint =
+      path.at(-1) === 'strip_components'
+        ? `strip_components is a whole number from 0 to ${LIMITS.stripComponents}`
+        : `write the value ${field} expects (the README's configuration reference lists each field)`;
     // Not echoed: the parser wraps literals beyond 64 bits (2^64 + 5 arrives as 5), so the value may not be what was written.
     throw fail(`${field} holds an integer beyond the range the buildpack accepts (at most ${Number.MAX_SAFE_INTEGER} in size)`, hint);
   } else if (Array.isArray(value)) {
-    if (value.length > LIMITS.arrayLength) throw fail(`${field} has ${value.length} items; at most ${LIMITS.arrayLength} are allowed`, 'shorten the list; a glob such as "bin/*" can replace many paths');
-    value.forEach((item, i) => checkValues(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], fail, depth + 1));
+    if (value.length > LIMITS.arrayLength)
+      throw fail(
+        `${field} has ${value.length} items; at most ${LIMITS.arrayLength} are allowed`,
+        'shorten the list; a glob such as "bin/*" can replace many paths',
+      );
+    for (const [i, item] of value.entries()) checkValues(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], fail, depth + 1);
   } else if (isTable(value)) {
     for (const [key, item] of Object.entries(value)) {
       const bad = unsafeCharacter(key);
-      if (bad) throw fail(`${fieldName([...path, key])}: the key contains a control or invisible character (${bad})`, 'remove it; keys are plain names such as asset or files', 'GHA008');
+      if (bad)
+        throw fail(
+          `${fieldName([...path, key])}: the key contains a control or invisible character (${bad})`,
+          'remove it; keys are plain names such as asset or files',
+          'GHA008',
+        );
       checkValues(item, [...path, key], fail, depth + 1);
     }
   }
@@ -275,11 +299,13 @@ export function parseRepo(value: string): { owner: string; name: string } | stri
   const parts = value.split('/');
   if (parts.length !== 2) return 'is not of the form "owner/name"';
   const [owner, name] = parts as [string, string];
-  if (name === '.' || name === '..' || owner === '.' || owner === '..') return `is not of the form "owner/name": "${owner === '.' || owner === '..' ? owner : name}" is a path segment, not a name`;
+  if (name === '.' || name === '..' || owner === '.' || owner === '..')
+    return `is not of the form "owner/name": "${owner === '.' || owner === '..' ? owner : name}" is a path segment, not a name`;
   if (!OWNER_PATTERN.test(owner)) {
     return `is not of the form "owner/name": the owner "${owner}" must be letters, digits and single hyphens (not first or last), at most 39 characters`;
   }
-  if (!REPO_NAME_PATTERN.test(name)) return `is not of the form "owner/name": the name "${name}" must be letters, digits, ".", "_" and "-", at most 100 characters`;
+  if (!REPO_NAME_PATTERN.test(name))
+    return `is not of the form "owner/name": the name "${name}" must be letters, digits, ".", "_" and "-", at most 100 characters`;
   return { owner, name };
 }
 
@@ -287,25 +313,47 @@ export function parseRepo(value: string): { owner: string; name: string } | stri
  * A tag is `latest`, a tag name or a semver range. Refused: what git never allows in a tag
  * and what would change the path of a request (`.`/`..` segments, `..`, empty segments, `\`).
  */
-export function checkTag(tag: string, fail: Fail): void {
+function checkTag(tag: string, fail: Fail): void {
   const hint = 'write an existing tag (e.g. tag = "v1.4.7"), a range (tag = "~1.4") or tag = "latest"';
   if (tag.length > LIMITS.tagLength) throw fail(`tag is ${tag.length} characters long; at most ${LIMITS.tagLength} are allowed`, hint);
-  if (tag.includes('..') || tag.includes('\\') || tag.startsWith('/') || tag.endsWith('/') || tag.includes('//') || tag.split('/').includes('.')) {
+  if (
+    tag.includes('..') ||
+    tag.includes('\\') ||
+    tag.startsWith('/') ||
+    tag.endsWith('/') ||
+    tag.includes('//') ||
+    tag.split('/').includes('.')
+  ) {
     throw fail(`tag = "${tag}" is not a tag name: it holds "..", "\\", an empty or "." path segment`, hint);
   }
 }
 
 function checkAssetName(asset: string, fail: Fail, key = 'asset'): void {
   if (asset.includes('/') || asset.trim() !== asset || asset === '.' || asset === '..') {
-    throw fail(`${key} = "${asset}" is not a file name`, 'use the asset file name (or a pattern such as "tool_{version}_{os}_{arch}.tar.gz") as shown on the release page, without a path');
+    throw fail(
+      `${key} = "${asset}" is not a file name`,
+      'use the asset file name (or a pattern such as "tool_{version}_{os}_{arch}.tar.gz") as shown on the release page, without a path',
+    );
   }
-  if (asset.length > LIMITS.nameLength) throw fail(`${key} is ${asset.length} characters long; a file name has at most ${LIMITS.nameLength}`, 'use the asset file name as shown on the release page');
+  if (asset.length > LIMITS.nameLength)
+    throw fail(
+      `${key} is ${asset.length} characters long; a file name has at most ${LIMITS.nameLength}`,
+      'use the asset file name as shown on the release page',
+    );
 }
 
 /** A whole number from `min` to `max`, naming the field; BigInt, floats, inf and nan included. Usable for any numeric key. */
-export function checkWholeNumber(v: unknown, key: string, min: number, max: number, fail: Fail, example = `${key} = ${min}`): number {
+function checkWholeNumber(
+  v: unknown,
+  key: string,
+  { min, max, example = `${key} = ${min}` }: { min: number; max: number; example?: string },
+  fail: Fail,
+): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    const what = typeof v === 'number' || typeof v === 'bigint' ? `${key} = ${showValue(v)}` : `${key} = ${showValue(v)} (${describeValue(v).split(' ')[0]})`;
+    const what =
+      typeof v === 'number' || typeof v === 'bigint'
+        ? `${key} = ${showValue(v)}`
+        : `${key} = ${showValue(v)} (${describeValue(v).split(' ')[0]})`;
     const range = min === 0 ? `a non-negative integer, at most ${max}` : `a whole number from ${min} to ${max}`;
     throw fail(`${what} must be ${range}`, `write a bare number without quotes, e.g. ${example}`);
   }
@@ -314,7 +362,10 @@ export function checkWholeNumber(v: unknown, key: string, min: number, max: numb
 
 function checkLibc(v: unknown, key: string, fail: Fail): 'gnu' | 'musl' {
   if (v !== 'gnu' && v !== 'musl') {
-    throw fail(`${key} = ${JSON.stringify(v) ?? describeValue(v)} must be "gnu" or "musl"`, `write ${key} = "gnu" to prefer glibc builds or ${key} = "musl" for musl/static builds only; leave it out for the default (static/musl first)`);
+    throw fail(
+      `${key} = ${JSON.stringify(v) ?? describeValue(v)} must be "gnu" or "musl"`,
+      `write ${key} = "gnu" to prefer glibc builds or ${key} = "musl" for musl/static builds only; leave it out for the default (static/musl first)`,
+    );
   }
   return v;
 }
@@ -322,13 +373,21 @@ function checkLibc(v: unknown, key: string, fail: Fail): 'gnu' | 'musl' {
 function checkMatching(v: unknown, key: string, fail: Fail): string {
   const hint = `write ${key} = "..." with a part of the asset name (e.g. "kubens") or a glob such as "*-linux-*"`;
   if (typeof v !== 'string' || v.trim() === '') throw fail(`${key} must be a non-empty string, got ${describeValue(v)}`, hint);
-  if (v.length > 200 || v.includes('/') || v.trim() !== v || /[\u0000-\u001f]/.test(v)) throw fail(`${key} = ${JSON.stringify(v.slice(0, 200))} is not part of a file name`, hint);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters in a name part is the point
+  if (v.length > 200 || v.includes('/') || v.trim() !== v || /[\u0000-\u001f]/.test(v))
+    throw fail(`${key} = ${JSON.stringify(v.slice(0, 200))} is not part of a file name`, hint);
   return v;
 }
 
 /** `matching` filters automatic selection; next to an asset that applies to the same target it would silently do nothing. */
-function checkMatchingApplies(asset: string, matching: string | undefined, arch: Record<string, ArchOverride> | undefined, fail: Fail): void {
-  const hint = 'keep one: asset names the asset (exactly or as a pattern); matching only narrows automatic selection, when asset is left out';
+function checkMatchingApplies(
+  asset: string,
+  matching: string | undefined,
+  arch: Record<string, ArchOverride> | undefined,
+  fail: Fail,
+): void {
+  const hint =
+    'keep one: asset names the asset (exactly or as a pattern); matching only narrows automatic selection, when asset is left out';
   if (asset !== '' && matching !== undefined) throw fail(`matching = "${matching}" has no effect next to asset = "${asset}"`, hint);
   for (const [name, override] of Object.entries(arch ?? {})) {
     if (override.matching === undefined) continue;
@@ -338,7 +397,7 @@ function checkMatchingApplies(asset: string, matching: string | undefined, arch:
 }
 
 function checkStrip(v: unknown, key: string, fail: Fail): number {
-  return checkWholeNumber(v, key, 0, LIMITS.stripComponents, fail, 'strip_components = 1');
+  return checkWholeNumber(v, key, { min: 0, max: LIMITS.stripComponents, example: 'strip_components = 1' }, fail);
 }
 
 /** A TOML value as written in a message: numbers (BigInt, inf, nan too) as they are, other values as describeValue says. */
@@ -353,14 +412,17 @@ function checkFiles(value: unknown, key: string, fail: Fail): string[] {
   const hint = 'write a list of paths or globs inside the archive, e.g. files = ["bin/tool", "LICENSE*"]';
   if (!Array.isArray(value) || value.length === 0) throw fail(`${key} must be a non-empty list of strings`, hint);
   return value.map((item) => {
-    if (typeof item !== 'string' || item.trim() === '') throw fail(`${key} must only hold non-empty strings, got ${describeValue(item)}`, hint);
-    if (item.startsWith('/') || item.split('/').includes('..') || item.includes('\\')) throw fail(`${key} entry "${item}" must be a relative path inside the archive`, hint);
+    if (typeof item !== 'string' || item.trim() === '')
+      throw fail(`${key} must only hold non-empty strings, got ${describeValue(item)}`, hint);
+    if (item.startsWith('/') || item.split('/').includes('..') || item.includes('\\'))
+      throw fail(`${key} entry "${item}" must be a relative path inside the archive`, hint);
     return item;
   });
 }
 
 function validateArchTable(value: unknown, table: string, fail: Fail): Record<string, ArchOverride> {
-  if (!isTable(value)) throw fail('arch must be a table of per-architecture tables', `write [${table}.arch.arm64] followed by asset = "..."`);
+  if (!isTable(value))
+    throw fail('arch must be a table of per-architecture tables', `write [${table}.arch.arm64] followed by asset = "..."`);
   const out: Record<string, ArchOverride> = {};
   for (const [name, override] of Object.entries(value)) {
     const arch = canonicalArch(name);
@@ -371,7 +433,8 @@ function validateArchTable(value: unknown, table: string, fail: Fail): Record<st
     for (const [key, v] of Object.entries(override)) {
       if (!ARCH_KEYS.includes(key)) throw fail(`arch.${name}: unknown key "${key}"`, `an arch table may set: ${ARCH_KEYS.join(', ')}`);
       if (key === 'asset') {
-        if (typeof v !== 'string' || v === '') throw fail(`arch.${name}.asset must be a non-empty string`, 'write asset = "..." with quotes');
+        if (typeof v !== 'string' || v === '')
+          throw fail(`arch.${name}.asset must be a non-empty string`, 'write asset = "..." with quotes');
         checkAssetName(v, fail, `arch.${name}.asset`);
         result.asset = v;
       } else if (key === 'strip_components') {
@@ -412,11 +475,16 @@ export function specForTarget(spec: AssetSpec, target: Target): AssetSpec {
 }
 
 /** Normalises a destination; keeps a trailing "/" because it means "a directory". */
-export function normaliseDestination(value: string, fail: Fail): string {
+function normaliseDestination(value: string, fail: Fail): string {
   const trimmed = value.trim();
   if (trimmed === '') throw fail('destination is empty', 'omit destination to use the default, or give a path such as "bin"');
   const bad = unsafeCharacter(trimmed);
-  if (bad) throw fail(`destination contains a control or invisible character (${bad})`, 'use a plain relative path such as "bin" or "opt/tool"', 'GHA008');
+  if (bad)
+    throw fail(
+      `destination contains a control or invisible character (${bad})`,
+      'use a plain relative path such as "bin" or "opt/tool"',
+      'GHA008',
+    );
   if (trimmed.split('/').some((segment) => Buffer.byteLength(segment) > LIMITS.nameLength)) {
     throw fail(`destination has a path segment longer than ${LIMITS.nameLength} bytes`, 'use shorter directory and file names');
   }

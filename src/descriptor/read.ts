@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseDescriptor, type Descriptor } from './parse.js';
 import { formatBytes } from '../util/format.js';
-import { readSmallFile } from '../util/regular-file.js';
+import { readSmallFile, type SmallFile } from '../util/regular-file.js';
 import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
@@ -15,7 +15,7 @@ export interface LoadedDescriptor extends Descriptor {
 }
 
 /** The largest descriptor read (a project.toml with hundreds of entries is a few dozen KiB). */
-export const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+const MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
 /** Longest GITHUB_ASSETS_PATH accepted (Linux's PATH_MAX). */
 const MAX_PATH_LENGTH = 4096;
@@ -24,7 +24,7 @@ const MAX_PATH_LENGTH = 4096;
 export function loadDescriptor(appDir: string, descriptorPath: string | undefined): LoadedDescriptor | undefined {
   const custom = descriptorPath;
   const path = resolve(appDir, custom ?? 'project.toml');
-  const shown = path.startsWith(appDir + '/') ? path.slice(appDir.length + 1) : path;
+  const shown = path.startsWith(`${appDir}/`) ? path.slice(appDir.length + 1) : path;
   const text = readDescriptorText(path, shown, custom !== undefined);
   if (text === undefined) {
     // No project.toml: nothing to do. A path the user named explicitly must exist.
@@ -39,9 +39,12 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
   const value = raw?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
-    throw settingInvalid(`GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`, {
-      hint: 'set GITHUB_ASSETS_PATH to the descriptor\'s path relative to the app directory, e.g. deploy/assets.toml',
-    });
+    throw settingInvalid(
+      `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`,
+      {
+        hint: "set GITHUB_ASSETS_PATH to the descriptor's path relative to the app directory, e.g. deploy/assets.toml",
+      },
+    );
   }
   return value;
 }
@@ -53,7 +56,7 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
  * bytes must be UTF-8 (as TOML requires); a UTF-8 byte order mark is dropped.
  */
 export function readDescriptorText(path: string, shown: string, explicit: boolean): string | undefined {
-  let file;
+  let file: SmallFile;
   try {
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {
@@ -68,19 +71,27 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
       return undefined;
     case 'not-regular':
       throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
-        hint: explicit ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)' : 'project.toml must be a regular file (a symlink to one is fine)',
+        hint: explicit
+          ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)'
+          : 'project.toml must be a regular file (a symlink to one is fine)',
       });
     case 'too-large':
-      throw descriptorUnreadable(shown, `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`, {
-        hint: explicit ? 'check that the path names your descriptor (a project.toml of a few KiB)' : 'project.toml is far larger than any descriptor needs to be; check what it holds',
-      });
+      throw descriptorUnreadable(
+        shown,
+        `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`,
+        {
+          hint: explicit
+            ? 'check that the path names your descriptor (a project.toml of a few KiB)'
+            : 'project.toml is far larger than any descriptor needs to be; check what it holds',
+        },
+      );
     case 'ok':
       return decodeDescriptor(file.bytes, shown);
   }
 }
 
 /** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
-export function decodeDescriptor(bytes: Uint8Array, shown: string): string {
+function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw descriptorInvalid(`${shown} is UTF-16 encoded; TOML files are UTF-8`, {
       hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,

@@ -53,7 +53,7 @@ export function entryInvalid(message: string, details?: ErrorDetails): Buildpack
 }
 
 /** GHA004: an entry key the buildpack does not know (a typo, or a token written into the file). */
-export function entryUnknownKey(message: string, details?: ErrorDetails): BuildpackError {
+function entryUnknownKey(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA004', message, details);
 }
 
@@ -68,7 +68,7 @@ export function settingInvalid(message: string, details?: ErrorDetails): Buildpa
 }
 
 /** GHA008: a control or invisible character in a key or value of an entry. */
-export function unsafeCharacters(message: string, details?: ErrorDetails): BuildpackError {
+function unsafeCharacters(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA008', message, details);
 }
 
@@ -316,7 +316,7 @@ const MISMATCH_HINTS: Record<MismatchFacts['blame'], string> = {
     'the release asset is not the one that was pinned: it was re-uploaded, or the pin is wrong. ' +
     'Nothing was installed; check the release before updating sha256 (github-assets pin rewrites it)',
   'checksums-file':
-    'the release\'s checksums file does not describe this asset as downloaded (stale file, or another build of the asset). ' +
+    "the release's checksums file does not describe this asset as downloaded (stale file, or another build of the asset). " +
     'Nothing was installed; name the right file with checksums = "..." or pin sha256',
 };
 

@@ -3,7 +3,7 @@
 // peeking at the first few hundred bytes of gzip/zstd data held in memory.
 
 import { constants, gunzipSync, zstdDecompressSync } from 'node:zlib';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { unsupportedFormat } from '../errors/catalog.js';
 
 export type Compression = 'gzip' | 'xz' | 'bzip2' | 'zstd';
@@ -15,9 +15,7 @@ export type AssetFormat =
   | { kind: 'compressed'; compression: Compression };
 
 /** What detection found, with the reasons extraction needs (executable or not, refused type). */
-export type Detection =
-  | { format: AssetFormat; executable: boolean }
-  | { format: null; unsupported: string };
+export type Detection = { format: AssetFormat; executable: boolean } | { format: null; unsupported: string };
 
 export const SUPPORTED_FORMATS =
   'executables (ELF, Mach-O, PE, #! scripts), other single files, tar (.tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.bz2/.tbz2, .tar.zst/.tzst), zip, and single compressed files (.gz, .xz, .bz2, .zst)';
@@ -51,7 +49,14 @@ export function isExecutableHead(head: Buffer): boolean {
 export function looksLikeTar(head: Buffer): boolean {
   if (head.length < 512) return false;
   if (startsWith(head, ascii('ustar'), 257)) return true;
-  const stored = parseInt(head.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim(), 8);
+  const stored = parseInt(
+    head
+      .subarray(148, 156)
+      .toString('latin1')
+      .replace(/[\0 ]+$/, '')
+      .trim(),
+    8,
+  );
   if (!Number.isFinite(stored) || head[0] === 0) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : head[i]!;

@@ -125,8 +125,8 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
   try {
     const installed = await install(file, outDir, opts);
     // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
-    const escape = await findEscape(outDir);
-    if (escape) throw unsafeEntry(escape.path, escape.reason);
+    const escaped = await findEscape(outDir);
+    if (escaped) throw unsafeEntry(escaped.path, escaped.reason);
     return installed;
   } catch (err) {
     await emptyDirectory(outDir).catch(() => {});
@@ -175,7 +175,8 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
   if (unmatched.length > 0) {
     const shown = writer.firstEntries();
     const more = writer.entryCount() > shown.length ? ` (first ${SHOWN_ENTRIES} of ${writer.entryCount()})` : '';
-    throw filesPatternUnmatched(`files pattern${unmatched.length > 1 ? 's' : ''} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${opts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
+    throw filesPatternUnmatched(
+      `files pattern${unmatched.length > 1 ? 's' : ''} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${opts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
       {
         hint:
           opts.stripComponents > 0
@@ -195,7 +196,12 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
 }
 
 /** `files` picked one file and `destination` names a file: the file itself becomes `destination`. */
-async function installPickedFileAs(outDir: string, root: string[], pickedPath: string, installed: InstalledFile[]): Promise<InstalledFile[]> {
+async function installPickedFileAs(
+  outDir: string,
+  root: string[],
+  pickedPath: string,
+  installed: InstalledFile[],
+): Promise<InstalledFile[]> {
   const rootPath = root.join('/');
   const picked = installed.find((f) => f.path === pickedPath)!;
   const parked = join(outDir, `.gha-pick-${randomBytes(6).toString('hex')}`);

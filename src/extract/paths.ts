@@ -7,14 +7,14 @@ export type Placement =
   | { action: 'place'; segments: string[] }; // path below the extraction root
 
 /** Splits an entry path; absolute paths and NUL bytes are refused, `.` and empty parts dropped. */
-export function splitEntryPath(raw: string): string[] | { refuse: string } {
+function splitEntryPath(raw: string): string[] | { refuse: string } {
   if (raw.includes('\0')) return { refuse: 'its path contains a NUL byte' };
   if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\\\')) return { refuse: 'its path is absolute' };
   return raw.split('/').filter((part) => part !== '' && part !== '.');
 }
 
 /** Resolves `..` lexically; null when it climbs above the start. */
-export function resolveDots(base: string[], parts: string[]): string[] | null {
+function resolveDots(base: string[], parts: string[]): string[] | null {
   const out = [...base];
   for (const part of parts) {
     if (part === '..') {
@@ -46,7 +46,10 @@ export function symlinkTargetInside(linkAt: string[], target: string): { ok: tru
   if (target === '') return { ok: false, reason: 'its link target is empty' };
   if (target.includes('\0')) return { ok: false, reason: 'its link target contains a NUL byte' };
   if (target.startsWith('/')) return { ok: false, reason: `it is a symlink to the absolute path ${target}, outside the layer` };
-  const resolved = resolveDots(linkAt.slice(0, -1), target.split('/').filter((p) => p !== '' && p !== '.'));
+  const resolved = resolveDots(
+    linkAt.slice(0, -1),
+    target.split('/').filter((p) => p !== '' && p !== '.'),
+  );
   if (resolved === null) return { ok: false, reason: `it is a symlink to ${target}, which points outside the layer` };
   return { ok: true };
 }
@@ -78,7 +81,11 @@ export function resolveInTree(
   while (pending.length > 0) {
     const part = pending.shift()!;
     if (part === '..') {
-      if (current.length === 0) return { ok: false, reason: `'..' climbs above the layer root${hops > 0 ? ` after following ${hops} link${hops > 1 ? 's' : ''}` : ''}` };
+      if (current.length === 0)
+        return {
+          ok: false,
+          reason: `'..' climbs above the layer root${hops > 0 ? ` after following ${hops} link${hops > 1 ? 's' : ''}` : ''}`,
+        };
       current.pop();
       continue;
     }
@@ -86,7 +93,8 @@ export function resolveInTree(
     const node = lookup(posixJoin(current));
     if (node?.kind === 'symlink') {
       if (++hops > MAX_LINK_HOPS) return { ok: false, reason: `it follows more than ${MAX_LINK_HOPS} links (a loop?)` };
-      if (node.target.startsWith('/')) return { ok: false, reason: `it passes through ${posixJoin(current)}, a link to the absolute path ${node.target}` };
+      if (node.target.startsWith('/'))
+        return { ok: false, reason: `it passes through ${posixJoin(current)}, a link to the absolute path ${node.target}` };
       current.pop();
       pending.unshift(...linkParts(node.target));
     } else if (node?.kind === 'file' && pending.length > 0) {

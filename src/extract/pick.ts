@@ -12,7 +12,10 @@ export interface Picker {
 }
 
 function normalisePattern(pattern: string): string {
-  return pattern.trim().replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return pattern
+    .trim()
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
 }
 
 /** The path itself and each of its parent directories: a/b/c -> a/b/c, a/b, a. */

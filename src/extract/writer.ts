@@ -7,7 +7,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { isExecutableHead } from './format.js';
 import type { ExtractLimits } from './limits.js';
@@ -237,7 +237,8 @@ export class LayerWriter {
     // The text alone is not enough: `a/up -> ..` then `x -> a/up/..` climbs out through the
     // first link. Judge the target against what has been written so far ...
     const resolved = resolveInTree(segments.slice(0, -1), target, this.lookup);
-    if (!resolved.ok) throw unsafeEntry(entry.path, `it is a symlink to ${target} that does not stay inside the layer (${resolved.reason})`);
+    if (!resolved.ok)
+      throw unsafeEntry(entry.path, `it is a symlink to ${target} that does not stay inside the layer (${resolved.reason})`);
     await this.prepareLeaf(entry.path, segments);
     await symlink(target, this.abs(segments));
     this.nodes.set(posixJoin(segments), { kind: 'symlink', executable: false, target, entryPath: entry.path });
@@ -252,7 +253,10 @@ export class LayerWriter {
       if (node.kind !== 'symlink') continue;
       const resolved = resolveInTree(path.split('/').slice(0, -1), node.target!, this.lookup);
       if (!resolved.ok) {
-        throw unsafeEntry(node.entryPath ?? path, `it is a symlink to ${node.target} that, with the entries after it, does not stay inside the layer (${resolved.reason})`);
+        throw unsafeEntry(
+          node.entryPath ?? path,
+          `it is a symlink to ${node.target} that, with the entries after it, does not stay inside the layer (${resolved.reason})`,
+        );
       }
     }
   }
@@ -267,7 +271,8 @@ export class LayerWriter {
   private async writeHardlink(entry: EntryInfo, segments: string[]): Promise<void> {
     const target = entry.linkTarget ?? '';
     const placed = placeEntryPath(target, this.options.stripComponents);
-    if (placed.action === 'refuse') throw unsafeEntry(entry.path, `it is a hard link to ${target}, and ${placed.reason.replace(/^its/, 'that')}`);
+    if (placed.action === 'refuse')
+      throw unsafeEntry(entry.path, `it is a hard link to ${target}, and ${placed.reason.replace(/^its/, 'that')}`);
     if (placed.action === 'skip') throw unsafeEntry(entry.path, `it is a hard link to ${target}, which is outside the extracted files`);
     const targetSegments = [...this.options.root, ...placed.segments];
     const targetNode = this.nodes.get(posixJoin(targetSegments));

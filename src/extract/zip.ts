@@ -31,7 +31,8 @@ function describe(entry: Entry, name: string): EntryInfo {
   const type = unixMode !== 0 ? unixTypes[unixMode & S_IFMT] : undefined;
   if (name.endsWith('/')) return { path: name, kind: 'directory', typeName: 'Directory' };
   if (type) return { path: name, ...type, mode: unixMode & 0o7777 };
-  if (unixMode !== 0 && (unixMode & S_IFMT) !== 0) return { path: name, kind: 'other', typeName: `unix type 0o${(unixMode & S_IFMT).toString(8)}` };
+  if (unixMode !== 0 && (unixMode & S_IFMT) !== 0)
+    return { path: name, kind: 'other', typeName: `unix type 0o${(unixMode & S_IFMT).toString(8)}` };
   return { path: name, kind: 'file', typeName: 'File', ...(unixMode !== 0 ? { mode: unixMode & 0o7777 } : {}) };
 }
 
@@ -99,7 +100,10 @@ export async function extractZip(file: string, writer: LayerWriter, maxEntries: 
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
       if (entry.isEncrypted()) throw formatRefusal(`an encrypted zip (entry "${name}")`, assetName);
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-        throw formatRefusal(`a zip whose entry "${name}" uses compression method ${entry.compressionMethod} (only stored and deflate are supported)`, assetName);
+        throw formatRefusal(
+          `a zip whose entry "${name}" uses compression method ${entry.compressionMethod} (only stored and deflate are supported)`,
+          assetName,
+        );
       }
       const info = describe(entry, name);
       const openBody = async (): Promise<Body> => checkedContent(await openEntry(zip, entry), entry, name);

@@ -7,7 +7,9 @@ import type { Release, ReleaseAsset } from '../model.js';
 import { apiAnswerMalformed } from '../errors/catalog.js';
 
 /** Control characters never belong in a name, tag or URL we later print or use as a path. */
-const printable = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'contains control characters'));
+const printable = (max: number) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the schema refuses control characters in API answers
+  v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\u0000-\u001f\u007f]*$/, 'contains control characters'));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const httpUrl = v.pipe(printable(8192), v.url(), v.regex(/^https?:\/\//i, 'is not an http(s) URL'));
 
@@ -32,7 +34,7 @@ export const ApiReleaseSchema = v.object({
   assets: v.optional(v.pipe(v.array(ApiAssetSchema), v.maxLength(10_000)), []),
 });
 
-export const ApiReleaseListSchema = v.pipe(v.array(ApiReleaseSchema), v.maxLength(1000));
+const ApiReleaseListSchema = v.pipe(v.array(ApiReleaseSchema), v.maxLength(1000));
 
 export type ApiAsset = v.InferOutput<typeof ApiAssetSchema>;
 export type ApiRelease = v.InferOutput<typeof ApiReleaseSchema>;
@@ -56,9 +58,10 @@ export function parseReleaseList(data: unknown, ctx: AnswerContext): Release[] {
 function check<S extends v.GenericSchema>(schema: S, data: unknown, ctx: AnswerContext): v.InferOutput<S> {
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;
-  const problem = typeof data === 'string' || data instanceof ArrayBuffer || data === undefined || data === null
-    ? 'the answer is not JSON'
-    : result.issues.slice(0, 3).map(describeIssue).join('; ');
+  const problem =
+    typeof data === 'string' || data instanceof ArrayBuffer || data === undefined || data === null
+      ? 'the answer is not JSON'
+      : result.issues.slice(0, 3).map(describeIssue).join('; ');
   throw apiAnswerMalformed(`the GitHub API answered ${ctx.subject} with malformed data: ${problem}`, {
     entry: ctx.entry,
     hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy rewrote the answer; check GITHUB_API_URL and any proxy, then retry',
@@ -71,7 +74,7 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `${path} ${issue.message.replace(/^Invalid \w+: /, '')} (got ${got})`;
 }
 
-export function toRelease(data: ApiRelease): Release {
+function toRelease(data: ApiRelease): Release {
   const release: Release = {
     id: data.id,
     tag: data.tag_name,

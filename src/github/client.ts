@@ -24,10 +24,8 @@ import {
   unreachable,
 } from '../errors/catalog.js';
 
-export const DEFAULT_API_URL = 'https://api.github.com';
-
 /** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
-export const MAX_RELEASE_PAGES = 100;
+const MAX_RELEASE_PAGES = 100;
 
 /** The REST base: `value` (GITHUB_API_URL; GHES: https://HOST/api/v3) or api.github.com, without a trailing slash or credentials. */
 export function normaliseApiUrl(value: string | undefined): string {
@@ -53,21 +51,29 @@ export interface LookupContext {
   tokenEnv?: string;
 }
 
+/** Which repository a lookup is about, with whose token (none: anonymous) and for which entry. */
+export interface RepoQuery {
+  owner: string;
+  repo: string;
+  token?: string | undefined;
+  ctx?: LookupContext;
+}
+
 export interface GitHubClient {
   readonly apiUrl: string;
   /** `tag === 'latest'` asks for the newest published non-prerelease; otherwise the exact tag. */
-  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
+  getRelease(query: RepoQuery, tag: string): Promise<Release>;
   /** Every release visible to the token, newest first, across all pages (100 per page). */
-  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  listReleases(query: RepoQuery): Promise<Release[]>;
   /**
    * Conditional lookups for rebuilds: `undefined` when GitHub answers 304 Not Modified for
    * `etag` (free: a 304 costs no rate limit). `listReleasesIfChanged` checks the first page,
    * where a new release appears, and only then pages through everything.
    */
-  getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
-  listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  getReleaseIfChanged(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined>;
+  listReleasesIfChanged(query: RepoQuery, etag: string): Promise<Release[] | undefined>;
   /** The Sigstore bundles of the repository's artifact attestations for a sha256 (see listAttestationsWith). */
-  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+  listAttestations(query: RepoQuery, sha256Hex: string): Promise<AttestationList>;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -93,7 +99,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     return { authorization: `token ${token}` };
   };
 
-  async function fetchRelease(owner: string, repo: string, tag: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release | undefined> {
+  async function fetchRelease({ owner, repo, token, ctx = {} }: RepoQuery, tag: string, etag?: string): Promise<Release | undefined> {
     const headers = { ...authHeaders(token), ...(etag ? { 'if-none-match': etag } : {}) };
     const what: Lookup = { owner, repo, tag, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -108,15 +114,15 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function getRelease(owner: string, repo: string, tag: string, token?: string, ctx: LookupContext = {}): Promise<Release> {
-    return (await fetchRelease(owner, repo, tag, token, ctx))!;
+  async function getRelease(query: RepoQuery, tag: string): Promise<Release> {
+    return (await fetchRelease(query, tag))!;
   }
 
-  async function getReleaseIfChanged(owner: string, repo: string, tag: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release | undefined> {
-    return fetchRelease(owner, repo, tag, token, ctx, etag);
+  async function getReleaseIfChanged(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined> {
+    return fetchRelease(query, tag, etag);
   }
 
-  async function fetchReleases(owner: string, repo: string, token: string | undefined, ctx: LookupContext, etag?: string): Promise<Release[] | undefined> {
+  async function fetchReleases({ owner, repo, token, ctx = {} }: RepoQuery, etag?: string): Promise<Release[] | undefined> {
     const headers = authHeaders(token);
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
@@ -132,7 +138,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         if (++pages > maxPages) throw paginationRunaway(what, maxPages, all.length);
         // The first page's ETag stands for the list: new releases appear there first.
         const pageEtag = first ? page.headers.etag : undefined;
-        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry })) all.push(first ? withEtag(release, pageEtag) : release);
+        for (const release of parseReleaseList(page.data, { subject: `${describe(what)} (page ${pages})`, entry: ctx.entry }))
+          all.push(first ? withEtag(release, pageEtag) : release);
         first = false;
       }
       return all;
@@ -142,12 +149,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function listReleases(owner: string, repo: string, token?: string, ctx: LookupContext = {}): Promise<Release[]> {
-    return (await fetchReleases(owner, repo, token, ctx))!;
+  async function listReleases(query: RepoQuery): Promise<Release[]> {
+    return (await fetchReleases(query))!;
   }
 
-  async function listReleasesIfChanged(owner: string, repo: string, etag: string, token?: string, ctx: LookupContext = {}): Promise<Release[] | undefined> {
-    return fetchReleases(owner, repo, token, ctx, etag);
+  async function listReleasesIfChanged(query: RepoQuery, etag: string): Promise<Release[] | undefined> {
+    return fetchReleases(query, etag);
   }
 
   /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
@@ -160,10 +167,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     }
   }
 
-  async function listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx: LookupContext = {}): Promise<AttestationList> {
+  async function listAttestations({ owner, repo, token, ctx = {} }: RepoQuery, sha256Hex: string): Promise<AttestationList> {
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
-      return await listAttestationsWith(octokit, owner, repo, sha256Hex, authHeaders(token), options.fetch ?? fetch);
+      const where = { owner, repo, headers: authHeaders(token) };
+      return await listAttestationsWith(octokit, where, sha256Hex, options.fetch ?? fetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
@@ -175,9 +183,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 // ---- artifact attestations -------------------------------------------------------------
 
 /** At most this many attestations are read for one digest (the API's first page holds 30). */
-export const MAX_ATTESTATIONS = 30;
+const MAX_ATTESTATIONS = 30;
 /** An attestation bundle is a few kilobytes; one larger than this is refused. */
-export const MAX_BUNDLE_BYTES = 1024 * 1024;
+const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 export interface AttestationList {
   /** Sigstore bundles as JSON, at most MAX_ATTESTATIONS, each at most MAX_BUNDLE_BYTES. */
@@ -194,10 +202,8 @@ export interface AttestationList {
  */
 async function listAttestationsWith(
   octokit: Octokit,
-  owner: string,
-  repo: string,
+  { owner, repo, headers }: { owner: string; repo: string; headers: Record<string, string> },
   sha256Hex: string,
-  headers: Record<string, string>,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw internalError('internal error: attestation lookup without a sha256', {});
@@ -250,7 +256,8 @@ async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object |
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) return undefined;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))
+    return undefined;
   try {
     // No credentials: the URL is pre-signed, and the token must not reach another host.
     const response = await fetchFn(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
@@ -293,17 +300,22 @@ const defaultNetworks = new Map<string, Network>();
 function defaultFetch(apiUrl: string): typeof fetch {
   let network = defaultNetworks.get(apiUrl);
   if (!network) {
-    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)));
+    network = createNetwork(
+      networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)),
+    );
     defaultNetworks.set(apiUrl, network);
   }
   return network.fetch;
 }
 
 function paginationRunaway(what: Lookup, maxPages: number, releases: number): BuildpackError {
-  return tooManyPages(`the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`, {
-    entry: what.ctx.entry,
-    hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
-  });
+  return tooManyPages(
+    `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`,
+    {
+      entry: what.ctx.entry,
+      hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+    },
+  );
 }
 
 // ---- mapping errors --------------------------------------------------------------------
@@ -377,10 +389,13 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
     });
   }
 
-  return internalError(`unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`, {
-    entry,
-    hint: 'retry the build; if this persists, report it with the build log',
-  });
+  return internalError(
+    `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`,
+    {
+      entry,
+      hint: 'retry the build; if this persists, report it with the build log',
+    },
+  );
 }
 
 function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {
@@ -450,7 +465,8 @@ function networkReason(err: unknown): string {
   let current: unknown = err;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && !e.code.startsWith('ERR_')) return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
+    if (typeof e.code === 'string' && !e.code.startsWith('ERR_'))
+      return redact(`${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`);
     current = e.cause;
   }
   return redact(typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err));
@@ -462,7 +478,8 @@ function sanitizedCause(cause: unknown): unknown {
   const copy = new Error(redact(cause.message));
   copy.name = cause.name;
   const root = (cause as { cause?: unknown }).cause;
-  if (root instanceof Error) (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
+  if (root instanceof Error)
+    (copy as { cause?: unknown }).cause = Object.assign(new Error(redact(root.message)), { code: (root as NodeJS.ErrnoException).code });
   return copy;
 }
 

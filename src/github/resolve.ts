@@ -2,19 +2,19 @@
 // or a semver range over the repo's releases. Each distinct (repo, tag, credential) is looked
 // up once per build, however many entries share it, and a repo's release list is fetched once.
 
-import { BuildpackError, isTagNotFound } from '../errors.js';
-import type { LookupContext } from './client.js';
+import { type BuildpackError, isTagNotFound } from '../errors.js';
+import type { LookupContext, RepoQuery } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
 import { noMatchingRelease } from '../errors/catalog.js';
 
 export interface ReleaseSource {
-  getRelease(owner: string, repo: string, tag: string, token?: string, ctx?: LookupContext): Promise<Release>;
-  listReleases(owner: string, repo: string, token?: string, ctx?: LookupContext): Promise<Release[]>;
+  getRelease(query: RepoQuery, tag: string): Promise<Release>;
+  listReleases(query: RepoQuery): Promise<Release[]>;
   /** Conditional forms (see client.ts): undefined when unchanged since `etag`. */
-  getReleaseIfChanged?(owner: string, repo: string, tag: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release | undefined>;
-  listReleasesIfChanged?(owner: string, repo: string, etag: string, token?: string, ctx?: LookupContext): Promise<Release[] | undefined>;
+  getReleaseIfChanged?(query: RepoQuery, tag: string, etag: string): Promise<Release | undefined>;
+  listReleasesIfChanged?(query: RepoQuery, etag: string): Promise<Release[] | undefined>;
 }
 
 /** The answer to "did the resolution change since the last build?" when GitHub says it did not. */
@@ -41,8 +41,10 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
   const run = async (spec: AssetSpec, creds: Credentials, previousEtag?: string): Promise<Release | typeof UNCHANGED> => {
     const who = `#${creds.source ?? ''}`;
     const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
-    const get = (tag: string) => once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(spec.owner, spec.name, tag, creds.token, ctx));
-    const list = () => once(`list:${spec.repo}${who}`, () => source.listReleases(spec.owner, spec.name, creds.token, ctx));
+    const get = (tag: string) =>
+      once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag));
+    const list = () =>
+      once(`list:${spec.repo}${who}`, () => source.listReleases({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }));
 
     const query = parseTagSpec(spec.tag);
     const byList = query.kind === 'range' || (query.kind === 'latest' && spec.prerelease);
@@ -56,8 +58,10 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         ? await known
         : await once(`${plainKey}?${previousEtag}`, async () => {
             const answer = byList
-              ? await (source.listReleasesIfChanged?.(spec.owner, spec.name, previousEtag, creds.token, ctx) ?? list())
-              : await (source.getReleaseIfChanged?.(spec.owner, spec.name, tag, previousEtag, creds.token, ctx) ?? get(tag));
+              ? await (source.listReleasesIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, previousEtag) ??
+                  list())
+              : await (source.getReleaseIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag, previousEtag) ??
+                  get(tag));
             // A full answer serves later plain lookups of the same release too.
             if (answer !== undefined && !memo.has(plainKey)) memo.set(plainKey, Promise.resolve(answer));
             return answer;
@@ -99,7 +103,8 @@ function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof
     return withListEtag(newest);
   }
   const picked = pickInRange(releases, query.range, spec.prerelease);
-  if (!picked) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
+  if (!picked)
+    throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
   return withListEtag(picked);
 }
 
@@ -108,6 +113,8 @@ function noRelease(spec: AssetSpec, message: string, releases: Release[]): Build
   const shown = versions.slice(0, 15).join(', ') || '(none with a semantic version tag)';
   return noMatchingRelease(`${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
     entry: entryLabel(spec),
-    hint: spec.prerelease ? 'widen the range or use an exact tag' : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+    hint: spec.prerelease
+      ? 'widen the range or use an exact tag'
+      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
   });
 }

@@ -5,7 +5,7 @@
 
 import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BuildpackError, fromFsError } from '../errors.js';
+import { type BuildpackError, fromFsError } from '../errors.js';
 import { RESERVED_LAYER_DIRS } from '../platform.js';
 import { findEscape } from '../extract/confine.js';
 import { layerLinkEscapes, pathConflict, unsafeArchiveEntry } from '../errors/catalog.js';
@@ -32,12 +32,12 @@ export class LayerAssembly {
    * directory or symlink is in it.
    */
   async verifyConfined(): Promise<void> {
-    const escape = await findEscape(this.stagingDir).catch((err: unknown) => {
+    const escaped = await findEscape(this.stagingDir).catch((err: unknown) => {
       throw fromFsError(err, 'checking the assembled layer');
     });
-    if (!escape) return;
-    const owner = this.ownerOf(escape.path);
-    throw layerLinkEscapes(`the assembled layer would contain "${escape.path}": ${escape.reason}; nothing was installed`, {
+    if (!escaped) return;
+    const owner = this.ownerOf(escaped.path);
+    throw layerLinkEscapes(`the assembled layer would contain "${escaped.path}": ${escaped.reason}; nothing was installed`, {
       ...(owner ? { entry: owner } : {}),
       hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
     });

@@ -104,7 +104,10 @@ export function parseLayerMetadata(raw: unknown): LayerMetadata | undefined {
   const meta = raw as Partial<LayerMetadata>;
   if (meta.format !== METADATA_FORMAT || !Array.isArray(meta.entries)) return undefined;
   const entries = meta.entries
-    .filter((e): e is EntryRecord => !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files))
+    .filter(
+      (e): e is EntryRecord =>
+        !!e && typeof e === 'object' && typeof e.repo === 'string' && typeof e.asset === 'string' && Array.isArray(e.files),
+    )
     .map(withValidProvenance);
   return { format: METADATA_FORMAT, entries };
 }
@@ -152,7 +155,17 @@ function sameIdentity(record: EntryRecord, want: ReturnType<typeof identityOf>, 
 function withValidProvenance(record: EntryRecord): EntryRecord {
   const p = record.provenance as unknown;
   if (p === undefined) return record;
-  const fields: (keyof VerifiedProvenance)[] = ['signer_workflow', 'source_repo', 'source_commit', 'source_ref', 'issuer', 'tlog_index', 'predicate_type', 'sha256', 'trusted_root'];
+  const fields: (keyof VerifiedProvenance)[] = [
+    'signer_workflow',
+    'source_repo',
+    'source_commit',
+    'source_ref',
+    'issuer',
+    'tlog_index',
+    'predicate_type',
+    'sha256',
+    'trusted_root',
+  ];
   const valid = !!p && typeof p === 'object' && fields.every((f) => typeof (p as Record<string, unknown>)[f] === 'string');
   if (valid) return record;
   const { provenance: _dropped, ...rest } = record;
@@ -163,8 +176,7 @@ export function recordFor(
   entry: ResolvedEntry,
   download: { sha256: string; bytes: number },
   installed: InstalledFile[],
-  selectSpec = '',
-  provenance?: VerifiedProvenance,
+  { selectSpec = '', provenance }: { selectSpec?: string | undefined; provenance?: VerifiedProvenance | undefined } = {},
 ): EntryRecord {
   return {
     ...(provenance ? { provenance } : {}),

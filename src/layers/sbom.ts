@@ -89,7 +89,9 @@ export function layerSbom({ layer, records, buildpack, timestamp }: SbomInput): 
     name: buildpack.id,
     version: buildpack.version,
     ...(buildpack.name ? { description: buildpack.name } : {}),
-    ...(buildpack.homepage ? { externalReferences: [{ type: 'website' as const, url: cleanUrl(buildpack.homepage) ?? buildpack.homepage }] } : {}),
+    ...(buildpack.homepage
+      ? { externalReferences: [{ type: 'website' as const, url: cleanUrl(buildpack.homepage) ?? buildpack.homepage }] }
+      : {}),
   };
   const body = {
     metadata: {
@@ -103,7 +105,10 @@ export function layerSbom({ layer, records, buildpack, timestamp }: SbomInput): 
       },
     },
     components,
-    dependencies: [{ ref: layerRef, dependsOn: components.map((c) => c['bom-ref']) }, ...components.map((c) => ({ ref: c['bom-ref'], dependsOn: [] }))],
+    dependencies: [
+      { ref: layerRef, dependsOn: components.map((c) => c['bom-ref']) },
+      ...components.map((c) => ({ ref: c['bom-ref'], dependsOn: [] })),
+    ],
   };
   return {
     $schema: `http://cyclonedx.org/schema/bom-${CYCLONEDX_SPEC_VERSION}.schema.json`,

@@ -57,7 +57,9 @@ process.exitCode = await runPhase(
       await writeBuildResult(ctx.layersDir, result);
       const usage = network.apiUsage;
       if (usage.requests > 0) {
-        const left = usage.rateLimit ? `, ${usage.rateLimit.remaining} of ${usage.rateLimit.limit} left until ${usage.rateLimit.resetAt.toISOString()}` : '';
+        const left = usage.rateLimit
+          ? `, ${usage.rateLimit.remaining} of ${usage.rateLimit.limit} left until ${usage.rateLimit.resetAt.toISOString()}`
+          : '';
         log.debug(`GitHub API: ${usage.requests} request(s)${left}`);
       }
     } finally {

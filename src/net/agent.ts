@@ -15,7 +15,7 @@ import { apiAnswerTooLarge } from '../errors/catalog.js';
 export type { ApiUsage } from './interceptors.js';
 
 /** Largest API answer read into memory (one release, or one page of 100 releases with their assets). */
-export const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
+const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface Network {
   /** For downloads: credentials by origin, deadlines, redirects (followed hop by hop through the same checks). */
@@ -31,7 +31,7 @@ export interface Network {
 }
 
 /** The pooled connections: plain Agent, or proxy routing from the settings (never from process.env behind our back). */
-export function createDispatcher(config: NetworkConfig, log?: Logger): Dispatcher {
+function createDispatcher(config: NetworkConfig, log?: Logger): Dispatcher {
   const timeouts = {
     connect: { timeout: config.timeouts.connectMs },
     headersTimeout: config.timeouts.headersMs,
@@ -62,10 +62,19 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
   const retry = { ...retryPolicyFrom(config), ...options.retry };
   const apiUsage: ApiUsage = { requests: 0 };
   const apiOrigin = new URL(config.apiUrl).origin;
-  const limits = deadlines({ minBytesPerSecond: config.minBytesPerSecond, windowMs: config.timeouts.bodyMs, requestMs: config.timeouts.requestMs });
+  const limits = deadlines({
+    minBytesPerSecond: config.minBytesPerSecond,
+    windowMs: config.timeouts.bodyMs,
+    requestMs: config.timeouts.requestMs,
+  });
   // compose([a, b, c]): c sees the request first. Credentials sit innermost, so every hop of a
   // redirect and every retry passes through them; a download's deadline spans all its hops.
-  const dispatcher = base.compose(logHops(), credentialsByOrigin(apiOrigin), interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }), limits);
+  const dispatcher = base.compose(
+    logHops(),
+    credentialsByOrigin(apiOrigin),
+    interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }),
+    limits,
+  );
   const api = base.compose(credentialsByOrigin(apiOrigin), limits, countUsage(apiUsage), retryByPolicy(retry, options.log));
   let closing: Promise<void> | undefined;
   return {
@@ -85,12 +94,18 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
  */
 function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
   return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]);
+    const response = await undiciFetch(
+      input as Parameters<typeof undiciFetch>[0],
+      { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1],
+    );
     const url = response.url || (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const tooLarge = (bytes: string) =>
-      apiAnswerTooLarge(`the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`, {
-        hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
-      });
+      apiAnswerTooLarge(
+        `the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`,
+        {
+          hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
+        },
+      );
     const announced = Number(response.headers.get('content-length') ?? NaN);
     if (Number.isFinite(announced) && announced > maxBytes) {
       await response.body?.cancel().catch(() => {});

@@ -89,7 +89,6 @@ function duration(read: (n: string) => string | undefined, name: string, fallbac
   return ms;
 }
 
-
 /** `1048576`, `512KiB`, `100MiB`, `4GiB` (KB/MB/GB are read as the binary units too). */
 export function parseByteSize(text: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
@@ -104,7 +103,8 @@ function byteSize(read: (n: string) => string | undefined, name: string, fallbac
   const text = read(name);
   if (text === undefined) return fallback;
   const bytes = parseByteSize(text);
-  if (bytes === undefined || bytes < 1) throw invalidSetting(name, `"${text}" is not a size`, `write a number of bytes, or add a unit: 500MiB, 4GiB`);
+  if (bytes === undefined || bytes < 1)
+    throw invalidSetting(name, `"${text}" is not a size`, `write a number of bytes, or add a unit: 500MiB, 4GiB`);
   return bytes;
 }
 
@@ -119,9 +119,14 @@ export function apiBase(value: string | undefined): string {
   try {
     url = new URL(text);
   } catch {
-    throw invalidSetting('GITHUB_API_URL', 'is not a URL', 'set GITHUB_API_URL to the REST base, e.g. https://api.github.com or https://HOST/api/v3');
+    throw invalidSetting(
+      'GITHUB_API_URL',
+      'is not a URL',
+      'set GITHUB_API_URL to the REST base, e.g. https://api.github.com or https://HOST/api/v3',
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidSetting('GITHUB_API_URL', `has the unsupported scheme ${url.protocol}`, 'use an https:// URL in GITHUB_API_URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidSetting('GITHUB_API_URL', `has the unsupported scheme ${url.protocol}`, 'use an https:// URL in GITHUB_API_URL');
   if (url.username || url.password) {
     registerSecret(decodeURIComponentSafe(url.password));
     registerSecret(decodeURIComponentSafe(url.username));
@@ -161,12 +166,19 @@ function checkUrl(name: string, value: string): string {
 
 function checkMirror(template: string): void {
   if (!template.includes('{asset}')) {
-    throw invalidSetting('GITHUB_ASSETS_MIRROR', 'has no {asset} placeholder', 'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}');
+    throw invalidSetting(
+      'GITHUB_ASSETS_MIRROR',
+      'has no {asset} placeholder',
+      'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}',
+    );
   }
   const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => !['owner', 'repo', 'tag', 'asset'].includes(p));
   if (unknown.length > 0) {
-    throw invalidSetting('GITHUB_ASSETS_MIRROR', `has unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}`, 'the placeholders are {owner}, {repo}, {tag} and {asset}');
+    throw invalidSetting(
+      'GITHUB_ASSETS_MIRROR',
+      `has unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}`,
+      'the placeholders are {owner}, {repo}, {tag} and {asset}',
+    );
   }
   checkUrl('GITHUB_ASSETS_MIRROR', template.replace(/\{(owner|repo|tag|asset)\}/g, 'x'));
 }
-

@@ -45,7 +45,12 @@ export interface AssetDownloaderOptions {
 
 export function createAssetDownloader(network: Network, options: AssetDownloaderOptions): AssetDownloader {
   const limited = limiter(options.concurrency ?? network.config.concurrency);
-  const transfer = { dispatcher: network.dispatcher, retry: network.retry, log: options.log, ...(options.progress ? { progress: options.progress } : {}) };
+  const transfer = {
+    dispatcher: network.dispatcher,
+    retry: network.retry,
+    log: options.log,
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
   const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
 
   return (request) => limited(() => fetchAsset(request));
@@ -55,7 +60,14 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     // The listed size caps the body; with no size listed, GITHUB_ASSETS_MAX_DOWNLOAD_SIZE does. A caller's cap (checksums) always applies.
     const maxBytes = request.maxBytes ?? (asset.size > 0 ? undefined : network.config.maxDownloadBytes);
     const cap = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(request.overCap ? { overCap: request.overCap } : {}) };
-    const common = { ...transfer, destFile: request.destFile, entry: request.entry, progressName: asset.name, expectedBytes: asset.size > 0 ? asset.size : undefined, ...cap };
+    const common = {
+      ...transfer,
+      destFile: request.destFile,
+      entry: request.entry,
+      progressName: asset.name,
+      expectedBytes: asset.size > 0 ? asset.size : undefined,
+      ...cap,
+    };
     const template = network.config.mirror;
     if (template && request.coordinates && !isDirectAsset(asset)) {
       // Air-gapped builds: the API named the asset, the mirror serves its bytes. Never the token.
@@ -67,7 +79,12 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     if (isDirectAsset(asset)) {
       // Resolved without the API (see directRelease): mirror or web host, never a token.
       const via = template ? 'mirror' : 'web';
-      const result = await downloadUrl({ ...common, url: asset.url, headers: plain, what: `asset ${asset.name} from ${safeUrl(asset.url)}` });
+      const result = await downloadUrl({
+        ...common,
+        url: asset.url,
+        headers: plain,
+        what: `asset ${asset.name} from ${safeUrl(asset.url)}`,
+      });
       return { ...result, via, from: safeUrl(asset.url) };
     }
     if (!request.token && asset.browserDownloadUrl) {
@@ -82,7 +99,16 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
         options.log?.info(`asset ${asset.name}: the web host failed (${err.message}); trying the API URL`);
       }
     }
-    const result = await downloadAsset({ ...transfer, asset, token: request.token, tokenEnv: request.tokenEnv, destFile: request.destFile, entry: request.entry, userAgent: options.userAgent, ...cap });
+    const result = await downloadAsset({
+      ...transfer,
+      asset,
+      token: request.token,
+      tokenEnv: request.tokenEnv,
+      destFile: request.destFile,
+      entry: request.entry,
+      userAgent: options.userAgent,
+      ...cap,
+    });
     return { ...result, via: 'api', from: safeUrl(asset.url) };
   }
 }

@@ -3,7 +3,7 @@
 // and the retry policy for API requests. They hold no state beyond one request and never log headers.
 
 import { RetryHandler, type Dispatcher } from 'undici';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { safeUrl } from '../util/secrets.js';
 import { logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy } from './retry.js';
@@ -40,7 +40,7 @@ class ForwardingHandler implements Handler {
 }
 
 /** The origin a dispatch goes to, as `scheme://host:port` (URL.origin form). */
-export function originOf(options: DispatchOptions): string | undefined {
+function originOf(options: DispatchOptions): string | undefined {
   const raw = options.origin;
   if (raw === undefined) return undefined;
   try {
@@ -55,7 +55,8 @@ export function withoutHeader(headers: DispatchOptions['headers'], name: string)
   if (headers == null) return headers;
   const drop = (key: unknown) => String(key).toLowerCase() === name;
   if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) return (headers as unknown as [string, string][]).filter(([k]) => !drop(k)) as never;
+    if (headers.length > 0 && Array.isArray(headers[0]))
+      return (headers as unknown as [string, string][]).filter(([k]) => !drop(k)) as never;
     const out: string[] = [];
     for (let i = 0; i < headers.length; i += 2) if (!drop(headers[i])) out.push(headers[i] as string, headers[i + 1] as string);
     return out;
@@ -101,7 +102,8 @@ function headerNames(headers: DispatchOptions['headers']): string[] {
     if (headers.length > 0 && Array.isArray(headers[0])) return (headers as unknown as [string, string][]).map(([k]) => k.toLowerCase());
     return headers.filter((_, i) => i % 2 === 0).map((k) => String(k).toLowerCase());
   }
-  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') return [...(headers as Iterable<[string, string]>)].map(([k]) => k.toLowerCase());
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function')
+    return [...(headers as Iterable<[string, string]>)].map(([k]) => k.toLowerCase());
   return Object.keys(headers).map((k) => k.toLowerCase());
 }
 
@@ -130,7 +132,11 @@ class DeadlineHandler extends ForwardingHandler {
   private window: NodeJS.Timeout | undefined;
   private failure: BuildpackError | undefined;
 
-  constructor(inner: Handler, private readonly options: DispatchOptions, private readonly settings: DeadlineSettings) {
+  constructor(
+    inner: Handler,
+    private readonly options: DispatchOptions,
+    private readonly settings: DeadlineSettings,
+  ) {
     super(inner);
     this.overall = setTimeout(() => this.fail(this.tooLong()), clampTimer(settings.requestMs));
     this.overall.unref();
@@ -141,9 +147,12 @@ class DeadlineHandler extends ForwardingHandler {
   }
 
   private tooLong(): BuildpackError {
-    return requestDeadlineExceeded(`${this.what()} did not finish within ${seconds(this.settings.requestMs)} (GITHUB_ASSETS_REQUEST_TIMEOUT)`, {
-      hint: 'the server or the network is too slow for this transfer; retry later, or raise GITHUB_ASSETS_REQUEST_TIMEOUT for very large assets on slow links',
-    });
+    return requestDeadlineExceeded(
+      `${this.what()} did not finish within ${seconds(this.settings.requestMs)} (GITHUB_ASSETS_REQUEST_TIMEOUT)`,
+      {
+        hint: 'the server or the network is too slow for this transfer; retry later, or raise GITHUB_ASSETS_REQUEST_TIMEOUT for very large assets on slow links',
+      },
+    );
   }
 
   private fail(err: BuildpackError): void {
@@ -174,9 +183,14 @@ class DeadlineHandler extends ForwardingHandler {
         // A paused body waits for our disk, not for the server; total silence is the idle timeout's to report.
         if (this.controller?.paused || brought === 0) return;
         if (brought < (minBytesPerSecond * windowMs) / 1000) {
-          this.fail(transferTooSlow(`${this.what()} is too slow: ${brought} bytes in the last ${seconds(windowMs)}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`, {
-            hint: 'the server or a proxy is sending the body too slowly; retry later, or lower GITHUB_ASSETS_MIN_SPEED for a known slow link',
-          }));
+          this.fail(
+            transferTooSlow(
+              `${this.what()} is too slow: ${brought} bytes in the last ${seconds(windowMs)}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`,
+              {
+                hint: 'the server or a proxy is sending the body too slowly; retry later, or lower GITHUB_ASSETS_MIN_SPEED for a known slow link',
+              },
+            ),
+          );
         }
       }, clampTimer(windowMs));
       this.window.unref();
@@ -217,11 +231,16 @@ export function countUsage(usage: ApiUsage): Interceptor {
 }
 
 class UsageHandler extends ForwardingHandler {
-  constructor(inner: Handler, private readonly usage: ApiUsage) {
+  constructor(
+    inner: Handler,
+    private readonly usage: ApiUsage,
+  ) {
     super(inner);
   }
   override onResponseStart(controller: Controller, statusCode: number, headers: ResponseHeaders, statusMessage?: string): void {
-    const [limit, remaining, reset] = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((n) => Number(first(headers[n]) ?? NaN));
+    const [limit, remaining, reset] = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((n) =>
+      Number(first(headers[n]) ?? NaN),
+    );
     if (Number.isSafeInteger(limit) && Number.isSafeInteger(remaining) && Number.isSafeInteger(reset) && Math.abs(reset!) < 8.64e12) {
       this.usage.rateLimit = { limit: limit!, remaining: remaining!, resetAt: new Date(reset! * 1000) };
     }
@@ -242,15 +261,19 @@ export function retryByPolicy(policy: RetryPolicy, log?: Logger): Interceptor {
     const retry = (err: Error, { state }: { state: { counter: number } }, callback: (err?: Error | null) => void): void => {
       const failure = err as Error & { statusCode?: number; headers?: ResponseHeaders; code?: string };
       const attempt = state.counter;
-      const verdict = typeof failure.statusCode === 'number' && failure.code === 'UND_ERR_REQ_RETRY'
-        ? verdictForStatus(policy, attempt, failure.statusCode, (n) => first(failure.headers?.[n]))
-        : verdictForError(policy, attempt, err);
+      const verdict =
+        typeof failure.statusCode === 'number' && failure.code === 'UND_ERR_REQ_RETRY'
+          ? verdictForStatus(policy, attempt, failure.statusCode, (n) => first(failure.headers?.[n]))
+          : verdictForError(policy, attempt, err);
       if (!verdict.retry) {
         callback(err);
         return;
       }
       logRetry(log, what, verdict, attempt, policy);
-      sleepFor(policy, verdict.waitMs).then(() => callback(null), (e: Error) => callback(e));
+      sleepFor(policy, verdict.waitMs).then(
+        () => callback(null),
+        (e: Error) => callback(e),
+      );
     };
     const retryHandler = new RetryHandler(
       { ...options, retryOptions: { retry: retry as never, throwOnError: false, methods: ['GET', 'HEAD'] } } as never,

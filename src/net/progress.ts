@@ -55,6 +55,7 @@ export function createProgress(log: Logger, options: ProgressOptions): Progress 
 
 /** `Downloading tool.tar.gz: 48 MiB of 500 MiB (9%), 95 MiB/s`. */
 export function progressLine(name: string, bytes: number, totalBytes: number | undefined, bytesPerSecond: number): string {
-  const of = totalBytes !== undefined && totalBytes > 0 ? ` of ${formatBytes(totalBytes)} (${Math.floor((bytes / totalBytes) * 100)}%)` : '';
+  const of =
+    totalBytes !== undefined && totalBytes > 0 ? ` of ${formatBytes(totalBytes)} (${Math.floor((bytes / totalBytes) * 100)}%)` : '';
   return `Downloading ${name}: ${formatBytes(bytes)}${of}, ${formatBytes(Math.round(bytesPerSecond))}/s`;
 }

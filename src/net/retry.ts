@@ -23,7 +23,12 @@ export interface RetryPolicy {
 export const NO_RETRIES: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0, rateLimitMaxWaitMs: 0 };
 
 export function retryPolicyFrom(config: NetworkConfig): RetryPolicy {
-  return { attempts: config.attempts, baseDelayMs: config.backoff.baseMs, maxDelayMs: config.backoff.maxMs, rateLimitMaxWaitMs: Math.min(config.rateLimitMaxWaitMs, 2 ** 31 - 1) };
+  return {
+    attempts: config.attempts,
+    baseDelayMs: config.backoff.baseMs,
+    maxDelayMs: config.backoff.maxMs,
+    rateLimitMaxWaitMs: Math.min(config.rateLimitMaxWaitMs, 2 ** 31 - 1),
+  };
 }
 
 /** Never longer than a timer can hold (setTimeout fires at once beyond 2^31-1 ms). */
@@ -64,11 +69,13 @@ export function isRateLimitAnswer(status: number, header: HeaderReader): boolean
 /** When a rate limit lifts, for messages: "retry after 5s" or "the limit resets at <ISO time>". */
 export function rateLimitWhen(header: HeaderReader, now: number = Date.now()): string | undefined {
   const retryAfter = parseRetryAfter(header('retry-after'), now);
-  if (retryAfter !== undefined && retryAfter > 0) return retryAfter > MAX_SANE_WAIT_MS ? 'retry after more than a year' : `retry after ${Math.ceil(retryAfter / 1000)}s`;
+  if (retryAfter !== undefined && retryAfter > 0)
+    return retryAfter > MAX_SANE_WAIT_MS ? 'retry after more than a year' : `retry after ${Math.ceil(retryAfter / 1000)}s`;
   const raw = header('x-ratelimit-reset');
   const reset = parseReset(raw);
   if (reset !== undefined) return `the limit resets at ${reset.toISOString()}`;
-  if (raw !== undefined && /^\d+$/.test(raw.trim())) return `the server names a reset time beyond any wait allowed (x-ratelimit-reset: ${raw.trim().slice(0, 24)}${raw.trim().length > 24 ? '…' : ''})`;
+  if (raw !== undefined && /^\d+$/.test(raw.trim()))
+    return `the server names a reset time beyond any wait allowed (x-ratelimit-reset: ${raw.trim().slice(0, 24)}${raw.trim().length > 24 ? '…' : ''})`;
   return undefined;
 }
 
@@ -127,9 +134,22 @@ export function isTransientStatus(status: number): boolean {
 }
 
 const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /** Connection-level failures worth another try; DNS "not found" and TLS trust errors are not. */
@@ -145,9 +165,7 @@ export function isTransientError(err: unknown): boolean {
   return false;
 }
 
-export type Verdict =
-  | { retry: false; rateLimit?: RateLimit }
-  | { retry: true; waitMs: number; reason: string; rateLimit?: RateLimit };
+export type Verdict = { retry: false; rateLimit?: RateLimit } | { retry: true; waitMs: number; reason: string; rateLimit?: RateLimit };
 
 /** Whether answer `status` on attempt `attempt` (1-based) is worth another attempt, and after how long. */
 export function verdictForStatus(policy: RetryPolicy, attempt: number, status: number, header: HeaderReader): Verdict {
@@ -155,14 +173,20 @@ export function verdictForStatus(policy: RetryPolicy, attempt: number, status: n
   const left = attempt < policy.attempts;
   if (rateLimit) {
     if (!left || rateLimit.waitMs > policy.rateLimitMaxWaitMs) return { retry: false, rateLimit };
-    return { retry: true, waitMs: rateLimit.waitMs, reason: `${rateLimit.kind === 'primary' ? 'rate limit' : 'secondary rate limit'} (HTTP ${status})`, rateLimit };
+    return {
+      retry: true,
+      waitMs: rateLimit.waitMs,
+      reason: `${rateLimit.kind === 'primary' ? 'rate limit' : 'secondary rate limit'} (HTTP ${status})`,
+      rateLimit,
+    };
   }
   if (left && isTransientStatus(status)) return { retry: true, waitMs: backoffMs(policy, attempt - 1), reason: `HTTP ${status}` };
   return { retry: false };
 }
 
 export function verdictForError(policy: RetryPolicy, attempt: number, err: unknown): Verdict {
-  if (attempt < policy.attempts && isTransientError(err)) return { retry: true, waitMs: backoffMs(policy, attempt - 1), reason: errorSummary(err) };
+  if (attempt < policy.attempts && isTransientError(err))
+    return { retry: true, waitMs: backoffMs(policy, attempt - 1), reason: errorSummary(err) };
   return { retry: false };
 }
 
@@ -177,7 +201,13 @@ export function errorSummary(err: unknown): string {
   return (err as Error)?.message ?? String(err);
 }
 
-export function logRetry(log: Logger | undefined, what: string, verdict: Extract<Verdict, { retry: true }>, attempt: number, policy: RetryPolicy): void {
+export function logRetry(
+  log: Logger | undefined,
+  what: string,
+  verdict: Extract<Verdict, { retry: true }>,
+  attempt: number,
+  policy: RetryPolicy,
+): void {
   const wait = verdict.waitMs >= 1000 ? `${(verdict.waitMs / 1000).toFixed(1)}s` : `${verdict.waitMs}ms`;
   log?.info(`${what}: ${verdict.reason}; retrying in ${wait} (attempt ${attempt + 1} of ${policy.attempts})`);
 }

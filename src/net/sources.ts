@@ -37,7 +37,10 @@ export function qualifiesForDirectDownload(spec: Pick<AssetSpec, 'tag' | 'asset'
 }
 
 /** Where a direct download goes: the mirror when one is set, else the web host. */
-export function directDownloadUrl(c: AssetCoordinates, config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>): { url: string; via: 'mirror' | 'web' } {
+function directDownloadUrl(
+  c: AssetCoordinates,
+  config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
+): { url: string; via: 'mirror' | 'web' } {
   return config.mirror ? { url: mirrorUrl(config.mirror, c), via: 'mirror' } : { url: webDownloadUrl(config.serverUrl, c), via: 'web' };
 }
 
@@ -47,7 +50,10 @@ export function directDownloadUrl(c: AssetCoordinates, config: Pick<NetworkConfi
  * a checksums file), `url` = where to download it (mirror or web host) and `browserDownloadUrl` =
  * the web URL. `selectAsset` finds the asset by its exact name as usual.
  */
-export function directRelease(spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>, config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>): Release {
+export function directRelease(
+  spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>,
+  config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
+): Release {
   const c: AssetCoordinates = { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset };
   const asset: ReleaseAsset = {
     id: 0,

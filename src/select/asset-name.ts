@@ -14,7 +14,18 @@ const BOUNDARY_AFTER = '(?=$|[^a-z0-9])';
 const ARCH_SPELLINGS: Record<string, string[]> = {
   amd64: ['amd64', 'x86[_-]64', 'x64', 'x86[_-]?64bit', '64[_-]?bit', 'linux64', 'win64', 'amd64v[1-4]', 'x86[_-]64[_-]v[1-4]'],
   arm64: ['arm64', 'aarch64', 'aarch[_-]64', 'armv8(?:[_-]?a)?', 'arm64v8', 'arm64[_-]v8a?', 'aarch64be'],
-  arm: ['arm', 'armv[5-7]l?', 'armv[5-7](?:hf|el)?', 'armhf', 'armel', 'arm32', 'arm32v[5-7]', 'armv7a', 'armeabi(?:[_-]v7a)?', 'arm[_-]?v[5-7]'],
+  arm: [
+    'arm',
+    'armv[5-7]l?',
+    'armv[5-7](?:hf|el)?',
+    'armhf',
+    'armel',
+    'arm32',
+    'arm32v[5-7]',
+    'armv7a',
+    'armeabi(?:[_-]v7a)?',
+    'arm[_-]?v[5-7]',
+  ],
   '386': ['386', 'i[3-6]86', 'x86(?![_-]?64)', '32[_-]?bit', 'linux32', 'win32', 'ia32'],
   ppc64le: ['ppc64le', 'powerpc64le', 'ppc64el'],
   ppc64: ['ppc64', 'powerpc64'],
@@ -92,6 +103,7 @@ export function isMuslDistro(name: string | undefined): boolean {
 
 /** Canonical CNB arch for a CNB_TARGET_ARCH value or an `arch.<name>` key (`x86_64` -> `amd64`). */
 export function canonicalTargetArch(arch: string): string {
-  for (const [canonical, re] of ARCH_REGEX) if (re.test(arch) && re.exec(arch)![0].replace(/^[^a-z0-9]/i, '').length === arch.length) return canonical;
+  for (const [canonical, re] of ARCH_REGEX)
+    if (re.test(arch) && re.exec(arch)![0].replace(/^[^a-z0-9]/i, '').length === arch.length) return canonical;
   return arch.toLowerCase();
 }

@@ -55,23 +55,147 @@ export function nonProgramReason(name: string, targetOs: string): string | undef
   const lower = name.toLowerCase();
   const ends = (...suffixes: string[]) => suffixes.some((s) => lower.endsWith(s));
   const token = (re: string) => new RegExp(`(?:^|[^a-z0-9])(?:${re})(?=$|[^a-z0-9])`).test(lower);
-  if (ends('.sha1', '.sha224', '.sha256', '.sha384', '.sha512', '.sha256sum', '.sha512sum', '.sha1sum', '.md5', '.md5sum', '.sum', '.b2', '.b3', '.checksum', '.hash', '.digest') || token('(?:sha(?:1|224|256|384|512)?|md5|b2|blake2b?|b3)?sums?|checksums?|hashes|digests?')) return 'checksum file';
-  if (ends('.sig', '.asc', '.gpg', '.minisig', '.sigstore', '.sigstore.json', '.bundle', '.signature', '.p7s', '.cosign', '.rekor')) return 'signature';
+  if (
+    ends(
+      '.sha1',
+      '.sha224',
+      '.sha256',
+      '.sha384',
+      '.sha512',
+      '.sha256sum',
+      '.sha512sum',
+      '.sha1sum',
+      '.md5',
+      '.md5sum',
+      '.sum',
+      '.b2',
+      '.b3',
+      '.checksum',
+      '.hash',
+      '.digest',
+    ) ||
+    token('(?:sha(?:1|224|256|384|512)?|md5|b2|blake2b?|b3)?sums?|checksums?|hashes|digests?')
+  )
+    return 'checksum file';
+  if (ends('.sig', '.asc', '.gpg', '.minisig', '.sigstore', '.sigstore.json', '.bundle', '.signature', '.p7s', '.cosign', '.rekor'))
+    return 'signature';
   if (ends('.pem', '.crt', '.cert', '.cer', '.pub', '.key', '.der')) return 'certificate or key';
-  if (ends('.intoto.jsonl', '.intoto.json', '.att', '.attestation', '.provenance', '.slsa') || token('attestations?|provenance|intoto|multiple\\.intoto')) return 'attestation';
-  if (ends('.sbom', '.spdx', '.cdx', '.bom', '.cyclonedx', '.sbom.json', '.spdx.json', '.cdx.json', '.bom.json', '.cyclonedx.json', '.cyclonedx.xml', '.spdx.xml', '.cdx.xml', '.bom.xml') || token('sbom|spdx|cyclonedx|cdx|bom')) return 'SBOM';
-  if (ends('.deb', '.rpm', '.apk', '.msi', '.msix', '.appx', '.dmg', '.pkg', '.snap', '.flatpak', '.flatpakref', '.appimage', '.nupkg', '.vsix', '.whl', '.gem', '.ipk', '.opk', '.pkg.tar.zst', '.pkg.tar.xz', '.crx', '.xpi', '.aab', '.ipa')) return 'package or installer';
+  if (
+    ends('.intoto.jsonl', '.intoto.json', '.att', '.attestation', '.provenance', '.slsa') ||
+    token('attestations?|provenance|intoto|multiple\\.intoto')
+  )
+    return 'attestation';
+  if (
+    ends(
+      '.sbom',
+      '.spdx',
+      '.cdx',
+      '.bom',
+      '.cyclonedx',
+      '.sbom.json',
+      '.spdx.json',
+      '.cdx.json',
+      '.bom.json',
+      '.cyclonedx.json',
+      '.cyclonedx.xml',
+      '.spdx.xml',
+      '.cdx.xml',
+      '.bom.xml',
+    ) ||
+    token('sbom|spdx|cyclonedx|cdx|bom')
+  )
+    return 'SBOM';
+  if (
+    ends(
+      '.deb',
+      '.rpm',
+      '.apk',
+      '.msi',
+      '.msix',
+      '.appx',
+      '.dmg',
+      '.pkg',
+      '.snap',
+      '.flatpak',
+      '.flatpakref',
+      '.appimage',
+      '.nupkg',
+      '.vsix',
+      '.whl',
+      '.gem',
+      '.ipk',
+      '.opk',
+      '.pkg.tar.zst',
+      '.pkg.tar.xz',
+      '.crx',
+      '.xpi',
+      '.aab',
+      '.ipa',
+    )
+  )
+    return 'package or installer';
   if (targetOs !== 'windows' && ends('.exe', '.bat', '.cmd', '.ps1', '.dll', '.msu')) return 'Windows program';
-  if (ends('.7z', '.rar', '.lz', '.lz4', '.lzma', '.tar.lz', '.tar.lz4', '.tar.lzma', '.cab', '.iso', '.img', '.qcow2', '.vmdk', '.ova', '.wim')) return 'format the extractor cannot unpack';
-  if (token('completions?|autocomplete|bash[_-]completion|zsh[_-]completion|fish[_-]completion|shell[_-]completions?')) return 'shell completions';
-  if (token('man|manpages?|man[1-9]|docs?|documentation|manual') || ends('.1', '.5', '.8', '.1.gz', '.5.gz', '.8.gz')) return 'man pages or documentation';
+  if (
+    ends(
+      '.7z',
+      '.rar',
+      '.lz',
+      '.lz4',
+      '.lzma',
+      '.tar.lz',
+      '.tar.lz4',
+      '.tar.lzma',
+      '.cab',
+      '.iso',
+      '.img',
+      '.qcow2',
+      '.vmdk',
+      '.ova',
+      '.wim',
+    )
+  )
+    return 'format the extractor cannot unpack';
+  if (token('completions?|autocomplete|bash[_-]completion|zsh[_-]completion|fish[_-]completion|shell[_-]completions?'))
+    return 'shell completions';
+  if (token('man|manpages?|man[1-9]|docs?|documentation|manual') || ends('.1', '.5', '.8', '.1.gz', '.5.gz', '.8.gz'))
+    return 'man pages or documentation';
   if (token('src|source|sources|vendor|vendored|dist[_-]?src') && !archesIn(name).size) return 'source archive';
-  if (/[-_]v?\d+(?:\.\d+)+[a-z]?\d*(?:[-_.+][a-z0-9]+)*\.(?:tar\.(?:gz|xz|bz2|zst)|tgz|txz|tbz2?|zip)$/.test(lower) && !osesIn(name).size && !archesIn(name).size) return 'source archive (names no OS or architecture)';
-  if (ends('.txt', '.md', '.json', '.jsonl', '.yaml', '.yml', '.toml', '.xml', '.html', '.htm', '.pdf', '.csv', '.ini', '.cfg', '.conf', '.log', '.zsync', '.rst')) return 'text or metadata file';
-  if (/^(license|licence|copying|notice|readme|changelog|changes|authors|third[_-]?party[_-]?notices?)(?:[._-]|$)/.test(lower)) return 'text or metadata file';
-  if (ends('.sh', '.bash', '.zsh', '.fish', '.py', '.rb', '.pl', '.js', '.mjs', '.cjs', '.ts', '.wasm', '.jar', '.war', '.phar', '.pyz')) return 'script or bytecode for another runtime';
+  if (
+    /[-_]v?\d+(?:\.\d+)+[a-z]?\d*(?:[-_.+][a-z0-9]+)*\.(?:tar\.(?:gz|xz|bz2|zst)|tgz|txz|tbz2?|zip)$/.test(lower) &&
+    !osesIn(name).size &&
+    !archesIn(name).size
+  )
+    return 'source archive (names no OS or architecture)';
+  if (
+    ends(
+      '.txt',
+      '.md',
+      '.json',
+      '.jsonl',
+      '.yaml',
+      '.yml',
+      '.toml',
+      '.xml',
+      '.html',
+      '.htm',
+      '.pdf',
+      '.csv',
+      '.ini',
+      '.cfg',
+      '.conf',
+      '.log',
+      '.zsync',
+      '.rst',
+    )
+  )
+    return 'text or metadata file';
+  if (/^(license|licence|copying|notice|readme|changelog|changes|authors|third[_-]?party[_-]?notices?)(?:[._-]|$)/.test(lower))
+    return 'text or metadata file';
+  if (ends('.sh', '.bash', '.zsh', '.fish', '.py', '.rb', '.pl', '.js', '.mjs', '.cjs', '.ts', '.wasm', '.jar', '.war', '.phar', '.pyz'))
+    return 'script or bytecode for another runtime';
   if (ends('.pdb', '.dsym', '.dsym.zip', '.debug', '.dbg', '.sym', '.syms', '.map', '.tar.gz.map')) return 'debug symbols';
-  if (token('docker[_-]?images?|airgap(?:[_-]images?)?|images') && /\.tar(?:\.(?:gz|xz|zst|bz2))?$/.test(lower)) return 'container image archive';
+  if (token('docker[_-]?images?|airgap(?:[_-]images?)?|images') && /\.tar(?:\.(?:gz|xz|zst|bz2))?$/.test(lower))
+    return 'container image archive';
   return undefined;
 }
 
@@ -100,14 +224,60 @@ function formatOf(name: string): { ext: string; rank: number } {
   return FORMATS.find((f) => lower.endsWith(f.ext)) ?? { ext: '', rank: RAW_RANK };
 }
 
-const VARIANT = /(?:^|[^a-z0-9])(debug|dbg|debuginfo|symbols|syms|unstripped|profile|profiling|pprof|baseline|asan|tsan|msan|coverage|instrumented|nolto|no[_-]lto|noavx2?)(?=$|[^a-z0-9])|(?:amd64|x86[_-]64)[_-]?v[2-4](?=$|[^a-z0-9])/i;
+const VARIANT =
+  /(?:^|[^a-z0-9])(debug|dbg|debuginfo|symbols|syms|unstripped|profile|profiling|pprof|baseline|asan|tsan|msan|coverage|instrumented|nolto|no[_-]lto|noavx2?)(?=$|[^a-z0-9])|(?:amd64|x86[_-]64)[_-]?v[2-4](?=$|[^a-z0-9])/i;
 
 /** Words in a name that describe the build, not the tool: vendors, ABIs, libc, build variants. */
 const BUILD_WORDS = new Set([
-  'unknown', 'pc', 'none', 'apple', 'eabi', 'eabihf', 'gnu', 'glibc', 'musl', 'static', 'gnueabihf', 'gnueabi', 'musleabihf', 'musleabi',
-  'msvc', 'gnullvm', 'elf', 'bin', 'binary', 'release', 'portable', 'standalone', 'cli',
-  'debug', 'dbg', 'debuginfo', 'symbols', 'syms', 'unstripped', 'profile', 'profiling', 'pprof', 'baseline', 'asan', 'tsan', 'msan', 'coverage', 'instrumented', 'nolto', 'lto',
-  'v1', 'v2', 'v3', 'v4', 'v8', 'v8a', 'hf', 'el', 'le',
+  'unknown',
+  'pc',
+  'none',
+  'apple',
+  'eabi',
+  'eabihf',
+  'gnu',
+  'glibc',
+  'musl',
+  'static',
+  'gnueabihf',
+  'gnueabi',
+  'musleabihf',
+  'musleabi',
+  'msvc',
+  'gnullvm',
+  'elf',
+  'bin',
+  'binary',
+  'release',
+  'portable',
+  'standalone',
+  'cli',
+  'debug',
+  'dbg',
+  'debuginfo',
+  'symbols',
+  'syms',
+  'unstripped',
+  'profile',
+  'profiling',
+  'pprof',
+  'baseline',
+  'asan',
+  'tsan',
+  'msan',
+  'coverage',
+  'instrumented',
+  'nolto',
+  'lto',
+  'v1',
+  'v2',
+  'v3',
+  'v4',
+  'v8',
+  'v8a',
+  'hf',
+  'el',
+  'le',
 ]);
 
 /**
@@ -127,7 +297,10 @@ export function toolNameOf(name: string, tag: string): string {
   const tokens = text
     .replace(/x86[_-]64|aarch[_-]64|arm64[_-]v8a?|64[_-]bit|32[_-]bit|pc[_-]windows/g, '-')
     .split(/[-_.+\s]+/)
-    .filter((t) => t !== '' && !BUILD_WORDS.has(t) && !/^\d+$/.test(t) && archesIn(t).size === 0 && osesIn(t).size === 0 && libcOf(t) === 'unstated');
+    .filter(
+      (t) =>
+        t !== '' && !BUILD_WORDS.has(t) && !/^\d+$/.test(t) && archesIn(t).size === 0 && osesIn(t).size === 0 && libcOf(t) === 'unstated',
+    );
   return tokens.join('-');
 }
 
@@ -163,7 +336,13 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
   const platform = `${os}/${arch}`;
   // Sorted by name so the outcome never depends on the order the API listed the assets in.
   let pool = [...assets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id));
-  const refuse = (problem: AutoRefusal['problem'], why: string, candidates: string[]): AutoRefusal => ({ kind: 'refused', problem, why, candidates, steps });
+  const refuse = (problem: AutoRefusal['problem'], why: string, candidates: string[]): AutoRefusal => ({
+    kind: 'refused',
+    problem,
+    why,
+    candidates,
+    steps,
+  });
 
   if (pool.length === 0) return refuse('none', 'the release has no assets', []);
 
@@ -171,7 +350,12 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
     const test = globOrSubstring(request.matching);
     const kept = pool.filter((a) => test(a.name));
     steps.push(`matching = "${request.matching}" kept ${kept.length} of ${pool.length}`);
-    if (kept.length === 0) return refuse('none', `no asset matches matching = "${request.matching}"`, pool.map((a) => a.name));
+    if (kept.length === 0)
+      return refuse(
+        'none',
+        `no asset matches matching = "${request.matching}"`,
+        pool.map((a) => a.name),
+      );
     pool = kept;
   }
 
@@ -183,7 +367,8 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
     return !why;
   });
   for (const [why, names] of dropped) steps.push(`dropped ${names.length} (${why}): ${names.join(', ')}`);
-  if (pool.length === 0) return refuse('none', 'the release has no program files: only checksums, signatures, packages, sources or documentation', []);
+  if (pool.length === 0)
+    return refuse('none', 'the release has no program files: only checksums, signatures, packages, sources or documentation', []);
 
   // 2. Operating system: names for another OS go; a name that says no OS counts only when none says ours.
   const forOs = pool.filter((a) => osesIn(a.name).has(os));
@@ -191,7 +376,12 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
   const otherOs = pool.length - forOs.length - noOs.length;
   steps.push(`${forOs.length} name ${os}, ${noOs.length} name no OS, ${otherOs} name another OS`);
   const osPool = forOs.length > 0 ? forOs : noOs;
-  if (osPool.length === 0) return refuse('none', `no asset is built for ${os}`, pool.map((a) => a.name));
+  if (osPool.length === 0)
+    return refuse(
+      'none',
+      `no asset is built for ${os}`,
+      pool.map((a) => a.name),
+    );
 
   // 3. Architecture, as a whole token; an asset naming no arch is amd64's fallback when nothing names one.
   // Exactly the target arch: a name that also spells another one is not a build to trust for this target.
@@ -209,7 +399,11 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
       steps.push(`no asset names an architecture: taking the unlabelled ones as amd64 builds`);
     } else {
       const other = [...new Set(osPool.flatMap((a) => [...archesIn(a.name)]))].sort();
-      return refuse('none', `no asset is built for ${platform}${other.length ? ` (the release has ${os} builds for ${other.join(', ')})` : ''}`, osPool.map((a) => a.name));
+      return refuse(
+        'none',
+        `no asset is built for ${platform}${other.length ? ` (the release has ${os} builds for ${other.join(', ')})` : ''}`,
+        osPool.map((a) => a.name),
+      );
     }
   } else {
     steps.push(`${forArch.length} built for ${arch}`);
@@ -233,7 +427,11 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
   {
     const before = candidates.length;
     candidates = keepBestPerTool(candidates, (c) => (archOnlyFused(c.asset.name) ? 1 : 0));
-    narrowed(before, 'arch-spelling', 'the architecture spelled out (not fused with the OS, as in linux64), the current name of the same build');
+    narrowed(
+      before,
+      'arch-spelling',
+      'the architecture spelled out (not fused with the OS, as in linux64), the current name of the same build',
+    );
   }
 
   // 4. libc (Linux): one policy per tool name, so it never decides between two different tools.
@@ -254,15 +452,24 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
     const droppedGnu = candidates.filter((c) => c.libc === 'gnu');
     if (request.libc === 'musl' || (musl && request.libc === undefined)) candidates = candidates.filter((c) => c.libc !== 'gnu');
     if (candidates.length === 0) {
-      return refuse('none', `only glibc builds exist for ${platform}, and ${request.libc === 'musl' ? 'the entry sets libc = "musl"' : `the run image (${distro}) has no glibc`}`, droppedGnu.map((c) => c.asset.name));
+      return refuse(
+        'none',
+        `only glibc builds exist for ${platform}, and ${request.libc === 'musl' ? 'the entry sets libc = "musl"' : `the run image (${distro}) has no glibc`}`,
+        droppedGnu.map((c) => c.asset.name),
+      );
     }
     candidates = keepBestPerTool(candidates, (c) => rank(c.libc));
     const kinds = [...new Set(candidates.map((c) => c.libc))];
     steps.push(`libc policy: ${libcPolicy}; kept ${kinds.join('/')}`);
-    const decided = kinds.includes('gnu') ? `libc: the glibc build (${libcPolicy})` : `libc: the ${kinds.filter((k) => k !== 'unstated').join('/') || 'unlabelled'} build (${libcPolicy})`;
+    const decided = kinds.includes('gnu')
+      ? `libc: the glibc build (${libcPolicy})`
+      : `libc: the ${kinds.filter((k) => k !== 'unstated').join('/') || 'unlabelled'} build (${libcPolicy})`;
     narrowed(before, 'libc', decided);
     if (candidates.length === 1 && candidates[0]!.libc === 'gnu' && before === 1 && !request.libc) {
-      lastRule = { ...lastRule, reason: `${lastRule.reason}; it is a glibc build (no static or musl build exists), so the run image needs glibc` };
+      lastRule = {
+        ...lastRule,
+        reason: `${lastRule.reason}; it is a glibc build (no static or musl build exists), so the run image needs glibc`,
+      };
     }
   }
 
@@ -295,16 +502,34 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
     }
     steps.push(`tool names: ${tools.join(', ')} (wanted ${wanted.join(' or ')})`);
     if (chosen === undefined) {
-      return refuse('ambiguous', `the release has ${candidates.length} ${platform} builds of different programs (${tools.join(', ')})`, candidates.map((c) => c.asset.name));
+      return refuse(
+        'ambiguous',
+        `the release has ${candidates.length} ${platform} builds of different programs (${tools.join(', ')})`,
+        candidates.map((c) => c.asset.name),
+      );
     }
     candidates = candidates.filter((c) => c.tool === chosen);
-    lastRule = { rule: 'name', reason: `named like the ${request.binaryName && chosen === normaliseName(request.binaryName) ? 'destination' : 'repository'} (${chosen}) rather than its variants (${tools.filter((t) => t !== chosen).join(', ')})` };
+    lastRule = {
+      rule: 'name',
+      reason: `named like the ${request.binaryName && chosen === normaliseName(request.binaryName) ? 'destination' : 'repository'} (${chosen}) rather than its variants (${tools.filter((t) => t !== chosen).join(', ')})`,
+    };
   }
   if (candidates.length > 1) {
-    return refuse('ambiguous', `${candidates.length} ${platform} builds are left that no rule tells apart`, candidates.map((c) => c.asset.name));
+    return refuse(
+      'ambiguous',
+      `${candidates.length} ${platform} builds are left that no rule tells apart`,
+      candidates.map((c) => c.asset.name),
+    );
   }
   const picked = candidates[0]!;
-  return { kind: 'picked', asset: picked.asset, rule: lastRule.rule, reason: lastRule.reason, ...(libcPolicy ? { libcPolicy } : {}), steps };
+  return {
+    kind: 'picked',
+    asset: picked.asset,
+    rule: lastRule.rule,
+    reason: lastRule.reason,
+    ...(libcPolicy ? { libcPolicy } : {}),
+    steps,
+  };
 }
 
 /** Per tool name, keeps the candidates with the lowest rank. */

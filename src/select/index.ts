@@ -2,7 +2,7 @@
 // {os}, {arch}, {version}, {tag} placeholders and * / ? globs; without `asset` the pick is
 // automatic (select/auto.ts). Errors list what the release does have, so the fix is a copy-paste away.
 
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
 import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';
@@ -10,8 +10,30 @@ import { assetAmbiguous, assetNotFound, noAssetForTarget } from '../errors/catal
 
 /** Files that accompany a release's binaries and are never what an entry means when a pattern also matches a binary. */
 const SECONDARY_SUFFIXES = [
-  '.sha256', '.sha256sum', '.sha512', '.sha512sum', '.md5', '.sig', '.asc', '.pem', '.crt', '.cert', '.sbom',
-  '.sbom.json', '.spdx', '.spdx.json', '.cdx.json', '.intoto.jsonl', '.deb', '.rpm', '.apk', '.txt', '.json', '.msi', '.pkg', '.dmg',
+  '.sha256',
+  '.sha256sum',
+  '.sha512',
+  '.sha512sum',
+  '.md5',
+  '.sig',
+  '.asc',
+  '.pem',
+  '.crt',
+  '.cert',
+  '.sbom',
+  '.sbom.json',
+  '.spdx',
+  '.spdx.json',
+  '.cdx.json',
+  '.intoto.jsonl',
+  '.deb',
+  '.rpm',
+  '.apk',
+  '.txt',
+  '.json',
+  '.msi',
+  '.pkg',
+  '.dmg',
 ];
 
 const PLACEHOLDER = /\{(os|arch|version|tag)\}|[*?]/;
@@ -25,21 +47,21 @@ export function isPattern(asset: string): boolean {
  * {os} and {arch} stay literal; without a tag, so do {version} and {tag}.
  */
 export function patternToRegExp(pattern: string, target: Target | undefined, tag: string | undefined): RegExp {
-  const alt = (words: string[]) => `(?i:${words.map(escape).join('|')})`;
+  const alt = (words: string[]) => `(?i:${words.map(escapeRegExp).join('|')})`;
   let source = '';
   for (const token of pattern.split(/(\{(?:os|arch|version|tag)\}|[*?])/)) {
     if (token === '{os}' && target) source += alt(OS_ALIASES[target.os] ?? [target.os]);
     else if (token === '{arch}' && target) source += alt(ARCH_ALIASES[target.arch] ?? [target.arch]);
-    else if (token === '{version}' && tag !== undefined) source += escape(stripV(tag));
-    else if (token === '{tag}' && tag !== undefined) source += escape(tag);
+    else if (token === '{version}' && tag !== undefined) source += escapeRegExp(stripV(tag));
+    else if (token === '{tag}' && tag !== undefined) source += escapeRegExp(tag);
     else if (token === '*') source += '.*';
     else if (token === '?') source += '.';
-    else source += escape(token);
+    else source += escapeRegExp(token);
   }
   return new RegExp(`^${source}$`);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
@@ -96,10 +118,13 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
     const names = release.assets.map((a) => a.name);
     const libcHint = /glibc/.test(refusal.why) ? 'set libc = "gnu" if the run image has glibc, or ' : '';
     const matchingHint = spec.matching !== undefined ? `loosen or remove matching = "${spec.matching}", or ` : '';
-    return noAssetForTarget(`automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`, {
-      entry: label,
-      hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
-    });
+    return noAssetForTarget(
+      `automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`,
+      {
+        entry: label,
+        hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
+      },
+    );
   }
   const candidates = refusal.candidates;
   // Suggest with the candidate named like the repository when there is one: usually the one people want.
@@ -108,13 +133,18 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
   const first = ordered[0] ?? '';
   const pattern = suggestAutoPattern(first, release, target);
   const filter = ordered.map((c) => suggestMatching(c, candidates, release.tag)).find((f) => f !== undefined);
-  return assetAmbiguous(`cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`, {
-    entry: label,
-    hint:
-      `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
-      (filter ? `matching = "${filter}" (filters the names before automatic selection)` : 'matching = "<part of the name>" (filters the names before automatic selection)') +
-      '; `github-assets check` shows what each would pick',
-  });
+  return assetAmbiguous(
+    `cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`,
+    {
+      entry: label,
+      hint:
+        `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
+        (filter
+          ? `matching = "${filter}" (filters the names before automatic selection)`
+          : 'matching = "<part of the name>" (filters the names before automatic selection)') +
+        '; `github-assets check` shows what each would pick',
+    },
+  );
 }
 
 /** The candidate's name with its version, OS and arch turned into placeholders, when that pattern picks exactly it. */
@@ -149,13 +179,21 @@ export function selectAsset(release: Release, spec: AssetSpec, target: Target): 
     const exact = release.assets.find((a) => a.name === spec.asset);
     if (exact) return exact;
     const folded = release.assets.filter((a) => a.name.toLowerCase() === spec.asset.toLowerCase());
-    throw notFound(release, spec.asset, names, label, folded.length === 1 ? `asset names are case-sensitive: did you mean asset = "${folded[0]!.name}"?` : undefined);
+    throw notFound(release, spec.asset, {
+      names,
+      label,
+      hint: folded.length === 1 ? `asset names are case-sensitive: did you mean asset = "${folded[0]!.name}"?` : undefined,
+    });
   }
   const regex = patternToRegExp(spec.asset, target, release.tag);
   const matches = release.assets.filter((a) => regex.test(a.name));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    throw notFound(release, spec.asset, names, label, `no asset matches for ${target.os}/${target.arch}; adjust the pattern to one of the names above`);
+    throw notFound(release, spec.asset, {
+      names,
+      label,
+      hint: `no asset matches for ${target.os}/${target.arch}; adjust the pattern to one of the names above`,
+    });
   }
   const primary = matches.filter((a) => !isSecondary(a.name));
   if (primary.length === 1) return primary[0]!;
@@ -163,10 +201,13 @@ export function selectAsset(release: Release, spec: AssetSpec, target: Target): 
   const platformHint = !/\{arch\}/.test(spec.asset)
     ? ` Add {arch} (and {os}) to the pattern so it only matches the ${target.os}/${target.arch} asset, e.g. asset = "${suggestPattern(remaining[0]!.name, target)}".`
     : '';
-  throw assetAmbiguous(`asset = "${spec.asset}" matches ${remaining.length} assets of release ${release.tag}: ${listNames(remaining.map((a) => a.name))}`, {
-    entry: label,
-    hint: `make the pattern more specific or write the exact name.${platformHint}`,
-  });
+  throw assetAmbiguous(
+    `asset = "${spec.asset}" matches ${remaining.length} assets of release ${release.tag}: ${listNames(remaining.map((a) => a.name))}`,
+    {
+      entry: label,
+      hint: `make the pattern more specific or write the exact name.${platformHint}`,
+    },
+  );
 }
 
 function isSecondary(name: string): boolean {
@@ -178,14 +219,14 @@ function isSecondary(name: string): boolean {
 function suggestPattern(name: string, target: Target): string {
   let out = name;
   for (const word of ARCH_ALIASES[target.arch] ?? []) {
-    const re = new RegExp(escape(word), 'i');
+    const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{arch}');
       break;
     }
   }
   for (const word of OS_ALIASES[target.os] ?? []) {
-    const re = new RegExp(escape(word), 'i');
+    const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{os}');
       break;
@@ -194,11 +235,20 @@ function suggestPattern(name: string, target: Target): string {
   return out;
 }
 
-function notFound(release: Release, asset: string, names: string[], label: string, hint?: string): BuildpackError {
-  return assetNotFound(`release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`, {
-    entry: label,
-    hint: hint ?? (names.length === 0 ? `release ${release.tag} has no assets; pick another tag` : 'use one of the names above exactly as written'),
-  });
+function notFound(
+  release: Release,
+  asset: string,
+  { names, label, hint }: { names: string[]; label: string; hint?: string | undefined },
+): BuildpackError {
+  return assetNotFound(
+    `release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`,
+    {
+      entry: label,
+      hint:
+        hint ??
+        (names.length === 0 ? `release ${release.tag} has no assets; pick another tag` : 'use one of the names above exactly as written'),
+    },
+  );
 }
 
 export function listNames(names: string[], max = 30): string {

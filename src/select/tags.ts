@@ -35,7 +35,6 @@ function toRange(value: string): string | undefined {
   return semver.validRange(cleaned, { loose: true }) ?? undefined;
 }
 
-
 /** The semantic version a release tag stands for, or undefined when it is not one. */
 export function versionOfTag(tag: string): string | undefined {
   return semver.valid(stripV(tag), { loose: true }) ?? undefined;

@@ -13,7 +13,7 @@ const UNSAFE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\x1b', '\u0000': '\\0' };
 
 /** The escape shown for one unsafe character: `\n`, `\x1b`, `\u202e`. */
-export function escapeCharacter(ch: string): string {
+function escapeCharacter(ch: string): string {
   const named = NAMED[ch];
   if (named) return named;
   const code = ch.codePointAt(0) ?? 0;

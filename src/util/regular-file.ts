@@ -12,7 +12,7 @@ export type SmallFile =
   | { kind: 'too-large'; size: number };
 
 /** What a non-regular file is, in words for a message. */
-export function fileKind(stats: Stats): string {
+function fileKind(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isSocket()) return 'a socket';

@@ -46,7 +46,10 @@ export function attestationModeFromEnv(value: string | undefined): AttestationMo
 }
 
 /** The policy for an entry: its own keys, else the build default. */
-export function policyFor(spec: Pick<AssetSpec, 'repo' | 'attestations' | 'signerRepo' | 'signerWorkflow'>, defaultMode: AttestationMode): AttestationPolicy {
+export function policyFor(
+  spec: Pick<AssetSpec, 'repo' | 'attestations' | 'signerRepo' | 'signerWorkflow'>,
+  defaultMode: AttestationMode,
+): AttestationPolicy {
   const workflow = spec.signerWorkflow ? parseSignerWorkflow(spec.signerWorkflow) : undefined;
   return {
     mode: spec.attestations ?? defaultMode,
@@ -76,23 +79,13 @@ export function workflowOfSignerUri(uri: string | undefined): { repo: string; pa
   return { repo: parsed.repo, path, ref: at === -1 ? undefined : rest.slice(at + 1) };
 }
 
-/** owner/repo from https://HOST/owner/repo; undefined otherwise. */
-export function repoOfUri(uri: string | undefined): string | undefined {
-  if (!uri) return undefined;
-  try {
-    const url = new URL(uri);
-    const parts = url.pathname.split('/').filter(Boolean);
-    return parts.length === 2 ? `${parts[0]}/${parts[1]}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Problems with a signer identity under a policy; empty when it is accepted. Each names expected and actual values. */
 export function signerMismatches(identity: SignerIdentity, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string[] {
   const problems: string[] = [];
   if (!identity.issuer || !acceptedIssuers.includes(identity.issuer)) {
-    problems.push(`the certificate was issued for ${identity.issuer ? `OIDC issuer ${identity.issuer}` : 'no OIDC issuer'}, expected ${acceptedIssuers.join(' or ')} (GitHub Actions)`);
+    problems.push(
+      `the certificate was issued for ${identity.issuer ? `OIDC issuer ${identity.issuer}` : 'no OIDC issuer'}, expected ${acceptedIssuers.join(' or ')} (GitHub Actions)`,
+    );
   }
   const workflow = workflowOfSignerUri(identity.signerUri);
   if (!workflow) {

@@ -5,9 +5,9 @@
 
 import { createHash } from 'node:crypto';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { toSignedEntity, VerificationError, Verifier, type TrustMaterial } from '@sigstore/verify';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { signerMismatches, type AttestationPolicy, type SignerIdentity } from './attestation-policy.js';
 import { signerIdentityOf } from './certificate-identity.js';
 import { attestationRejected, type AttestationCode } from '../errors/catalog.js';
@@ -109,7 +109,12 @@ export function verifySignedFile(rawBundle: unknown, bytes: Buffer, subject: Omi
   try {
     const provenance = verifyOne(rawBundle, { ...subject, sha256 }, 'file', bytes);
     if (provenance) return provenance;
-    throw new BundleFailure({ code: 'GHA039', stage: 0, message: `the signature bundle of ${subject.what} holds an in-toto statement that is not SLSA provenance`, hint: 'publish a cosign sign-blob bundle for the file' });
+    throw new BundleFailure({
+      code: 'GHA039',
+      stage: 0,
+      message: `the signature bundle of ${subject.what} holds an in-toto statement that is not SLSA provenance`,
+      hint: 'publish a cosign sign-blob bundle for the file',
+    });
   } catch (err) {
     if (err instanceof BundleFailure) throw toError([err.failure]);
     throw err;
@@ -127,17 +132,32 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
     predicateType = statement.predicateType;
     statementSubjects = statement.subjects;
   } else if (kind === 'attestation') {
-    throw fail('GHA039', 0, `an attestation for ${subject.what} is a plain signature, not an in-toto statement`, 'GitHub artifact attestations are DSSE envelopes; check the attestation source');
+    throw fail(
+      'GHA039',
+      0,
+      `an attestation for ${subject.what} is a plain signature, not an in-toto statement`,
+      'GitHub artifact attestations are DSSE envelopes; check the attestation source',
+    );
   }
   if (bundle.verificationMaterial.content.$case !== 'x509CertificateChain' && bundle.verificationMaterial.content.$case !== 'certificate') {
-    throw fail('GHA036', 1, `the bundle for ${subject.what} is signed with a bare key, not a certificate naming a workflow`, 'only keyless (Fulcio certificate) signatures say who built the asset');
+    throw fail(
+      'GHA036',
+      1,
+      `the bundle for ${subject.what} is signed with a bare key, not a certificate naming a workflow`,
+      'only keyless (Fulcio certificate) signatures say who built the asset',
+    );
   }
 
   // A message signature names the digest it signs: other bytes are refused before any crypto.
   if (content.$case === 'messageSignature') {
     const digest = Buffer.from(content.messageSignature.messageDigest?.digest ?? []).toString('hex');
     if (digest !== '' && digest !== subject.sha256) {
-      throw fail('GHA034', 3, `the signature bundle of ${subject.what} signs sha256:${digest}, the file is sha256:${subject.sha256}`, 'the file was replaced after it was signed; do not trust it until the publisher explains');
+      throw fail(
+        'GHA034',
+        3,
+        `the signature bundle of ${subject.what} signs sha256:${digest}, the file is sha256:${subject.sha256}`,
+        'the file was replaced after it was signed; do not trust it until the publisher explains',
+      );
     }
   }
 
@@ -148,14 +168,24 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
     const match = statementSubjects.some((s) => s.sha256 === subject.sha256);
     if (!match) {
       const listed = statementSubjects.slice(0, 5).map((s) => `${s.name || '(unnamed)'} sha256:${s.sha256.slice(0, 16)}…`);
-      throw fail('GHA034', 3, `the attestation is for other bytes: it lists ${listed.join(', ') || 'no subjects'}, the download of ${subject.what} is sha256:${subject.sha256}`, 'the release asset was replaced after it was attested, or GitHub returned an attestation for another file; do not use this asset until the publisher explains');
+      throw fail(
+        'GHA034',
+        3,
+        `the attestation is for other bytes: it lists ${listed.join(', ') || 'no subjects'}, the download of ${subject.what} is sha256:${subject.sha256}`,
+        'the release asset was replaced after it was attested, or GitHub returned an attestation for another file; do not use this asset until the publisher explains',
+      );
     }
   }
 
   const identity = signerIdentityOf(certificate);
   const problems = signerMismatches(identity, subject.policy, subject.trust.acceptedIssuers);
   if (problems.length > 0) {
-    throw fail('GHA035', 4, `${subject.what} was signed by ${identity.signerUri ?? 'an unknown signer'}: ${problems.join('; ')}`, signerHint(subject.policy, identity));
+    throw fail(
+      'GHA035',
+      4,
+      `${subject.what} was signed by ${identity.signerUri ?? 'an unknown signer'}: ${problems.join('; ')}`,
+      signerHint(subject.policy, identity),
+    );
   }
   const tlog = bundle.verificationMaterial.tlogEntries[0];
   return {
@@ -176,10 +206,20 @@ function parseBundle(raw: unknown, subject: Subject): Bundle {
     return bundleFromJSON(raw);
   } catch (err) {
     if (err instanceof ValidationError && (err.fields ?? []).some((f) => f.includes('tlogEntries'))) {
-      throw fail('GHA037', 2, `the bundle for ${subject.what} has a transparency-log entry without an inclusion proof (${(err.fields ?? []).join(', ')})`, 'the bundle is incomplete or was altered; fetch it again or ask the publisher');
+      throw fail(
+        'GHA037',
+        2,
+        `the bundle for ${subject.what} has a transparency-log entry without an inclusion proof (${(err.fields ?? []).join(', ')})`,
+        'the bundle is incomplete or was altered; fetch it again or ask the publisher',
+      );
     }
     const detail = err instanceof ValidationError ? `missing or invalid: ${(err.fields ?? []).join(', ')}` : (err as Error).message;
-    throw fail('GHA039', 0, `the Sigstore bundle for ${subject.what} cannot be read (${detail.slice(0, 300)})`, 'the attestation is not a Sigstore bundle this buildpack reads (v0.1–v0.3); check its source');
+    throw fail(
+      'GHA039',
+      0,
+      `the Sigstore bundle for ${subject.what} cannot be read (${detail.slice(0, 300)})`,
+      'the attestation is not a Sigstore bundle this buildpack reads (v0.1–v0.3); check its source',
+    );
   }
 }
 
@@ -188,9 +228,20 @@ interface StatementSubject {
   sha256: string;
 }
 
-function parseStatement(payloadType: string, payload: Buffer | Uint8Array, subject: Subject): { predicateType: string; subjects: StatementSubject[] } {
-  const unusable = (why: string) => fail('GHA039', 0, `the attestation for ${subject.what} ${why}`, 'GitHub artifact attestations carry an in-toto statement with SLSA provenance; check the attestation source');
-  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) throw unusable(`has payload type ${JSON.stringify(payloadType.slice(0, 80))}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+function parseStatement(
+  payloadType: string,
+  payload: Buffer | Uint8Array,
+  subject: Subject,
+): { predicateType: string; subjects: StatementSubject[] } {
+  const unusable = (why: string) =>
+    fail(
+      'GHA039',
+      0,
+      `the attestation for ${subject.what} ${why}`,
+      'GitHub artifact attestations carry an in-toto statement with SLSA provenance; check the attestation source',
+    );
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    throw unusable(`has payload type ${JSON.stringify(payloadType.slice(0, 80))}, not ${IN_TOTO_PAYLOAD_TYPE}`);
   let statement: unknown;
   try {
     statement = JSON.parse(Buffer.from(payload).toString('utf8'));
@@ -198,30 +249,47 @@ function parseStatement(payloadType: string, payload: Buffer | Uint8Array, subje
     throw unusable('holds a payload that is not JSON');
   }
   const s = statement as { _type?: unknown; predicateType?: unknown; subject?: unknown };
-  if (typeof s !== 'object' || s === null || typeof s._type !== 'string' || !STATEMENT_TYPES.includes(s._type)) throw unusable('is not an in-toto statement');
+  if (typeof s !== 'object' || s === null || typeof s._type !== 'string' || !STATEMENT_TYPES.includes(s._type))
+    throw unusable('is not an in-toto statement');
   if (typeof s.predicateType !== 'string') throw unusable('has no predicateType');
   if (!Array.isArray(s.subject)) throw unusable('has no subject list');
   const subjects: StatementSubject[] = [];
   for (const item of s.subject.slice(0, 10_000)) {
     const digest = (item as { digest?: { sha256?: unknown } } | null)?.digest?.sha256;
     const name = (item as { name?: unknown } | null)?.name;
-    if (typeof digest === 'string' && /^[0-9a-f]{64}$/i.test(digest)) subjects.push({ name: typeof name === 'string' ? name.slice(0, 200) : '', sha256: digest.toLowerCase() });
+    if (typeof digest === 'string' && /^[0-9a-f]{64}$/i.test(digest))
+      subjects.push({ name: typeof name === 'string' ? name.slice(0, 200) : '', sha256: digest.toLowerCase() });
   }
   return { predicateType: s.predicateType, subjects };
 }
 
 /** Signature, chain, timestamps and tlog inclusion, against the first trusted root the certificate chains to. */
-function verifyCrypto(bundle: Bundle, subject: Subject, artifact: Buffer | undefined): { domain: TrustDomain; certificate: X509Certificate } {
+function verifyCrypto(
+  bundle: Bundle,
+  subject: Subject,
+  artifact: Buffer | undefined,
+): { domain: TrustDomain; certificate: X509Certificate } {
   if (subject.trust.domains.length === 0) {
-    throw fail('GHA038', 1, `no trusted root is available to verify ${subject.what}`, 'set GITHUB_ASSETS_TRUSTED_ROOT to a Sigstore trusted_root.json, or let the build reach the Sigstore TUF repository');
+    throw fail(
+      'GHA038',
+      1,
+      `no trusted root is available to verify ${subject.what}`,
+      'set GITHUB_ASSETS_TRUSTED_ROOT to a Sigstore trusted_root.json, or let the build reach the Sigstore TUF repository',
+    );
   }
   let entity: ReturnType<typeof toSignedEntity>;
   try {
     entity = toSignedEntity(bundle, artifact);
   } catch (err) {
-    throw fail('GHA036', 1, `the signing certificate or timestamp in the bundle for ${subject.what} cannot be parsed (${(err as Error).message.slice(0, 200)})`, 'the bundle is corrupt or was altered');
+    throw fail(
+      'GHA036',
+      1,
+      `the signing certificate or timestamp in the bundle for ${subject.what} cannot be parsed (${(err as Error).message.slice(0, 200)})`,
+      'the bundle is corrupt or was altered',
+    );
   }
-  if (entity.key.$case !== 'certificate') throw fail('GHA036', 1, `the bundle for ${subject.what} carries no certificate`, 'only keyless signatures say who built the asset');
+  if (entity.key.$case !== 'certificate')
+    throw fail('GHA036', 1, `the bundle for ${subject.what} carries no certificate`, 'only keyless signatures say who built the asset');
   const certificate = entity.key.certificate;
   let last: Failure | undefined;
   for (const domain of subject.trust.domains) {
@@ -246,7 +314,12 @@ function verifyCrypto(bundle: Bundle, subject: Subject, artifact: Buffer | undef
       return { domain, certificate };
     } catch (err) {
       if (!(err instanceof VerificationError)) {
-        last = { code: 'GHA036', stage: 1, message: `the bundle for ${subject.what} could not be verified against the ${domain.name} trusted root: ${String((err as Error).message ?? err).slice(0, 200)}`, hint: 'the bundle is corrupt or was altered' };
+        last = {
+          code: 'GHA036',
+          stage: 1,
+          message: `the bundle for ${subject.what} could not be verified against the ${domain.name} trusted root: ${String((err as Error).message ?? err).slice(0, 200)}`,
+          hint: 'the bundle is corrupt or was altered',
+        };
         continue;
       }
       last = classify(err, subject, domain);
@@ -260,15 +333,35 @@ function verifyCrypto(bundle: Bundle, subject: Subject, artifact: Buffer | undef
 function classify(err: VerificationError, subject: Subject, domain: TrustDomain): Failure {
   const detail = String(err.message).slice(0, 200);
   if (err.code.startsWith('TLOG_')) {
-    return { code: 'GHA037', stage: 2, message: `the transparency-log entry of the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${detail})`, hint: 'the bundle was altered or logged in a log this build does not trust; GITHUB_ASSETS_TRUSTED_ROOT replaces the built-in roots' };
+    return {
+      code: 'GHA037',
+      stage: 2,
+      message: `the transparency-log entry of the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${detail})`,
+      hint: 'the bundle was altered or logged in a log this build does not trust; GITHUB_ASSETS_TRUSTED_ROOT replaces the built-in roots',
+    };
   }
   if (err.code === 'CERTIFICATE_ERROR') {
-    return { code: 'GHA036', stage: 1, message: `the signing certificate of ${subject.what} does not chain to a trusted root or was not valid when it signed (${detail})`, hint: `checked against: ${subject.trust.domains.map((d) => d.name).join(', ')}; for GitHub Enterprise or a private Sigstore set GITHUB_ASSETS_TRUSTED_ROOT to its trusted_root.json` };
+    return {
+      code: 'GHA036',
+      stage: 1,
+      message: `the signing certificate of ${subject.what} does not chain to a trusted root or was not valid when it signed (${detail})`,
+      hint: `checked against: ${subject.trust.domains.map((d) => d.name).join(', ')}; for GitHub Enterprise or a private Sigstore set GITHUB_ASSETS_TRUSTED_ROOT to its trusted_root.json`,
+    };
   }
   if (err.code === 'SIGNATURE_ERROR') {
-    return { code: 'GHA036', stage: 1, message: `the signature over ${subject.what} is invalid (${detail})`, hint: 'the attestation or signature was tampered with; do not use this asset until the publisher explains' };
+    return {
+      code: 'GHA036',
+      stage: 1,
+      message: `the signature over ${subject.what} is invalid (${detail})`,
+      hint: 'the attestation or signature was tampered with; do not use this asset until the publisher explains',
+    };
   }
-  return { code: 'GHA036', stage: 1, message: `the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${err.code}: ${detail})`, hint: 'the bundle is corrupt or was altered' };
+  return {
+    code: 'GHA036',
+    stage: 1,
+    message: `the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${err.code}: ${detail})`,
+    hint: 'the bundle is corrupt or was altered',
+  };
 }
 
 function toError(failures: Failure[]): BuildpackError {

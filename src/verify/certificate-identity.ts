@@ -6,7 +6,7 @@ import type { X509Certificate } from '@sigstore/core';
 import type { SignerIdentity } from './attestation-policy.js';
 
 /** Fulcio's certificate extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md). */
-export const FULCIO_OIDS = {
+const FULCIO_OIDS = {
   issuerV1: '1.3.6.1.4.1.57264.1.1',
   issuer: '1.3.6.1.4.1.57264.1.8',
   buildSignerUri: '1.3.6.1.4.1.57264.1.9',
@@ -62,6 +62,6 @@ function sanUri(cert: X509Certificate): string | undefined {
 function printable(bytes: Buffer): string | undefined {
   if (bytes.length > MAX_VALUE) return undefined;
   const text = bytes.toString('utf8');
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a certificate value with control characters is refused
   return /[\u0000-\u001f\u007f]/.test(text) ? undefined : text;
 }

@@ -4,7 +4,7 @@
 // capped while streaming at MAX_CHECKSUMS_BYTES (GHA032), whatever size the release lists.
 
 import { readFile, rm } from 'node:fs/promises';
-import { BuildpackError } from '../errors.js';
+import type { BuildpackError } from '../errors.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, MAX_CHECKSUMS_BYTES, parseChecksums } from './checksums.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { verifyDownload, type VerifySources } from './digest.js';
@@ -33,10 +33,13 @@ export async function fetchChecksumsFor(
     const cap: DownloadCap = {
       maxBytes: MAX_CHECKSUMS_BYTES,
       overCap: (bytes, max) =>
-        checksumsFileUnusable(`checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`, {
-          entry,
-          hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
-        }),
+        checksumsFileUnusable(
+          `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`,
+          {
+            entry,
+            hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
+          },
+        ),
     };
     const list = await download(sums, destFile, cap);
     // The list itself must be the one GitHub published.

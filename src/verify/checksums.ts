@@ -70,9 +70,12 @@ function findExplicit(assets: ReleaseAsset[], explicit: string, tag: string | un
     const matches = assets.filter((a) => regex.test(a.name));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
-      throw assetAmbiguous(`checksums = "${explicit}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches.map((a) => a.name))}`, {
-        hint: 'make the checksums pattern more specific or write the exact file name',
-      });
+      throw assetAmbiguous(
+        `checksums = "${explicit}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches.map((a) => a.name))}`,
+        {
+          hint: 'make the checksums pattern more specific or write the exact file name',
+        },
+      );
     }
   }
   const folded = assets.filter((a) => a.name.toLowerCase() === explicit.toLowerCase());
@@ -100,9 +103,12 @@ function closestTo(found: ReleaseAsset[], assetName: string): ReleaseAsset {
 /** Refuses a checksums file before downloading it when the release says it is too large. */
 export function checkChecksumsSize(bytes: number, fileName: string): void {
   if (bytes > MAX_CHECKSUMS_BYTES) {
-    throw checksumsFileUnusable(`checksums file ${fileName} is ${bytes} bytes, more than the ${MAX_CHECKSUMS_BYTES} bytes a checksums file may have`, {
-      hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
-    });
+    throw checksumsFileUnusable(
+      `checksums file ${fileName} is ${bytes} bytes, more than the ${MAX_CHECKSUMS_BYTES} bytes a checksums file may have`,
+      {
+        hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
+      },
+    );
   }
 }
 
@@ -143,13 +149,14 @@ export function parseChecksums(text: string, assetName: string, fileName?: strin
   const exact = listings.filter((l) => l.name === assetName);
   if (exact.length > 0) return single(exact, assetName, fileName, true);
 
-  const byBaseName = listings.filter((l) => l.name !== undefined && l.name.includes('/') && baseName(l.name) === assetName);
+  const byBaseName = listings.filter((l) => l.name?.includes('/') && baseName(l.name) === assetName);
   if (byBaseName.length > 0) return single(byBaseName, assetName, fileName, false);
 
   const namedForAsset = fileName === undefined || fileName.toLowerCase().startsWith(assetName.toLowerCase());
   const unnamed = listings.filter((l) => l.name === undefined);
   if (namedForAsset && unnamed.length > 0 && unnamed.length === listings.length) return single(unnamed, assetName, fileName, true);
-  if (fileName !== undefined && isPerAssetFile(fileName, assetName) && new Set(listings.map((l) => l.hex)).size === 1) return listings[0]!.hex;
+  if (fileName !== undefined && isPerAssetFile(fileName, assetName) && new Set(listings.map((l) => l.hex)).size === 1)
+    return listings[0]!.hex;
   return undefined;
 }
 
@@ -158,9 +165,12 @@ function single(listings: Listing[], assetName: string, fileName: string | undef
   const hashes = [...new Set(listings.map((l) => l.hex))];
   if (hashes.length === 1) return hashes[0];
   if (!strict) return undefined;
-  throw checksumsFileUnusable(`checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${listings.length} times with different hashes: ${hashes.join(', ')}`, {
-    hint: 'the file is ambiguous; name another checksums file with checksums = "...", or pin the hash with sha256 = "<64 hex digits>"',
-  });
+  throw checksumsFileUnusable(
+    `checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${listings.length} times with different hashes: ${hashes.join(', ')}`,
+    {
+      hint: 'the file is ambiguous; name another checksums file with checksums = "...", or pin the hash with sha256 = "<64 hex digits>"',
+    },
+  );
 }
 
 function isPerAssetFile(fileName: string, assetName: string): boolean {

@@ -18,7 +18,11 @@ export function strictModeFromEnv(value: string | undefined): boolean {
   const text = (value ?? '').trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(text)) return true;
   if (['', '0', 'false', 'no', 'off'].includes(text)) return false;
-  throw invalidSetting(STRICT_ENV, `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`, `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`);
+  throw invalidSetting(
+    STRICT_ENV,
+    `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`,
+    `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`,
+  );
 }
 
 export interface VerifySources {
@@ -53,8 +57,8 @@ interface Expectation {
   expected: string;
 }
 
-export const GITHUB_DIGEST_SOURCE = 'GitHub asset digest';
-export const PINNED_SOURCE = 'pinned sha256';
+const GITHUB_DIGEST_SOURCE = 'GitHub asset digest';
+const PINNED_SOURCE = 'pinned sha256';
 
 /**
  * Checks `actual` against every source given. Throws GHA030 naming each source that

@@ -4,7 +4,7 @@
 // policy. Verification itself is attestations.ts; roots come from trust-root.ts.
 
 import { isBuildpackError, isForbidden } from '../errors.js';
-import type { AttestationList, LookupContext } from '../github/client.js';
+import type { AttestationList, RepoQuery } from '../github/client.js';
 import type { AssetSpec, AttestationMode, ReleaseAsset } from '../model.js';
 import { isAbsolute, join } from 'node:path';
 import type { Settings } from '../settings.js';
@@ -51,7 +51,7 @@ export interface ChecksumsInput {
 
 export interface ProvenanceDeps {
   defaultMode: AttestationMode;
-  listAttestations(owner: string, repo: string, sha256Hex: string, token?: string, ctx?: LookupContext): Promise<AttestationList>;
+  listAttestations(query: RepoQuery, sha256Hex: string): Promise<AttestationList>;
   /** OIDC issuers accepted in certificates (trust-root.ts issuersFor). */
   acceptedIssuers: readonly string[];
   /** Loaded on first use only: builds without attestations never touch TUF. */
@@ -59,9 +59,9 @@ export interface ProvenanceDeps {
 }
 
 /** A signature bundle is a few kilobytes. */
-export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
-export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
+function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
   let trust: Promise<TrustSet> | undefined;
   const trustOnce = () => (trust ??= deps.trust());
   const policy = (spec: AssetSpec) => policyFor(spec, deps.defaultMode);
@@ -72,7 +72,18 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
     const notes: string[] = [];
     let list: AttestationList;
     try {
-      list = await deps.listAttestations(input.spec.owner, input.spec.name, input.sha256, input.token, { entry: input.entry, ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}) });
+      list = await deps.listAttestations(
+        {
+          owner: input.spec.owner,
+          repo: input.spec.name,
+          token: input.token,
+          ctx: {
+            entry: input.entry,
+            ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
+          },
+        },
+        input.sha256,
+      );
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
         throw err.rephrased({
@@ -88,7 +99,13 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       const trustSet = await trustOnce();
       notes.push(...trustSet.notes);
       const { verifyAttestationBundles } = await loadVerifier();
-      const provenance = verifyAttestationBundles(list.bundles, { entry: input.entry, what: input.assetName, sha256: input.sha256, policy: p, trust: trustSet });
+      const provenance = verifyAttestationBundles(list.bundles, {
+        entry: input.entry,
+        what: input.assetName,
+        sha256: input.sha256,
+        policy: p,
+        trust: trustSet,
+      });
       if (provenance) return { provenance, notes };
     }
     const none = `no SLSA provenance attestation for sha256:${input.sha256.slice(0, 16)}… in ${input.spec.repo}${skippedNote}`;
@@ -111,22 +128,31 @@ export function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker
       if (byName.has(`${input.sums.name}.sig`) && byName.has(`${input.sums.name}.pem`)) {
         const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
         if (p.mode === 'required') {
-          throw attestationTlogInvalid(message, { hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry' });
+          throw attestationTlogInvalid(message, {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: ${signature} is GoReleaser's template syntax, shown literally
+            hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry',
+          });
         }
         return { notes: [`${message}; not checked (attestations = auto)`] };
       }
       return { notes: [] };
     }
     if (bundleAsset.size > MAX_SIGNATURE_BYTES) {
-      throw attestationUnusable(`${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`, { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' });
+      throw attestationUnusable(
+        `${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`,
+        { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' },
+      );
     }
     const raw = await input.fetchAsset(bundleAsset);
-    if (raw.length > MAX_SIGNATURE_BYTES) throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+    if (raw.length > MAX_SIGNATURE_BYTES)
+      throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, { hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes' });
+      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, {
+        hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes',
+      });
     }
     const trustSet = await trustOnce();
     const { verifySignedFile } = await loadVerifier();
@@ -156,7 +182,11 @@ function describeSkipped(list: AttestationList): string {
  * A record keeps its verified provenance, so a rebuild re-verifies only when the bytes or the
  * constraints changed (or attestations became required for an entry verified without one).
  */
-export function reverifyReason(record: { sha256: string; provenance?: VerifiedProvenance | undefined }, policy: AttestationPolicy, acceptedIssuers: readonly string[]): string | undefined {
+export function reverifyReason(
+  record: { sha256: string; provenance?: VerifiedProvenance | undefined },
+  policy: AttestationPolicy,
+  acceptedIssuers: readonly string[],
+): string | undefined {
   if (policy.mode === 'off') return undefined;
   const p = record.provenance;
   if (!p) return policy.mode === 'required' ? 'attestations are now required' : undefined;

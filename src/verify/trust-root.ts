@@ -32,7 +32,16 @@ export interface TrustRootOptions {
   /** Per request to a TUF repository. */
   timeoutMs?: number;
   /** The TUF client (tests pass one that fails; production uses @sigstore/tuf). */
-  fetchTufRoot?: (mirrorURL: string, cachePath: string, rootPath: string | undefined, forceCache: boolean, timeoutMs: number) => Promise<unknown>;
+  fetchTufRoot?: (request: TufRootRequest) => Promise<unknown>;
+}
+
+/** One trusted-root lookup: the TUF repository, where its client caches, and whether to use only that cache. */
+export interface TufRootRequest {
+  mirrorURL: string;
+  cachePath: string;
+  rootPath: string | undefined;
+  forceCache: boolean;
+  timeoutMs: number;
 }
 
 /** Builds the set of trusted roots once per build; every note says where a root came from. */
@@ -40,7 +49,11 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
   const acceptedIssuers = issuersFor(options.serverUrl);
   if (options.trustedRootFile) {
     const domain = await domainFromFile(options.trustedRootFile);
-    return { domains: [domain], acceptedIssuers, notes: [`trusted root from ${TRUSTED_ROOT_ENV} (${options.trustedRootFile}) replaces the built-in roots`] };
+    return {
+      domains: [domain],
+      acceptedIssuers,
+      notes: [`trusted root from ${TRUSTED_ROOT_ENV} (${options.trustedRootFile}) replaces the built-in roots`],
+    };
   }
   const fetchRoot = options.fetchTufRoot ?? tufFetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -65,22 +78,29 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
   if (publicGood) {
     domains.push(toDomain('Sigstore public-good', publicGood));
   } else {
-    notes.push(`the Sigstore TUF repository (${PUBLIC_GOOD_TUF_MIRROR}) could not be reached and nothing usable was cached: using the public-good trusted root shipped with the buildpack (certificates issued after it was packaged may not verify)`);
+    notes.push(
+      `the Sigstore TUF repository (${PUBLIC_GOOD_TUF_MIRROR}) could not be reached and nothing usable was cached: using the public-good trusted root shipped with the buildpack (certificates issued after it was packaged may not verify)`,
+    );
     domains.push(toDomain('Sigstore public-good (shipped)', TrustedRoot.fromJSON(PUBLIC_GOOD_TRUSTED_ROOT)));
   }
   if (github) domains.push(toDomain('GitHub', github));
-  else notes.push(`GitHub's TUF repository (${GITHUB_TUF_MIRROR}) could not be reached: attestations from private repositories (signed by GitHub's own Sigstore) cannot be verified in this build; set ${TRUSTED_ROOT_ENV} to verify them offline`);
+  else
+    notes.push(
+      `GitHub's TUF repository (${GITHUB_TUF_MIRROR}) could not be reached: attestations from private repositories (signed by GitHub's own Sigstore) cannot be verified in this build; set ${TRUSTED_ROOT_ENV} to verify them offline`,
+    );
   return { domains, acceptedIssuers, notes };
 
   async function viaTuf(name: string, mirror: string, rootPath: string | undefined): Promise<TrustedRoot | undefined> {
     if (!cache) return undefined;
     const cachePath = join(cache, 'tuf');
     try {
-      return TrustedRoot.fromJSON(await fetchRoot(mirror, cachePath, rootPath, false, timeoutMs));
+      return TrustedRoot.fromJSON(await fetchRoot({ mirrorURL: mirror, cachePath, rootPath, forceCache: false, timeoutMs }));
     } catch (online) {
       try {
-        const root = TrustedRoot.fromJSON(await fetchRoot(mirror, cachePath, rootPath, true, timeoutMs));
-        notes.push(`the ${name} TUF repository could not be reached (${reason(online)}); using its trusted root cached by an earlier build`);
+        const root = TrustedRoot.fromJSON(await fetchRoot({ mirrorURL: mirror, cachePath, rootPath, forceCache: true, timeoutMs }));
+        notes.push(
+          `the ${name} TUF repository could not be reached (${reason(online)}); using its trusted root cached by an earlier build`,
+        );
         return root;
       } catch {
         return undefined;
@@ -89,7 +109,7 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
   }
 }
 
-async function tufFetch(mirrorURL: string, cachePath: string, rootPath: string | undefined, forceCache: boolean, timeoutMs: number): Promise<unknown> {
+async function tufFetch({ mirrorURL, cachePath, rootPath, forceCache, timeoutMs }: TufRootRequest): Promise<unknown> {
   const root = await getTrustedRoot({ mirrorURL, cachePath, ...(rootPath ? { rootPath } : {}), forceCache, timeout: timeoutMs, retry: 1 });
   return TrustedRoot.toJSON(root);
 }
@@ -103,7 +123,8 @@ async function domainFromFile(path: string): Promise<TrustDomain> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw unavailable('not a file');
-    if (info.size > MAX_TRUSTED_ROOT_BYTES) throw unavailable(`the file is ${info.size} bytes, more than the ${MAX_TRUSTED_ROOT_BYTES} a trusted root may have`);
+    if (info.size > MAX_TRUSTED_ROOT_BYTES)
+      throw unavailable(`the file is ${info.size} bytes, more than the ${MAX_TRUSTED_ROOT_BYTES} a trusted root may have`);
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof BuildpackError) throw err;
@@ -116,7 +137,8 @@ async function domainFromFile(path: string): Promise<TrustDomain> {
     throw unavailable(`not a trusted_root.json (${(err as Error).message.slice(0, 200)})`);
   }
   if (root.certificateAuthorities.length === 0) throw unavailable('it lists no certificate authority');
-  if (root.tlogs.length === 0 && root.timestampAuthorities.length === 0) throw unavailable('it lists neither a transparency log nor a timestamp authority, so no signature time can be proven');
+  if (root.tlogs.length === 0 && root.timestampAuthorities.length === 0)
+    throw unavailable('it lists neither a transparency log nor a timestamp authority, so no signature time can be proven');
   try {
     return toDomain(`trusted root ${path}`, root);
   } catch (err) {
@@ -129,5 +151,7 @@ function toDomain(name: string, root: TrustedRoot): TrustDomain {
 }
 
 function reason(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 160);
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .slice(0, 160);
 }

@@ -55,12 +55,26 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     cold: [
       {
         ...cold(1, 1, 200, 20, 90),
-        startup: { nodeMs: [100, 90, 110], timings: [{ runtime: 20, modules: 60, firstRequest: 80, firstAnswer: 90, firstByte: 110, done: 190 }] },
+        startup: {
+          nodeMs: [100, 90, 110],
+          timings: [{ runtime: 20, modules: 60, firstRequest: 80, firstAnswer: 90, firstByte: 110, done: 190 }],
+        },
       },
       cold(16, 1, 400, 500, 95, 300),
       cold(1, 500, 1050, 1000, 100),
     ],
-    warm: [{ count: 16, sizeMiB: 1, format: 'tar.gz', runs: [{ ms: 250 }], downloadRequests: 0, downloadedBytes: 0, apiRequests: [16], coldMs: [400] }],
+    warm: [
+      {
+        count: 16,
+        sizeMiB: 1,
+        format: 'tar.gz',
+        runs: [{ ms: 250 }],
+        downloadRequests: 0,
+        downloadedBytes: 0,
+        apiRequests: [16],
+        coldMs: [400],
+      },
+    ],
     detect: [
       { id: 'node', label: 'node', runs: [30, 30, 30] },
       { id: 'no-entries', label: 'none', runs: [3, 3, 3] },
@@ -87,7 +101,9 @@ describe('goals', () => {
     r.warm[0]!.downloadedBytes = 1024;
     r.detect[1]!.runs = [60, 60, 60];
     r.cold[2]!.runs.buildpack = [{ ms: 6000, maxRssKiB: 400 * 1024 }];
-    const failed = evaluateGoals(r).filter((g) => g.ci && !g.ciMet).map((g) => g.id);
+    const failed = evaluateGoals(r)
+      .filter((g) => g.ci && !g.ciMet)
+      .map((g) => g.id);
     expect(failed).toEqual(['1a', '2a', '2b', '3a', '4a']);
   });
 
@@ -105,7 +121,8 @@ describe('goals', () => {
   });
 
   it('reads the timing line bin/build prints with GITHUB_ASSETS_TIMING=1, and nothing else', () => {
-    const output = 'GitHub Assets 0.1.0\n  Done in 50 ms\ngithub-assets timing: {"runtime":21.5,"modules":80,"firstRequest":99.1,"done":150}\n';
+    const output =
+      'GitHub Assets 0.1.0\n  Done in 50 ms\ngithub-assets timing: {"runtime":21.5,"modules":80,"firstRequest":99.1,"done":150}\n';
     expect(parseStartupTiming(output)).toEqual({ runtime: 21.5, modules: 80, firstRequest: 99.1, done: 150 });
     expect(parseStartupTiming('github-assets timing: {"modules":80}\n')).toBeUndefined();
     expect(parseStartupTiming('no timing here')).toBeUndefined();
@@ -116,7 +133,9 @@ describe('goals', () => {
     r.detect[2]!.runs = [60, 60, 60];
     const report = renderReport(r, evaluateGoals(r));
     expect(report).toContain('| CPU | test cpu |');
-    expect(report).toMatch(/\*\*4b\. detect with entries within 1\.5× of a bare runtime start\*\* — measured 2\.00× node -e 0\.\n {2}Reason: .+\n {2}Plan: /);
+    expect(report).toMatch(
+      /\*\*4b\. detect with entries within 1\.5× of a bare runtime start\*\* — measured 2\.00× node -e 0\.\n {2}Reason: .+\n {2}Plan: /,
+    );
     expect(report).toContain('| 16 × 1 MiB tar.gz | 400 ms (400–400) | 500 ms (500–500) | 300 ms (300–300) | 1.33× | 0.80× | 1.60× |');
   });
 });
@@ -125,8 +144,14 @@ describe('shell baselines', () => {
   it('installs archives and raw files from local sources, in sequence and with xargs -P4', () => {
     const tool = join(dir, 'tool');
     writeBinaryLike(tool, 300_000);
-    execFileSync('sh', ['-c', `mkdir -p "${dir}/t/tool-1.0/bin" && cp "${tool}" "${dir}/t/tool-1.0/bin/tool" && tar -C "${dir}/t" -czf "${dir}/tool.tar.gz" tool-1.0`]);
-    for (const [format, source] of [['tar.gz', join(dir, 'tool.tar.gz')], ['raw', tool]] as const) {
+    execFileSync('sh', [
+      '-c',
+      `mkdir -p "${dir}/t/tool-1.0/bin" && cp "${tool}" "${dir}/t/tool-1.0/bin/tool" && tar -C "${dir}/t" -czf "${dir}/tool.tar.gz" tool-1.0`,
+    ]);
+    for (const [format, source] of [
+      ['tar.gz', join(dir, 'tool.tar.gz')],
+      ['raw', tool],
+    ] as const) {
       for (const parallel of [1, 4]) {
         const items = [1, 2, 3].map((i) => ({ source, dir: join(dir, `${format}-${parallel}-${i}`) }));
         const command = installCommand(format, 'copy', items, parallel, dir);

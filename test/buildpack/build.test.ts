@@ -36,14 +36,24 @@ beforeAll(async () => {
   exe = buildExecutable(join(fixtures, 'exe'));
   gh = await startFakeGitHub();
 
-  const youtube = tarDirectory(fixture('youtubedr', { youtubedr: { exe: true }, LICENSE: 'MIT\n' }), join(fixtures, 'youtubedr.tar.gz'), 'gzip');
+  const youtube = tarDirectory(
+    fixture('youtubedr', { youtubedr: { exe: true }, LICENSE: 'MIT\n' }),
+    join(fixtures, 'youtubedr.tar.gz'),
+    'gzip',
+  );
   gh.addRepo('kkdai/youtube');
   gh.addRelease('kkdai/youtube', { tag: 'v2.7.0', assets: [{ name: 'youtubedr_2.7.0_linux_arm64.tar.gz', content: { path: youtube } }] });
 
   gh.addRepo('qeek-dev/apitest-toolchain', { private: true });
   gh.addToken(TOKEN, { repos: ['qeek-dev/apitest-toolchain'] });
-  gh.addRelease('qeek-dev/apitest-toolchain', { tag: 'v0.1.0', assets: [{ name: 'apitest-toolchain-linux-amd64', content: { path: exe } }] });
-  gh.addRelease('qeek-dev/apitest-toolchain', { tag: 'v0.2.0', assets: [{ name: 'apitest-toolchain-linux-amd64', content: { path: exe } }] });
+  gh.addRelease('qeek-dev/apitest-toolchain', {
+    tag: 'v0.1.0',
+    assets: [{ name: 'apitest-toolchain-linux-amd64', content: { path: exe } }],
+  });
+  gh.addRelease('qeek-dev/apitest-toolchain', {
+    tag: 'v0.2.0',
+    assets: [{ name: 'apitest-toolchain-linux-amd64', content: { path: exe } }],
+  });
 
   gh.addRepo('grpc-ecosystem/grpc-health-probe');
   gh.addRelease('grpc-ecosystem/grpc-health-probe', {
@@ -55,7 +65,11 @@ beforeAll(async () => {
   });
 
   // A repo with archives whose content sits under a top-level directory.
-  const nested = fixture('nested', { 'tool-1.0/bin/tool': { exe: true }, 'tool-1.0/README.md': 'readme\n', 'top-level-file': 'skipped by strip\n' });
+  const nested = fixture('nested', {
+    'tool-1.0/bin/tool': { exe: true },
+    'tool-1.0/README.md': 'readme\n',
+    'top-level-file': 'skipped by strip\n',
+  });
   gh.addRepo('acme/nested');
   gh.addRelease('acme/nested', {
     tag: 'v1.0',
@@ -126,10 +140,16 @@ describe('bin/build with the original buildpack configuration', () => {
     expect(toml.metadata.entries[0]!.sha256).toBe(execFileSync('sha256sum', [exe], { encoding: 'utf8' }).split(' ')[0]);
     // Scratch space is gone; only layers and their TOML remain.
     expect(readdirSync(ws.layersDir).sort()).toEqual([
-      'grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.sbom.cdx.json', 'grpc-ecosystem_grpc-health-probe.toml',
-      'kkdai_youtube', 'kkdai_youtube.sbom.cdx.json', 'kkdai_youtube.toml',
+      'grpc-ecosystem_grpc-health-probe',
+      'grpc-ecosystem_grpc-health-probe.sbom.cdx.json',
+      'grpc-ecosystem_grpc-health-probe.toml',
+      'kkdai_youtube',
+      'kkdai_youtube.sbom.cdx.json',
+      'kkdai_youtube.toml',
       'launch.toml',
-      'qeek-dev_apitest-toolchain', 'qeek-dev_apitest-toolchain.sbom.cdx.json', 'qeek-dev_apitest-toolchain.toml',
+      'qeek-dev_apitest-toolchain',
+      'qeek-dev_apitest-toolchain.sbom.cdx.json',
+      'qeek-dev_apitest-toolchain.toml',
     ]);
 
     // An SBOM per layer and an image label listing the executables.
@@ -214,7 +234,9 @@ describe('bin/build errors', () => {
   });
 
   it('lists the release assets when the asset name is wrong', async () => {
-    ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-x86_64"\n` });
+    ws.writeApp({
+      'project.toml': `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-x86_64"\n`,
+    });
     const result = await runBuild(ws, env());
     expect(result.code).toBe(1);
     expect(result.output).toContain(
@@ -241,7 +263,9 @@ describe('bin/build errors', () => {
   });
 
   it('keeps the previous layer intact when a rebuild fails', async () => {
-    ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "acme/nested"\ntag = "v1.0"\nasset = "tool-1.0.tar.gz"\nstrip_components = 1\n` });
+    ws.writeApp({
+      'project.toml': `[[metadata.githubassets]]\nrepo = "acme/nested"\ntag = "v1.0"\nasset = "tool-1.0.tar.gz"\nstrip_components = 1\n`,
+    });
     expect((await runBuild(ws, env())).code).toBe(0);
     const before = readFileSync(join(ws.layersDir, 'acme_nested', 'bin', 'tool'));
     simulateRestore(ws.layersDir);
@@ -255,7 +279,9 @@ describe('bin/build errors', () => {
 
 describe('bin/build archives and layout', () => {
   it.each(['tool-1.0.tar.gz', 'tool-1.0.zip'])('honours strip_components for %s', async (asset) => {
-    ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "acme/nested"\ntag = "v1.0"\nasset = "${asset}"\nstrip_components = 1\ndestination = "opt/tool"\n` });
+    ws.writeApp({
+      'project.toml': `[[metadata.githubassets]]\nrepo = "acme/nested"\ntag = "v1.0"\nasset = "${asset}"\nstrip_components = 1\ndestination = "opt/tool"\n`,
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(0);
     const layer = join(ws.layersDir, 'acme_nested');
@@ -283,7 +309,9 @@ describe('bin/build archives and layout', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code).toBe(1);
-    expect(result.output).toContain('ERROR [GHA045] githubassets[2] (acme/nested): "tool-1.0/README.md" is also installed by githubassets[1] (acme/nested)');
+    expect(result.output).toContain(
+      'ERROR [GHA045] githubassets[2] (acme/nested): "tool-1.0/README.md" is also installed by githubassets[1] (acme/nested)',
+    );
     expect(readdirSync(ws.layersDir)).toEqual([]);
   });
 });
@@ -312,7 +340,8 @@ describe('verification', () => {
     });
   });
 
-  const entry = (tag: string, extra = '') => `[[metadata.githubassets]]\nrepo = "acme/verified"\ntag = "${tag}"\nasset = "tool_{version}_{os}_{arch}"\n${extra}`;
+  const entry = (tag: string, extra = '') =>
+    `[[metadata.githubassets]]\nrepo = "acme/verified"\ntag = "${tag}"\nasset = "tool_{version}_{os}_{arch}"\n${extra}`;
 
   it('checks the release checksums file and a pinned sha256, and says so', async () => {
     ws.writeApp({ 'project.toml': entry('v1.0.0', `sha256 = "${good}"\n`) });
@@ -354,7 +383,11 @@ describe('verification', () => {
 describe('multi-arch', () => {
   beforeAll(() => {
     const amd = tarDirectory(fixture('tool-amd64', { 'tool/tool': { exe: true } }), join(fixtures, 'tool-amd64.tar.gz'), 'gzip');
-    const arm = tarDirectory(fixture('tool-arm64', { 'tool/tool': '#!/bin/sh\necho arm64 build\n' }), join(fixtures, 'tool-arm64.tar.gz'), 'gzip');
+    const arm = tarDirectory(
+      fixture('tool-arm64', { 'tool/tool': '#!/bin/sh\necho arm64 build\n' }),
+      join(fixtures, 'tool-arm64.tar.gz'),
+      'gzip',
+    );
     gh.addRepo('acme/multi');
     gh.addRelease('acme/multi', {
       tag: 'v1.2.3',
@@ -518,10 +551,15 @@ describe('rebuilds', () => {
     ws.setPlatformEnv('APITEST_TOOLCHAIN_TOKEN', TOKEN);
     expect((await runBuild(ws, env())).code).toBe(0);
     simulateRestore(ws.layersDir);
-    ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-amd64"\ndestination = "bin/grpc_health_probe"\n` });
+    ws.writeApp({
+      'project.toml': `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-amd64"\ndestination = "bin/grpc_health_probe"\n`,
+    });
     expect((await runBuild(ws, env())).code).toBe(0);
     expect(readdirSync(ws.layersDir).sort()).toEqual([
-      'grpc-ecosystem_grpc-health-probe', 'grpc-ecosystem_grpc-health-probe.sbom.cdx.json', 'grpc-ecosystem_grpc-health-probe.toml', 'launch.toml',
+      'grpc-ecosystem_grpc-health-probe',
+      'grpc-ecosystem_grpc-health-probe.sbom.cdx.json',
+      'grpc-ecosystem_grpc-health-probe.toml',
+      'launch.toml',
     ]);
   });
 });

@@ -50,7 +50,10 @@ async function startServer(): Promise<RunningServer> {
   const waiters: Array<{ pattern: RegExp; from: number; resolve: (line: string) => void }> = [];
   const check = () => {
     for (const w of [...waiters]) {
-      const line = buffered.slice(w.from).split('\n').find((l) => w.pattern.test(l));
+      const line = buffered
+        .slice(w.from)
+        .split('\n')
+        .find((l) => w.pattern.test(l));
       if (line !== undefined) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(line);
@@ -64,11 +67,23 @@ async function startServer(): Promise<RunningServer> {
   child.stderr!.on('data', (d: Buffer) => {
     buffered += d;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitForLine = (pattern: RegExp, timeoutMs = 10_000, from = buffered.length) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not print ${pattern} within ${timeoutMs} ms; output so far:\n${buffered}`)), timeoutMs);
-      waiters.push({ pattern, from, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+      const timer = setTimeout(
+        () => reject(new Error(`server did not print ${pattern} within ${timeoutMs} ms; output so far:\n${buffered}`)),
+        timeoutMs,
+      );
+      waiters.push({
+        pattern,
+        from,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
       check();
     });
   const listening = await waitForLine(/^listening on 127\.0\.0\.1:\d+$/, 15_000, 0);
@@ -138,7 +153,12 @@ beforeAll(async () => {
     assets: [
       ...Object.entries(assets).map(([name, path]) => ({ name, content: { path } })),
       // The checksums file the real release ships, so the build verifies against it too.
-      { name: 'checksums.txt', content: Object.entries(assets).map(([name, path]) => `${sha256(path)}  ${name}\n`).join('') },
+      {
+        name: 'checksums.txt',
+        content: Object.entries(assets)
+          .map(([name, path]) => `${sha256(path)}  ${name}\n`)
+          .join(''),
+      },
     ],
   });
 

@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_ID, writeFixtureBuildpack } from '../support/fixture-buildpack.js';
 import {
-  DETECT_BUILD, FULL_BUILD, createLifecycleWorkspace, disposeLifecycleWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
-  type LifecycleWorkspace, type PhaseResult,
+  DETECT_BUILD,
+  FULL_BUILD,
+  createLifecycleWorkspace,
+  disposeLifecycleWorkspace,
+  ensureLifecycle,
+  prepareRebuild,
+  runLauncher,
+  runPhases,
+  type LifecycleWorkspace,
+  type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
 import { runPackage, writeStandInBundles } from '../support/package-build.js';
@@ -40,7 +48,10 @@ function expectAllPassed(results: PhaseResult[], phases: readonly string[]): voi
 }
 
 interface LifecycleMetadata {
-  buildpacks: { key: string; layers: Record<string, { data?: Record<string, unknown>; launch?: boolean; cache?: boolean; sha?: string }> }[];
+  buildpacks: {
+    key: string;
+    layers: Record<string, { data?: Record<string, unknown>; launch?: boolean; cache?: boolean; sha?: string }>;
+  }[];
 }
 
 function exportedLayers(ws: LifecycleWorkspace): LifecycleMetadata['buildpacks'][number]['layers'] {

@@ -12,8 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import {
-  DETECT_BUILD, FULL_BUILD, createLifecycleWorkspace, disposeLifecycleWorkspace, ensureLifecycle, prepareRebuild, runLauncher, runPhases,
-  type LifecycleWorkspace, type PhaseResult,
+  DETECT_BUILD,
+  FULL_BUILD,
+  createLifecycleWorkspace,
+  disposeLifecycleWorkspace,
+  ensureLifecycle,
+  prepareRebuild,
+  runLauncher,
+  runPhases,
+  type LifecycleWorkspace,
+  type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
 import { runPackage, type PackageRun } from '../support/package-build.js';
@@ -88,7 +96,9 @@ function workspace(project = PROJECT): LifecycleWorkspace {
 
 function expectPassed(results: PhaseResult[], phases: readonly string[]): void {
   const failed = results.find((r) => r.code !== 0);
-  expect(results.map((r) => `${r.phase}=${r.code}`).join(' '), failed ? `${failed.phase}:\n${failed.output}` : '').toBe(phases.map((p) => `${p}=0`).join(' '));
+  expect(results.map((r) => `${r.phase}=${r.code}`).join(' '), failed ? `${failed.phase}:\n${failed.output}` : '').toBe(
+    phases.map((p) => `${p}=0`).join(' '),
+  );
 }
 
 describe('packaged buildpack under the real lifecycle', () => {
@@ -139,7 +149,9 @@ describe('packaged buildpack under the real lifecycle', () => {
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
     const rebuild = second.find((r) => r.phase === 'builder')!;
     expect(rebuild.output.match(/Reused /g)?.length).toBe(2);
-    expect(second.find((r) => r.phase === 'exporter')!.output).toMatch(/Reusing layer 'github-assets\/buildpack:grpc-ecosystem_grpc-health-probe'/);
+    expect(second.find((r) => r.phase === 'exporter')!.output).toMatch(
+      /Reusing layer 'github-assets\/buildpack:grpc-ecosystem_grpc-health-probe'/,
+    );
     // Same layers, bit for bit: the rebuild changed nothing in the image.
     expect(readLayoutImage(ws.appImageDir).layers).toEqual(image.layers);
 

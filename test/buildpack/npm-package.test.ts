@@ -15,14 +15,22 @@ interface PackResult {
   files: { path: string; mode: number }[];
 }
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown> & { version: string; name: string; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown> & {
+  version: string;
+  name: string;
+  engines: { node: string };
+};
 const buildpackVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(repoRoot, 'buildpack.toml'), 'utf8'))![1]!;
 const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
 const cleanup: string[] = [];
 
 // npm test has already compiled lib/; --ignore-scripts skips the prepack compile.
 function npm(args: string[], cwd: string, extraEnv: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', ...extraEnv } });
+  const result = spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', ...extraEnv },
+  });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -52,7 +60,9 @@ describe('package.json for the npm registry', () => {
 
 describe('npm pack', () => {
   it('lists exactly the files the CLI needs', () => {
-    const [result] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' })) as PackResult[];
+    const [result] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' }),
+    ) as PackResult[];
     expect(result!.files.map((f) => f.path).sort()).toEqual([
       'CHANGELOG.md',
       'README.md',
@@ -79,13 +89,20 @@ describe('the packed tarball, installed offline into an empty directory', () => 
     project = temp('gha-npm-install-');
     writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "version": "1.0.0", "private": true }\n');
     // An empty cache and --offline: the install can only succeed if the package needs nothing else.
-    const installed = npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', temp('gha-npm-cache-'), tarball], project);
+    const installed = npm(
+      ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', temp('gha-npm-cache-'), tarball],
+      project,
+    );
     expect(installed.code, installed.stderr).toBe(0);
     bin = join(project, 'node_modules', '.bin', 'github-assets');
   }, 120_000);
 
   it('installs the package alone, without a dependency tree', () => {
-    expect(readdirSync(join(project, 'node_modules')).filter((n) => !n.startsWith('.')).sort()).toEqual([pkg.name]);
+    expect(
+      readdirSync(join(project, 'node_modules'))
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual([pkg.name]);
   });
 
   it('runs github-assets --version through the npm bin link', () => {
@@ -98,7 +115,11 @@ describe('the packed tarball, installed offline into an empty directory', () => 
 
   it('validates a sample with check --offline', () => {
     copyFileSync(join(repoRoot, 'samples', 'grpc-probe', 'project.toml'), join(project, 'project.toml'));
-    const result = spawnSync(bin, ['check', '--offline'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const result = spawnSync(bin, ['check', '--offline'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('project.toml: 1 entry validated offline');
     expect(result.stdout).toContain('OK: every entry is valid.');

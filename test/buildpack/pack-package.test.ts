@@ -17,7 +17,12 @@ let run: PackageRun;
 let outDir = '';
 let packed: CommandResult;
 
-interface LayerEntry { path: string; mode: number; size: number; head: Buffer }
+interface LayerEntry {
+  path: string;
+  mode: number;
+  size: number;
+  head: Buffer;
+}
 
 async function layerEntries(cnb: string): Promise<{ arch: string; labels: Record<string, string>; entries: LayerEntry[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'gha-cnb-'));
@@ -25,8 +30,14 @@ async function layerEntries(cnb: string): Promise<{ arch: string; labels: Record
   await tar.extract({ file: cnb, cwd: dir });
   const blob = (digest: string) => join(dir, 'blobs', digest.replace(':', '/'));
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  const manifest = JSON.parse(readFileSync(blob(index.manifests[0]!.digest), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
-  const config = JSON.parse(readFileSync(blob(manifest.config.digest), 'utf8')) as { architecture: string; config: { Labels: Record<string, string> } };
+  const manifest = JSON.parse(readFileSync(blob(index.manifests[0]!.digest), 'utf8')) as {
+    config: { digest: string };
+    layers: { digest: string }[];
+  };
+  const config = JSON.parse(readFileSync(blob(manifest.config.digest), 'utf8')) as {
+    architecture: string;
+    config: { Labels: Record<string, string> };
+  };
   const entries: LayerEntry[] = [];
   for (const layer of manifest.layers) {
     await tar.list({
@@ -65,7 +76,10 @@ describe('pack buildpack package on dist/multiarch', () => {
     expect(packed.stdout).toContain(`Successfully created package '${join(outDir, 'gha.cnb')}'`);
   });
 
-  for (const [arch, elfMachine] of [['amd64', 62], ['arm64', 183]] as const) {
+  for (const [arch, elfMachine] of [
+    ['amd64', 62],
+    ['arm64', 183],
+  ] as const) {
     it(`puts the ${arch} runtime and the shims into the linux/${arch} package`, async () => {
       const { arch: imageArch, labels, entries } = await layerEntries(join(outDir, `gha-linux-${arch}.cnb`));
       expect(imageArch).toBe(arch);
@@ -86,7 +100,10 @@ describe('pack buildpack package on dist/multiarch', () => {
 
     it(`ships no node_modules and nothing but the buildpack's own files in the linux/${arch} package`, async () => {
       const { entries } = await layerEntries(join(outDir, `gha-linux-${arch}.cnb`));
-      const files = entries.map((e) => e.path.replace(/\/$/, '')).filter((p) => p.startsWith(`${prefix}/`)).map((p) => p.slice(prefix.length + 1));
+      const files = entries
+        .map((e) => e.path.replace(/\/$/, ''))
+        .filter((p) => p.startsWith(`${prefix}/`))
+        .map((p) => p.slice(prefix.length + 1));
       expect(entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e.path))).toEqual([]);
       // Top level of the buildpack: the descriptor, the shims, the bundles and the runtime only.
       expect([...new Set(files.map((p) => p.split('/')[0]))].sort()).toEqual(['bin', 'buildpack.toml', 'lib', 'runtime']);

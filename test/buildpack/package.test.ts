@@ -13,7 +13,19 @@ import { nodeFreeBin } from '../support/sandbox-path.js';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const tgzName = `github-assets-buildpack-${version}-linux-amd64.tgz`;
-const SHIPPED = ['bin', 'bin/build', 'bin/detect', 'buildpack.toml', 'lib', 'lib/build.mjs', 'lib/detect.mjs', 'runtime', 'runtime/LICENSE', 'runtime/bin', 'runtime/bin/node'];
+const SHIPPED = [
+  'bin',
+  'bin/build',
+  'bin/detect',
+  'buildpack.toml',
+  'lib',
+  'lib/build.mjs',
+  'lib/detect.mjs',
+  'runtime',
+  'runtime/LICENSE',
+  'runtime/bin',
+  'runtime/bin/node',
+];
 const cleanup: string[] = [];
 let lib = '';
 let run: PackageRun;
@@ -27,14 +39,28 @@ function tree(dir: string, prefix = ''): string[] {
     });
 }
 
-interface Entry { path: string; mode: number; uid: number; gid: number; mtime: number; type: string }
+interface Entry {
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  type: string;
+}
 
 async function listTgz(file: string): Promise<Entry[]> {
   const entries: Entry[] = [];
   await tar.list({
     file,
     onReadEntry: (e) => {
-      entries.push({ path: e.path, mode: (e.mode ?? 0) & 0o7777, uid: e.uid ?? -1, gid: e.gid ?? -1, mtime: e.mtime?.getTime() ?? -1, type: e.type });
+      entries.push({
+        path: e.path,
+        mode: (e.mode ?? 0) & 0o7777,
+        uid: e.uid ?? -1,
+        gid: e.gid ?? -1,
+        mtime: e.mtime?.getTime() ?? -1,
+        type: e.type,
+      });
     },
   });
   return entries;
@@ -62,8 +88,17 @@ describe('package (amd64)', () => {
     expect(readFileSync(join(dir, 'lib', 'detect.mjs'))).toEqual(readFileSync(join(lib, 'detect.mjs')));
     const modes = Object.fromEntries(SHIPPED.map((p) => [p, (statSync(join(dir, p)).mode & 0o7777).toString(8)]));
     expect(modes).toEqual({
-      bin: '755', 'bin/build': '755', 'bin/detect': '755', 'buildpack.toml': '644', lib: '755', 'lib/build.mjs': '644',
-      'lib/detect.mjs': '644', runtime: '755', 'runtime/LICENSE': '644', 'runtime/bin': '755', 'runtime/bin/node': '755',
+      bin: '755',
+      'bin/build': '755',
+      'bin/detect': '755',
+      'buildpack.toml': '644',
+      lib: '755',
+      'lib/build.mjs': '644',
+      'lib/detect.mjs': '644',
+      runtime: '755',
+      'runtime/LICENSE': '644',
+      'runtime/bin': '755',
+      'runtime/bin/node': '755',
     });
     const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
     const node = spawnSync(join(dir, 'runtime', 'bin', 'node'), ['--version'], { encoding: 'utf8' });
@@ -82,7 +117,11 @@ describe('package (amd64)', () => {
     }
     const mode = (p: string) => entries.find((e) => e.path === p)?.mode.toString(8);
     expect([mode('bin/detect'), mode('bin/build'), mode('runtime/bin/node'), mode('buildpack.toml'), mode('lib/detect.mjs')]).toEqual([
-      '755', '755', '755', '644', '644',
+      '755',
+      '755',
+      '755',
+      '644',
+      '644',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { parseCommandLine } from '../../src/cli/args.js';
 import { renderTable } from '../../src/cli/table.js';
 import { targetPaths } from '../../src/cli/check.js';
@@ -18,7 +18,13 @@ function usageError(argv: string[]): BuildpackError {
 
 describe('parseCommandLine', () => {
   it('parses check with its defaults and options', () => {
-    expect(parseCommandLine(['check'], host)).toEqual({ kind: 'check', file: undefined, offline: false, target: { os: 'linux', arch: 'arm64' }, json: false });
+    expect(parseCommandLine(['check'], host)).toEqual({
+      kind: 'check',
+      file: undefined,
+      offline: false,
+      target: { os: 'linux', arch: 'arm64' },
+      json: false,
+    });
     expect(parseCommandLine(['check', 'app/project.toml', '--offline', '--arch', 'x86_64', '--json'], host)).toEqual({
       kind: 'check',
       file: 'app/project.toml',
@@ -30,7 +36,10 @@ describe('parseCommandLine', () => {
 
   it('parses pin arches given as a list or repeated, defaulting to amd64 and arm64', () => {
     expect(parseCommandLine(['pin'], host)).toMatchObject({ kind: 'pin', arches: ['amd64', 'arm64'], dryRun: false, os: 'linux' });
-    expect(parseCommandLine(['pin', '--arch', 'arm64,amd64', '--dry-run'], host)).toMatchObject({ arches: ['arm64', 'amd64'], dryRun: true });
+    expect(parseCommandLine(['pin', '--arch', 'arm64,amd64', '--dry-run'], host)).toMatchObject({
+      arches: ['arm64', 'amd64'],
+      dryRun: true,
+    });
     expect(parseCommandLine(['pin', '--arch', 'aarch64', '--arch', 'arm64'], host)).toMatchObject({ arches: ['arm64'] });
   });
 
@@ -62,7 +71,15 @@ describe('parseCommandLine', () => {
 
 describe('renderTable', () => {
   it('aligns columns by display width and does not pad the last one', () => {
-    expect(renderTable(['A', 'BB', 'C'], [['xyz', '…', 'last'], ['1', '22', '']])).toBe('A    BB  C\nxyz  …   last\n1    22\n');
+    expect(
+      renderTable(
+        ['A', 'BB', 'C'],
+        [
+          ['xyz', '…', 'last'],
+          ['1', '22', ''],
+        ],
+      ),
+    ).toBe('A    BB  C\nxyz  …   last\n1    22\n');
   });
 });
 

@@ -60,7 +60,10 @@ beforeAll(async () => {
     assets: [
       { name: 'tool_1.4.7_linux_amd64.tar.gz', content: BYTES.amd64 },
       { name: 'tool_1.4.7_linux_arm64.tar.gz', content: BYTES.arm64 },
-      { name: 'checksums.txt', content: `${sha(BYTES.amd64)}  tool_1.4.7_linux_amd64.tar.gz\n${sha(BYTES.arm64)}  tool_1.4.7_linux_arm64.tar.gz\n` },
+      {
+        name: 'checksums.txt',
+        content: `${sha(BYTES.amd64)}  tool_1.4.7_linux_amd64.tar.gz\n${sha(BYTES.arm64)}  tool_1.4.7_linux_arm64.tar.gz\n`,
+      },
     ],
   });
   gh.addRelease('acme/tool', { tag: 'v2.0.0', assets: [{ name: 'tool_2.0.0_linux_amd64.tar.gz', content: 'v2' }] });
@@ -76,12 +79,21 @@ beforeAll(async () => {
       { name: 'SHA256SUMS', content: `${sha(BYTES.nodigest)}  old-linux-amd64\n`, digest: null },
     ],
   });
-  gh.addRelease('acme/old', { tag: 'v0.9.1', assets: [{ name: 'old-linux-amd64', content: 'tampered', digest: null }, { name: 'SHA256SUMS', content: `${sha('original')}  old-linux-amd64\n`, digest: null }] });
+  gh.addRelease('acme/old', {
+    tag: 'v0.9.1',
+    assets: [
+      { name: 'old-linux-amd64', content: 'tampered', digest: null },
+      { name: 'SHA256SUMS', content: `${sha('original')}  old-linux-amd64\n`, digest: null },
+    ],
+  });
 
   gh.addRepo('acme/private', { private: true });
   gh.addRepo('acme/private-legacy', { private: true });
   gh.addToken(TOKEN, { repos: ['acme/private', 'acme/private-legacy'] });
-  gh.addRelease('acme/private-legacy', { tag: 'v0.2.0', assets: [{ name: 'toolchain-linux-amd64', content: 'private v0.2.0', digest: null }] });
+  gh.addRelease('acme/private-legacy', {
+    tag: 'v0.2.0',
+    assets: [{ name: 'toolchain-linux-amd64', content: 'private v0.2.0', digest: null }],
+  });
   gh.addRelease('acme/private', { tag: 'v0.1.0', assets: [{ name: 'toolchain-linux-amd64', content: BYTES.private }] });
 });
 
@@ -133,7 +145,12 @@ describe('github-assets --help / --version', () => {
     const json = await cli(['deploy', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
-      error: { code: 'GHA060', entry: null, message: 'unknown command "deploy"', hint: 'the commands are check, pin and update; run github-assets --help' },
+      error: {
+        code: 'GHA060',
+        entry: null,
+        message: 'unknown command "deploy"',
+        hint: 'the commands are check, pin and update; run github-assets --help',
+      },
     });
   });
 
@@ -159,9 +176,13 @@ describe('github-assets check', () => {
     expect(lines[0]).toBe('project.toml: 2 entries resolved for linux/arm64');
     expect(lines[2]).toMatch(/^#\s+REPO\s+TAG\s+ASSET\s+SIZE\s+SHA256\s+PATH IN IMAGE$/);
     expect(lines[3]).toMatch(
-      new RegExp(`^1\\s+acme/tool\\s+v1\\.4\\.7 \\(~1\\.4\\)\\s+tool_1\\.4\\.7_linux_arm64\\.tar\\.gz\\s+20 B\\s+${sha(BYTES.arm64).slice(0, 12)}… \\(GitHub\\)\\s+/layers/github-assets_buildpack/acme_tool/bin/$`),
+      new RegExp(
+        `^1\\s+acme/tool\\s+v1\\.4\\.7 \\(~1\\.4\\)\\s+tool_1\\.4\\.7_linux_arm64\\.tar\\.gz\\s+20 B\\s+${sha(BYTES.arm64).slice(0, 12)}… \\(GitHub\\)\\s+/layers/github-assets_buildpack/acme_tool/bin/$`,
+      ),
     );
-    expect(lines[4]).toMatch(/^2\s+acme\/single\s+v3\.1\.0 \(latest\)\s+single\.jar\s+22 B\s+\S+… \(GitHub\)\s+\/layers\/github-assets_buildpack\/acme_single\/lib\/single\.jar$/);
+    expect(lines[4]).toMatch(
+      /^2\s+acme\/single\s+v3\.1\.0 \(latest\)\s+single\.jar\s+22 B\s+\S+… \(GitHub\)\s+\/layers\/github-assets_buildpack\/acme_single\/lib\/single\.jar$/,
+    );
     expect(result.stdout).toContain('OK: every entry resolves.');
     // One lookup per entry (range: the release list; latest: the latest endpoint); nothing downloaded.
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
@@ -205,7 +226,9 @@ asset = "x"
     expect(result.stderr).toContain(
       'ERROR [GHA014] githubassets[3] (acme/tool): release v1.4.6 has no asset matching "tool_{version}_{os}_{arch}.tar.gz"; it has: tool_1.4.6_linux_amd64.tar.gz\n  hint: no asset matches for linux/arm64',
     );
-    expect(result.stderr).toContain('ERROR [GHA010] githubassets[4] (acme/missing): repository acme/missing not found (or it is private and not visible without a token)');
+    expect(result.stderr).toContain(
+      'ERROR [GHA010] githubassets[4] (acme/missing): repository acme/missing not found (or it is private and not visible without a token)',
+    );
     expect(result.stdout).toMatch(/^3\s+acme\/tool\s+ERROR\s+GHA014\s/m);
     expect(result.stdout).toContain('2 of 4 entries have problems.');
 
@@ -235,25 +258,36 @@ asset = "x"
     for (const r of [withToken, viaDefault, bad]) expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
-  it('compares a pinned sha256 with GitHub\'s digest (GHA030) and enforces strict mode (GHA031)', async () => {
-    write(`[[metadata.githubassets]]\nrepo = "acme/single"\nasset = "single.jar"\nsha256 = "${'0'.repeat(64)}"\n\n[[metadata.githubassets]]\nrepo = "acme/tool"\ntag = "v1.4.6"\nasset = "tool_1.4.6_linux_amd64.tar.gz"\n`);
+  it("compares a pinned sha256 with GitHub's digest (GHA030) and enforces strict mode (GHA031)", async () => {
+    write(
+      `[[metadata.githubassets]]\nrepo = "acme/single"\nasset = "single.jar"\nsha256 = "${'0'.repeat(64)}"\n\n[[metadata.githubassets]]\nrepo = "acme/tool"\ntag = "v1.4.6"\nasset = "tool_1.4.6_linux_amd64.tar.gz"\n`,
+    );
     const result = await cli(['check'], { GITHUB_ASSETS_STRICT: '1' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`ERROR [GHA030] githubassets[1] (acme/single): sha256 mismatch for single.jar: pinned sha256 expects ${'0'.repeat(64)}, but GitHub's asset digest is ${sha(BYTES.single)}`);
-    expect(result.stderr).toContain('ERROR [GHA031] githubassets[2] (acme/tool): strict verification (GITHUB_ASSETS_STRICT) requires a pinned sha256');
+    expect(result.stderr).toContain(
+      `ERROR [GHA030] githubassets[1] (acme/single): sha256 mismatch for single.jar: pinned sha256 expects ${'0'.repeat(64)}, but GitHub's asset digest is ${sha(BYTES.single)}`,
+    );
+    expect(result.stderr).toContain(
+      'ERROR [GHA031] githubassets[2] (acme/tool): strict verification (GITHUB_ASSETS_STRICT) requires a pinned sha256',
+    );
   });
 
   it('validates offline without any request, and reports file errors with their codes', async () => {
     write(CHECKED);
     const ok = await cli(['check', '--offline', dir]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^1\s+acme\/tool\s+~1\.4\s+tool_\{version\}_\{os\}_\{arch\}\.tar\.gz\s+-\s+\/layers\/github-assets_buildpack\/acme_tool\/bin\/$/m);
+    expect(ok.stdout).toMatch(
+      /^1\s+acme\/tool\s+~1\.4\s+tool_\{version\}_\{os\}_\{arch\}\.tar\.gz\s+-\s+\/layers\/github-assets_buildpack\/acme_tool\/bin\/$/m,
+    );
     expect(gh.requests).toHaveLength(0);
 
     write('[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\ndestinaton = "bin"\n', 'typo.toml');
     const typo = await cli(['check', '--offline', 'typo.toml']);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toBe('ERROR [GHA004] githubassets[1] (acme/tool): unknown key "destinaton"\n  hint: did you mean "destination"? valid keys: ' + typo.stderr.split('valid keys: ')[1]);
+    expect(typo.stderr).toBe(
+      'ERROR [GHA004] githubassets[1] (acme/tool): unknown key "destinaton"\n  hint: did you mean "destination"? valid keys: ' +
+        typo.stderr.split('valid keys: ')[1],
+    );
 
     write('[[metadata.githubassets]\nrepo = "acme/tool"\n', 'broken.toml');
     const broken = JSON.parse((await cli(['check', '--offline', '--json', 'broken.toml'])).stdout);
@@ -262,8 +296,12 @@ asset = "x"
 
     const missing = await cli(['check', 'nope.toml']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^ERROR \[GHA001\] nope\.toml does not exist\n  hint: pass the path of your project\.toml/);
-    expect(JSON.parse((await cli(['check', '--json', 'nope.toml'])).stdout).error).toMatchObject({ code: 'GHA001', entry: null, message: 'nope.toml does not exist' });
+    expect(missing.stderr).toMatch(/^ERROR \[GHA001\] nope\.toml does not exist\n {2}hint: pass the path of your project\.toml/);
+    expect(JSON.parse((await cli(['check', '--json', 'nope.toml'])).stdout).error).toMatchObject({
+      code: 'GHA001',
+      entry: null,
+      message: 'nope.toml does not exist',
+    });
 
     write('[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\ndestination = "/usr/bin"\n', 'abs.toml');
     const abs = JSON.parse((await cli(['check', '--json', '--offline'], { GITHUB_ASSETS_PATH: 'abs.toml' })).stdout);
@@ -327,7 +365,9 @@ describe('github-assets pin', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(PINNED);
     expect(result.stdout).toContain('githubassets[1] (acme/tool)\n  tag     v1.4.7 (was "~1.4")\n');
-    expect(result.stdout).toContain(`  arm64   tool_1.4.7_linux_arm64.tar.gz sha256:${sha(BYTES.arm64)} (GitHub's asset digest) -> [arch.arm64] sha256`);
+    expect(result.stdout).toContain(
+      `  arm64   tool_1.4.7_linux_arm64.tar.gz sha256:${sha(BYTES.arm64)} (GitHub's asset digest) -> [arch.arm64] sha256`,
+    );
     expect(result.stdout).toContain(`  amd64   single.jar sha256:${sha(BYTES.single)} (GitHub's asset digest) -> sha256`);
     expect(result.stdout).toContain('Wrote project.toml.');
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
@@ -402,21 +442,33 @@ describe('github-assets pin', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`old-linux-amd64 sha256:${sha(BYTES.nodigest)} (downloaded and hashed, matches SHA256SUMS) -> sha256`);
-    expect(readFileSync(file, 'utf8')).toBe(`[[metadata.githubassets]]\nrepo = "acme/old"\ntag = "v0.9.0"\nasset = "old-linux-amd64"\nsha256 = "${sha(BYTES.nodigest)}"\n`);
+    expect(readFileSync(file, 'utf8')).toBe(
+      `[[metadata.githubassets]]\nrepo = "acme/old"\ntag = "v0.9.0"\nasset = "old-linux-amd64"\nsha256 = "${sha(BYTES.nodigest)}"\n`,
+    );
 
     const tampered = write('[[metadata.githubassets]]\nrepo = "acme/old"\ntag = "v0.9.1"\nasset = "old-linux-amd64"\n');
     const bad = await cli(['pin', '--arch', 'amd64']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(`ERROR [GHA030] githubassets[1] (acme/old): sha256 mismatch for old-linux-amd64: SHA256SUMS expects ${sha('original')}`);
+    expect(bad.stderr).toContain(
+      `ERROR [GHA030] githubassets[1] (acme/old): sha256 mismatch for old-linux-amd64: SHA256SUMS expects ${sha('original')}`,
+    );
     expect(bad.stderr).toContain('Nothing was written');
     expect(readFileSync(tampered, 'utf8')).not.toContain('sha256');
   });
 
   it('downloads a private asset with the token_env token, without printing it', async () => {
-    const file = write('[[metadata.githubassets]]\nrepo = "acme/private-legacy"\ntoken_env = "TOOLCHAIN_TOKEN"\ntag = "v0.2.0"\nasset = "toolchain-linux-amd64"\n');
+    const file = write(
+      '[[metadata.githubassets]]\nrepo = "acme/private-legacy"\ntoken_env = "TOOLCHAIN_TOKEN"\ntag = "v0.2.0"\nasset = "toolchain-linux-amd64"\n',
+    );
     const result = await cli(['pin', '--json'], { TOOLCHAIN_TOKEN: TOKEN });
     expect(result.code, result.stdout).toBe(0);
-    expect(JSON.parse(result.stdout).entries[0].pins.map((p: { arch: string; source: string; written: string }) => [p.arch, p.source, p.written])).toEqual([
+    expect(
+      JSON.parse(result.stdout).entries[0].pins.map((p: { arch: string; source: string; written: string }) => [
+        p.arch,
+        p.source,
+        p.written,
+      ]),
+    ).toEqual([
       ['amd64', 'downloaded', 'entry'],
       ['arm64', 'downloaded', 'entry'],
     ]);
@@ -425,7 +477,11 @@ describe('github-assets pin', () => {
     const downloads = gh.requests.filter((r) => r.origin === 'download');
     expect(downloads).toHaveLength(1);
     expect(downloads[0]!.headers.authorization).toBeUndefined();
-    expect(gh.requests.filter((r) => r.origin === 'api' && r.path.includes('/releases/assets/')).every((r) => r.headers.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(
+      gh.requests
+        .filter((r) => r.origin === 'api' && r.path.includes('/releases/assets/'))
+        .every((r) => r.headers.authorization === `token ${TOKEN}`),
+    ).toBe(true);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
   });
 
@@ -434,7 +490,9 @@ describe('github-assets pin', () => {
     const file = write(text);
     const result = await cli(['pin']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('ERROR [GHA014] githubassets[1] (acme/tool): release v1.4.6 has no asset matching "tool_{version}_{os}_{arch}.tar.gz"; it has: tool_1.4.6_linux_amd64.tar.gz (while pinning for linux/arm64)');
+    expect(result.stderr).toContain(
+      'ERROR [GHA014] githubassets[1] (acme/tool): release v1.4.6 has no asset matching "tool_{version}_{os}_{arch}.tar.gz"; it has: tool_1.4.6_linux_amd64.tar.gz (while pinning for linux/arm64)',
+    );
     expect(result.stderr).toContain('pin only the others with --arch amd64');
     expect(readFileSync(file, 'utf8')).toBe(text);
     const json = await cli(['pin', '--json']);
@@ -447,7 +505,14 @@ describe('github-assets pin', () => {
     const amd64Only = await cli(['pin', '--arch', 'amd64', '--json']);
     expect(amd64Only.code).toBe(0);
     expect(JSON.parse(amd64Only.stdout).entries[0].pins).toEqual([
-      { arch: 'amd64', asset: 'tool_1.4.6_linux_amd64.tar.gz', sha256: sha(BYTES.old), source: 'github-digest', matched: [], written: 'arch.amd64' },
+      {
+        arch: 'amd64',
+        asset: 'tool_1.4.6_linux_amd64.tar.gz',
+        sha256: sha(BYTES.old),
+        source: 'github-digest',
+        matched: [],
+        written: 'arch.amd64',
+      },
     ]);
     expect(readFileSync(file, 'utf8')).toBe(`${text}\n[metadata.githubassets.arch.amd64]\nsha256 = "${sha(BYTES.old)}"\n`);
   });
@@ -459,7 +524,9 @@ describe('github-assets pin', () => {
     expect(result.code).toBe(1);
     const { error } = JSON.parse(result.stdout);
     expect(error.code).toBe('GHA061');
-    expect(error.message).toMatch(/^cannot pin safely: entry 1 is not written as a \[\[metadata\.githubassets\]\] table header; nothing was written$/);
+    expect(error.message).toMatch(
+      /^cannot pin safely: entry 1 is not written as a \[\[metadata\.githubassets\]\] table header; nothing was written$/,
+    );
     expect(error.hint).toContain(`githubassets[1] (acme/single): tag = "v3.1.0"`);
     expect(error.hint).toContain(`sha256 = "${sha(BYTES.single)}"`);
     expect(readFileSync(file, 'utf8')).toBe(text);
@@ -475,7 +542,11 @@ describe('github-assets with GitHub Enterprise Server', () => {
       write('[[metadata.githubassets]]\nrepo = "platform/tool"\nasset = "tool-linux-{arch}"\n');
       const result = await cli(['check', '--json', '--arch', 'amd64'], { GITHUB_API_URL: ghes.apiUrl });
       expect(result.code, result.stdout).toBe(0);
-      expect(JSON.parse(result.stdout).entries[0]).toMatchObject({ tag: 'v5.0.0', asset: 'tool-linux-amd64', digest: `sha256:${sha('ghes tool')}` });
+      expect(JSON.parse(result.stdout).entries[0]).toMatchObject({
+        tag: 'v5.0.0',
+        asset: 'tool-linux-amd64',
+        digest: `sha256:${sha('ghes tool')}`,
+      });
       expect(ghes.countRequests({ origin: 'api', path: '/api/v3/repos/platform/tool/releases/latest' })).toBe(1);
       expect(gh.requests).toHaveLength(0);
     } finally {

@@ -19,12 +19,29 @@ function release(tag: string, names: string[]): Release {
     tag,
     draft: false,
     prerelease: false,
-    assets: names.map((name, i) => ({ id: 100 + i, name, size: 10, url: `https://api.invalid/${i}`, browserDownloadUrl: `https://web.invalid/${name}`, digest: `sha256:${SHA(String(i % 10))}` })),
+    assets: names.map((name, i) => ({
+      id: 100 + i,
+      name,
+      size: 10,
+      url: `https://api.invalid/${i}`,
+      browserDownloadUrl: `https://web.invalid/${name}`,
+      digest: `sha256:${SHA(String(i % 10))}`,
+    })),
   };
 }
 
-const KIND = release('v0.25.0', ['kind-darwin-arm64', 'kind-linux-amd64', 'kind-linux-amd64.sha256sum', 'kind-linux-arm64', 'kind-linux-arm64.sha256sum']);
-const RG = release('14.1.1', ['ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz', 'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz', 'ripgrep-14.1.1-x86_64-apple-darwin.tar.gz']);
+const KIND = release('v0.25.0', [
+  'kind-darwin-arm64',
+  'kind-linux-amd64',
+  'kind-linux-amd64.sha256sum',
+  'kind-linux-arm64',
+  'kind-linux-arm64.sha256sum',
+]);
+const RG = release('14.1.1', [
+  'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
+  'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz',
+  'ripgrep-14.1.1-x86_64-apple-darwin.tar.gz',
+]);
 
 describe('pinnedAssetNames', () => {
   it('writes one {os}/{arch} pattern when it picks exactly the same assets on every pinned arch', () => {
@@ -45,16 +62,21 @@ describe('pinnedAssetNames', () => {
   });
 
   it('never writes an {arch} pattern from one arch alone: the other arches stay automatic', () => {
-    expect(pinnedAssetNames([{ arch: 'amd64', os: 'linux', asset: 'kind-linux-amd64', release: KIND }])).toEqual({ perArch: { amd64: 'kind-linux-amd64' } });
+    expect(pinnedAssetNames([{ arch: 'amd64', os: 'linux', asset: 'kind-linux-amd64', release: KIND }])).toEqual({
+      perArch: { amd64: 'kind-linux-amd64' },
+    });
   });
 });
 
 describe('applyEdits: asset', () => {
-  const text = '[[metadata.githubassets]]\nrepo = "a/b"  # the tool\nmatching = "b-"\ntag = "v1"\n\n[metadata.githubassets.arch.arm64]\nmatching = "b-arm"\n';
+  const text =
+    '[[metadata.githubassets]]\nrepo = "a/b"  # the tool\nmatching = "b-"\ntag = "v1"\n\n[metadata.githubassets.arch.arm64]\nmatching = "b-arm"\n';
 
   it('writes a top-level asset after repo and drops matching lines that would no longer apply', () => {
     const out = applyEdits(text, [{ index: 1, asset: 'b-{os}-{arch}', removeMatching: true }]);
-    expect(out).toBe('[[metadata.githubassets]]\nrepo = "a/b"  # the tool\nasset = "b-{os}-{arch}"\ntag = "v1"\n\n[metadata.githubassets.arch.arm64]\n');
+    expect(out).toBe(
+      '[[metadata.githubassets]]\nrepo = "a/b"  # the tool\nasset = "b-{os}-{arch}"\ntag = "v1"\n\n[metadata.githubassets.arch.arm64]\n',
+    );
     expect(parseDescriptor(out).specs[0]).toMatchObject({ asset: 'b-{os}-{arch}' });
   });
 
@@ -76,7 +98,13 @@ describe('planPins for entries without asset', () => {
   const noDownload = async () => {
     throw new Error('digests are known: nothing to download');
   };
-  const options = (r: Release) => ({ os: 'linux', arches: ['amd64', 'arm64'], github: source(r), lookupToken: () => undefined, download: noDownload });
+  const options = (r: Release) => ({
+    os: 'linux',
+    arches: ['amd64', 'arm64'],
+    github: source(r),
+    lookupToken: () => undefined,
+    download: noDownload,
+  });
 
   it('writes the picked names and hashes, and the pinned file selects the same assets without heuristics', async () => {
     const text = '[[metadata.githubassets]]\nrepo = "BurntSushi/ripgrep"\ntag = "14.1.1"\n';
@@ -84,12 +112,27 @@ describe('planPins for entries without asset', () => {
     const { plan, errors } = await planPins(specs, options(RG));
     expect(errors).toEqual([]);
     expect(plan.entries[0]!.pins.map((p) => [p.arch, p.asset, p.picked?.rule, p.picked?.asset, p.written])).toEqual([
-      ['amd64', 'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz', 'auto:only-candidate', 'ripgrep-{version}-x86_64-unknown-linux-musl.tar.gz', 'arch.amd64'],
-      ['arm64', 'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz', 'auto:only-candidate', 'ripgrep-{version}-aarch64-unknown-linux-gnu.tar.gz', 'arch.arm64'],
+      [
+        'amd64',
+        'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
+        'auto:only-candidate',
+        'ripgrep-{version}-x86_64-unknown-linux-musl.tar.gz',
+        'arch.amd64',
+      ],
+      [
+        'arm64',
+        'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz',
+        'auto:only-candidate',
+        'ripgrep-{version}-aarch64-unknown-linux-gnu.tar.gz',
+        'arch.arm64',
+      ],
     ]);
-    const pinned = applyPlan(text, 'project.toml', specs, plan, 'linux');
+    const pinned = applyPlan({ text, shown: 'project.toml', specs }, plan, 'linux');
     const spec = parseDescriptor(pinned).specs[0]!;
-    for (const [arch, name] of [['amd64', 'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz'], ['arm64', 'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz']] as const) {
+    for (const [arch, name] of [
+      ['amd64', 'ripgrep-14.1.1-x86_64-unknown-linux-musl.tar.gz'],
+      ['arm64', 'ripgrep-14.1.1-aarch64-unknown-linux-gnu.tar.gz'],
+    ] as const) {
       const target = { os: 'linux', arch };
       const archSpec = specForTarget(spec, target);
       expect(archSpec.asset).not.toBe('');
@@ -102,13 +145,23 @@ describe('planPins for entries without asset', () => {
     const text = '[[metadata.githubassets]]\nrepo = "kubernetes-sigs/kind"\ntag = "v0.25.0"\n';
     const specs = parseDescriptor(text).specs;
     const { plan } = await planPins(specs, options(KIND));
-    const pinned = applyPlan(text, 'project.toml', specs, plan, 'linux');
-    expect(pinned).toMatch(/^\[\[metadata\.githubassets\]\]\nrepo = "kubernetes-sigs\/kind"\nasset = "kind-\{os\}-\{arch\}"\ntag = "v0\.25\.0"\n/);
+    const pinned = applyPlan({ text, shown: 'project.toml', specs }, plan, 'linux');
+    expect(pinned).toMatch(
+      /^\[\[metadata\.githubassets\]\]\nrepo = "kubernetes-sigs\/kind"\nasset = "kind-\{os\}-\{arch\}"\ntag = "v0\.25\.0"\n/,
+    );
   });
 
-  it('reports an ambiguous release as that entry\'s error and writes nothing for it', async () => {
-    const kubectx = release('v0.9.5', ['kubectx_v0.9.5_linux_x86_64.tar.gz', 'kubens_v0.9.5_linux_x86_64.tar.gz', 'kubectx_v0.9.5_linux_arm64.tar.gz', 'kubens_v0.9.5_linux_arm64.tar.gz']);
-    const { plan, errors } = await planPins(parseDescriptor('[[metadata.githubassets]]\nrepo = "ahmetb/kubectx"\n').specs, options(kubectx));
+  it("reports an ambiguous release as that entry's error and writes nothing for it", async () => {
+    const kubectx = release('v0.9.5', [
+      'kubectx_v0.9.5_linux_x86_64.tar.gz',
+      'kubens_v0.9.5_linux_x86_64.tar.gz',
+      'kubectx_v0.9.5_linux_arm64.tar.gz',
+      'kubens_v0.9.5_linux_arm64.tar.gz',
+    ]);
+    const { plan, errors } = await planPins(
+      parseDescriptor('[[metadata.githubassets]]\nrepo = "ahmetb/kubectx"\n').specs,
+      options(kubectx),
+    );
     expect(plan.edits).toEqual([]);
     expect(errors.map((e) => [e.code, e.entry])).toEqual([['GHA015', 'githubassets[1] (ahmetb/kubectx)']]);
   });
@@ -118,7 +171,9 @@ describe('pinned names reproduce automatic picks on the real-release corpus', ()
   it('for every corpus release, the names pin would write select exactly the automatic picks', async () => {
     const { readFileSync } = await import('node:fs');
     const { autoSelect } = await import('../../src/select/auto.js');
-    const corpus = JSON.parse(readFileSync(new URL('../fixtures/selection-corpus.json', import.meta.url), 'utf8')) as { entries: { repo: string; tag: string; assets: string[] }[] };
+    const corpus = JSON.parse(readFileSync(new URL('../fixtures/selection-corpus.json', import.meta.url), 'utf8')) as {
+      entries: { repo: string; tag: string; assets: string[] }[];
+    };
     let checked = 0;
     for (const entry of corpus.entries) {
       const r = release(entry.tag, entry.assets);
@@ -131,7 +186,9 @@ describe('pinned names reproduce automatic picks on the real-release corpus', ()
       for (const pick of picks) {
         const written = names.perArch[pick.arch] ?? names.topLevel!;
         const spec = parseDescriptor(`[[metadata.githubassets]]\nrepo = "${entry.repo}"\nasset = ${JSON.stringify(written)}\n`).specs[0]!;
-        expect(selectAssetFor(r, spec, { os: 'linux', arch: pick.arch }).asset.name, `${entry.repo} ${pick.arch}: ${written}`).toBe(pick.asset);
+        expect(selectAssetFor(r, spec, { os: 'linux', arch: pick.arch }).asset.name, `${entry.repo} ${pick.arch}: ${written}`).toBe(
+          pick.asset,
+        );
         checked++;
       }
     }

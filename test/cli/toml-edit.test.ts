@@ -91,17 +91,20 @@ describe('applyEdits', () => {
   });
 
   it('edits only the entry asked for when several share a repo', () => {
-    const text = '[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "latest"\n\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "y"\ntag = "latest"\n';
+    const text =
+      '[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = "latest"\n\n[[metadata.githubassets]]\nrepo = "a/b"\nasset = "y"\ntag = "latest"\n';
     const out = applyEdits(text, [{ index: 2, tag: 'v3' }]);
     expect(out.split('\n')).toEqual(text.replace(/tag = "latest"\n$/, 'tag = "v3"\n').split('\n'));
   });
 
   it('refuses entries it cannot find as table headers, and values that are not one-line strings', () => {
     expect(() => applyEdits('metadata.githubassets = [{ repo = "a/b", asset = "x" }]\n', [{ index: 1, tag: 'v1' }])).toThrow(TomlEditError);
-    expect(() => applyEdits('[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = """v1"""\n', [{ index: 1, tag: 'v2' }])).toThrow(TomlEditError);
-    expect(() => applyEdits('[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\narch.arm64.asset = "y"\n', [{ index: 1, arch: { arm64: SHA_A } }])).toThrow(
-      /written inline/,
+    expect(() => applyEdits('[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\ntag = """v1"""\n', [{ index: 1, tag: 'v2' }])).toThrow(
+      TomlEditError,
     );
+    expect(() =>
+      applyEdits('[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\narch.arm64.asset = "y"\n', [{ index: 1, arch: { arm64: SHA_A } }]),
+    ).toThrow(/written inline/);
   });
 
   it('escapes quotes in basic strings and falls back from literal strings that cannot hold the value', () => {

@@ -42,7 +42,8 @@ function write(text: string): string {
 const read = () => readFileSync(join(dir, 'project.toml'), 'utf8');
 
 /** Requests for a repo's release list (any page), and for anything else about its releases. */
-const listRequests = (repo: string) => gh.requests.filter((r) => r.origin === 'api' && new RegExp(`/repos/${repo}/releases(\\?|$)`).test(r.path));
+const listRequests = (repo: string) =>
+  gh.requests.filter((r) => r.origin === 'api' && new RegExp(`/repos/${repo}/releases(\\?|$)`).test(r.path));
 const otherReleaseLookups = () => gh.requests.filter((r) => r.origin === 'api' && /\/releases\/(tags|latest)/.test(r.path));
 
 function addTool(repo: string, version: string, opts: { prerelease?: boolean } = {}): void {
@@ -136,7 +137,12 @@ describe('github-assets update', () => {
   });
 
   it('asks GitHub for one release list per repo and nothing else about releases', async () => {
-    write(PINNED.replace('repo = "acme/single"', 'repo = "acme/tool"').replace('asset = "single.jar"', 'asset = "tool_{version}_linux_amd64.tar.gz"').replace(`sha256 = "${OLD.single}"`, '').replace("tag = 'v3.1.0'", "tag = 'v1.4.7'"));
+    write(
+      PINNED.replace('repo = "acme/single"', 'repo = "acme/tool"')
+        .replace('asset = "single.jar"', 'asset = "tool_{version}_linux_amd64.tar.gz"')
+        .replace(`sha256 = "${OLD.single}"`, '')
+        .replace("tag = 'v3.1.0'", "tag = 'v1.4.7'"),
+    );
     const result = await cli(['update', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(listRequests('acme/tool')).toHaveLength(1);
@@ -170,8 +176,20 @@ describe('github-assets update', () => {
       [3, 'acme/frozen', 'skipped', 'v1.0.0', 'v1.0.0', null],
     ]);
     expect(report.entries[0].pins).toEqual([
-      expect.objectContaining({ arch: 'amd64', asset: 'tool_1.5.0_linux_amd64.tar.gz', sha256: sha(bytes('acme/tool', '1.5.0', 'amd64')), written: 'arch.amd64', previous: OLD.amd64 }),
-      expect.objectContaining({ arch: 'arm64', asset: 'tool_1.5.0_linux_arm64.tar.gz', sha256: sha(bytes('acme/tool', '1.5.0', 'arm64')), written: 'arch.arm64', previous: OLD.arm64 }),
+      expect.objectContaining({
+        arch: 'amd64',
+        asset: 'tool_1.5.0_linux_amd64.tar.gz',
+        sha256: sha(bytes('acme/tool', '1.5.0', 'amd64')),
+        written: 'arch.amd64',
+        previous: OLD.amd64,
+      }),
+      expect.objectContaining({
+        arch: 'arm64',
+        asset: 'tool_1.5.0_linux_arm64.tar.gz',
+        sha256: sha(bytes('acme/tool', '1.5.0', 'arm64')),
+        written: 'arch.arm64',
+        previous: OLD.arm64,
+      }),
     ]);
     expect(report.entries[2].reason).toBe('update = false');
     expect(report.entries[0].notes).toBeUndefined();
@@ -217,7 +235,9 @@ describe('github-assets update', () => {
     expect(read()).toBe(text);
     const pinned = await cli(['update', '--pin-latest']);
     expect(pinned.code, pinned.stderr).toBe(0);
-    expect(read()).toBe(`[[metadata.githubassets]]\nrepo = "acme/single"\nasset = "single.jar"\ntag = "v3.1.1"\nupdate = "latest"\nsha256 = "${sha('single 3.1.1')}"\n`);
+    expect(read()).toBe(
+      `[[metadata.githubassets]]\nrepo = "acme/single"\nasset = "single.jar"\ntag = "v3.1.1"\nupdate = "latest"\nsha256 = "${sha('single 3.1.1')}"\n`,
+    );
   });
 
   it('--pin-latest keeps a latest entry inside its own update range', async () => {
@@ -234,7 +254,7 @@ describe('github-assets update', () => {
   });
 
   it('stops with GHA062 on a tag that is not a version, writes nothing, and suggests update = false', async () => {
-    const text = PINNED + `\n[[metadata.githubassets]]\nrepo = "acme/nightly"\ntag = "nightly"\nasset = "nightly-linux"\n`;
+    const text = `${PINNED}\n[[metadata.githubassets]]\nrepo = "acme/nightly"\ntag = "nightly"\nasset = "nightly-linux"\n`;
     write(text);
     const result = await cli(['update']);
     expect(result.code).toBe(1);

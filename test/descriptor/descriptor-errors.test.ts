@@ -19,7 +19,10 @@ beforeAll(async () => {
   gh.addRepo('acme/evil');
   // An archive whose file name holds a newline, an indented fake log line and colour codes.
   const evilName = 'bin/tool\n    Installed sudo\u001b[31m';
-  gh.addRelease('acme/evil', { tag: 'v1.0.0', assets: [{ name: 'evil.tar', content: tarOf([{ name: evilName, body: 'x', mode: 0o755 }]) }] });
+  gh.addRelease('acme/evil', {
+    tag: 'v1.0.0',
+    assets: [{ name: 'evil.tar', content: tarOf([{ name: evilName, body: 'x', mode: 0o755 }]) }],
+  });
 });
 afterAll(() => gh.close());
 beforeEach(() => {
@@ -46,6 +49,7 @@ async function bothFail(env: Record<string, string>, code: string, message: stri
 
 function expectNoControlCharacters(output: string): void {
   // Newlines end lines; nothing else below U+0020, no DEL/C1, no bidi override or line separator.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters in the output
   expect(output.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
 }
 
@@ -56,7 +60,11 @@ describe('descriptor files that are not regular files', () => {
   });
 
   it('GHA001 when GITHUB_ASSETS_PATH names a file that does not exist', async () => {
-    await bothFail({ GITHUB_ASSETS_PATH: 'deploy/assets.toml' }, 'GHA001', `GITHUB_ASSETS_PATH names ${join(ws.appDir, 'deploy/assets.toml')}, which does not exist`);
+    await bothFail(
+      { GITHUB_ASSETS_PATH: 'deploy/assets.toml' },
+      'GHA001',
+      `GITHUB_ASSETS_PATH names ${join(ws.appDir, 'deploy/assets.toml')}, which does not exist`,
+    );
   });
 
   it('GHA001 at once, instead of hanging, for GITHUB_ASSETS_PATH=/dev/zero', async () => {
@@ -68,11 +76,15 @@ describe('descriptor files that are not regular files', () => {
     await bothFail({}, 'GHA001', 'cannot read project.toml: it is a FIFO (named pipe), not a regular file');
     // The same through GITHUB_ASSETS_PATH.
     execFileSync('mkfifo', [join(ws.appDir, 'assets.fifo')]);
-    await bothFail({ GITHUB_ASSETS_PATH: 'assets.fifo' }, 'GHA001', 'cannot read assets.fifo: it is a FIFO (named pipe), not a regular file');
+    await bothFail(
+      { GITHUB_ASSETS_PATH: 'assets.fifo' },
+      'GHA001',
+      'cannot read assets.fifo: it is a FIFO (named pipe), not a regular file',
+    );
   });
 
   it('GHA001 for a descriptor over 1 MiB', async () => {
-    ws.writeApp({ 'project.toml': ENTRY + `# ${'x'.repeat(1024 * 1024)}\n` });
+    ws.writeApp({ 'project.toml': `${ENTRY}# ${'x'.repeat(1024 * 1024)}\n` });
     await bothFail({}, 'GHA001', 'cannot read project.toml: it is 1.0 MiB, more than a descriptor may be (1.0 MiB)');
   });
 
@@ -114,7 +126,11 @@ describe('descriptor encodings', () => {
 describe('hostile values', () => {
   it('GHA003 for strip_components = 9223372036854775807, naming the entry and field', async () => {
     ws.writeApp({ 'project.toml': `${ENTRY}strip_components = 9223372036854775807\n` });
-    await bothFail({}, 'GHA003', 'ERROR [GHA003] githubassets[1] (acme/tool): strip_components holds an integer beyond the range the buildpack accepts');
+    await bothFail(
+      {},
+      'GHA003',
+      'ERROR [GHA003] githubassets[1] (acme/tool): strip_components holds an integer beyond the range the buildpack accepts',
+    );
   });
 
   it('GHA003 for a repo that would become a request for another API path, before any request', async () => {
@@ -128,13 +144,18 @@ describe('hostile values', () => {
 
   it('GHA008 for control characters in names and destinations, printed escaped', async () => {
     const cases: [string, string][] = [
-      ['asset = "tool\\n    Installed /usr/bin/sudo"', 'ERROR [GHA008] githubassets[1] (acme/tool): asset contains a control or invisible character (\\n)'],
+      [
+        'asset = "tool\\n    Installed /usr/bin/sudo"',
+        'ERROR [GHA008] githubassets[1] (acme/tool): asset contains a control or invisible character (\\n)',
+      ],
       ['destination = "bin/\\u001b[31mred"', 'destination contains a control or invisible character (\\x1b)'],
       ['files = ["bin/\\u202etxt.exe"]', 'files[0] contains a control or invisible character (\\u202e)'],
       ['checksums = "SUMS\\r"', 'checksums contains a control or invisible character (\\r)'],
     ];
     for (const [line, message] of cases) {
-      ws.writeApp({ 'project.toml': line.startsWith('asset') ? `[[metadata.githubassets]]\nrepo = "acme/tool"\n${line}\n` : `${ENTRY}${line}\n` });
+      ws.writeApp({
+        'project.toml': line.startsWith('asset') ? `[[metadata.githubassets]]\nrepo = "acme/tool"\n${line}\n` : `${ENTRY}${line}\n`,
+      });
       const [detect] = await bothFail({}, 'GHA008', message);
       // One error line and one hint line: the newline in the value did not start a line of its own.
       expect(detect!.stderr.trimEnd().split('\n')).toHaveLength(2);
@@ -150,7 +171,11 @@ describe('hostile values', () => {
 describe('environment values', () => {
   it('GHA007 naming the variable for control characters, never echoing a token', async () => {
     ws.writeApp({ 'project.toml': ENTRY });
-    await bothFail({ GITHUB_ASSETS_PATH: 'project.toml\u001b[2J' }, 'GHA007', 'GITHUB_ASSETS_PATH (from the environment) contains a control or invisible character (\\x1b)');
+    await bothFail(
+      { GITHUB_ASSETS_PATH: 'project.toml\u001b[2J' },
+      'GHA007',
+      'GITHUB_ASSETS_PATH (from the environment) contains a control or invisible character (\\x1b)',
+    );
     // Detect never reads the token; build does, and refuses it without printing it.
     const build = await runBuild(ws, { GITHUB_TOKEN: 'ghp_secret\u0007value', GITHUB_API_URL: gh.apiUrl });
     expect(build.code).toBe(1);
@@ -162,16 +187,32 @@ describe('environment values', () => {
   it('GHA007 for settings in <platform>/env that are not regular files or are huge', async () => {
     ws.writeApp({ 'project.toml': ENTRY });
     execFileSync('mkfifo', [join(ws.platformDir, 'env', 'GITHUB_ASSETS_PATH')]);
-    await bothFail({}, 'GHA007', `GITHUB_ASSETS_PATH: ${join(ws.platformDir, 'env', 'GITHUB_ASSETS_PATH')} is a FIFO (named pipe), not a regular file`);
+    await bothFail(
+      {},
+      'GHA007',
+      `GITHUB_ASSETS_PATH: ${join(ws.platformDir, 'env', 'GITHUB_ASSETS_PATH')} is a FIFO (named pipe), not a regular file`,
+    );
   });
 
   it('GHA007 from bin/build for bad limits, strict flag and target', async () => {
     ws.writeApp({ 'project.toml': ENTRY });
     const cases: [Record<string, string>, string][] = [
-      [{ GITHUB_ASSETS_MAX_ENTRIES: '10\u001b[31m' }, 'ERROR [GHA007] GITHUB_ASSETS_MAX_ENTRIES (from the environment) contains a control or invisible character (\\x1b)'],
-      [{ GITHUB_ASSETS_MAX_EXTRACT_BYTES: '9'.repeat(5000) }, `ERROR [GHA007] GITHUB_ASSETS_MAX_EXTRACT_BYTES "${'9'.repeat(40)}…" is not a whole number from 1 to 9007199254740991`],
-      [{ GITHUB_ASSETS_STRICT: 'ture' }, 'ERROR [GHA007] GITHUB_ASSETS_STRICT "ture" is neither on (1, true, yes, on) nor off (0, false, no, off)'],
-      [{ GITHUB_ASSETS_MAX_ENTRIES: 'x'.repeat(70 * 1024) }, 'ERROR [GHA007] GITHUB_ASSETS_MAX_ENTRIES (from the environment) is longer than 64 KiB'],
+      [
+        { GITHUB_ASSETS_MAX_ENTRIES: '10\u001b[31m' },
+        'ERROR [GHA007] GITHUB_ASSETS_MAX_ENTRIES (from the environment) contains a control or invisible character (\\x1b)',
+      ],
+      [
+        { GITHUB_ASSETS_MAX_EXTRACT_BYTES: '9'.repeat(5000) },
+        `ERROR [GHA007] GITHUB_ASSETS_MAX_EXTRACT_BYTES "${'9'.repeat(40)}…" is not a whole number from 1 to 9007199254740991`,
+      ],
+      [
+        { GITHUB_ASSETS_STRICT: 'ture' },
+        'ERROR [GHA007] GITHUB_ASSETS_STRICT "ture" is neither on (1, true, yes, on) nor off (0, false, no, off)',
+      ],
+      [
+        { GITHUB_ASSETS_MAX_ENTRIES: 'x'.repeat(70 * 1024) },
+        'ERROR [GHA007] GITHUB_ASSETS_MAX_ENTRIES (from the environment) is longer than 64 KiB',
+      ],
       [{ CNB_TARGET_ARCH: 'amd64\n' }, 'ERROR [GHA007] CNB_TARGET_ARCH "amd64\\n" is not a platform name'],
     ];
     for (const [env, message] of cases) {

@@ -24,13 +24,17 @@ describe('parseSha256Field', () => {
   });
 
   it('names the algorithm of digests of another length', () => {
-    expect(thrown(() => parseSha256Field('d41d8cd98f00b204e9800998ecf8427e', fail)).message).toContain('looks like a MD5 digest (32 hex digits)');
+    expect(thrown(() => parseSha256Field('d41d8cd98f00b204e9800998ecf8427e', fail)).message).toContain(
+      'looks like a MD5 digest (32 hex digits)',
+    );
     expect(thrown(() => parseSha256Field(`sha512:${HEX}${HEX}`, fail)).message).toContain('looks like a SHA-512 digest (128 hex digits)');
     expect(thrown(() => parseSha256Field('da39a3ee5e6b4b0d3255bfef95601890afd80709', fail)).message).toContain('SHA-1');
   });
 
   it('refuses other prefixes, short values and non-hex', () => {
-    expect(thrown(() => parseSha256Field(`md5:${HEX}`, fail)).message).toBe(`sha256 = "md5:${HEX}" has an algorithm prefix other than "sha256:"`);
+    expect(thrown(() => parseSha256Field(`md5:${HEX}`, fail)).message).toBe(
+      `sha256 = "md5:${HEX}" has an algorithm prefix other than "sha256:"`,
+    );
     expect(thrown(() => parseSha256Field(HEX.slice(1), fail)).message).toContain('expected 64 hex digits');
     expect(thrown(() => parseSha256Field(`${HEX.slice(1)}g`, fail)).message).toContain('expected 64 hex digits');
     expect(thrown(() => parseSha256Field('', fail)).code).toBe('GHA003');
@@ -46,7 +50,9 @@ describe('parseChecksumsField', () => {
   });
 
   it('refuses paths, URLs, empty values and non-strings', () => {
-    expect(thrown(() => parseChecksumsField('dist/checksums.txt', fail)).message).toBe('checksums = "dist/checksums.txt" is not a file name');
+    expect(thrown(() => parseChecksumsField('dist/checksums.txt', fail)).message).toBe(
+      'checksums = "dist/checksums.txt" is not a file name',
+    );
     expect(thrown(() => parseChecksumsField('https://example.com/SHA256SUMS', fail)).message).toContain('is not a file name');
     expect(thrown(() => parseChecksumsField('a\\b', fail)).message).toContain('is not a file name');
     expect(thrown(() => parseChecksumsField('..', fail)).message).toContain('is not a file name');
@@ -62,7 +68,9 @@ describe('parseChecksumsField', () => {
   });
 
   it('refuses unknown placeholders and control characters', () => {
-    expect(thrown(() => parseChecksumsField('tool_{os}_sums.txt', fail)).message).toBe('checksums = "tool_{os}_sums.txt" uses the unknown placeholder {os}');
+    expect(thrown(() => parseChecksumsField('tool_{os}_sums.txt', fail)).message).toBe(
+      'checksums = "tool_{os}_sums.txt" uses the unknown placeholder {os}',
+    );
     expect(thrown(() => parseChecksumsField('sums\n.txt', fail)).message).toContain('control characters');
   });
 });

@@ -76,7 +76,15 @@ describe('repo names that would change the request path', () => {
     expect(err.message).toContain(problem);
   });
 
-  it.each(['acme/tool', 'a/b', 'grpc-ecosystem/grpc-health-probe', 'A1-b2/.dotfiles', 'acme/tool.v2', 'acme/..tool', `${'a'.repeat(39)}/${'t'.repeat(100)}`])('accepts repo = "%s"', (repo) => {
+  it.each([
+    'acme/tool',
+    'a/b',
+    'grpc-ecosystem/grpc-health-probe',
+    'A1-b2/.dotfiles',
+    'acme/tool.v2',
+    'acme/..tool',
+    `${'a'.repeat(39)}/${'t'.repeat(100)}`,
+  ])('accepts repo = "%s"', (repo) => {
     const [owner, name] = repo.split('/');
     expect(parseRepo(repo)).toEqual({ owner, name });
   });
@@ -113,8 +121,12 @@ describe('control and invisible characters', () => {
     ['a key', '"asset\\u001b" = "x"', 'asset\\u001b', '\\x1b'],
     ['DEL', 'asset = "tool\\u007f"', 'asset', '\\x7f'],
     ['C1 CSI', 'asset = "tool\\u009b31m"', 'asset', '\\x9b'],
-  ])('refuses a control character in %s with GHA008 naming the field', (_what, line, field, escape) => {
-    const text = line.startsWith('repo') ? `[[metadata.githubassets]]\n${line}\nasset = "x"\n` : line.startsWith('asset') ? `[[metadata.githubassets]]\nrepo = "acme/tool"\n${line}\n` : entry(line);
+  ])('refuses a control character in %s with GHA008 naming the field', (_what, line, field, escaped) => {
+    const text = line.startsWith('repo')
+      ? `[[metadata.githubassets]]\n${line}\nasset = "x"\n`
+      : line.startsWith('asset')
+        ? `[[metadata.githubassets]]\nrepo = "acme/tool"\n${line}\n`
+        : entry(line);
     const err = errorOf(text);
     if (field === 'asset\\u001b') {
       // An unknown key is reported as such first (GHA004); the printer escapes it.
@@ -122,7 +134,10 @@ describe('control and invisible characters', () => {
       return;
     }
     expect(err.code).toBe('GHA008');
-    expect(err.message.startsWith(`${field} contains a control or invisible character (${escape})`) || err.message.includes(`${field}: the key contains`)).toBe(true);
+    expect(
+      err.message.startsWith(`${field} contains a control or invisible character (${escaped})`) ||
+        err.message.includes(`${field}: the key contains`),
+    ).toBe(true);
     expect(err.entry).toMatch(/^githubassets\[1\] /);
   });
 });
@@ -132,14 +147,22 @@ describe('absurd sizes', () => {
     const text = `[[metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n`.repeat(LIMITS.entries + 1);
     const err = errorOf(text);
     expect(err.code).toBe('GHA003');
-    expect(err.message).toBe(`project.toml has ${LIMITS.entries + 1} [[metadata.githubassets]] entries; at most ${LIMITS.entries} are supported`);
+    expect(err.message).toBe(
+      `project.toml has ${LIMITS.entries + 1} [[metadata.githubassets]] entries; at most ${LIMITS.entries} are supported`,
+    );
   });
 
   it('refuses over-long strings, lists and names', () => {
-    expect(errorOf(entry(`destination = "${'d/'.repeat(600)}"`)).message).toBe(`destination is 1200 characters long; at most ${LIMITS.stringLength} are allowed`);
+    expect(errorOf(entry(`destination = "${'d/'.repeat(600)}"`)).message).toBe(
+      `destination is 1200 characters long; at most ${LIMITS.stringLength} are allowed`,
+    );
     expect(errorOf(entry(`destination = "${'d'.repeat(256)}"`)).message).toBe('destination has a path segment longer than 255 bytes');
-    expect(errorOf(`[[metadata.githubassets]]\nrepo = "a/b"\nasset = "${'a'.repeat(256)}"\n`).message).toBe('asset is 256 characters long; a file name has at most 255');
-    expect(errorOf(entry(`files = [${'"x",'.repeat(1001)}]`)).message).toBe(`files has 1001 items; at most ${LIMITS.arrayLength} are allowed`);
+    expect(errorOf(`[[metadata.githubassets]]\nrepo = "a/b"\nasset = "${'a'.repeat(256)}"\n`).message).toBe(
+      'asset is 256 characters long; a file name has at most 255',
+    );
+    expect(errorOf(entry(`files = [${'"x",'.repeat(1001)}]`)).message).toBe(
+      `files has 1001 items; at most ${LIMITS.arrayLength} are allowed`,
+    );
     expect(errorOf(entry(`tag = "v${'1'.repeat(300)}"`)).message).toBe('tag is 301 characters long; at most 255 are allowed');
     expect(errorOf(entry(`files = ${'['.repeat(12)}"x"${']'.repeat(12)}`)).message).toMatch(/is nested more than 8 levels deep/);
   });
@@ -164,22 +187,65 @@ const documented = new Set(Object.keys(ErrorCodes).filter((c) => c !== 'GHA099')
 
 /** Characters attackers like: controls, bidi, zero-width, separators, path and URL syntax. */
 const nastyChar = fc.constantFrom(
-  '\u0000', '\n', '\r', '\t', '\u001b', '\u007f', '\u0085', '\u009b', '\u200b', '\u200e', '\u202e', '\u2028', '\u2066', '\ufeff', '\ud800',
-  '/', '\\', '.', '..', '%2e', '%2f', '?', '#', '@', ':', '~', '{arch}', '{', '}', '*', ' ', '"', "'", 'é', '𝕏', 'a', 'Z', '0', '-', '_',
+  '\u0000',
+  '\n',
+  '\r',
+  '\t',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u200b',
+  '\u200e',
+  '\u202e',
+  '\u2028',
+  '\u2066',
+  '\ufeff',
+  '\ud800',
+  '/',
+  '\\',
+  '.',
+  '..',
+  '%2e',
+  '%2f',
+  '?',
+  '#',
+  '@',
+  ':',
+  '~',
+  '{arch}',
+  '{',
+  '}',
+  '*',
+  ' ',
+  '"',
+  "'",
+  'é',
+  '𝕏',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
 );
 const nastyString = fc.array(nastyChar, { maxLength: 12 }).map((parts) => parts.join(''));
-const anyString = fc.oneof(nastyString, fc.string({ maxLength: 20, unit: 'binary' }), fc.constantFrom('acme/tool', 'acme/..', 'bin', '../x', 'env/x', '.', ''));
+const anyString = fc.oneof(
+  nastyString,
+  fc.string({ maxLength: 20, unit: 'binary' }),
+  fc.constantFrom('acme/tool', 'acme/..', 'bin', '../x', 'env/x', '.', ''),
+);
 
 /** A TOML basic string literal holding `s` exactly (every character escaped as \uXXXX or \UXXXXXXXX). */
 function tomlString(s: string): string {
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (cp >= 0xd800 && cp <= 0xdfff) out += '\uFFFD'; // TOML cannot hold a lone surrogate
+    if (cp >= 0xd800 && cp <= 0xdfff)
+      out += '\uFFFD'; // TOML cannot hold a lone surrogate
     else if (/[A-Za-z0-9 ._/-]/.test(ch)) out += ch;
     else out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 /** TOML literals of every type, including integers JavaScript cannot hold and floats that are not finite. */
@@ -206,12 +272,20 @@ const entryDoc = fc.record({
 function renderEntry(e: { repo: string; asset: string; extra: [string, string][]; arch: [string, string][] | null }): string {
   const seen = new Set(['repo', 'asset']);
   const lines = [`repo = ${e.repo}`, `asset = ${e.asset}`];
-  for (const [k, v] of e.extra) if (!seen.has(k)) (seen.add(k), lines.push(`${k} = ${v}`));
+  for (const [k, v] of e.extra) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    lines.push(`${k} = ${v}`);
+  }
   let text = `[[metadata.githubassets]]\n${lines.join('\n')}\n`;
   if (e.arch) {
     const archSeen = new Set<string>();
     text += '[metadata.githubassets.arch.arm64]\n';
-    for (const [k, v] of e.arch) if (!archSeen.has(k)) (archSeen.add(k), (text += `${k} = ${v}\n`));
+    for (const [k, v] of e.arch) {
+      if (archSeen.has(k)) continue;
+      archSeen.add(k);
+      text += `${k} = ${v}\n`;
+    }
   }
   return text;
 }
@@ -235,7 +309,18 @@ describe('generated descriptors (property-based)', () => {
       fc.property(fc.array(entryDoc, { minLength: 1, maxLength: 3 }), (entries) => {
         const specs = validate(entries.map(renderEntry).join(''));
         for (const spec of specs ?? []) {
-          const strings = [spec.repo, spec.owner, spec.name, spec.asset, spec.tag, spec.tokenEnv, spec.destination, spec.checksums, spec.sha256, ...(spec.files ?? [])];
+          const strings = [
+            spec.repo,
+            spec.owner,
+            spec.name,
+            spec.asset,
+            spec.tag,
+            spec.tokenEnv,
+            spec.destination,
+            spec.checksums,
+            spec.sha256,
+            ...(spec.files ?? []),
+          ];
           for (const s of strings) if (s !== undefined) expect(unsafeCharacter(s), JSON.stringify(s)).toBeUndefined();
           for (const part of [spec.owner, spec.name]) expect(['.', '..', '']).not.toContain(part);
           expect(parseRepo(spec.repo)).toEqual({ owner: spec.owner, name: spec.name });
@@ -262,7 +347,22 @@ describe('generated descriptors (property-based)', () => {
   });
 
   it('never throw anything but a documented BuildpackError on arbitrary text', () => {
-    const fragments = fc.constantFrom('[[metadata.githubassets]]\n', '[metadata.githubassets.arch.amd64]\n', 'repo = "a/b"\n', 'asset = "x"\n', '[_]\n', '[[_.metadata.githubassets]]\n', 'strip_components = 9223372036854775807\n', '= \n', '"\n', '[\n', '\uFEFF', 'files = [[1]]\n', 'arch = 1\n', 'metadata = 3\n');
+    const fragments = fc.constantFrom(
+      '[[metadata.githubassets]]\n',
+      '[metadata.githubassets.arch.amd64]\n',
+      'repo = "a/b"\n',
+      'asset = "x"\n',
+      '[_]\n',
+      '[[_.metadata.githubassets]]\n',
+      'strip_components = 9223372036854775807\n',
+      '= \n',
+      '"\n',
+      '[\n',
+      '\uFEFF',
+      'files = [[1]]\n',
+      'arch = 1\n',
+      'metadata = 3\n',
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(fragments, fc.string({ maxLength: 8, unit: 'binary' })), { maxLength: 10 }), (parts) => {
         validate(parts.join(''));

@@ -10,7 +10,17 @@ describe('parseDescriptor', () => {
     const { specs, table } = parseDescriptor(SEED);
     expect(table).toBe('metadata.githubassets');
     expect(specs).toEqual([
-      { index: 1, repo: 'kkdai/youtube', owner: 'kkdai', name: 'youtube', asset: 'youtubedr_2.7.0_linux_arm64.tar.gz', tag: 'latest', prerelease: false, destination: 'bin', stripComponents: 0 },
+      {
+        index: 1,
+        repo: 'kkdai/youtube',
+        owner: 'kkdai',
+        name: 'youtube',
+        asset: 'youtubedr_2.7.0_linux_arm64.tar.gz',
+        tag: 'latest',
+        prerelease: false,
+        destination: 'bin',
+        stripComponents: 0,
+      },
       {
         index: 2,
         repo: 'qeek-dev/apitest-toolchain',
@@ -38,7 +48,9 @@ describe('parseDescriptor', () => {
   });
 
   it('accepts schema v0.2 descriptors ([[_.metadata.githubassets]])', () => {
-    const { specs, table } = parseDescriptor(`[_]\nschema-version = "0.2"\n[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\nstrip_components = 2\n`);
+    const { specs, table } = parseDescriptor(
+      `[_]\nschema-version = "0.2"\n[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\nstrip_components = 2\n`,
+    );
     expect(table).toBe('_.metadata.githubassets');
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({ repo: 'a/b', asset: 'x', stripComponents: 2, tag: 'latest' });
@@ -112,7 +124,8 @@ describe('parseDescriptor', () => {
   });
 
   it('normalises destinations and keeps a trailing slash', () => {
-    const dest = (v: string) => parseDescriptor(`[[metadata.githubassets]]\nrepo="a/b"\nasset="x"\ndestination="${v}"\n`).specs[0]!.destination;
+    const dest = (v: string) =>
+      parseDescriptor(`[[metadata.githubassets]]\nrepo="a/b"\nasset="x"\ndestination="${v}"\n`).specs[0]!.destination;
     expect(dest('./bin/tool')).toBe('bin/tool');
     expect(dest('bin/')).toBe('bin/');
     expect(dest('opt//tool/../tool')).toBe('opt/tool');

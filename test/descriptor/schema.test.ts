@@ -39,15 +39,44 @@ const entry = (body: string) => `[[metadata.githubassets]]\n${body}\n`;
 // [description, TOML text, valid?]
 const CASES: [string, string, boolean][] = [
   ['minimal', entry('repo = "a/b"\nasset = "x"'), true],
-  ['every key', entry('repo = "grpc-ecosystem/grpc-health-probe"\nasset = "p-{os}-{arch}"\ntag = "~1.4"\nprerelease = true\ntoken_env = "MY_TOKEN"\ndestination = "bin/p"\nstrip_components = 1\nfiles = ["bin/*", "LICENSE"]\nsha256 = "sha256:' + 'A'.repeat(64) + '"\nchecksums = "p_{version}_checksums.txt"'), true],
+  [
+    'every key',
+    entry(
+      'repo = "grpc-ecosystem/grpc-health-probe"\nasset = "p-{os}-{arch}"\ntag = "~1.4"\nprerelease = true\ntoken_env = "MY_TOKEN"\ndestination = "bin/p"\nstrip_components = 1\nfiles = ["bin/*", "LICENSE"]\nsha256 = "sha256:' +
+        'A'.repeat(64) +
+        '"\nchecksums = "p_{version}_checksums.txt"',
+    ),
+    true,
+  ],
   ['schema-version 0.2 table', '[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n', true],
-  ['arch tables without a top-level asset', entry('repo = "a/b"\n[metadata.githubassets.arch.arm64]\nasset = "y"\nsha256 = "' + 'b'.repeat(64) + '"\n[metadata.githubassets.arch.x86_64]\nasset = "z"\nstrip_components = 2\nfiles = ["t"]'), true],
+  [
+    'arch tables without a top-level asset',
+    entry(
+      'repo = "a/b"\n[metadata.githubassets.arch.arm64]\nasset = "y"\nsha256 = "' +
+        'b'.repeat(64) +
+        '"\n[metadata.githubassets.arch.x86_64]\nasset = "z"\nstrip_components = 2\nfiles = ["t"]',
+    ),
+    true,
+  ],
   ['repo with spaces around it', entry('repo = " a/b "\nasset = "x"'), true],
-  ['destination ./ and a trailing slash', entry('repo = "a/b"\nasset = "x"\ndestination = "./"') + entry('repo = "a/c"\nasset = "x"\ndestination = "opt/tool/"'), true],
+  [
+    'destination ./ and a trailing slash',
+    entry('repo = "a/b"\nasset = "x"\ndestination = "./"') + entry('repo = "a/c"\nasset = "x"\ndestination = "opt/tool/"'),
+    true,
+  ],
   ['destination named like a reserved dir', entry('repo = "a/b"\nasset = "x"\ndestination = "environment/bin"'), true],
-  ['other tables are left alone', '[_]\nschema-version = "0.2"\nid = "x"\n[[build.env]]\nname = "A"\nvalue = "b"\n[io.buildpacks]\nbuilder = "x"\n' + '[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n', true],
+  [
+    'other tables are left alone',
+    '[_]\nschema-version = "0.2"\nid = "x"\n[[build.env]]\nname = "A"\nvalue = "b"\n[io.buildpacks]\nbuilder = "x"\n' +
+      '[[_.metadata.githubassets]]\nrepo = "a/b"\nasset = "x"\n',
+    true,
+  ],
   ['no entries at all', '[_]\nid = "x"\n', true],
-  ['provenance keys', entry('repo = "a/b"\nasset = "x"\nattestations = "required"\nsigner_workflow = "a/b/.github/workflows/release.yml@refs/tags/v1"'), true],
+  [
+    'provenance keys',
+    entry('repo = "a/b"\nasset = "x"\nattestations = "required"\nsigner_workflow = "a/b/.github/workflows/release.yml@refs/tags/v1"'),
+    true,
+  ],
   ['signer_repo for a reusable workflow', entry('repo = "a/b"\nasset = "x"\nattestations = "auto"\nsigner_repo = "a/release-tools"'), true],
   ['attestations with a wrong value', entry('repo = "a/b"\nasset = "x"\nattestations = "yes"'), false],
   ['attestations as a boolean', entry('repo = "a/b"\nasset = "x"\nattestations = true'), false],
@@ -56,12 +85,20 @@ const CASES: [string, string, boolean][] = [
 
   ['missing repo', entry('asset = "x"'), false],
   ['no asset: picked automatically', entry('repo = "a/b"'), true],
-  ['automatic selection with libc and matching', entry('repo = "a/b"\nlibc = "gnu"\nmatching = "kubens"\n[metadata.githubassets.arch.arm64]\nlibc = "musl"\nmatching = "*-arm64*"'), true],
+  [
+    'automatic selection with libc and matching',
+    entry('repo = "a/b"\nlibc = "gnu"\nmatching = "kubens"\n[metadata.githubassets.arch.arm64]\nlibc = "musl"\nmatching = "*-arm64*"'),
+    true,
+  ],
   ['libc other than gnu or musl', entry('repo = "a/b"\nlibc = "glibc"'), false],
   ['empty matching', entry('repo = "a/b"\nmatching = ""'), false],
   ['matching with a path', entry('repo = "a/b"\nmatching = "dl/x"'), false],
   ['matching next to asset', entry('repo = "a/b"\nasset = "x"\nmatching = "x"'), false],
-  ['matching next to asset in an arch table', entry('repo = "a/b"\n[metadata.githubassets.arch.arm64]\nasset = "x"\nmatching = "x"'), false],
+  [
+    'matching next to asset in an arch table',
+    entry('repo = "a/b"\n[metadata.githubassets.arch.arm64]\nasset = "x"\nmatching = "x"'),
+    false,
+  ],
   ['repo as a URL', entry('repo = "https://github.com/a/b"\nasset = "x"'), false],
   ['repo without owner', entry('repo = "b"\nasset = "x"'), false],
   ['repo with a ".." name', entry('repo = "acme/.."\nasset = "x"'), false],
@@ -80,8 +117,8 @@ const CASES: [string, string, boolean][] = [
   ['destination in env/', entry('repo = "a/b"\nasset = "x"\ndestination = "env/PATH"'), false],
   ['destination exec.d', entry('repo = "a/b"\nasset = "x"\ndestination = "./exec.d"'), false],
   ['destination with a backslash', entry('repo = "a/b"\nasset = "x"\ndestination = "bin\\\\x"'), false],
-  ['sha1 instead of sha256', entry('repo = "a/b"\nasset = "x"\nsha256 = "' + 'a'.repeat(40) + '"'), false],
-  ['sha256 with another prefix', entry('repo = "a/b"\nasset = "x"\nsha256 = "sha512:' + 'a'.repeat(64) + '"'), false],
+  ['sha1 instead of sha256', entry(`repo = "a/b"\nasset = "x"\nsha256 = "${'a'.repeat(40)}"`), false],
+  ['sha256 with another prefix', entry(`repo = "a/b"\nasset = "x"\nsha256 = "sha512:${'a'.repeat(64)}"`), false],
   ['checksums as a path', entry('repo = "a/b"\nasset = "x"\nchecksums = "dl/SHA256SUMS"'), false],
   ['checksums naming a signature', entry('repo = "a/b"\nasset = "x"\nchecksums = "checksums.txt.sig"'), false],
   ['checksums with an unknown placeholder', entry('repo = "a/b"\nasset = "x"\nchecksums = "{os}_checksums.txt"'), false],
@@ -91,7 +128,7 @@ const CASES: [string, string, boolean][] = [
   ['unknown architecture', entry('repo = "a/b"\n[metadata.githubassets.arch.sparc]\nasset = "y"'), false],
   ['unknown key in an arch table', entry('repo = "a/b"\nasset = "x"\n[metadata.githubassets.arch.arm64]\ntag = "v1"'), false],
   ['githubassets as a single table', '[metadata.githubassets]\nrepo = "a/b"\nasset = "x"\n', false],
-  ['entries in both places', entry('repo = "a/b"\nasset = "x"') + '[[_.metadata.githubassets]]\nrepo = "a/c"\nasset = "x"\n', false],
+  ['entries in both places', `${entry('repo = "a/b"\nasset = "x"')}[[_.metadata.githubassets]]\nrepo = "a/c"\nasset = "x"\n`, false],
 ];
 
 describe('schema/githubassets.schema.json', () => {
@@ -99,7 +136,9 @@ describe('schema/githubassets.schema.json', () => {
     const disagreements = CASES.flatMap(([name, text, valid]) => {
       const bySchema = schemaAccepts(text);
       const byValidator = validatorAccepts(text);
-      return bySchema === valid && byValidator === valid ? [] : [`${name}: expected ${valid}, schema ${bySchema}, validator ${byValidator}`];
+      return bySchema === valid && byValidator === valid
+        ? []
+        : [`${name}: expected ${valid}, schema ${bySchema}, validator ${byValidator}`];
     });
     expect(disagreements).toEqual([]);
   });

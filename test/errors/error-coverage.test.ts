@@ -21,8 +21,14 @@ const docs = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
 const reserved = new Set([...docs.matchAll(/^## (GHA\d{3})\n\*\*[^*]+\*\*\s*Reserved/gm)].map((m) => m[1]!));
 const isCatalog = (f: string) => f.endsWith('/src/errors.ts') || f.includes('/src/errors/');
 const srcFiles = filesUnder(join(root, 'src'));
-const catalog = srcFiles.filter(isCatalog).map((f) => readFileSync(f, 'utf8')).join('\n');
-const pipeline = srcFiles.filter((f) => !isCatalog(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+const catalog = srcFiles
+  .filter(isCatalog)
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
+const pipeline = srcFiles
+  .filter((f) => !isCatalog(f))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 const tests = filesUnder(join(root, 'test'))
   .filter((f) => !f.endsWith('error-coverage.test.ts'))
   .map((f) => readFileSync(f, 'utf8'))

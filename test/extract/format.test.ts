@@ -36,7 +36,7 @@ describe('detectFormat', () => {
     let sum = 0;
     v7.fill(0x20, 148, 156);
     for (let i = 0; i < 512; i++) sum += v7[i]!;
-    v7.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    v7.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     expect(looksLikeTar(v7)).toBe(true);
     expect(detectFormat(v7, 'old')).toEqual({ kind: 'tar', compression: 'none' });
   });
@@ -76,7 +76,7 @@ describe('detectFormat', () => {
     expect(detectFormat(zip, 'tool.zip')).toEqual({ kind: 'zip' });
     expect(detectFormat(zip, 'tool')).toEqual({ kind: 'zip' });
     expect(detectFormat(zip, 'tool.jar')).toEqual({ kind: 'raw' });
-    expect(detectFormat(Buffer.from('PK\x05\x06' + '\0'.repeat(18)), 'empty.zip')).toEqual({ kind: 'zip' });
+    expect(detectFormat(Buffer.from(`PK\x05\x06${'\0'.repeat(18)}`), 'empty.zip')).toEqual({ kind: 'zip' });
   });
 
   it('installs text as data, refuses unknown binary and known unsupported containers', () => {

@@ -17,7 +17,12 @@ let tree: string;
 let outCount = 0;
 
 const label = 'githubassets[1] (acme/tool)';
-const options = (assetName: string, more: Partial<ExtractOptions> = {}): ExtractOptions => ({ assetName, stripComponents: 0, entry: label, ...more });
+const options = (assetName: string, more: Partial<ExtractOptions> = {}): ExtractOptions => ({
+  assetName,
+  stripComponents: 0,
+  entry: label,
+  ...more,
+});
 const freshOut = () => join(work, `out-${++outCount}`);
 const modeOf = (path: string) => lstatSync(path).mode & 0o777;
 
@@ -40,12 +45,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const archives: Array<[string, (out: string) => string]> = [
   ['tool.tar', (out) => tarDirectory(tree, join(out, 'tool.tar'))],
-  ...(['gzip', 'xz', 'bzip2', 'zstd'] as Codec[]).map(
-    (codec): [string, (out: string) => string] => [
-      `tool.tar.${codec}`,
-      (out) => tarDirectory(tree, join(out, `tool.tar.${codec}`), codec),
-    ],
-  ),
+  ...(['gzip', 'xz', 'bzip2', 'zstd'] as Codec[]).map((codec): [string, (out: string) => string] => [
+    `tool.tar.${codec}`,
+    (out) => tarDirectory(tree, join(out, `tool.tar.${codec}`), codec),
+  ]),
   ['tool.zip', (out) => zipDirectory(tree, join(out, 'tool.zip'))],
 ];
 
@@ -183,11 +186,14 @@ describe('single files', () => {
 describe('zip modes', () => {
   it('a zip made without Unix modes gets 0755 for executables (by magic number) and 0644 otherwise', async () => {
     const file = join(mkdtempSync(join(work, 'asset-')), 'win.zip');
-    writeFileSync(file, zipOf([
-      { name: 'hello', body: executableBytes, deflate: true },
-      { name: 'run.sh', body: '#!/bin/sh\necho hi\n' },
-      { name: 'notes.txt', body: 'plain\n' },
-    ]));
+    writeFileSync(
+      file,
+      zipOf([
+        { name: 'hello', body: executableBytes, deflate: true },
+        { name: 'run.sh', body: '#!/bin/sh\necho hi\n' },
+        { name: 'notes.txt', body: 'plain\n' },
+      ]),
+    );
     const out = freshOut();
     await installAsset(file, out, options('win.zip'));
     expect(readFileSync(join(out, 'hello')).equals(executableBytes)).toBe(true);
@@ -198,10 +204,13 @@ describe('zip modes', () => {
 
   it('Unix modes in a zip win over content, and setuid/group/other bits are dropped', async () => {
     const file = join(mkdtempSync(join(work, 'asset-')), 'unix.zip');
-    writeFileSync(file, zipOf([
-      { name: 'tool', body: 'not an ELF but marked executable', unixMode: 0o104775 },
-      { name: 'lib.so', body: executableBytes, unixMode: 0o100600 },
-    ]));
+    writeFileSync(
+      file,
+      zipOf([
+        { name: 'tool', body: 'not an ELF but marked executable', unixMode: 0o104775 },
+        { name: 'lib.so', body: executableBytes, unixMode: 0o100600 },
+      ]),
+    );
     const out = freshOut();
     await installAsset(file, out, options('unix.zip'));
     expect(modeOf(join(out, 'tool'))).toBe(0o755);
@@ -234,7 +243,11 @@ describe('picking files', () => {
   it('one picked file and a destination that names a file: the file is installed as that name', async () => {
     for (const file of [archive, zipDirectory(tree, join(mkdtempSync(join(work, 'asset-')), 'tool.zip'))]) {
       const out = freshOut();
-      const installed = await installAsset(file, out, options('tool', { stripComponents: 1, files: ['bin/hello'], destination: 'bin/mytool' }));
+      const installed = await installAsset(
+        file,
+        out,
+        options('tool', { stripComponents: 1, files: ['bin/hello'], destination: 'bin/mytool' }),
+      );
       expect(readdirSync(join(out, 'bin'))).toEqual(['mytool']);
       expect(readFileSync(join(out, 'bin', 'mytool')).equals(executableBytes)).toBe(true);
       expect(modeOf(join(out, 'bin', 'mytool'))).toBe(0o755);
@@ -253,7 +266,9 @@ describe('picking files', () => {
 
   it('a pattern that matches nothing is GHA044 listing the archive, and nothing is installed', async () => {
     const out = freshOut();
-    const err = await rejected(installAsset(archive, out, options('tool.tar.gz', { stripComponents: 1, files: ['bin/hello', 'bin/missing*'] })));
+    const err = await rejected(
+      installAsset(archive, out, options('tool.tar.gz', { stripComponents: 1, files: ['bin/hello', 'bin/missing*'] })),
+    );
     expect(err.code).toBe('GHA044');
     expect(err.entry).toBe(label);
     expect(err.message).toContain('"bin/missing*" matched nothing in tool.tar.gz');
@@ -290,7 +305,9 @@ describe('consumeInput', () => {
   it('still enforces the size limit on a moved file', async () => {
     const download = join(work, 'download-big');
     writeFileSync(download, executableBytes);
-    const err = await rejected(installAsset(download, freshOut(), options('tool', { consumeInput: true, limits: { maxBytes: 10, maxEntries: 10 } })));
+    const err = await rejected(
+      installAsset(download, freshOut(), options('tool', { consumeInput: true, limits: { maxBytes: 10, maxEntries: 10 } })),
+    );
     expect(err.code).toBe('GHA043');
   });
 });

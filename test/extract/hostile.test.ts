@@ -29,7 +29,12 @@ function asset(name: string, bytes: Buffer): string {
   return file;
 }
 
-const options = (assetName: string, more: Partial<ExtractOptions> = {}): ExtractOptions => ({ assetName, stripComponents: 0, entry: label, ...more });
+const options = (assetName: string, more: Partial<ExtractOptions> = {}): ExtractOptions => ({
+  assetName,
+  stripComponents: 0,
+  entry: label,
+  ...more,
+});
 
 /** Installs, expects a BuildpackError with `code`, and checks that nothing is left anywhere. */
 async function refused(file: string, code: ErrorCode, more: Partial<ExtractOptions> = {}): Promise<BuildpackError> {
@@ -57,7 +62,16 @@ async function installs(file: string, more: Partial<ExtractOptions> = {}): Promi
 
 describe('tar: paths and links that escape', () => {
   it('refuses ../x', async () => {
-    const err = await refused(asset('t.tar', tarOf([{ name: 'ok.txt', body: 'fine' }, { name: '../x', body: 'evil' }])), 'GHA042');
+    const err = await refused(
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'ok.txt', body: 'fine' },
+          { name: '../x', body: 'evil' },
+        ]),
+      ),
+      'GHA042',
+    );
     expect(err.message).toBe(`refusing archive entry "../x": its path contains '..' that escapes the destination; nothing was installed`);
   });
 
@@ -83,7 +97,13 @@ describe('tar: paths and links that escape', () => {
 
   it('refuses a symlink to an absolute path, before anything can be written through it', async () => {
     const err = await refused(
-      asset('t.tar', tarOf([{ name: 'etc', type: 'symlink', linkname: '/etc' }, { name: 'etc/x', body: 'evil' }])),
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'etc', type: 'symlink', linkname: '/etc' },
+          { name: 'etc/x', body: 'evil' },
+        ]),
+      ),
       'GHA042',
     );
     expect(err.message).toContain('"etc": it is a symlink to the absolute path /etc, outside the layer');
@@ -91,7 +111,13 @@ describe('tar: paths and links that escape', () => {
 
   it('refuses a relative symlink that climbs out of the layer', async () => {
     const err = await refused(
-      asset('t.tar', tarOf([{ name: 'up', type: 'symlink', linkname: '../..' }, { name: 'up/x', body: 'evil' }])),
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'up', type: 'symlink', linkname: '../..' },
+          { name: 'up/x', body: 'evil' },
+        ]),
+      ),
       'GHA042',
     );
     expect(err.message).toContain('"up": it is a symlink to ../.., which points outside the layer');
@@ -99,22 +125,30 @@ describe('tar: paths and links that escape', () => {
 
   it('refuses writing through a symlink, even one that stays inside (symlink-then-write-through)', async () => {
     const err = await refused(
-      asset('t.tar', tarOf([
-        { name: 'real/', type: 'directory' },
-        { name: 'alias', type: 'symlink', linkname: 'real' },
-        { name: 'alias/x', body: 'through the link' },
-      ])),
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'real/', type: 'directory' },
+          { name: 'alias', type: 'symlink', linkname: 'real' },
+          { name: 'alias/x', body: 'through the link' },
+        ]),
+      ),
       'GHA042',
     );
     expect(err.message).toContain('"alias/x": it would be written through the symlink alias');
   });
 
   it('replaces an earlier symlink with a later file of the same name instead of writing through it', async () => {
-    const out = await installs(asset('t.tar', tarOf([
-      { name: 'target.txt', body: 'original' },
-      { name: 'a', type: 'symlink', linkname: 'target.txt' },
-      { name: 'a', body: 'replacement' },
-    ])));
+    const out = await installs(
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'target.txt', body: 'original' },
+          { name: 'a', type: 'symlink', linkname: 'target.txt' },
+          { name: 'a', body: 'replacement' },
+        ]),
+      ),
+    );
     expect(readFileSync(join(out, 'target.txt'), 'utf8')).toBe('original');
     expect(lstatSync(join(out, 'a')).isFile()).toBe(true);
     expect(readFileSync(join(out, 'a'), 'utf8')).toBe('replacement');
@@ -131,28 +165,66 @@ describe('tar: paths and links that escape', () => {
   });
 
   it('refuses a hard link to something that was not extracted before it', async () => {
-    const err = await refused(asset('t.tar', tarOf([{ name: 'leak', type: 'hardlink', linkname: 'later.txt' }, { name: 'later.txt', body: 'x' }])), 'GHA042');
+    const err = await refused(
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'leak', type: 'hardlink', linkname: 'later.txt' },
+          { name: 'later.txt', body: 'x' },
+        ]),
+      ),
+      'GHA042',
+    );
     expect(err.message).toContain('not a file extracted before it');
   });
 
   it('keeps a hard link to an earlier file inside the layer', async () => {
-    const out = await installs(asset('t.tar', tarOf([
-      { name: 'pkg/tool', body: '#!/bin/sh\necho hi\n', mode: 0o755 },
-      { name: 'pkg/tool-alias', type: 'hardlink', linkname: 'pkg/tool' },
-    ])), { stripComponents: 1 });
+    const out = await installs(
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'pkg/tool', body: '#!/bin/sh\necho hi\n', mode: 0o755 },
+          { name: 'pkg/tool-alias', type: 'hardlink', linkname: 'pkg/tool' },
+        ]),
+      ),
+      { stripComponents: 1 },
+    );
     expect(statSync(join(out, 'tool-alias')).ino).toBe(statSync(join(out, 'tool')).ino);
     expect(lstatSync(join(out, 'tool-alias')).mode & 0o777).toBe(0o755);
   });
 
-  for (const [type, words] of [['char', 'a character device'], ['block', 'a block device'], ['fifo', 'a FIFO (named pipe)']] as const) {
+  for (const [type, words] of [
+    ['char', 'a character device'],
+    ['block', 'a block device'],
+    ['fifo', 'a FIFO (named pipe)'],
+  ] as const) {
     it(`refuses a ${type} entry`, async () => {
-      const err = await refused(asset('t.tar', tarOf([{ name: 'ok.txt', body: 'x' }, { name: 'dev/thing', type }])), 'GHA042');
+      const err = await refused(
+        asset(
+          't.tar',
+          tarOf([
+            { name: 'ok.txt', body: 'x' },
+            { name: 'dev/thing', type },
+          ]),
+        ),
+        'GHA042',
+      );
       expect(err.message).toContain(`"dev/thing": it is ${words}`);
     });
   }
 
   it('reports a file that would replace a directory as a path conflict', async () => {
-    const err = await refused(asset('t.tar', tarOf([{ name: 'd/', type: 'directory' }, { name: 'd/f', body: 'x' }, { name: 'd', body: 'file now' }])), 'GHA045');
+    const err = await refused(
+      asset(
+        't.tar',
+        tarOf([
+          { name: 'd/', type: 'directory' },
+          { name: 'd/f', body: 'x' },
+          { name: 'd', body: 'file now' },
+        ]),
+      ),
+      'GHA045',
+    );
     expect(err.message).toContain('"d" would replace the directory d');
   });
 });
@@ -161,7 +233,13 @@ describe('zip: zip-slip and friends', () => {
   const zipAsset = (entries: ZipEntrySpec[]) => asset('z.zip', zipOf(entries));
 
   it('refuses ../evil.txt (zip-slip)', async () => {
-    const err = await refused(zipAsset([{ name: 'ok.txt', body: 'x' }, { name: '../evil.txt', body: 'evil' }]), 'GHA042');
+    const err = await refused(
+      zipAsset([
+        { name: 'ok.txt', body: 'x' },
+        { name: '../evil.txt', body: 'evil' },
+      ]),
+      'GHA042',
+    );
     expect(err.message).toContain(`"../evil.txt": its path contains '..' that escapes the destination`);
   });
 
@@ -183,19 +261,24 @@ describe('zip: zip-slip and friends', () => {
   it('refuses a symlink entry pointing out, and writing through a symlink', async () => {
     const err = await refused(zipAsset([{ name: 'link', body: '/etc/passwd', unixMode: 0o120777 }]), 'GHA042');
     expect(err.message).toContain('"link": it is a symlink to the absolute path /etc/passwd');
-    const through = await refused(zipAsset([
-      { name: 'dir/', unixMode: 0o040755 },
-      { name: 'link', body: 'dir', unixMode: 0o120777 },
-      { name: 'link/x', body: 'evil' },
-    ]), 'GHA042');
+    const through = await refused(
+      zipAsset([
+        { name: 'dir/', unixMode: 0o040755 },
+        { name: 'link', body: 'dir', unixMode: 0o120777 },
+        { name: 'link/x', body: 'evil' },
+      ]),
+      'GHA042',
+    );
     expect(through.message).toContain('"link/x": it would be written through the symlink link');
   });
 
   it('keeps a symlink inside', async () => {
-    const out = await installs(zipAsset([
-      { name: 'bin/tool', body: '#!/bin/sh\n', unixMode: 0o100755 },
-      { name: 'tool', body: 'bin/tool', unixMode: 0o120777 },
-    ]));
+    const out = await installs(
+      zipAsset([
+        { name: 'bin/tool', body: '#!/bin/sh\n', unixMode: 0o100755 },
+        { name: 'tool', body: 'bin/tool', unixMode: 0o120777 },
+      ]),
+    );
     expect(lstatSync(join(out, 'tool')).isSymbolicLink()).toBe(true);
   });
 
@@ -219,7 +302,13 @@ describe('decompression bombs', () => {
   });
 
   it('stops a bomb hidden in entries that `files` skips', async () => {
-    const tar = asset('big.tar', tarOf([{ name: 'zeros', body: Buffer.alloc(16 * 1024 * 1024) }, { name: 'tool', body: 'x' }]));
+    const tar = asset(
+      'big.tar',
+      tarOf([
+        { name: 'zeros', body: Buffer.alloc(16 * 1024 * 1024) },
+        { name: 'tool', body: 'x' },
+      ]),
+    );
     const file = compressFile(tar, join(sandbox, 'big.tar.zst'), 'zstd');
     rmSync(tar);
     await refused(file, 'GHA043', { limits: small, files: ['tool'] });
@@ -246,7 +335,9 @@ describe('decompression bombs', () => {
     expect(from({})).toEqual({ maxBytes: 4 * 1024 ** 3, maxEntries: 100_000 });
     expect(from({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: '1000', GITHUB_ASSETS_MAX_ENTRIES: '5' })).toEqual({ maxBytes: 1000, maxEntries: 5 });
     // A bad value is an error naming the variable, never a silent fallback to the default.
-    expect(thrown(() => from({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: 'lots' })).message).toBe('GITHUB_ASSETS_MAX_EXTRACT_BYTES "lots" is not a whole number from 1 to 9007199254740991');
+    expect(thrown(() => from({ GITHUB_ASSETS_MAX_EXTRACT_BYTES: 'lots' })).message).toBe(
+      'GITHUB_ASSETS_MAX_EXTRACT_BYTES "lots" is not a whole number from 1 to 9007199254740991',
+    );
     expect(thrown(() => from({ GITHUB_ASSETS_MAX_ENTRIES: '-1' })).code).toBe('GHA007');
   });
 });
@@ -254,7 +345,10 @@ describe('decompression bombs', () => {
 describe('truncated and corrupt archives', () => {
   // Incompressible content so that cutting the compressed file cuts real data.
   const noise = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24));
-  const entries: TarEntrySpec[] = [{ name: 'pkg/a.bin', body: noise }, { name: 'pkg/b.bin', body: noise.subarray(1000) }];
+  const entries: TarEntrySpec[] = [
+    { name: 'pkg/a.bin', body: noise },
+    { name: 'pkg/b.bin', body: noise.subarray(1000) },
+  ];
 
   for (const codec of ['gzip', 'xz', 'bzip2', 'zstd'] as Codec[]) {
     it(`a truncated tar.${codec} is GHA041 and leaves nothing`, async () => {
@@ -282,7 +376,10 @@ describe('truncated and corrupt archives', () => {
   });
 
   it('a truncated zip, and a zip whose content fails its CRC, are GHA041', async () => {
-    const zip = zipOf([{ name: 'a.bin', body: noise }, { name: 'b.txt', body: 'hello' }]);
+    const zip = zipOf([
+      { name: 'a.bin', body: noise },
+      { name: 'b.txt', body: 'hello' },
+    ]);
     await refused(asset('z.zip', zip.subarray(0, zip.length - 40)), 'GHA041');
     const flipped = Buffer.from(zip);
     const inData = 30 + 'a.bin'.length + 100;
@@ -349,6 +446,8 @@ describe('the output directory', () => {
       { name: '/etc/evil', body: 'x' },
     ];
     await refused(asset('t.tar', tarOf(many)), 'GHA042');
-    expect(execFileSync('find', [sandbox], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual([sandbox, join(sandbox, 'layer'), join(sandbox, 't.tar')].sort());
+    expect(execFileSync('find', [sandbox], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(
+      [sandbox, join(sandbox, 'layer'), join(sandbox, 't.tar')].sort(),
+    );
   });
 });

@@ -5,7 +5,18 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findEscape, installAsset } from '../../src/extract/index.js';
@@ -84,7 +95,11 @@ function plantDecoy(): void {
   writeFileSync(join(sandbox, 'outside', 'a', 'secret'), 'secret');
 }
 
-async function extract(archive: Buffer, kind: 'tar' | 'zip', options: { stripComponents?: number; destination?: string | undefined; files?: string[] | undefined } = {}) {
+async function extract(
+  archive: Buffer,
+  kind: 'tar' | 'zip',
+  options: { stripComponents?: number; destination?: string | undefined; files?: string[] | undefined } = {},
+) {
   const file = join(sandbox, `asset.${kind}`);
   writeFileSync(file, archive);
   const out = join(sandbox, 'layer');
@@ -164,17 +179,37 @@ describe('link chains (issue 14: links can still point outside the layer)', () =
   it('refuses a link through a link to an absolute path, and loops', async () => {
     expectRefused(await extract(tarOf([{ name: 'abs', type: 'symlink', linkname: '/etc' }]), 'tar'));
     const loop = expectRefused(
-      await extract(tarOf([{ name: 'p', type: 'symlink', linkname: 'q' }, { name: 'q', type: 'symlink', linkname: 'p/x' }]), 'tar'),
+      await extract(
+        tarOf([
+          { name: 'p', type: 'symlink', linkname: 'q' },
+          { name: 'q', type: 'symlink', linkname: 'p/x' },
+        ]),
+        'tar',
+      ),
     );
     expect(loop.message).toContain('more than 40 links');
   });
 
   it('refuses a hard link to a symlink and a write through a symlinked directory', async () => {
     expectRefused(
-      await extract(tarOf([{ name: 'l', type: 'symlink', linkname: 'f' }, { name: 'f', body: 'x' }, { name: 'h', type: 'hardlink', linkname: 'l' }]), 'tar'),
+      await extract(
+        tarOf([
+          { name: 'l', type: 'symlink', linkname: 'f' },
+          { name: 'f', body: 'x' },
+          { name: 'h', type: 'hardlink', linkname: 'l' },
+        ]),
+        'tar',
+      ),
     );
     expectRefused(
-      await extract(tarOf([{ name: 'd/', type: 'directory' }, { name: 'l', type: 'symlink', linkname: 'd' }, { name: 'l/f', body: 'x' }]), 'tar'),
+      await extract(
+        tarOf([
+          { name: 'd/', type: 'directory' },
+          { name: 'l', type: 'symlink', linkname: 'd' },
+          { name: 'l/f', body: 'x' },
+        ]),
+        'tar',
+      ),
     );
   });
 
@@ -256,12 +291,24 @@ type Spec =
 const DECOY = '@decoy';
 
 const name = fc.constantFrom('a', 'b', 'c');
-const entryPath = fc.array(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: fc.constantFrom('..', '.') }), { minLength: 1, maxLength: 3 }).map((p) => p.join('/'));
+const entryPath = fc
+  .array(fc.oneof({ weight: 6, arbitrary: name }, { weight: 1, arbitrary: fc.constantFrom('..', '.') }), { minLength: 1, maxLength: 3 })
+  .map((p) => p.join('/'));
 /** A reference to another entry's path (from the root), then a tail: the shape of link chains. */
 const REF = /^@ref:(\d+):(.*)$/;
 const linkTarget = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.constantFrom('a', 'b', 'c', '..', '..', '.', 'outside', 'secret'), { minLength: 1, maxLength: 5 }).map((p) => p.join('/')) },
-  { weight: 4, arbitrary: fc.tuple(fc.nat(20), fc.constantFrom('', '..', '../..', '../outside', '../../outside', 'a', '../a/..')).map(([i, tail]) => `@ref:${i}:${tail}`) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.constantFrom('a', 'b', 'c', '..', '..', '.', 'outside', 'secret'), { minLength: 1, maxLength: 5 })
+      .map((p) => p.join('/')),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.nat(20), fc.constantFrom('', '..', '../..', '../outside', '../../outside', 'a', '../a/..'))
+      .map(([i, tail]) => `@ref:${i}:${tail}`),
+  },
   { weight: 1, arbitrary: fc.constantFrom(DECOY, `${DECOY}/secret`, '/', '/etc/passwd') },
 );
 const spec: fc.Arbitrary<Spec> = fc.oneof(
@@ -320,7 +367,7 @@ function asTar(specs: Spec[]): Buffer {
           return { name: `${s.path}/`, type: 'directory' };
         case 'symlink':
           return { name: s.path, type: 'symlink', linkname: realTarget(s.target, s.path, specs) };
-        case 'hardlink':
+        default:
           return { name: s.path, type: 'hardlink', linkname: s.target };
       }
     }),
@@ -396,34 +443,56 @@ function parentsAreDirectories(root: string, rel: string): boolean {
 describe('property: findEscape agrees with the kernel on random trees written without any checks', () => {
   it('reports an escape whenever realpath finds a path that leaves the root', async () => {
     const node = fc.oneof(
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('dir' as const), path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('file' as const), path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')) }) },
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant('symlink' as const), path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')), target: linkTarget }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('dir' as const),
+          path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('file' as const),
+          path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('symlink' as const),
+          path: fc.array(name, { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+          target: linkTarget,
+        }),
+      },
     );
     await fc.assert(
-      fc.asyncProperty(fc.tuple(fc.array(node, { minLength: 1, maxLength: 10 }), fc.array(chain, { maxLength: 2 })).map(([n, c]) => [...n, ...c.flat()]), async (nodes) => {
-        rmSync(sandbox, { recursive: true, force: true });
-        mkdirSync(sandbox);
-        plantDecoy();
-        const root = join(sandbox, 'layer');
-        mkdirSync(root);
-        for (const n of nodes) {
-          // Never create through a link (that could write outside the sandbox).
-          if (!parentsAreDirectories(root, n.path)) continue;
-          try {
-            mkdirSync(join(root, dirname(n.path)), { recursive: true });
-            if (n.kind === 'dir') mkdirSync(join(root, n.path));
-            else if (n.kind === 'file') writeFileSync(join(root, n.path), 'x', { flag: 'wx' });
-            else symlinkSync(realTarget(n.target, n.path, nodes as Spec[]), join(root, n.path));
-          } catch {
-            // a path taken or a parent that is a file or a link: this tree just lacks that node
+      fc.asyncProperty(
+        fc.tuple(fc.array(node, { minLength: 1, maxLength: 10 }), fc.array(chain, { maxLength: 2 })).map(([n, c]) => [...n, ...c.flat()]),
+        async (nodes) => {
+          rmSync(sandbox, { recursive: true, force: true });
+          mkdirSync(sandbox);
+          plantDecoy();
+          const root = join(sandbox, 'layer');
+          mkdirSync(root);
+          for (const n of nodes) {
+            // Never create through a link (that could write outside the sandbox).
+            if (!parentsAreDirectories(root, n.path)) continue;
+            try {
+              mkdirSync(join(root, dirname(n.path)), { recursive: true });
+              if (n.kind === 'dir') mkdirSync(join(root, n.path));
+              else if (n.kind === 'file') writeFileSync(join(root, n.path), 'x', { flag: 'wx' });
+              else symlinkSync(realTarget(n.target, n.path, nodes as Spec[]), join(root, n.path));
+            } catch {
+              // a path taken or a parent that is a file or a link: this tree just lacks that node
+            }
           }
-        }
-        const kernel = escapes(root);
-        const guard = await findEscape(root);
-        // The guard may refuse more (a missing part followed by '..' is judged as names), never less.
-        if (kernel.length > 0) expect(guard, kernel.join('; ')).toBeDefined();
-      }),
+          const kernel = escapes(root);
+          const guard = await findEscape(root);
+          // The guard may refuse more (a missing part followed by '..' is judged as names), never less.
+          if (kernel.length > 0) expect(guard, kernel.join('; ')).toBeDefined();
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -432,7 +501,10 @@ describe('property: findEscape agrees with the kernel on random trees written wi
 describe('found by the properties', () => {
   it('a hard link to itself (after strip_components) keeps the file instead of failing with GHA051', async () => {
     const result = await extract(
-      tarOf([{ name: 'top/a', body: 'kept' }, { name: 'top/a', type: 'hardlink', linkname: 'top/./a' }]),
+      tarOf([
+        { name: 'top/a', body: 'kept' },
+        { name: 'top/a', type: 'hardlink', linkname: 'top/./a' },
+      ]),
       'tar',
       { stripComponents: 1 },
     );

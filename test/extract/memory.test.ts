@@ -43,7 +43,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function extractInChild(file: string, assetName: string, strip = 0): { maxRssBytes: number; out: string } {
   const out = join(work, `out-${assetName}`);
-  const stdout = execFileSync(process.execPath, [driver, file, out, assetName, String(strip)], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const stdout = execFileSync(process.execPath, [driver, file, out, assetName, String(strip)], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
   const result = JSON.parse(stdout) as { maxRssBytes: number };
   return { maxRssBytes: result.maxRssBytes, out };
 }

@@ -21,7 +21,13 @@ let log: ReturnType<typeof memoryLogger>;
 
 function setup(env: Record<string, string> = {}) {
   net = testNetwork({ GITHUB_API_URL: gh.apiUrl, ...env }, log);
-  client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0', fetch: net.fetch, rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs, log });
+  client = createGitHubClient({
+    apiUrl: gh.apiUrl,
+    userAgent: 'gha-test/1.0',
+    fetch: net.fetch,
+    rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs,
+    log,
+  });
 }
 
 beforeEach(async () => {
@@ -42,7 +48,7 @@ describe('transient failures are retried', () => {
   it('a 502/503 burst: three failures, then the release; backoff doubles with jitter', async () => {
     gh.injectFault({ path: RELEASE, times: 2, respond: { status: 502, body: 'bad gateway' } });
     gh.injectFault({ path: RELEASE, times: 1, respond: { status: 503, body: 'unavailable' } });
-    const release = await client.getRelease('acme', 'tool', 'v1');
+    const release = await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1');
     expect(release.assets.map((a) => a.name)).toEqual(['tool.tar.gz']);
     expect(gh.countRequests({ path: RELEASE })).toBe(4);
     expect(net.apiUsage.requests).toBe(4);
@@ -57,7 +63,7 @@ describe('transient failures are retried', () => {
 
   it('dropped connections are retried', async () => {
     gh.injectFault({ path: RELEASE, times: 2, reset: true });
-    await client.getRelease('acme', 'tool', 'v1', TOKEN);
+    await client.getRelease({ owner: 'acme', repo: 'tool', token: TOKEN }, 'v1');
     expect(gh.countRequests({ path: RELEASE })).toBe(3);
   });
 
@@ -66,7 +72,7 @@ describe('transient failures are retried', () => {
     setup({ GITHUB_ASSETS_HEADERS_TIMEOUT: '200ms' });
     gh.injectFault({ path: RELEASE, stallBeforeHeaders: true });
     const started = Date.now();
-    await client.getRelease('acme', 'tool', 'v1');
+    await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1');
     expect(Date.now() - started).toBeLessThan(3000);
     expect(gh.countRequests({ path: RELEASE })).toBe(2);
     expect(log.lines.some((l) => l.includes('UND_ERR_HEADERS_TIMEOUT; retrying'))).toBe(true);
@@ -76,7 +82,7 @@ describe('transient failures are retried', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RETRIES: '2' });
     gh.injectFault({ path: RELEASE, times: Infinity, respond: { status: 503, body: 'unavailable' } });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1'));
     expect(err.code).toBe('GHA021');
     expect(gh.countRequests({ path: RELEASE })).toBe(3);
   });
@@ -85,21 +91,23 @@ describe('transient failures are retried', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RETRIES: '0' });
     gh.injectFault({ path: RELEASE, respond: { status: 502, body: 'x' } });
-    expect((await rejected(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA021');
+    expect((await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1'))).code).toBe('GHA021');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);
   });
 });
 
 describe('non-retryable answers fail at once', () => {
   it('404: one lookup and one repo check, no retries', async () => {
-    const err = await rejected(client.getRelease('acme', 'tool', 'v9'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v9'));
     expect(err.code).toBe('GHA010');
     expect(gh.requests.map((r) => r.path)).toEqual(['/repos/acme/tool/releases/tags/v9', '/repos/acme/tool']);
     expect(net.waits).toEqual([]);
   });
 
   it('401: one request', async () => {
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1', 'ghp_not_a_known_token_123', { tokenEnv: 'GH_TOKEN' }));
+    const err = await rejected(
+      client.getRelease({ owner: 'acme', repo: 'tool', token: 'ghp_not_a_known_token_123', ctx: { tokenEnv: 'GH_TOKEN' } }, 'v1'),
+    );
     expect(err.code).toBe('GHA011');
     expect(gh.requests).toHaveLength(1);
   });
@@ -108,13 +116,17 @@ describe('non-retryable answers fail at once', () => {
 describe('rate limits', () => {
   const primary = (resetInSeconds: number) => ({
     status: 403,
-    headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds) },
+    headers: {
+      'x-ratelimit-limit': '60',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds),
+    },
     body: { message: 'API rate limit exceeded for 127.0.0.1.' },
   });
 
   it('a primary limit that resets within the cap is waited out', async () => {
     gh.injectFault({ path: RELEASE, respond: primary(20) });
-    await client.getRelease('acme', 'tool', 'v1');
+    await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1');
     expect(gh.countRequests({ path: RELEASE })).toBe(2);
     expect(net.waits).toHaveLength(1);
     expect(net.waits[0]).toBeGreaterThan(19_000);
@@ -123,8 +135,11 @@ describe('rate limits', () => {
   });
 
   it('a secondary limit (429 + retry-after) waits the seconds it asks for', async () => {
-    gh.injectFault({ path: RELEASE, respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'You have exceeded a secondary rate limit.' } } });
-    await client.getRelease('acme', 'tool', 'v1', TOKEN);
+    gh.injectFault({
+      path: RELEASE,
+      respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+    await client.getRelease({ owner: 'acme', repo: 'tool', token: TOKEN }, 'v1');
     expect(net.waits).toEqual([7000]);
     expect(gh.countRequests({ path: RELEASE })).toBe(2);
   });
@@ -132,10 +147,12 @@ describe('rate limits', () => {
   it('a limit resetting later than the cap fails at once with the reset time and how to pass a token', async () => {
     const fault = primary(3000);
     gh.injectFault({ path: RELEASE, respond: fault });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1'));
     expect(err.code).toBe('GHA013');
     const reset = new Date(Number(fault.headers['x-ratelimit-reset']) * 1000).toISOString();
-    expect(err.message).toBe(`GitHub API rate limit exceeded (60 requests/hour) while looking up release "v1" of acme/tool; the limit resets at ${reset}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`);
+    expect(err.message).toBe(
+      `GitHub API rate limit exceeded (60 requests/hour) while looking up release "v1" of acme/tool; the limit resets at ${reset}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`,
+    );
     expect(err.hint).toContain('token_env = "GITHUB_TOKEN"');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);
     expect(net.waits).toEqual([]);
@@ -145,7 +162,7 @@ describe('rate limits', () => {
     await net.close();
     setup({ GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: '0' });
     gh.injectFault({ path: RELEASE, respond: { status: 429, headers: { 'retry-after': '1' }, body: { message: 'secondary rate limit' } } });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1'));
     expect(err.code).toBe('GHA013');
     expect(err.message).toContain('retry after 1s, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (0s) allows waiting');
     expect(gh.countRequests({ path: RELEASE })).toBe(1);
@@ -153,7 +170,16 @@ describe('rate limits', () => {
 
   it('one release lookup per distinct repo and tag, however many entries use it', async () => {
     const { resolve } = createReleaseResolver(client);
-    const spec = (index: number, asset: string): AssetSpec => ({ index, repo: 'acme/tool', owner: 'acme', name: 'tool', asset, tag: 'v1', prerelease: false, stripComponents: 0 });
+    const spec = (index: number, asset: string): AssetSpec => ({
+      index,
+      repo: 'acme/tool',
+      owner: 'acme',
+      name: 'tool',
+      asset,
+      tag: 'v1',
+      prerelease: false,
+      stripComponents: 0,
+    });
     const releases = await Promise.all([1, 2, 3].map((i) => resolve(spec(i, 'tool.tar.gz'), { token: undefined, source: undefined })));
     expect(new Set(releases.map((r) => r.id)).size).toBe(1);
     expect(gh.countRequests({ origin: 'api' })).toBe(1);

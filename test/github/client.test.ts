@@ -2,7 +2,7 @@
 // with and without tokens, GHES prefix, and the mapping of every failure to a BuildpackError.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { createGitHubClient, normaliseApiUrl, webUrlFor, type GitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
 import { rejected } from '../support/errors.js';
@@ -32,13 +32,19 @@ describe('getRelease', () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/tool');
     gh.addRelease('acme/tool', { tag: 'v1.0.0', assets: [{ name: 'tool-1.0.0.tar.gz', content: 'old' }] });
-    gh.addRelease('acme/tool', { tag: 'v1.1.0', assets: [{ name: 'tool-1.1.0.tar.gz', content: 'new', contentType: 'application/gzip' }, { name: 'nodigest', content: 'x', digest: null }] });
+    gh.addRelease('acme/tool', {
+      tag: 'v1.1.0',
+      assets: [
+        { name: 'tool-1.1.0.tar.gz', content: 'new', contentType: 'application/gzip' },
+        { name: 'nodigest', content: 'x', digest: null },
+      ],
+    });
     gh.addRelease('acme/tool', { tag: 'v2.0.0-beta', prerelease: true });
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
   });
 
   it('latest is the newest published non-prerelease, mapped to the model', async () => {
-    const release = await client.getRelease('acme', 'tool', 'latest');
+    const release = await client.getRelease({ owner: 'acme', repo: 'tool' }, 'latest');
     expect(release.tag).toBe('v1.1.0');
     expect(release).toMatchObject({ draft: false, prerelease: false, name: 'v1.1.0' });
     expect(release.publishedAt).toMatch(/Z$/);
@@ -60,13 +66,13 @@ describe('getRelease', () => {
   });
 
   it('an exact tag uses get-release-by-tag, prereleases included', async () => {
-    expect((await client.getRelease('acme', 'tool', 'v1.0.0')).assets[0]!.name).toBe('tool-1.0.0.tar.gz');
-    expect((await client.getRelease('acme', 'tool', 'v2.0.0-beta')).prerelease).toBe(true);
+    expect((await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1.0.0')).assets[0]!.name).toBe('tool-1.0.0.tar.gz');
+    expect((await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v2.0.0-beta')).prerelease).toBe(true);
     expect(gh.countRequests({ path: '/repos/acme/tool/releases/tags/v1.0.0' })).toBe(1);
   });
 
   it('a missing tag in an existing repo says which tag, after one repo check', async () => {
-    const err = await rejected(client.getRelease('acme', 'tool', 'v9.9.9', undefined, { entry: 'githubassets[1] (acme/tool)' }));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool', ctx: { entry: 'githubassets[1] (acme/tool)' } }, 'v9.9.9'));
     expect(err.code).toBe('GHA010');
     expect(err.entry).toBe('githubassets[1] (acme/tool)');
     expect(err.message).toBe('release tag "v9.9.9" not found in acme/tool');
@@ -77,25 +83,27 @@ describe('getRelease', () => {
   it('latest with only prereleases says there is no published release', async () => {
     gh.addRepo('acme/beta');
     gh.addRelease('acme/beta', { tag: 'v0.1.0-rc.1', prerelease: true });
-    const err = await rejected(client.getRelease('acme', 'beta', 'latest'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'beta' }, 'latest'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('acme/beta has no published release: drafts and prereleases do not count as "latest"');
     expect(err.hint).toMatch(/set tag to an exact release tag/);
   });
 
   it('a missing repo says so and points at token_env for private repos', async () => {
-    const err = await rejected(client.getRelease('acme', 'nope', 'latest'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'nope' }, 'latest'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/nope not found (or it is private and not visible without a token)');
-    expect(err.hint).toContain('set token_env to the name of an environment variable holding a token with read access to contents of acme/nope');
+    expect(err.hint).toContain(
+      'set token_env to the name of an environment variable holding a token with read access to contents of acme/nope',
+    );
   });
 
   it('passes the token per call and works with both entries using different tokens', async () => {
     gh.addRepo('acme/secret', { private: true });
     gh.addRelease('acme/secret', { tag: 'v1' });
     gh.addToken(GOOD, { repos: ['acme/secret'] });
-    expect((await client.getRelease('acme', 'secret', 'v1', GOOD)).tag).toBe('v1');
-    expect((await client.getRelease('acme', 'tool', 'latest')).tag).toBe('v1.1.0');
+    expect((await client.getRelease({ owner: 'acme', repo: 'secret', token: GOOD }, 'v1')).tag).toBe('v1');
+    expect((await client.getRelease({ owner: 'acme', repo: 'tool' }, 'latest')).tag).toBe('v1.1.0');
     const sent = gh.requests.map((r) => r.headers.authorization);
     expect(sent).toEqual([`token ${GOOD}`, undefined]);
   });
@@ -113,14 +121,16 @@ describe('private repositories and credentials', () => {
   });
 
   it('without a token: not found, hint says to set token_env', async () => {
-    const err = await rejected(client.getRelease('acme', 'secret', 'latest', undefined, { entry: 'githubassets[2] (acme/secret)' }));
+    const err = await rejected(
+      client.getRelease({ owner: 'acme', repo: 'secret', ctx: { entry: 'githubassets[2] (acme/secret)' } }, 'latest'),
+    );
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/secret not found (or it is private and not visible without a token)');
     expect(err.hint).toContain('set token_env');
   });
 
   it('with a token lacking access: not found, hint names the env var and says it may lack access', async () => {
-    const err = await rejected(client.getRelease('acme', 'secret', 'v1', OTHER, { tokenEnv: 'ACME_TOKEN' }));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'secret', token: OTHER, ctx: { tokenEnv: 'ACME_TOKEN' } }, 'v1'));
     expect(err.code).toBe('GHA010');
     expect(err.message).toBe('repository acme/secret not found (or it is private and not visible to the token in $ACME_TOKEN)');
     expect(err.hint).toContain('the token in $ACME_TOKEN may lack access');
@@ -130,33 +140,35 @@ describe('private repositories and credentials', () => {
   });
 
   it('with an unknown token: bad credentials naming the env var, never the value', async () => {
-    const err = await rejected(client.getRelease('acme', 'secret', 'v1', UNKNOWN, { tokenEnv: 'ACME_TOKEN' }));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'secret', token: UNKNOWN, ctx: { tokenEnv: 'ACME_TOKEN' } }, 'v1'));
     expect(err.code).toBe('GHA011');
-    expect(err.message).toBe('GitHub rejected the token in $ACME_TOKEN for acme/secret: bad credentials (the token is invalid, expired or revoked)');
+    expect(err.message).toBe(
+      'GitHub rejected the token in $ACME_TOKEN for acme/secret: bad credentials (the token is invalid, expired or revoked)',
+    );
     expect(err.hint).toContain('put it in ACME_TOKEN');
     expectNoSecret(err, UNKNOWN);
   });
 
   it('with the right token: the release', async () => {
-    const release = await client.getRelease('acme', 'secret', 'latest', GOOD, { tokenEnv: 'ACME_TOKEN' });
+    const release = await client.getRelease({ owner: 'acme', repo: 'secret', token: GOOD, ctx: { tokenEnv: 'ACME_TOKEN' } }, 'latest');
     expect(release.tag).toBe('v1');
     expect(release.assets[0]!.size).toBe(13);
   });
 
   it('listing a private repo without a token is not found', async () => {
-    const err = await rejected(client.listReleases('acme', 'secret'));
+    const err = await rejected(client.listReleases({ owner: 'acme', repo: 'secret' }));
     expect(err.code).toBe('GHA010');
     expect(err.message).toMatch(/^repository acme\/secret not found/);
-    expect((await client.listReleases('acme', 'secret', GOOD)).map((r) => r.tag)).toEqual(['v1']);
+    expect((await client.listReleases({ owner: 'acme', repo: 'secret', token: GOOD })).map((r) => r.tag)).toEqual(['v1']);
   });
 
   it('octokit writes nothing to the console; debug lines carry no token', async () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     const log = memoryLogger(true);
     const withLog = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0', log });
-    await withLog.getRelease('acme', 'secret', 'v1', GOOD);
-    await rejected(withLog.getRelease('acme', 'secret', 'v1', UNKNOWN));
-    await rejected(withLog.getRelease('acme', 'secret', 'v2', GOOD));
+    await withLog.getRelease({ owner: 'acme', repo: 'secret', token: GOOD }, 'v1');
+    await rejected(withLog.getRelease({ owner: 'acme', repo: 'secret', token: UNKNOWN }, 'v1'));
+    await rejected(withLog.getRelease({ owner: 'acme', repo: 'secret', token: GOOD }, 'v2'));
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     expect(log.lines.some((l) => l.includes('GET /repos/acme/secret/releases/tags/v1 - 200'))).toBe(true);
     expect(log.lines.join('\n')).not.toContain(GOOD);
@@ -170,7 +182,7 @@ describe('listReleases', () => {
     gh.addRepo('acme/many');
     for (let i = 1; i <= 250; i++) gh.addRelease('acme/many', { tag: `v0.${i}.0`, prerelease: i % 10 === 0 });
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
-    const releases = await client.listReleases('acme', 'many');
+    const releases = await client.listReleases({ owner: 'acme', repo: 'many' });
     expect(releases).toHaveLength(250);
     expect(releases[0]!.tag).toBe('v0.250.0');
     expect(releases.at(-1)!.tag).toBe('v0.1.0');
@@ -187,7 +199,7 @@ describe('listReleases', () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/empty');
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
-    expect(await client.listReleases('acme', 'empty')).toEqual([]);
+    expect(await client.listReleases({ owner: 'acme', repo: 'empty' })).toEqual([]);
   });
 });
 
@@ -196,11 +208,11 @@ describe('GitHub Enterprise Server', () => {
     gh = await startFakeGitHub({ apiPrefix: '/api/v3' });
     gh.addRepo('corp/tool');
     for (let i = 1; i <= 120; i++) gh.addRelease('corp/tool', { tag: `v${i}` });
-    client = createGitHubClient({ apiUrl: gh.apiUrl + '/', userAgent: 'gha-test/1.0' });
+    client = createGitHubClient({ apiUrl: `${gh.apiUrl}/`, userAgent: 'gha-test/1.0' });
     expect(client.apiUrl).toBe(gh.apiUrl);
-    expect((await client.getRelease('corp', 'tool', 'latest')).tag).toBe('v120');
-    expect(await client.listReleases('corp', 'tool')).toHaveLength(120);
-    const err = await rejected(client.getRelease('corp', 'tool', 'v999'));
+    expect((await client.getRelease({ owner: 'corp', repo: 'tool' }, 'latest')).tag).toBe('v120');
+    expect(await client.listReleases({ owner: 'corp', repo: 'tool' })).toHaveLength(120);
+    const err = await rejected(client.getRelease({ owner: 'corp', repo: 'tool' }, 'v999'));
     expect(err.hint).toContain(`(see ${gh.apiUrl.replace('/api/v3', '')}/corp/tool/releases)`);
     expect(gh.requests.every((r) => r.path.startsWith('/api/v3/'))).toBe(true);
   });
@@ -231,17 +243,26 @@ describe('failures', () => {
     const reset = Math.floor(Date.UTC(2030, 0, 2, 3, 4, 5) / 1000);
     gh.injectFault({
       path: '/repos/acme/tool/releases/latest',
-      respond: { status: 403, headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for 127.0.0.1.' } },
+      respond: {
+        status: 403,
+        headers: { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+        body: { message: 'API rate limit exceeded for 127.0.0.1.' },
+      },
     });
-    const err = await rejected(client.getRelease('acme', 'tool', 'latest'));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'latest'));
     expect(err.code).toBe('GHA013');
-    expect(err.message).toBe('GitHub API rate limit exceeded (60 requests/hour) while looking up the latest release of acme/tool; the limit resets at 2030-01-02T03:04:05.000Z');
+    expect(err.message).toBe(
+      'GitHub API rate limit exceeded (60 requests/hour) while looking up the latest release of acme/tool; the limit resets at 2030-01-02T03:04:05.000Z',
+    );
     expect(err.hint).toContain('token_env = "GITHUB_TOKEN"');
   });
 
   it('429 with retry-after: rate limited, says when to retry', async () => {
-    gh.injectFault({ path: '/repos/acme/tool/releases/tags/v1', respond: { status: 429, headers: { 'retry-after': '30' }, body: { message: 'secondary rate limit' } } });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1', GOOD, { tokenEnv: 'GH_TOKEN' }));
+    gh.injectFault({
+      path: '/repos/acme/tool/releases/tags/v1',
+      respond: { status: 429, headers: { 'retry-after': '30' }, body: { message: 'secondary rate limit' } },
+    });
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: GOOD, ctx: { tokenEnv: 'GH_TOKEN' } }, 'v1'));
     expect(err.code).toBe('GHA013');
     expect(err.message).toContain('retry after 30s');
     expect(err.hint).toContain('$GH_TOKEN');
@@ -254,13 +275,16 @@ describe('failures', () => {
     gh.addRepo('acme/tool');
     gh.addRelease('acme/tool', { tag: 'v1' });
     client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: 'gha-test/1.0' });
-    await client.getRelease('acme', 'tool', 'v1');
-    expect((await rejected(client.getRelease('acme', 'tool', 'v1'))).code).toBe('GHA013');
+    await client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1');
+    expect((await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1'))).code).toBe('GHA013');
   });
 
   it('other 403s are forbidden, quoting GitHub', async () => {
-    gh.injectFault({ path: '/repos/acme/tool/releases/latest', respond: { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } } });
-    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD, { tokenEnv: 'GH_TOKEN' }));
+    gh.injectFault({
+      path: '/repos/acme/tool/releases/latest',
+      respond: { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } },
+    });
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: GOOD, ctx: { tokenEnv: 'GH_TOKEN' } }, 'latest'));
     expect(err.code).toBe('GHA012');
     expect(err.message).toBe('GitHub refused access to acme/tool (403: Resource protected by organization SAML enforcement.)');
     expect(err.hint).toContain('SAML SSO');
@@ -269,7 +293,7 @@ describe('failures', () => {
 
   it('5xx is a server error', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/latest', respond: { status: 502, body: 'bad gateway' } });
-    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD));
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: GOOD }, 'latest'));
     expect(err.code).toBe('GHA021');
     expect(err.message).toBe('the GitHub API answered 502 while looking up the latest release of acme/tool');
     expect(err.hint).toContain('githubstatus.com');
@@ -278,7 +302,9 @@ describe('failures', () => {
 
   it('a dropped connection is a network error', async () => {
     gh.injectFault({ path: '/repos/acme/tool/releases/latest', reset: true });
-    const err = await rejected(client.getRelease('acme', 'tool', 'latest', GOOD, { entry: 'githubassets[1] (acme/tool)' }));
+    const err = await rejected(
+      client.getRelease({ owner: 'acme', repo: 'tool', token: GOOD, ctx: { entry: 'githubassets[1] (acme/tool)' } }, 'latest'),
+    );
     expect(err.code).toBe('GHA020');
     expect(err.message).toMatch(/^could not reach the GitHub API at http:\/\/127\.0\.0\.1:\d+\/ \(/);
     expect(err.entry).toBe('githubassets[1] (acme/tool)');
@@ -288,7 +314,9 @@ describe('failures', () => {
   it('a refused connection is a network error naming ECONNREFUSED', async () => {
     const url = gh.apiUrl;
     await gh.close();
-    const err = await rejected(createGitHubClient({ apiUrl: url, userAgent: 'x' }).getRelease('acme', 'tool', 'latest', GOOD));
+    const err = await rejected(
+      createGitHubClient({ apiUrl: url, userAgent: 'x' }).getRelease({ owner: 'acme', repo: 'tool', token: GOOD }, 'latest'),
+    );
     expect(err.code).toBe('GHA020');
     expect(err.message).toContain('ECONNREFUSED');
     expectNoSecret(err, GOOD);

@@ -10,14 +10,22 @@ describe('credentialsFor', () => {
   it('uses the token_env variable, else GITHUB_TOKEN, trimmed and registered as a secret', () => {
     const env: Record<string, string> = { MY_TOKEN: ' ghp_fromMyToken123\n', GITHUB_TOKEN: 'ghp_default456' };
     const lookup = (name: string) => env[name];
-    expect(credentialsFor(spec('token_env = "MY_TOKEN"'), lookup)).toEqual({ token: 'ghp_fromMyToken123', source: 'MY_TOKEN', missingTokenEnv: undefined });
+    expect(credentialsFor(spec('token_env = "MY_TOKEN"'), lookup)).toEqual({
+      token: 'ghp_fromMyToken123',
+      source: 'MY_TOKEN',
+      missingTokenEnv: undefined,
+    });
     expect(credentialsFor(spec(), lookup)).toEqual({ token: 'ghp_default456', source: 'GITHUB_TOKEN', missingTokenEnv: undefined });
     expect(redact('x ghp_fromMyToken123 y')).toBe('x *** y');
   });
 
   it('does not fall back to GITHUB_TOKEN when token_env names an unset variable', () => {
     const lookup = (name: string) => ({ GITHUB_TOKEN: 'ghp_default456', EMPTY: '  ' })[name];
-    expect(credentialsFor(spec('token_env = "MISSING"'), lookup)).toEqual({ token: undefined, source: undefined, missingTokenEnv: 'MISSING' });
+    expect(credentialsFor(spec('token_env = "MISSING"'), lookup)).toEqual({
+      token: undefined,
+      source: undefined,
+      missingTokenEnv: 'MISSING',
+    });
     expect(credentialsFor(spec('token_env = "EMPTY"'), lookup)).toEqual({ token: undefined, source: undefined, missingTokenEnv: 'EMPTY' });
     expect(credentialsFor(spec(), () => undefined)).toEqual({ token: undefined, source: undefined, missingTokenEnv: undefined });
   });
@@ -31,7 +39,9 @@ describe('explainLookupError', () => {
     const explained = explainLookupError(notFound, s, creds, (n) => `${n} is not set; export ${n}`) as BuildpackError;
     expect(explained.code).toBe('GHA010');
     expect(explained.entry).toBe('githubassets[1] (acme/tool)');
-    expect(explained.hint).toBe('token_env = "MISSING" but MISSING is not set; export MISSING (a token with read access to the repository contents)');
+    expect(explained.hint).toBe(
+      'token_env = "MISSING" but MISSING is not set; export MISSING (a token with read access to the repository contents)',
+    );
     const limited = explainLookupError(new BuildpackError('GHA013', 'rate limited'), s, creds, () => '') as BuildpackError;
     expect([limited.code, limited.entry, limited.hint]).toEqual(['GHA013', 'githubassets[1] (acme/tool)', undefined]);
   });

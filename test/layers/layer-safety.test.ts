@@ -19,7 +19,10 @@ const LAYER = 'acme_links';
 beforeAll(async () => {
   gh = await startFakeGitHub();
   gh.addRepo('acme/links');
-  gh.addRelease('acme/links', { tag: 'v1', assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'good one\n', mode: 0o755 }]) }] });
+  gh.addRelease('acme/links', {
+    tag: 'v1',
+    assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'good one\n', mode: 0o755 }]) }],
+  });
   // The issue's chain: d/up -> .. is harmless alone, x walks out through it.
   gh.addRelease('acme/links', {
     tag: 'v2',
@@ -39,15 +42,27 @@ beforeAll(async () => {
   gh.addRelease('acme/links', {
     tag: 'v3',
     assets: [
-      { name: 'up.tar', content: tarOf([{ name: 'd/', type: 'directory' }, { name: 'd/up', type: 'symlink', linkname: '..' }]) },
+      {
+        name: 'up.tar',
+        content: tarOf([
+          { name: 'd/', type: 'directory' },
+          { name: 'd/up', type: 'symlink', linkname: '..' },
+        ]),
+      },
       { name: 'via.tar', content: tarOf([{ name: 'x', type: 'symlink', linkname: 'd/up/../../outside' }]) },
     ],
   });
 
   // Same asset name and size in two releases, different bytes: only the record can tell them apart.
   gh.addRepo('acme/commit');
-  gh.addRelease('acme/commit', { tag: 'v1', assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'version 1\n', mode: 0o755 }]) }] });
-  gh.addRelease('acme/commit', { tag: 'v2', assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'version 2\n', mode: 0o755 }]) }] });
+  gh.addRelease('acme/commit', {
+    tag: 'v1',
+    assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'version 1\n', mode: 0o755 }]) }],
+  });
+  gh.addRelease('acme/commit', {
+    tag: 'v2',
+    assets: [{ name: 'tool.tar', content: tarOf([{ name: 'bin/tool', body: 'version 2\n', mode: 0o755 }]) }],
+  });
 });
 
 afterAll(async () => {
@@ -63,7 +78,8 @@ beforeEach(() => {
 afterEach(() => ws.cleanup());
 
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, ...extra });
-const entry = (repo: string, tag: string, asset: string, extra = '') => `[[metadata.githubassets]]\nrepo = "${repo}"\ntag = "${tag}"\nasset = "${asset}"\n${extra}`;
+const entry = (repo: string, tag: string, asset: string, extra = '') =>
+  `[[metadata.githubassets]]\nrepo = "${repo}"\ntag = "${tag}"\nasset = "${asset}"\n${extra}`;
 
 function layerToml(name: string): { metadata: { entries: { tag: string; sha256: string }[] } } {
   return TOML.parse(readFileSync(join(ws.layersDir, `${name}.toml`), 'utf8')) as never;
@@ -117,7 +133,9 @@ describe('links that cannot leave the layer (bin/build)', () => {
 
     const result = await runBuild(ws, env());
     expect(result.code).toBe(1);
-    expect(result.output).toContain('ERROR [GHA042] githubassets[1] (acme/links): refusing archive entry "x": it is a symlink to d/up/../../outside that does not stay inside the layer');
+    expect(result.output).toContain(
+      'ERROR [GHA042] githubassets[1] (acme/links): refusing archive entry "x": it is a symlink to d/up/../../outside that does not stay inside the layer',
+    );
     expect(result.output).not.toContain('GHA099');
     expect(readFileSync(join(ws.layersDir, LAYER, 'bin', 'tool'), 'utf8')).toBe('good one\n');
     expect(readdirSync(join(ws.layersDir, LAYER))).toEqual(['bin']);

@@ -1,16 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { decideEntry, groupByLayer, identityOf, METADATA_FORMAT, parseLayerMetadata, previousRecordFor, recordFor, resolvedFromRecord, type ResolvedEntry } from '../../src/layers/reuse.js';
+import {
+  decideEntry,
+  groupByLayer,
+  identityOf,
+  METADATA_FORMAT,
+  parseLayerMetadata,
+  previousRecordFor,
+  recordFor,
+  resolvedFromRecord,
+  type ResolvedEntry,
+} from '../../src/layers/reuse.js';
 import type { AssetSpec } from '../../src/model.js';
 
 function spec(over: Partial<AssetSpec> = {}): AssetSpec {
-  return { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool-linux-amd64', tag: 'latest', prerelease: false, stripComponents: 0, ...over };
+  return {
+    index: 1,
+    repo: 'acme/tool',
+    owner: 'acme',
+    name: 'tool',
+    asset: 'tool-linux-amd64',
+    tag: 'latest',
+    prerelease: false,
+    stripComponents: 0,
+    ...over,
+  };
 }
 
 function resolved(over: { spec?: Partial<AssetSpec>; tag?: string; assetId?: number } = {}): ResolvedEntry {
   return {
     spec: spec(over.spec),
     release: { id: 1, tag: over.tag ?? 'v1.0.0', draft: false, prerelease: false, assets: [] },
-    asset: { id: over.assetId ?? 42, name: 'tool-linux-amd64', size: 10, url: 'http://api/a/42', browserDownloadUrl: 'http://web/acme/tool/releases/download/v1.0.0/tool-linux-amd64' },
+    asset: {
+      id: over.assetId ?? 42,
+      name: 'tool-linux-amd64',
+      size: 10,
+      url: 'http://api/a/42',
+      browserDownloadUrl: 'http://web/acme/tool/releases/download/v1.0.0/tool-linux-amd64',
+    },
   };
 }
 
@@ -30,7 +56,9 @@ describe('groupByLayer', () => {
 
 describe('decideEntry', () => {
   const entry = resolved();
-  const record = recordFor(entry, { sha256: 'ab'.repeat(32), bytes: 10 }, [{ path: 'bin/tool-linux-amd64', executable: true, kind: 'file' }]);
+  const record = recordFor(entry, { sha256: 'ab'.repeat(32), bytes: 10 }, [
+    { path: 'bin/tool-linux-amd64', executable: true, kind: 'file' },
+  ]);
   const restored = { format: METADATA_FORMAT, entries: [record] };
 
   it('reuses an entry whose identity matches and whose files are present', () => {
@@ -46,11 +74,17 @@ describe('decideEntry', () => {
   });
 
   it('installs with a reason when the resolved tag changed', () => {
-    expect(decideEntry(resolved({ tag: 'v1.1.0' }), restored, () => true)).toEqual({ action: 'install', reason: 'release changed from v1.0.0 to v1.1.0' });
+    expect(decideEntry(resolved({ tag: 'v1.1.0' }), restored, () => true)).toEqual({
+      action: 'install',
+      reason: 'release changed from v1.0.0 to v1.1.0',
+    });
   });
 
   it('installs when the asset was re-uploaded (new id, same name)', () => {
-    expect(decideEntry(resolved({ assetId: 43 }), restored, () => true)).toEqual({ action: 'install', reason: 'the asset was re-uploaded to the release' });
+    expect(decideEntry(resolved({ assetId: 43 }), restored, () => true)).toEqual({
+      action: 'install',
+      reason: 'the asset was re-uploaded to the release',
+    });
   });
 
   it('installs when destination or strip_components changed', () => {
@@ -118,7 +152,17 @@ describe('parseLayerMetadata', () => {
 
 describe('parseLayerMetadata: recorded provenance', () => {
   const base = { repo: 'a/b', asset: 'x', files: ['bin/x'] };
-  const provenance = { signer_workflow: 'https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1', source_repo: 'https://github.com/a/b', source_commit: 'c', source_ref: 'r', issuer: 'i', tlog_index: '1', predicate_type: 'p', sha256: 's', trusted_root: 't' };
+  const provenance = {
+    signer_workflow: 'https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1',
+    source_repo: 'https://github.com/a/b',
+    source_commit: 'c',
+    source_ref: 'r',
+    issuer: 'i',
+    tlog_index: '1',
+    predicate_type: 'p',
+    sha256: 's',
+    trusted_root: 't',
+  };
   it('keeps a well-formed record and drops anything else, so the entry is verified again', () => {
     expect(parseLayerMetadata({ format: METADATA_FORMAT, entries: [{ ...base, provenance }] })!.entries[0]!.provenance).toEqual(provenance);
     for (const bad of [null, 'x', [], { ...provenance, tlog_index: 1 }, { signer_workflow: 'x' }]) {

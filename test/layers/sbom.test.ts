@@ -6,7 +6,12 @@ import type { EntryRecord } from '../../src/layers/reuse.js';
 import { CYCLONEDX_SPEC_VERSION, githubPurl, layerSbom, sbomFileName, serialiseSbom, type SbomInput } from '../../src/layers/sbom.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-const BUILDPACK = { id: 'github-assets/buildpack', version: '0.1.0', name: 'GitHub Assets', homepage: 'https://github.com/github-assets/buildpack' };
+const BUILDPACK = {
+  id: 'github-assets/buildpack',
+  version: '0.1.0',
+  name: 'GitHub Assets',
+  homepage: 'https://github.com/github-assets/buildpack',
+};
 
 const PROVENANCE = {
   signer_workflow: 'https://github.com/acme/tool/.github/workflows/release.yml@refs/tags/v1.4.7',
@@ -129,7 +134,11 @@ describe('layerSbom: content', () => {
         externalReferences: [{ type: 'website', url: 'https://github.com/github-assets/buildpack' }],
       },
     ]);
-    expect(bom.metadata.component).toMatchObject({ type: 'file', 'bom-ref': 'layer:grpc-ecosystem_grpc-health-probe', name: 'grpc-ecosystem_grpc-health-probe' });
+    expect(bom.metadata.component).toMatchObject({
+      type: 'file',
+      'bom-ref': 'layer:grpc-ecosystem_grpc-health-probe',
+      name: 'grpc-ecosystem_grpc-health-probe',
+    });
   });
 
   it('describes each installed asset: name, version, purl, SHA-256, download URL, files', () => {
@@ -144,7 +153,10 @@ describe('layerSbom: content', () => {
       hashes: [{ alg: 'SHA-256', content: sha('probe') }],
       purl: 'pkg:github/grpc-ecosystem/grpc-health-probe@v0.4.39',
       externalReferences: [
-        { type: 'distribution', url: 'https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/v0.4.39/grpc_health_probe-linux-amd64' },
+        {
+          type: 'distribution',
+          url: 'https://github.com/grpc-ecosystem/grpc-health-probe/releases/download/v0.4.39/grpc_health_probe-linux-amd64',
+        },
       ],
       properties: [
         { name: 'github-assets:asset', value: 'grpc_health_probe-linux-amd64' },
@@ -204,15 +216,20 @@ describe('layerSbom: no secrets', () => {
     const doc = layerSbom(
       input({
         records: [
-          record({ url: 'https://x-access-token:ghs_abcdefSECRET@github.example.com/o/r/releases/download/v1/a?X-Amz-Signature=SIG&token=T#frag' }),
+          record({
+            url: 'https://x-access-token:ghs_abcdefSECRET@github.example.com/o/r/releases/download/v1/a?X-Amz-Signature=SIG&token=T#frag',
+          }),
           record({ asset: 'b', url: 'file:///etc/passwd' }),
           record({ asset: 'c', url: 'not a url' }),
         ],
       }),
     );
     const text = serialiseSbom(doc);
-    for (const secret of ['ghs_abcdefSECRET', 'x-access-token', 'X-Amz-Signature', 'SIG', 'token=T', '#frag', '/etc/passwd']) expect(text).not.toContain(secret);
-    expect(doc.components[0]!.externalReferences).toEqual([{ type: 'distribution', url: 'https://github.example.com/o/r/releases/download/v1/a' }]);
+    for (const secret of ['ghs_abcdefSECRET', 'x-access-token', 'X-Amz-Signature', 'SIG', 'token=T', '#frag', '/etc/passwd'])
+      expect(text).not.toContain(secret);
+    expect(doc.components[0]!.externalReferences).toEqual([
+      { type: 'distribution', url: 'https://github.example.com/o/r/releases/download/v1/a' },
+    ]);
     expect(doc.components[1]!.externalReferences).toBeUndefined();
     expect(doc.components[2]!.externalReferences).toBeUndefined();
   });
@@ -232,7 +249,12 @@ describe('githubPurl', () => {
       const ours = githubPurl(owner, repo, tag);
       expect(ours).toBe(new PackageURL('github', owner, repo, tag, undefined, undefined).toString());
       const parsed = PackageURL.fromString(ours);
-      expect([parsed.type, parsed.namespace, parsed.name, parsed.version]).toEqual(['github', owner.toLowerCase(), repo.toLowerCase(), tag]);
+      expect([parsed.type, parsed.namespace, parsed.name, parsed.version]).toEqual([
+        'github',
+        owner.toLowerCase(),
+        repo.toLowerCase(),
+        tag,
+      ]);
     }
     expect(githubPurl('acme', 'tool', 'release/1.2')).toBe('pkg:github/acme/tool@release%2F1.2');
   });

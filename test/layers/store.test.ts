@@ -1,10 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, readlinkSync, symlinkSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  readlinkSync,
+  symlinkSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { LayerAssembly } from '../../src/layers/assemble.js';
-import { commitLayerDir, createWorkDir, listLayers, readLayerMetadata, removeLayer, removeStaleWorkDirs, swapLayerDir } from '../../src/layers/store.js';
+import {
+  commitLayerDir,
+  createWorkDir,
+  listLayers,
+  readLayerMetadata,
+  removeLayer,
+  removeStaleWorkDirs,
+  swapLayerDir,
+} from '../../src/layers/store.js';
 import { writeLayerToml } from '../../src/cnb/output.js';
 import { BuildpackError } from '../../src/errors.js';
 
@@ -88,7 +107,11 @@ describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
     const staged = tree(join(work, 'staged'), { new: 'new' });
     await commitLayerDir(root, 'l', staged, work);
     // The caller writes the SBOM and then the TOML; until then the new dir has no metadata.
-    expect(readdirSync(root).filter((n) => !n.startsWith('.')).sort()).toEqual(['l', 'l2.toml']);
+    expect(
+      readdirSync(root)
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual(['l', 'l2.toml']);
     expect(readdirSync(join(root, 'l'))).toEqual(['new']);
     expect(await readLayerMetadata(root, 'l')).toBeUndefined();
   });
@@ -166,6 +189,8 @@ describe('LayerAssembly', () => {
     expect(err).toBeInstanceOf(BuildpackError);
     expect(err.code).toBe('GHA046');
     expect(err.entry).toBe('githubassets[2] (a/b)');
-    expect(err.message).toBe(`the assembled layer would contain "x": it is a symlink to d/up/../outside, and '..' climbs above the layer root; nothing was installed`);
+    expect(err.message).toBe(
+      `the assembled layer would contain "x": it is a symlink to d/up/../outside, and '..' climbs above the layer root; nothing was installed`,
+    );
   });
 });

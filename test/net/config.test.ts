@@ -53,7 +53,15 @@ describe('networkConfigFromEnv', () => {
   });
 
   it('proxies: lowercase wins over uppercase, host:port gets http://, empty values are unset', () => {
-    expect(from({ https_proxy: 'http://lower:3128', HTTPS_PROXY: 'http://upper:3128', HTTP_PROXY: 'proxy.corp:8080', NO_PROXY: 'localhost,.corp', no_proxy: '' }).proxy).toEqual({
+    expect(
+      from({
+        https_proxy: 'http://lower:3128',
+        HTTPS_PROXY: 'http://upper:3128',
+        HTTP_PROXY: 'proxy.corp:8080',
+        NO_PROXY: 'localhost,.corp',
+        no_proxy: '',
+      }).proxy,
+    ).toEqual({
       httpsProxy: 'http://lower:3128',
       httpProxy: 'http://proxy.corp:8080',
       noProxy: 'localhost,.corp',
@@ -69,8 +77,12 @@ describe('networkConfigFromEnv', () => {
     expect(timeout.message).toBe('GITHUB_ASSETS_BODY_TIMEOUT "soon" is not a duration');
     expect(timeout.hint).toContain('500ms, 30s, 2m');
     expect(invalid({ GITHUB_ASSETS_CONNECT_TIMEOUT: '0' }).code).toBe('GHA007');
-    expect(invalid({ GITHUB_ASSETS_MIRROR: 'https://m.example/{owner}/{repo}' }).message).toBe('GITHUB_ASSETS_MIRROR has no {asset} placeholder');
-    expect(invalid({ GITHUB_ASSETS_MIRROR: 'https://m.example/{version}/{asset}' }).message).toBe('GITHUB_ASSETS_MIRROR has unknown placeholder {version}');
+    expect(invalid({ GITHUB_ASSETS_MIRROR: 'https://m.example/{owner}/{repo}' }).message).toBe(
+      'GITHUB_ASSETS_MIRROR has no {asset} placeholder',
+    );
+    expect(invalid({ GITHUB_ASSETS_MIRROR: 'https://m.example/{version}/{asset}' }).message).toBe(
+      'GITHUB_ASSETS_MIRROR has unknown placeholder {version}',
+    );
   });
 
   it('a bad proxy URL is reported without echoing it (it may hold a password)', () => {

@@ -40,7 +40,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function assetOf(repo: string, name: string, token?: string): Promise<ReleaseAsset> {
   const [owner, r] = repo.split('/') as [string, string];
-  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease(owner, r, 'v1', token);
+  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner, repo: r, token }, 'v1');
   const asset = release.assets.find((a) => a.name === name);
   if (!asset) throw new Error(`no asset ${name}`);
   gh.resetRequests();
@@ -53,7 +53,16 @@ function useNetwork(env: Record<string, string> = {}) {
 }
 
 const download = (asset: ReleaseAsset, destFile: string, token?: string) =>
-  downloadAsset({ asset, destFile, userAgent: UA, dispatcher: net.dispatcher, retry: net.retry, log, entry: 'githubassets[1] (acme/tool)', ...(token ? { token, tokenEnv: 'ACME_TOKEN' } : {}) });
+  downloadAsset({
+    asset,
+    destFile,
+    userAgent: UA,
+    dispatcher: net.dispatcher,
+    retry: net.retry,
+    log,
+    entry: 'githubassets[1] (acme/tool)',
+    ...(token ? { token, tokenEnv: 'ACME_TOKEN' } : {}),
+  });
 
 const rangesSent = () => gh.requests.filter((r) => r.origin === 'download').map((r) => r.headers.range);
 
@@ -204,16 +213,30 @@ describe('status answers', () => {
   it('a short rate limit on the asset URL is waited out; a long one fails with the reset time', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
     const path = new URL(asset.url).pathname;
-    gh.injectFault({ origin: 'api', path, respond: { status: 429, headers: { 'retry-after': '3' }, body: { message: 'secondary rate limit' } } });
+    gh.injectFault({
+      origin: 'api',
+      path,
+      respond: { status: 429, headers: { 'retry-after': '3' }, body: { message: 'secondary rate limit' } },
+    });
     expect((await download(asset, join(dir, 'x'))).sha256).toBe(sha(big));
     expect(net.waits).toEqual([3000]);
 
     const reset = Math.floor(Date.now() / 1000) + 1800;
-    gh.injectFault({ origin: 'api', path, respond: { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } } });
+    gh.injectFault({
+      origin: 'api',
+      path,
+      respond: {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+        body: { message: 'API rate limit exceeded' },
+      },
+    });
     gh.resetRequests();
     const err = await rejected(download(asset, join(dir, 'y')));
     expect(err.code).toBe('GHA013');
-    expect(err.message).toBe(`GitHub rate limit exceeded while downloading asset tool.bin; the limit resets at ${new Date(reset * 1000).toISOString()}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`);
+    expect(err.message).toBe(
+      `GitHub rate limit exceeded while downloading asset tool.bin; the limit resets at ${new Date(reset * 1000).toISOString()}, later than GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT (60s) allows waiting`,
+    );
     expect(err.hint).toContain('token_env');
     expect(gh.requests).toHaveLength(1);
   });
@@ -230,7 +253,7 @@ describe('proxy', () => {
     await net.close();
     useNetwork({ HTTP_PROXY: proxy.url });
     const client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA, fetch: net.fetch });
-    const release = await client.getRelease('acme', 'secret', 'v1', TOKEN);
+    const release = await client.getRelease({ owner: 'acme', repo: 'secret', token: TOKEN }, 'v1');
     const result = await download(release.assets[0]!, join(dir, 'x'), TOKEN);
     expect(result.sha256).toBe(sha(big));
 
@@ -293,7 +316,14 @@ describe('mirror', () => {
     useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/gh/{owner}/{repo}/{tag}/{asset}` });
     const asset = await assetOf('acme/secret', 'secret.bin', TOKEN);
     const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
-    const result = await downloadWith({ asset, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'x'), entry: 'e', coordinates: { owner: 'acme', repo: 'secret', tag: 'v1', asset: asset.name } });
+    const result = await downloadWith({
+      asset,
+      token: TOKEN,
+      tokenEnv: 'ACME_TOKEN',
+      destFile: join(dir, 'x'),
+      entry: 'e',
+      coordinates: { owner: 'acme', repo: 'secret', tag: 'v1', asset: asset.name },
+    });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'mirror', from: `${mirror.url}/gh/acme/secret/v1/secret.bin` });
     expect(mirror.seen).toHaveLength(1);
     expect(mirror.seen[0]!.headers.authorization).toBeUndefined();
@@ -306,11 +336,27 @@ describe('mirror', () => {
     const apiUrl = gh.apiUrl;
     await gh.close();
     const client = createGitHubClient({ apiUrl, userAgent: UA, fetch: net.fetch });
-    expect((await rejected(client.getRelease('acme', 'tool', 'v1', TOKEN))).code).toBe('GHA020');
-    const spec: AssetSpec = { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool.bin', tag: 'v1.0.0', prerelease: false, stripComponents: 0, tokenEnv: 'ACME_TOKEN' };
+    expect((await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: TOKEN }, 'v1'))).code).toBe('GHA020');
+    const spec: AssetSpec = {
+      index: 1,
+      repo: 'acme/tool',
+      owner: 'acme',
+      name: 'tool',
+      asset: 'tool.bin',
+      tag: 'v1.0.0',
+      prerelease: false,
+      stripComponents: 0,
+      tokenEnv: 'ACME_TOKEN',
+    };
     const release = directReleaseFor(spec, TOKEN, net.config)!;
     const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'x'), entry: 'e' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({
+      asset,
+      token: TOKEN,
+      tokenEnv: 'ACME_TOKEN',
+      destFile: join(dir, 'x'),
+      entry: 'e',
+    });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'mirror' });
     expect(mirror.seen.map((r) => [r.path, r.headers.authorization])).toEqual([['/gh/acme/tool/v1.0.0/tool.bin', undefined]]);
   });
@@ -320,9 +366,20 @@ describe('mirror', () => {
     useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/other/{owner}/{repo}/{tag}/{asset}` });
     const asset = await assetOf('acme/tool', 'tool.bin');
     const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
-    const err = await rejected(downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e', coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' } }));
+    const err = await rejected(
+      downloadWith({
+        asset,
+        token: undefined,
+        tokenEnv: undefined,
+        destFile: join(dir, 'x'),
+        entry: 'e',
+        coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' },
+      }),
+    );
     expect(err.code).toBe('GHA014');
-    expect(err.message).toBe(`asset tool.bin from the mirror ${mirror.url}/other/acme/tool/v1/tool.bin not found for download (HTTP 404) (no such artifact)`);
+    expect(err.message).toBe(
+      `asset tool.bin from the mirror ${mirror.url}/other/acme/tool/v1/tool.bin not found for download (HTTP 404) (no such artifact)`,
+    );
     expect(mirror.seen).toHaveLength(1);
   });
 });
@@ -335,17 +392,44 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
     gh.addRelease('acme/tool', { tag: 'v1.2.0', assets: [{ name: 'tool.bin', content: big }] });
     await net.close();
     useNetwork({ GITHUB_SERVER_URL: gh.webUrl });
-    const spec: AssetSpec = { index: 1, repo: 'acme/tool', owner: 'acme', name: 'tool', asset: 'tool.bin', tag: 'v1.2.0', prerelease: false, stripComponents: 0 };
-    const client = createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA, fetch: net.fetch, rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs });
-    const err = await rejected(client.getRelease('acme', 'tool', 'v1.2.0'));
+    const spec: AssetSpec = {
+      index: 1,
+      repo: 'acme/tool',
+      owner: 'acme',
+      name: 'tool',
+      asset: 'tool.bin',
+      tag: 'v1.2.0',
+      prerelease: false,
+      stripComponents: 0,
+    };
+    const client = createGitHubClient({
+      apiUrl: gh.apiUrl,
+      userAgent: UA,
+      fetch: net.fetch,
+      rateLimitMaxWaitMs: net.config.rateLimitMaxWaitMs,
+    });
+    const err = await rejected(client.getRelease({ owner: 'acme', repo: 'tool' }, 'v1.2.0'));
     expect(err.code).toBe('GHA013');
 
     expect(qualifiesForDirectDownload(spec, undefined)).toBe(true);
     const release = directRelease(spec, net.config);
     const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
-    expect(asset).toEqual({ id: 0, name: 'tool.bin', size: 0, url: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`, browserDownloadUrl: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`, origin: 'direct' });
+    expect(asset).toEqual({
+      id: 0,
+      name: 'tool.bin',
+      size: 0,
+      url: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`,
+      browserDownloadUrl: `${gh.webUrl}/acme/tool/releases/download/v1.2.0/tool.bin`,
+      origin: 'direct',
+    });
     gh.resetRequests();
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({
+      asset,
+      token: undefined,
+      tokenEnv: undefined,
+      destFile: join(dir, 'x'),
+      entry: 'e',
+    });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web' });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'download']);
   });
@@ -357,7 +441,7 @@ describe('parallel downloads', () => {
     const contents = names.map(() => randomBytes(256 * 1024));
     gh.addRepo('acme/many');
     gh.addRelease('acme/many', { tag: 'v1', assets: names.map((name, i) => ({ name, content: contents[i]! })) });
-    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', 'many', 'v1');
+    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner: 'acme', repo: 'many' }, 'v1');
     gh.resetRequests();
     // Every download answer waits 600ms before its headers: in sequence that is 2.4s.
     gh.injectFault({ ...SIGNED, times: 4, delayMs: 600 });
@@ -379,7 +463,13 @@ describe('parallel downloads', () => {
 describe('API budget', () => {
   it('a public asset without a token downloads from the web host: no API call', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({
+      asset,
+      token: undefined,
+      tokenEnv: undefined,
+      destFile: join(dir, 'x'),
+      entry: 'e',
+    });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web', from: asset.browserDownloadUrl });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'download']);
   });
@@ -387,17 +477,38 @@ describe('API budget', () => {
   it('when the web host refuses, the API URL still delivers', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
     gh.injectFault({ origin: 'web', respond: { status: 403, body: 'blocked by policy' } });
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, 'x'), entry: 'e' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({
+      asset,
+      token: undefined,
+      tokenEnv: undefined,
+      destFile: join(dir, 'x'),
+      entry: 'e',
+    });
     expect(result).toMatchObject({ sha256: sha(big), via: 'api' });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'api', 'download']);
-    expect(log.lines.some((l) => l.includes('asset tool.bin: the web host failed (download of asset tool.bin failed with HTTP 403 (blocked by policy)); trying the API URL'))).toBe(true);
+    expect(
+      log.lines.some((l) =>
+        l.includes(
+          'asset tool.bin: the web host failed (download of asset tool.bin failed with HTTP 403 (blocked by policy)); trying the API URL',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('with a token the asset comes through the API URL (the web host takes no API tokens)', async () => {
     const asset = await assetOf('acme/secret', 'secret.bin', TOKEN);
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({ asset, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'x'), entry: 'e' });
+    const result = await createAssetDownloader(net, { userAgent: UA, log })({
+      asset,
+      token: TOKEN,
+      tokenEnv: 'ACME_TOKEN',
+      destFile: join(dir, 'x'),
+      entry: 'e',
+    });
     expect(result.via).toBe('api');
-    expect(gh.requests.map((r) => [r.origin, r.headers.authorization])).toEqual([['api', `token ${TOKEN}`], ['download', undefined]]);
+    expect(gh.requests.map((r) => [r.origin, r.headers.authorization])).toEqual([
+      ['api', `token ${TOKEN}`],
+      ['download', undefined],
+    ]);
   });
 });
 
@@ -408,12 +519,16 @@ describe('download limit', () => {
     const names = ['a.bin', 'b.bin', 'c.bin', 'd.bin'];
     gh.addRepo('acme/many');
     gh.addRelease('acme/many', { tag: 'v1', assets: names.map((name) => ({ name, content: randomBytes(1024) })) });
-    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', 'many', 'v1');
+    const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner: 'acme', repo: 'many' }, 'v1');
     gh.resetRequests();
     gh.injectFault({ ...SIGNED, times: 4, delayMs: 300 });
     const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
     const started = Date.now();
-    await Promise.all(release.assets.map((asset) => downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, asset.name), entry: asset.name })));
+    await Promise.all(
+      release.assets.map((asset) =>
+        downloadWith({ asset, token: undefined, tokenEnv: undefined, destFile: join(dir, asset.name), entry: asset.name }),
+      ),
+    );
     // Two rounds of two: at least 600ms; all four at once would take about 300ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
     expect(gh.countRequests({ origin: 'download' })).toBe(4);
@@ -434,7 +549,8 @@ describe('progress', () => {
     expect(lines.length).toBeGreaterThanOrEqual(2);
     // On a loaded machine a tick may come before the first 64 KiB arrive ("0 B of 3.0 MiB"); every
     // line has the calm format, and the stall after 64 KiB is reported with its size and percent.
-    for (const line of lines) expect(line).toMatch(/^ {4}Downloading tool\.bin: [\d.]+ (B|KiB|MiB) of 3\.0 MiB \(\d+%\), [\d.]+ (B|KiB|MiB)\/s$/);
+    for (const line of lines)
+      expect(line).toMatch(/^ {4}Downloading tool\.bin: [\d.]+ (B|KiB|MiB) of 3\.0 MiB \(\d+%\), [\d.]+ (B|KiB|MiB)\/s$/);
     expect(lines.some((l) => l.includes(': 64 KiB of 3.0 MiB (2%), '))).toBe(true);
     expect(log.lines.join('\n')).not.toMatch(/\r/);
     // Nothing more once the download is done.

@@ -7,7 +7,7 @@ import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import { downloadAsset, downloadUrl } from '../../src/net/download.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
@@ -46,7 +46,7 @@ function expectNoSecret(err: BuildpackError) {
 
 async function assetOf(repo: string, tag: string, name: string, token?: string): Promise<ReleaseAsset> {
   const [owner, r] = repo.split('/') as [string, string];
-  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease(owner, r, tag, token);
+  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner, repo: r, token }, tag);
   const asset = release.assets.find((a) => a.name === name);
   if (!asset) throw new Error(`no asset ${name}`);
   return asset;
@@ -56,7 +56,13 @@ describe('downloadAsset', () => {
   beforeEach(async () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/tool');
-    gh.addRelease('acme/tool', { tag: 'v1', assets: [{ name: 'tool.bin', content: { path: bigFile } }, { name: 'small.txt', content: 'small\n' }] });
+    gh.addRelease('acme/tool', {
+      tag: 'v1',
+      assets: [
+        { name: 'tool.bin', content: { path: bigFile } },
+        { name: 'small.txt', content: 'small\n' },
+      ],
+    });
     gh.addRepo('acme/secret', { private: true });
     gh.addRelease('acme/secret', { tag: 'v1', assets: [{ name: 'secret.bin', content: { path: bigFile } }] });
     gh.addToken(TOKEN, { repos: ['acme/secret'] });
@@ -99,7 +105,13 @@ describe('downloadAsset', () => {
     const apiPath = new URL(asset.url).pathname;
     gh.injectFault({ origin: 'api', path: '/moved/asset', respond: { status: 301, headers: { location: asset.url } } });
     gh.resetRequests();
-    await downloadAsset({ asset: { ...asset, url: `${gh.apiUrl}/moved/asset` }, token: TOKEN, destFile: join(dir, 'x'), userAgent: UA, apiUrl: gh.apiUrl });
+    await downloadAsset({
+      asset: { ...asset, url: `${gh.apiUrl}/moved/asset` },
+      token: TOKEN,
+      destFile: join(dir, 'x'),
+      userAgent: UA,
+      apiUrl: gh.apiUrl,
+    });
     expect(gh.requests.map((r) => [r.origin, r.path.split('?')[0], r.headers.authorization])).toEqual([
       ['api', '/moved/asset', `token ${TOKEN}`],
       ['api', apiPath, `token ${TOKEN}`],
@@ -159,7 +171,9 @@ describe('downloadAsset', () => {
     const url = new URL(asset.url);
     gh = await startFakeGitHub(); // same data gone, token unknown now: 401
     const moved = { ...asset, url: `${gh.apiUrl}${url.pathname}` };
-    const err = await rejected(downloadAsset({ asset: moved, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'r'), userAgent: UA, apiUrl: gh.apiUrl }));
+    const err = await rejected(
+      downloadAsset({ asset: moved, token: TOKEN, tokenEnv: 'ACME_TOKEN', destFile: join(dir, 'r'), userAgent: UA, apiUrl: gh.apiUrl }),
+    );
     expect(err.code).toBe('GHA011');
     expect(err.message).toBe('download of asset secret.bin was refused: bad credentials for the token in $ACME_TOKEN');
     expectNoSecret(err);
@@ -178,7 +192,9 @@ describe('downloadAsset', () => {
     const asset = await assetOf('acme/tool', 'v1', 'small.txt');
     gh.injectFault({ origin: 'api', path: '/loop', times: Infinity, respond: { status: 302, headers: { location: '/loop' } } });
     gh.resetRequests();
-    const err = await rejected(downloadAsset({ asset: { ...asset, url: `${gh.apiUrl}/loop` }, destFile: join(dir, 'l'), userAgent: UA, apiUrl: gh.apiUrl }));
+    const err = await rejected(
+      downloadAsset({ asset: { ...asset, url: `${gh.apiUrl}/loop` }, destFile: join(dir, 'l'), userAgent: UA, apiUrl: gh.apiUrl }),
+    );
     expect(err.code).toBe('GHA022');
     expect(err.message).toBe('download of asset small.txt failed: the server redirects in a loop');
     // undici's redirect interceptor notices the repeated Location before following it.
@@ -229,7 +245,13 @@ describe('downloadUrl', () => {
     const signed = gh.signedUrlFor(asset.id);
     gh.resetRequests();
     // The download host answers 400 to any Authorization (see fake-github): success means none arrived.
-    const result = await downloadUrl({ url: signed, headers: { authorization: `Bearer ${TOKEN}` }, destFile: join(dir, 'a'), what: 'tool.bin', apiUrl: gh.apiUrl });
+    const result = await downloadUrl({
+      url: signed,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      destFile: join(dir, 'a'),
+      what: 'tool.bin',
+      apiUrl: gh.apiUrl,
+    });
     expect(result.sha256).toBe(sha(big));
     expect(gh.requests.map((r) => [r.origin, r.headers.authorization])).toEqual([['download', undefined]]);
   });
@@ -253,7 +275,9 @@ describe('downloadUrl', () => {
 
   it('an unwritable destination is a filesystem error, not a network one', async () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
-    const err = await rejected(downloadUrl({ url: asset.browserDownloadUrl, destFile: join(dir, 'missing-dir', 'x.bin'), what: 'tool.bin' }));
+    const err = await rejected(
+      downloadUrl({ url: asset.browserDownloadUrl, destFile: join(dir, 'missing-dir', 'x.bin'), what: 'tool.bin' }),
+    );
     expect(err.code).toBe('GHA051');
     expect(err.message).toMatch(/^filesystem error while writing tool\.bin to disk: ENOENT/);
   });
@@ -262,7 +286,9 @@ describe('downloadUrl', () => {
     const asset = await assetOf('acme/tool', 'v1', 'tool.bin');
     const destFile = join(dir, 'full.bin');
     await symlink('/dev/full', destFile);
-    const err = await rejected(downloadUrl({ url: asset.browserDownloadUrl, destFile, what: 'tool.bin', entry: 'githubassets[3] (acme/tool)' }));
+    const err = await rejected(
+      downloadUrl({ url: asset.browserDownloadUrl, destFile, what: 'tool.bin', entry: 'githubassets[3] (acme/tool)' }),
+    );
     expect(err.code).toBe('GHA050');
     expect(err.message).toBe('no space left on device while writing tool.bin to disk');
     expect(err.entry).toBe('githubassets[3] (acme/tool)');

@@ -31,7 +31,13 @@ beforeAll(async () => {
   gh.addToken(TOKEN, { repos: ['acme/secret'] });
   secret = gh.addRelease('acme/secret', { tag: 'v1', assets: [{ name: 'secret', content: 'secret tool\n' }] });
   gh.addRepo('acme/sums');
-  sums = gh.addRelease('acme/sums', { tag: 'v1', assets: [{ name: 'tool', content: 'tool\n', digest: null }, { name: 'SHA256SUMS', content: `${'a'.repeat(64)}  tool\n`, digest: null }] });
+  sums = gh.addRelease('acme/sums', {
+    tag: 'v1',
+    assets: [
+      { name: 'tool', content: 'tool\n', digest: null },
+      { name: 'SHA256SUMS', content: `${'a'.repeat(64)}  tool\n`, digest: null },
+    ],
+  });
   gh.addRepo('acme/pages');
   gh.addRelease('acme/pages', { tag: 'v1.0.0', assets: [{ name: 'tool', content: 'x\n' }] });
 });
@@ -51,7 +57,8 @@ afterEach(() => {
 });
 
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_RETRY_DELAY: '100ms', ...extra });
-const entry = (repo: string, asset: string, tag = 'v1', extra = '') => `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "${tag}"\n${extra}`;
+const entry = (repo: string, asset: string, tag = 'v1', extra = '') =>
+  `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "${tag}"\n${extra}`;
 const SECRET_ENTRY = entry('acme/secret', 'secret', 'v1', 'token_env = "SECRET_TOKEN"\n');
 
 /** `ERROR [GHA0xx]` codes printed, in order. */
@@ -70,7 +77,10 @@ function expectTokenNowhere(output: string) {
 }
 
 function releaseAnswer(assets: Record<string, unknown>[]) {
-  return { status: 200, body: { id: 4242, tag_name: 'v1', name: 'v1', draft: false, prerelease: false, published_at: '2026-01-01T00:00:00Z', assets } };
+  return {
+    status: 200,
+    body: { id: 4242, tag_name: 'v1', name: 'v1', draft: false, prerelease: false, published_at: '2026-01-01T00:00:00Z', assets },
+  };
 }
 
 describe('credentials by origin', () => {
@@ -80,7 +90,16 @@ describe('credentials by origin', () => {
     gh.injectFault({
       origin: 'api',
       path: '/repos/acme/secret/releases/tags/v1',
-      respond: releaseAnswer([{ id, name: 'secret', size: 12, url: gh.signedUrlFor(id), browser_download_url: `${gh.webUrl}/acme/secret/releases/download/v1/secret`, digest: null }]),
+      respond: releaseAnswer([
+        {
+          id,
+          name: 'secret',
+          size: 12,
+          url: gh.signedUrlFor(id),
+          browser_download_url: `${gh.webUrl}/acme/secret/releases/download/v1/secret`,
+          digest: null,
+        },
+      ]),
     });
     ws.writeApp({ 'project.toml': SECRET_ENTRY });
     const result = await runBuild(ws, env({ SECRET_TOKEN: TOKEN, BP_LOG_LEVEL: 'DEBUG' }));
@@ -103,8 +122,14 @@ describe('credentials by origin', () => {
     // Once a redirect left the API origin the token is gone for the rest of the chain: the private asset is then not found.
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA014']);
-    const hops = gh.requests.filter((r) => r.path.split('?')[0] !== '/repos/acme/secret/releases/tags/v1').map((r) => [r.origin, r.headers.authorization !== undefined]);
-    expect(hops).toEqual([['api', true], ['web', false], ['api', false]]);
+    const hops = gh.requests
+      .filter((r) => r.path.split('?')[0] !== '/repos/acme/secret/releases/tags/v1')
+      .map((r) => [r.origin, r.headers.authorization !== undefined]);
+    expect(hops).toEqual([
+      ['api', true],
+      ['web', false],
+      ['api', false],
+    ]);
     expectTokenNowhere(result.output);
   });
 });
@@ -116,7 +141,13 @@ describe('caps while streaming', () => {
     const before = readFileSync(join(ws.layersDir, 'acme_plain', 'bin', 'plain'));
     simulateRestore(ws.layersDir);
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v2') });
-    gh.injectFault({ origin: 'download', path: '/signed/*', times: Infinity, respond: { status: 200, headers: { 'content-type': 'application/octet-stream' } }, fillBytes: 512 * 1024 * 1024 });
+    gh.injectFault({
+      origin: 'download',
+      path: '/signed/*',
+      times: Infinity,
+      respond: { status: 200, headers: { 'content-type': 'application/octet-stream' } },
+      fillBytes: 512 * 1024 * 1024,
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA023']);
@@ -131,7 +162,13 @@ describe('caps while streaming', () => {
 
   it('refuses an announced Content-Length larger than the listed size before reading the body', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v1') });
-    gh.injectFault({ origin: 'download', path: '/signed/*', times: Infinity, respond: { status: 200, headers: { 'content-length': String(10 * 1024 ** 3) } }, fillBytes: 1024 });
+    gh.injectFault({
+      origin: 'download',
+      path: '/signed/*',
+      times: Infinity,
+      respond: { status: 200, headers: { 'content-length': String(10 * 1024 ** 3) } },
+      fillBytes: 1024,
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA023']);
@@ -140,8 +177,18 @@ describe('caps while streaming', () => {
 
   it('caps the checksums file while streaming (GHA032), whatever the server sends', async () => {
     ws.writeApp({ 'project.toml': entry('acme/sums', 'tool') });
-    gh.injectFault({ origin: 'web', path: '/acme/sums/releases/download/v1/SHA256SUMS', respond: { status: 200 }, fillBytes: 64 * 1024 * 1024 });
-    gh.injectFault({ origin: 'api', path: `/repos/acme/sums/releases/assets/${sums.assets.SHA256SUMS}`, respond: { status: 200 }, fillBytes: 64 * 1024 * 1024 });
+    gh.injectFault({
+      origin: 'web',
+      path: '/acme/sums/releases/download/v1/SHA256SUMS',
+      respond: { status: 200 },
+      fillBytes: 64 * 1024 * 1024,
+    });
+    gh.injectFault({
+      origin: 'api',
+      path: `/repos/acme/sums/releases/assets/${sums.assets.SHA256SUMS}`,
+      respond: { status: 200 },
+      fillBytes: 64 * 1024 * 1024,
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA032']);
@@ -151,7 +198,12 @@ describe('caps while streaming', () => {
 
   it('stops an endless pagination after the page cap (GHA025)', async () => {
     ws.writeApp({ 'project.toml': entry('acme/pages', 'tool', '^1.0') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/pages/releases', times: Infinity, respond: { status: 200, headers: { link: `<${gh.apiUrl}/repos/acme/pages/releases?per_page=100&page=2>; rel="next"` }, body: [] } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/pages/releases',
+      times: Infinity,
+      respond: { status: 200, headers: { link: `<${gh.apiUrl}/repos/acme/pages/releases?per_page=100&page=2>; rel="next"` }, body: [] },
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA025']);
@@ -161,7 +213,12 @@ describe('caps while streaming', () => {
 
   it('refuses an API answer larger than its cap (GHA024)', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', respond: { status: 200, headers: { 'content-type': 'application/json' } }, fillBytes: 200 * 1024 * 1024 });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      respond: { status: 200, headers: { 'content-type': 'application/json' } },
+      fillBytes: 200 * 1024 * 1024,
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA024']);
@@ -197,7 +254,12 @@ describe('safe resume', () => {
     const second = Buffer.from(randomBytes(BIG * 0.75).toString('base64'));
     gh.addRepo(repo);
     const added = gh.addRelease(repo, { tag: 'v1', assets: [{ name: 'changing', content: first, digest: null }] });
-    gh.injectFault({ origin: 'download', path: '/signed/*', cutAfterBytes: 500_000, onServed: () => setTimeout(() => gh.replaceAssetContent(added.assets.changing!, second), 0) });
+    gh.injectFault({
+      origin: 'download',
+      path: '/signed/*',
+      cutAfterBytes: 500_000,
+      onServed: () => setTimeout(() => gh.replaceAssetContent(added.assets.changing!, second), 0),
+    });
     ws.writeApp({ 'project.toml': entry(repo, 'changing') });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(0);
@@ -228,7 +290,16 @@ describe('safe resume', () => {
 describe('bounded waits', () => {
   it('an x-ratelimit-reset far beyond any date fails at once with GHA013, not GHA099', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', times: Infinity, respond: { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999999999999' }, body: { message: 'API rate limit exceeded' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      times: Infinity,
+      respond: {
+        status: 403,
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999999999999' },
+        body: { message: 'API rate limit exceeded' },
+      },
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA013']);
@@ -238,7 +309,12 @@ describe('bounded waits', () => {
 
   it('a Retry-After beyond the timer limit is not retried at once but fails with GHA013', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', times: Infinity, respond: { status: 429, headers: { 'retry-after': '9999999999' }, body: { message: 'secondary rate limit' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      times: Infinity,
+      respond: { status: 429, headers: { 'retry-after': '9999999999' }, body: { message: 'secondary rate limit' } },
+    });
     const result = await runBuild(ws, env({ GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: '100000000' }));
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA013']);
@@ -247,7 +323,11 @@ describe('bounded waits', () => {
 
   it('an unparsable Retry-After is a short wait, then the retry succeeds', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', respond: { status: 429, headers: { 'retry-after': 'soon-ish' }, body: { message: 'secondary rate limit' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      respond: { status: 429, headers: { 'retry-after': 'soon-ish' }, body: { message: 'secondary rate limit' } },
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/secondary rate limit \(HTTP 429\); retrying in 5\.0s/);
@@ -273,7 +353,11 @@ describe('API answers are type-checked at the edge', () => {
 
   it('a body that is not JSON is GHA028', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', respond: { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>captive portal</html>' } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      respond: { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>captive portal</html>' },
+    });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA028']);
@@ -298,7 +382,12 @@ describe('redaction', () => {
     const url = new URL(gh.apiUrl);
     url.username = 'apiuser';
     url.password = 's3cr3tPassw0rd';
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', times: Infinity, respond: { status: 502, body: { message: 'bad gateway' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      times: Infinity,
+      respond: { status: 502, body: { message: 'bad gateway' } },
+    });
     const result = await runBuild(ws, env({ GITHUB_API_URL: url.toString(), GITHUB_ASSETS_RETRIES: '1', BP_LOG_LEVEL: 'DEBUG' }));
     expect(result.code, result.output).toBe(1);
     expect(codes(result.output)).toEqual(['GHA021']);
@@ -332,7 +421,12 @@ describe('the CLI uses the same network layer', () => {
 
   it('check retries a transient 502 under GITHUB_ASSETS_RETRIES like the build', async () => {
     writeFileSync(join(dir, 'project.toml'), entry('acme/plain', 'plain'));
-    gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', times: 2, respond: { status: 502, body: { message: 'bad gateway' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/plain/releases/tags/v1',
+      times: 2,
+      respond: { status: 502, body: { message: 'bad gateway' } },
+    });
     const result = await cli(['check', '--json']);
     expect(result.code, result.stderr + result.stdout).toBe(0);
     expect(gh.countRequests({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1' })).toBe(3);
@@ -345,7 +439,9 @@ describe('the CLI uses the same network layer', () => {
       origin: 'api',
       path: '/repos/acme/secret/releases/tags/v1',
       times: Infinity,
-      respond: releaseAnswer([{ id, name: 'secret', size: 12, url: gh.signedUrlFor(id), browser_download_url: `${gh.webUrl}/x`, digest: null }]),
+      respond: releaseAnswer([
+        { id, name: 'secret', size: 12, url: gh.signedUrlFor(id), browser_download_url: `${gh.webUrl}/x`, digest: null },
+      ]),
     });
     const result = await cli(['pin', '--dry-run'], { SECRET_TOKEN: TOKEN });
     expect(result.code, result.stderr + result.stdout).toBe(0);

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { parseRelease, parseReleaseList } from '../../src/github/api-schema.js';
 import { apiBase, networkConfigFromEnv, parseByteSize } from '../../src/net/config.js';
 import { clampTimer, credentialsByOrigin, MAX_TIMER_MS, withoutHeader } from '../../src/net/interceptors.js';
-import { parseReset, parseRetryAfter, rateLimitOf, rateLimitWhen, UNPARSABLE_RETRY_AFTER_MS, verdictForStatus } from '../../src/net/retry.js';
+import {
+  parseReset,
+  parseRetryAfter,
+  rateLimitOf,
+  rateLimitWhen,
+  UNPARSABLE_RETRY_AFTER_MS,
+  verdictForStatus,
+} from '../../src/net/retry.js';
 import { redact } from '../../src/util/secrets.js';
 import { thrown } from '../support/errors.js';
 
@@ -18,8 +25,24 @@ describe('withoutHeader', () => {
   it('drops a header case-insensitively from objects, flat arrays and pair lists', () => {
     expect(withoutHeader({ Authorization: 'x', accept: 'a' }, 'authorization')).toEqual({ accept: 'a' });
     expect(withoutHeader(['AUTHORIZATION', 'x', 'accept', 'a'], 'authorization')).toEqual(['accept', 'a']);
-    expect(withoutHeader([['authorization', 'x'], ['accept', 'a']] as never, 'authorization')).toEqual([['accept', 'a']]);
-    expect(withoutHeader(new Map([['Authorization', 'x'], ['accept', 'a']]) as never, 'authorization')).toEqual([['accept', 'a']]);
+    expect(
+      withoutHeader(
+        [
+          ['authorization', 'x'],
+          ['accept', 'a'],
+        ] as never,
+        'authorization',
+      ),
+    ).toEqual([['accept', 'a']]);
+    expect(
+      withoutHeader(
+        new Map([
+          ['Authorization', 'x'],
+          ['accept', 'a'],
+        ]) as never,
+        'authorization',
+      ),
+    ).toEqual([['accept', 'a']]);
     expect(withoutHeader(undefined, 'authorization')).toBeUndefined();
   });
 });
@@ -43,7 +66,10 @@ describe('bounded waits', () => {
   it('an x-ratelimit-reset beyond any date is a limit no wait can sit out, named in the message', () => {
     expect(parseReset('99999999999999999999')).toBeUndefined();
     expect(parseReset('1767225600')).toEqual(new Date(1767225600 * 1000));
-    expect(rateLimitOf(403, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999999999999' }), now)).toEqual({ kind: 'primary', waitMs: Number.MAX_SAFE_INTEGER });
+    expect(rateLimitOf(403, headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '99999999999999999999' }), now)).toEqual({
+      kind: 'primary',
+      waitMs: Number.MAX_SAFE_INTEGER,
+    });
     expect(rateLimitWhen(headers({ 'x-ratelimit-reset': '99999999999999999999' }))).toContain('beyond any wait allowed');
     expect(rateLimitWhen(headers({ 'retry-after': '99999999999' }))).toBe('retry after more than a year');
   });
@@ -57,7 +83,8 @@ describe('bounded waits', () => {
 
 describe('redaction of URLs in free text', () => {
   it('removes user info and query strings from every URL, wherever it sits in a message', () => {
-    const text = 'TypeError: Request cannot be constructed from a URL that includes credentials: https://user:pa%3Ass@ghe.example/api/v3/repos/a/b?access_token=abc&x=1 (see http://u@h:8080/p)';
+    const text =
+      'TypeError: Request cannot be constructed from a URL that includes credentials: https://user:pa%3Ass@ghe.example/api/v3/repos/a/b?access_token=abc&x=1 (see http://u@h:8080/p)';
     const out = redact(text);
     expect(out).not.toContain('pa%3Ass');
     expect(out).not.toContain('user:');
@@ -75,7 +102,9 @@ describe('redaction of URLs in free text', () => {
 
 describe('network settings', () => {
   it('reads the minimum speed, request deadline and unknown-size cap', () => {
-    const config = networkConfigFromEnv((n) => ({ GITHUB_ASSETS_MIN_SPEED: '0', GITHUB_ASSETS_REQUEST_TIMEOUT: '2m', GITHUB_ASSETS_MAX_DOWNLOAD_SIZE: '500MiB' })[n]);
+    const config = networkConfigFromEnv(
+      (n) => ({ GITHUB_ASSETS_MIN_SPEED: '0', GITHUB_ASSETS_REQUEST_TIMEOUT: '2m', GITHUB_ASSETS_MAX_DOWNLOAD_SIZE: '500MiB' })[n],
+    );
     expect(config.minBytesPerSecond).toBe(0);
     expect(config.timeouts.requestMs).toBe(120_000);
     expect(config.maxDownloadBytes).toBe(500 * 1024 ** 2);
@@ -86,12 +115,25 @@ describe('network settings', () => {
 });
 
 describe('API answers', () => {
-  const asset = { id: 1, name: 'tool', size: 3, url: 'https://api.github.com/a', browser_download_url: 'https://github.com/a', digest: `sha256:${'a'.repeat(64)}` };
+  const asset = {
+    id: 1,
+    name: 'tool',
+    size: 3,
+    url: 'https://api.github.com/a',
+    browser_download_url: 'https://github.com/a',
+    digest: `sha256:${'a'.repeat(64)}`,
+  };
   const release = { id: 9, tag_name: 'v1', draft: false, prerelease: false, assets: [asset] };
   const ctx = { subject: 'release "v1" of acme/tool', entry: 'githubassets[1] (acme/tool)' };
 
   it('maps a good answer into the model', () => {
-    expect(parseRelease(release, ctx)).toEqual({ id: 9, tag: 'v1', draft: false, prerelease: false, assets: [{ id: 1, name: 'tool', size: 3, url: asset.url, browserDownloadUrl: asset.browser_download_url, digest: asset.digest }] });
+    expect(parseRelease(release, ctx)).toEqual({
+      id: 9,
+      tag: 'v1',
+      draft: false,
+      prerelease: false,
+      assets: [{ id: 1, name: 'tool', size: 3, url: asset.url, browserDownloadUrl: asset.browser_download_url, digest: asset.digest }],
+    });
     expect(parseReleaseList([release, release], ctx)).toHaveLength(2);
   });
 
@@ -114,29 +156,46 @@ describe('API answers', () => {
 });
 
 describe('invariants with generated inputs', () => {
-  const host = fc.oneof(fc.constantFrom('api.github.com', 'github.com', 'objects.githubusercontent.com', '127.0.0.1', 'API.GITHUB.COM'), fc.domain());
-  const origin = fc.record({ scheme: fc.constantFrom('http', 'https'), host, port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }) })
+  const host = fc.oneof(
+    fc.constantFrom('api.github.com', 'github.com', 'objects.githubusercontent.com', '127.0.0.1', 'API.GITHUB.COM'),
+    fc.domain(),
+  );
+  const origin = fc
+    .record({ scheme: fc.constantFrom('http', 'https'), host, port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }) })
     .map(({ scheme, host: h, port }) => `${scheme}://${h}${port === undefined ? '' : `:${port}`}`);
   const headerShape = fc.constantFrom('object', 'flat', 'pairs');
   const asShape = (shape: string, h: Record<string, string>) =>
     shape === 'object' ? h : shape === 'flat' ? Object.entries(h).flat() : Object.entries(h);
   const names = (headers: unknown): string[] =>
-    Array.isArray(headers) ? (Array.isArray(headers[0]) ? headers.map((p: [string]) => p[0]) : headers.filter((_, i) => i % 2 === 0)) : Object.keys(headers as object);
+    Array.isArray(headers)
+      ? Array.isArray(headers[0])
+        ? headers.map((p: [string]) => p[0])
+        : headers.filter((_, i) => i % 2 === 0)
+      : Object.keys(headers as object);
 
   it('Authorization reaches a dispatch only when its origin is exactly the API origin', () => {
     fc.assert(
-      fc.property(origin, origin, headerShape, fc.constantFrom('Authorization', 'authorization', 'AUTHORIZATION'), (api, target, shape, name) => {
-        const apiOrigin = new URL(api).origin;
-        let seen: unknown;
-        const dispatch = credentialsByOrigin(apiOrigin)(((opts: { headers: unknown }) => {
-          seen = opts.headers;
-          return true;
-        }) as never);
-        dispatch({ origin: target, path: '/x', method: 'GET', headers: asShape(shape, { [name]: 'token t', accept: '*/*' }) } as never, {} as never);
-        const carried = names(seen).some((n) => n.toLowerCase() === 'authorization');
-        expect(carried).toBe(new URL(target).origin === apiOrigin);
-        expect(names(seen).map((n) => n.toLowerCase())).toContain('accept');
-      }),
+      fc.property(
+        origin,
+        origin,
+        headerShape,
+        fc.constantFrom('Authorization', 'authorization', 'AUTHORIZATION'),
+        (api, target, shape, name) => {
+          const apiOrigin = new URL(api).origin;
+          let seen: unknown;
+          const dispatch = credentialsByOrigin(apiOrigin)(((opts: { headers: unknown }) => {
+            seen = opts.headers;
+            return true;
+          }) as never);
+          dispatch(
+            { origin: target, path: '/x', method: 'GET', headers: asShape(shape, { [name]: 'token t', accept: '*/*' }) } as never,
+            {} as never,
+          );
+          const carried = names(seen).some((n) => n.toLowerCase() === 'authorization');
+          expect(carried).toBe(new URL(target).origin === apiOrigin);
+          expect(names(seen).map((n) => n.toLowerCase())).toContain('accept');
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -13,7 +13,9 @@ describe('sources', () => {
   });
 
   it('builds the release download URL on GITHUB_SERVER_URL', () => {
-    expect(webDownloadUrl('https://github.com/', { ...c, tag: 'v1.2.3', asset: 'tool.tar.gz' })).toBe('https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz');
+    expect(webDownloadUrl('https://github.com/', { ...c, tag: 'v1.2.3', asset: 'tool.tar.gz' })).toBe(
+      'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+    );
   });
 
   it('only token-less entries with an exact tag and asset name qualify', () => {
@@ -34,7 +36,16 @@ describe('sources', () => {
       tag: 'v1.2.3',
       draft: false,
       prerelease: false,
-      assets: [{ id: 0, name: 'tool.tar.gz', size: 0, url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz', origin: 'direct' }],
+      assets: [
+        {
+          id: 0,
+          name: 'tool.tar.gz',
+          size: 0,
+          url: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+          browserDownloadUrl: 'https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz',
+          origin: 'direct',
+        },
+      ],
     });
     const mirrored = directRelease(spec, { serverUrl: 'https://github.com', mirror: 'https://m.example/{owner}/{repo}/{tag}/{asset}' });
     expect(mirrored.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');
@@ -45,12 +56,12 @@ describe('sources', () => {
 describe('directReleaseFor', () => {
   it('is the direct release for a qualifying entry and undefined otherwise', () => {
     const spec = { owner: 'acme', name: 'tool', tag: 'v1.2.3', asset: 'tool.tar.gz' };
-    expect(directReleaseFor(spec, undefined, { serverUrl: 'https://github.com' })?.assets[0]!.id).toBe(0);
+    expect(directReleaseFor(spec, undefined, { serverUrl: 'https://github.com' })!.assets[0]!.id).toBe(0);
     expect(directReleaseFor(spec, 'ghp_x', { serverUrl: 'https://github.com' })).toBeUndefined();
     expect(directReleaseFor({ ...spec, tag: 'latest' }, undefined, { serverUrl: 'https://github.com' })).toBeUndefined();
     // With a mirror, an entry with a token qualifies too: the token never goes to the mirror.
     const mirror = { serverUrl: 'https://github.com', mirror: 'https://m.example/{owner}/{repo}/{tag}/{asset}' };
-    expect(directReleaseFor(spec, 'ghp_x', mirror)?.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');
+    expect(directReleaseFor(spec, 'ghp_x', mirror)!.assets[0]!.url).toBe('https://m.example/acme/tool/v1.2.3/tool.tar.gz');
     expect(directReleaseFor({ ...spec, asset: 'tool-{arch}.tar.gz' }, undefined, mirror)).toBeUndefined();
   });
 });

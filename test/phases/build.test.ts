@@ -67,8 +67,8 @@ function fakeGitHub() {
   };
   const services = (log: string[], extra: Partial<BuildServices> = {}): BuildServices => ({
     github: {
-      getRelease: async (owner, name, tag) => (await lookup(owner, name, tag))[0]!,
-      listReleases: (owner, name) => lookup(owner, name),
+      getRelease: async ({ owner, repo }, tag) => (await lookup(owner, repo, tag))[0]!,
+      listReleases: ({ owner, repo }) => lookup(owner, repo),
     },
     download: async (request) => {
       state.downloads.push(request);

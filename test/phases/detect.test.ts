@@ -57,7 +57,7 @@ describe('bin/detect', () => {
   });
 
   it('errors (1) naming the entry on an invalid entry', async () => {
-    ws.writeApp({ 'project.toml': ENTRY + `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "t"\ndestinaton = "bin"\n` });
+    ws.writeApp({ 'project.toml': `${ENTRY}[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "t"\ndestinaton = "bin"\n` });
     const result = await runDetect(ws);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ERROR [GHA004] githubassets[2] (acme/tool): unknown key "destinaton"');
@@ -85,7 +85,9 @@ describe('bin/detect', () => {
   });
 
   it('keeps a hostile value escaped in the debug stack trace too', async () => {
-    ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = 1\n"x\\nERROR [GHA000] forged\\u001b[2J" = 1\n' });
+    ws.writeApp({
+      'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = 1\n"x\\nERROR [GHA000] forged\\u001b[2J" = 1\n',
+    });
     const result = await runDetect(ws, { BP_LOG_LEVEL: 'DEBUG' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ERROR [GHA004] githubassets[1] (acme/tool): unknown key "x\\nERROR [GHA000] forged\\x1b[2J"');
@@ -99,7 +101,9 @@ describe('bin/detect', () => {
     ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/.."\nasset = "x"\n' });
     const result = await runDetect(ws);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('ERROR [GHA003] githubassets[1] (acme/..): repo = "acme/.." is not of the form "owner/name": ".." is a path segment, not a name');
+    expect(result.stderr).toContain(
+      'ERROR [GHA003] githubassets[1] (acme/..): repo = "acme/.." is not of the form "owner/name": ".." is a path segment, not a name',
+    );
     expect(result.plan).toBe('');
   });
 });

@@ -31,14 +31,17 @@ const manager = preset.customManagers[0]!;
 function extract(text: string, flags = 'g'): [string, string][] {
   const found: { at: number; pair: [string, string] }[] = [];
   for (const source of manager.matchStrings) {
-    for (const m of text.matchAll(new RegExp(source, flags))) found.push({ at: m.index, pair: [m.groups!.depName!, m.groups!.currentValue!] });
+    for (const m of text.matchAll(new RegExp(source, flags)))
+      found.push({ at: m.index, pair: [m.groups!.depName!, m.groups!.currentValue!] });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.pair);
 }
 
 /** What should be extracted: the buildpack's own reading of the file, entries with an exact version tag. */
 function expectedPairs(text: string): [string, string][] {
-  return parseDescriptor(text).specs.filter((s) => /^v?\d/.test(s.tag)).map((s) => [s.repo, s.tag]);
+  return parseDescriptor(text)
+    .specs.filter((s) => /^v?\d/.test(s.tag))
+    .map((s) => [s.repo, s.tag]);
 }
 
 function tomlBlocks(markdown: string): string[] {
@@ -187,6 +190,7 @@ describe('samples/github-actions/update-assets.yml', () => {
     expect(updateIndex).toBeGreaterThan(0);
     const update = steps[updateIndex]!;
     expect(update.run).toContain(`npx --yes ${pkg.name}@${pkg.version} update project.toml --json`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(update.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(prIndex).toBeGreaterThan(updateIndex);
     const pr = steps[prIndex]!.with!;
@@ -222,6 +226,7 @@ describe('samples/github-actions/release.yml', () => {
     expect(npm.permissions?.['id-token']).toBe('write');
     const publish = npm.steps.find((s) => /npm publish/.test(s.run ?? ''))!;
     expect(publish.run).toMatch(/npm publish --provenance\b/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(publish.env?.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
     const node = npm.steps.find((s) => /^actions\/setup-node@v\d+$/.test(s.uses ?? ''))!;
     expect(node.with?.['registry-url']).toBe('https://registry.npmjs.org');
@@ -236,7 +241,12 @@ describe('samples/github-actions/release.yml', () => {
     expect(runs).toMatch(/pack buildpack package \S+\.cnb" --config package\.toml --format file/);
     expect(runs).toMatch(/gh release upload .*\.cnb/);
     const attestations = bp.steps.filter((s) => /^actions\/attest-build-provenance@v\d+$/.test(s.uses ?? ''));
-    expect(attestations.map((s) => s.with?.['subject-path'] ?? s.with?.['subject-name'])).toEqual(['${{ runner.temp }}/cnb/*.cnb', '${{ env.IMAGE }}']);
+    expect(attestations.map((s) => s.with?.['subject-path'] ?? s.with?.['subject-name'])).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
+      '${{ runner.temp }}/cnb/*.cnb',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
+      '${{ env.IMAGE }}',
+    ]);
     const packIndex = bp.steps.findIndex((s) => /--format file/.test(s.run ?? ''));
     expect(bp.steps.indexOf(attestations[0]!)).toBeGreaterThan(packIndex);
   });
@@ -266,7 +276,22 @@ const KPACK_SPEC_KEYS: Record<string, string[]> = {
   ClusterStore: ['sources', 'serviceAccountRef'],
   ClusterStack: ['id', 'buildImage', 'runImage', 'serviceAccountRef'],
   ClusterBuilder: ['tag', 'stack', 'store', 'order', 'serviceAccountRef', 'lifecycle'],
-  Image: ['tag', 'additionalTags', 'builder', 'serviceAccountName', 'source', 'cache', 'failedBuildHistoryLimit', 'successBuildHistoryLimit', 'imageTaggingStrategy', 'projectDescriptorPath', 'build', 'notary', 'cosign', 'defaultProcess'],
+  Image: [
+    'tag',
+    'additionalTags',
+    'builder',
+    'serviceAccountName',
+    'source',
+    'cache',
+    'failedBuildHistoryLimit',
+    'successBuildHistoryLimit',
+    'imageTaggingStrategy',
+    'projectDescriptorPath',
+    'build',
+    'notary',
+    'cosign',
+    'defaultProcess',
+  ],
 };
 
 interface EnvVar {
@@ -278,7 +303,9 @@ interface EnvVar {
 const TOKEN_LIKE = /gh[pousr]_[A-Za-z0-9]{20,}|github_pat_/;
 
 describe('samples/kpack', () => {
-  const all = ['cluster-store.yaml', 'cluster-stack.yaml', 'cluster-builder.yaml', 'image.yaml'].flatMap((f) => manifests(`samples/kpack/${f}`));
+  const all = ['cluster-store.yaml', 'cluster-stack.yaml', 'cluster-builder.yaml', 'image.yaml'].flatMap((f) =>
+    manifests(`samples/kpack/${f}`),
+  );
   const one = (kind: string) => {
     const found = all.filter((o) => o.kind === kind);
     expect(found, kind).toHaveLength(1);
@@ -286,12 +313,22 @@ describe('samples/kpack', () => {
   };
 
   it('uses kpack.io/v1alpha2 for the kpack kinds, with only the fields kpack defines', () => {
-    expect(all.map((o) => o.kind).sort()).toEqual(['ClusterBuilder', 'ClusterStack', 'ClusterStore', 'ConfigMap', 'Image', 'ServiceAccount']);
+    expect(all.map((o) => o.kind).sort()).toEqual([
+      'ClusterBuilder',
+      'ClusterStack',
+      'ClusterStore',
+      'ConfigMap',
+      'Image',
+      'ServiceAccount',
+    ]);
     for (const o of all) {
       expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
       if (o.kind in KPACK_SPEC_KEYS) {
         expect(o.apiVersion).toBe('kpack.io/v1alpha2');
-        expect(Object.keys(o.spec ?? {}).filter((k) => !KPACK_SPEC_KEYS[o.kind]!.includes(k)), o.kind).toEqual([]);
+        expect(
+          Object.keys(o.spec ?? {}).filter((k) => !KPACK_SPEC_KEYS[o.kind]!.includes(k)),
+          o.kind,
+        ).toEqual([]);
       } else {
         expect(o.apiVersion).toBe('v1');
       }
@@ -305,7 +342,12 @@ describe('samples/kpack', () => {
   });
 
   it('builds with this buildpack optional after a language buildpack, from the store and stack defined here', () => {
-    const builder = one('ClusterBuilder').spec as { stack: { name: string; kind: string }; store: { name: string; kind: string }; order: { group: { id: string; version?: string; optional?: boolean }[] }[]; serviceAccountRef: { name: string; namespace: string } };
+    const builder = one('ClusterBuilder').spec as {
+      stack: { name: string; kind: string };
+      store: { name: string; kind: string };
+      order: { group: { id: string; version?: string; optional?: boolean }[] }[];
+      serviceAccountRef: { name: string; namespace: string };
+    };
     expect(builder.stack).toEqual({ name: one('ClusterStack').metadata.name, kind: 'ClusterStack' });
     expect(builder.store).toEqual({ name: one('ClusterStore').metadata.name, kind: 'ClusterStore' });
     expect(builder.serviceAccountRef.name && builder.serviceAccountRef.namespace).toBeTruthy();
@@ -343,7 +385,19 @@ describe('samples/kpack', () => {
 
 /** The catalog's buildpacks task 0.7 (tektoncd/catalog task/buildpacks/0.7/buildpacks.yaml). */
 const BUILDPACKS_TASK = {
-  params: ['APP_IMAGE', 'BUILDER_IMAGE', 'SOURCE_SUBPATH', 'ENV_VARS', 'PROCESS_TYPE', 'RUN_IMAGE', 'CACHE_IMAGE', 'SKIP_RESTORE', 'USER_ID', 'GROUP_ID', 'PLATFORM_DIR'],
+  params: [
+    'APP_IMAGE',
+    'BUILDER_IMAGE',
+    'SOURCE_SUBPATH',
+    'ENV_VARS',
+    'PROCESS_TYPE',
+    'RUN_IMAGE',
+    'CACHE_IMAGE',
+    'SKIP_RESTORE',
+    'USER_ID',
+    'GROUP_ID',
+    'PLATFORM_DIR',
+  ],
   required: ['APP_IMAGE', 'BUILDER_IMAGE'],
   workspaces: ['source', 'cache', 'dockerconfig'],
 };
@@ -351,10 +405,29 @@ const BUILDPACKS_TASK = {
 describe('samples/tekton/pipelinerun.yaml', () => {
   const docs = manifests('samples/tekton/pipelinerun.yaml');
   const run = docs.find((d) => d.kind === 'PipelineRun')!;
-  interface PipelineTask { name: string; taskRef: { name: string }; params?: { name: string; value: unknown }[]; workspaces?: { name: string; workspace: string }[]; runAfter?: string[] }
+  interface PipelineTask {
+    name: string;
+    taskRef: { name: string };
+    params?: { name: string; value: unknown }[];
+    workspaces?: { name: string; workspace: string }[];
+    runAfter?: string[];
+  }
   const spec = run.spec as {
     pipelineSpec: { workspaces: { name: string }[]; tasks: PipelineTask[] };
-    taskRunSpecs: { pipelineTaskName: string; podTemplate: { volumes: { name: string; projected?: { sources: { secret?: { name: string; items: { key: string; path: string }[] }; configMap?: { name: string; items: { key: string; path: string }[] } }[] } }[] } }[];
+    taskRunSpecs: {
+      pipelineTaskName: string;
+      podTemplate: {
+        volumes: {
+          name: string;
+          projected?: {
+            sources: {
+              secret?: { name: string; items: { key: string; path: string }[] };
+              configMap?: { name: string; items: { key: string; path: string }[] };
+            }[];
+          };
+        }[];
+      };
+    }[];
     workspaces: { name: string }[];
   };
   const build = spec.pipelineSpec.tasks.find((t) => t.taskRef.name === 'buildpacks')!;
@@ -380,7 +453,9 @@ describe('samples/tekton/pipelinerun.yaml', () => {
     expect(param('ENV_VARS')).toBeUndefined();
     const runSpec = spec.taskRunSpecs.find((t) => t.pipelineTaskName === build.name)!;
     const volume = runSpec.podTemplate.volumes.find((v) => v.name === param('PLATFORM_DIR'))!;
-    const items = volume.projected!.sources.flatMap((s) => (s.secret ?? s.configMap)!.items.map((i) => [s.secret ? 'secret' : 'configMap', i.path] as const));
+    const items = volume.projected!.sources.flatMap((s) =>
+      (s.secret ?? s.configMap)!.items.map((i) => [s.secret ? 'secret' : 'configMap', i.path] as const),
+    );
     expect(items).toContainEqual(['secret', 'env/GITHUB_TOKEN']);
     expect(items).toContainEqual(['configMap', 'env/GITHUB_ASSETS_MIRROR']);
     const settings = docs.find((d) => d.kind === 'ConfigMap')!;

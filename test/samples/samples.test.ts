@@ -12,7 +12,8 @@ import { repoRoot } from '../support/cnb.js';
 
 const SAMPLES = join(repoRoot, 'samples');
 const BUILDPACK_ID = 'github-assets/buildpack';
-const buildpackVersion = (TOML.parse(readFileSync(join(repoRoot, 'buildpack.toml'), 'utf8')) as { buildpack: { version: string } }).buildpack.version;
+const buildpackVersion = (TOML.parse(readFileSync(join(repoRoot, 'buildpack.toml'), 'utf8')) as { buildpack: { version: string } })
+  .buildpack.version;
 
 function filesNamed(dir: string, name: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -29,7 +30,9 @@ describe('samples/**/project.toml', () => {
   const descriptors = filesNamed(SAMPLES, 'project.toml');
 
   it('finds the sample descriptors', () => {
-    expect(descriptors.map((p) => relative(SAMPLES, p))).toEqual(expect.arrayContaining(['grpc-probe/project.toml', 'three-assets/project.toml']));
+    expect(descriptors.map((p) => relative(SAMPLES, p))).toEqual(
+      expect.arrayContaining(['grpc-probe/project.toml', 'three-assets/project.toml']),
+    );
   });
 
   it.each(descriptors.map((p) => [relative(SAMPLES, p), p]))('%s passes the buildpack validator and has entries', (_name, path) => {
@@ -58,7 +61,19 @@ describe('samples/**/project.toml', () => {
 
 // What pack's builder.Config decodes (pack: builder/config_reader.go, pkg/dist); anything else
 // makes `pack builder create` fail with "unknown configuration elements".
-const BUILDER_KEYS = ['description', 'buildpacks', 'extensions', 'order', 'order-extensions', 'stack', 'lifecycle', 'run', 'build', 'targets', 'system'];
+const BUILDER_KEYS = [
+  'description',
+  'buildpacks',
+  'extensions',
+  'order',
+  'order-extensions',
+  'stack',
+  'lifecycle',
+  'run',
+  'build',
+  'targets',
+  'system',
+];
 const MODULE_INFO_KEYS = ['id', 'name', 'version', 'description', 'homepage', 'keywords', 'licenses'];
 const MODULE_KEYS = [...MODULE_INFO_KEYS, 'uri', 'image'];
 const GROUP_ENTRY_KEYS = [...MODULE_INFO_KEYS, 'optional'];
@@ -140,7 +155,8 @@ describe('samples/builder/builder.toml', () => {
   it('refers in its groups only to buildpacks it adds, at the versions it adds', () => {
     // pack resolves each group id@version among the [[buildpacks]] it was given.
     const added = builder.buildpacks.map((bp) => `${/docker:\/\/[^/]+\/(.+):/.exec(bp.uri!)?.[1]}@${bp.version}`);
-    const expected = (id: string) => (id === BUILDPACK_ID ? 'github-assets/buildpack' : id.replace('paketo-buildpacks/', 'paketobuildpacks/'));
+    const expected = (id: string) =>
+      id === BUILDPACK_ID ? 'github-assets/buildpack' : id.replace('paketo-buildpacks/', 'paketobuildpacks/');
     for (const { group } of builder.order) {
       for (const entry of group) expect(added).toContain(`${expected(entry.id)}@${entry.version}`);
     }
@@ -157,7 +173,11 @@ interface WorkflowStep {
 
 describe('samples/github-actions/build-image.yml', () => {
   const text = read('github-actions/build-image.yml');
-  const workflow = parseYaml(text) as { on: unknown; env?: Record<string, string>; jobs: Record<string, { 'runs-on': string; steps: WorkflowStep[] }> };
+  const workflow = parseYaml(text) as {
+    on: unknown;
+    env?: Record<string, string>;
+    jobs: Record<string, { 'runs-on': string; steps: WorkflowStep[] }>;
+  };
   const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
   const packBuild = steps.filter((s) => /\bpack build\b/.test(s.run ?? ''));
 
@@ -171,6 +191,7 @@ describe('samples/github-actions/build-image.yml', () => {
 
   it('passes TOOLCHAIN_TOKEN from secrets through the step env and `--env NAME` only', () => {
     const step = packBuild[0]!;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, written literally in the workflow
     expect(step.env?.TOOLCHAIN_TOKEN).toBe('${{ secrets.TOOLCHAIN_TOKEN }}');
     expect(step.run).toMatch(/--env TOOLCHAIN_TOKEN(\s|$)/);
     // The value never appears in a script: no expression, no expansion, no NAME=value.
@@ -186,7 +207,9 @@ describe('samples/github-actions/build-image.yml', () => {
 
   it('adds this buildpack after the language buildpack and publishes the image', () => {
     const run = packBuild[0]!.run!;
-    const buildpacks = [...run.matchAll(/--buildpack\s+(\S+)/g)].map((m) => m[1]!.replace(/^"\$(\w+)"$/, (_m, name: string) => workflow.env?.[name] ?? ''));
+    const buildpacks = [...run.matchAll(/--buildpack\s+(\S+)/g)].map((m) =>
+      m[1]!.replace(/^"\$(\w+)"$/, (_m, name: string) => workflow.env?.[name] ?? ''),
+    );
     expect(buildpacks).toEqual(['paketo-buildpacks/go', `docker://ghcr.io/${BUILDPACK_ID}:${buildpackVersion}`]);
     expect(run).toMatch(/--builder\s+\S+/);
     expect(run).toMatch(/--publish\b/);

@@ -41,10 +41,19 @@ beforeAll(async () => {
   gh.addRelease('acme/grep', {
     tag: '14.1.1',
     assets: [
-      { name: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz', content: { path: archive('musl', { 'grep-14.1.1-x86_64-unknown-linux-musl/grep': { exe: true } }) } },
+      {
+        name: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
+        content: { path: archive('musl', { 'grep-14.1.1-x86_64-unknown-linux-musl/grep': { exe: true } }) },
+      },
       { name: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz.sha256', content: 'sum' },
-      { name: 'grep-14.1.1-x86_64-unknown-linux-gnu.tar.gz', content: { path: archive('gnu', { 'grep-14.1.1-x86_64-unknown-linux-gnu/grep': 'wrong: the glibc build\n' }) } },
-      { name: 'grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz', content: { path: archive('arm', { 'grep-14.1.1-aarch64-unknown-linux-gnu/grep': ARM_SCRIPT }) } },
+      {
+        name: 'grep-14.1.1-x86_64-unknown-linux-gnu.tar.gz',
+        content: { path: archive('gnu', { 'grep-14.1.1-x86_64-unknown-linux-gnu/grep': 'wrong: the glibc build\n' }) },
+      },
+      {
+        name: 'grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz',
+        content: { path: archive('arm', { 'grep-14.1.1-aarch64-unknown-linux-gnu/grep': ARM_SCRIPT }) },
+      },
       { name: 'grep-14.1.1-aarch64-linux-android.tar.gz', content: 'android' },
       { name: 'grep-14.1.1-x86_64-apple-darwin.tar.gz', content: 'mac' },
       { name: 'grep-14.1.1-x86_64-pc-windows-msvc.zip', content: 'win' },
@@ -80,7 +89,8 @@ afterEach(() => ws.cleanup());
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, ...extra });
 
 function records(layersDir: string, name: string): Record<string, unknown>[] {
-  return (TOML.parse(readFileSync(join(layersDir, `${name}.toml`), 'utf8')) as { metadata: { entries: Record<string, unknown>[] } }).metadata.entries;
+  return (TOML.parse(readFileSync(join(layersDir, `${name}.toml`), 'utf8')) as { metadata: { entries: Record<string, unknown>[] } })
+    .metadata.entries;
 }
 
 const GREP = '[[metadata.githubassets]]\nrepo = "acme/grep"\ntag = "~14.1"\nstrip_components = 1\ndestination = "bin"\n';
@@ -94,7 +104,9 @@ describe('bin/build with an entry without asset', () => {
     expect(readFileSync(grep)).toEqual(readFileSync(exe));
     expect(execFileSync(grep, { encoding: 'utf8' }).trim()).toBe(EXECUTABLE_OUTPUT);
     expect(result.stdout).toContain('Asset     grep-14.1.1-x86_64-unknown-linux-musl.tar.gz');
-    expect(result.stdout).toContain('Picked    automatically: libc: the musl build (static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds)');
+    expect(result.stdout).toContain(
+      'Picked    automatically: libc: the musl build (static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds)',
+    );
     expect(records(ws.layersDir, 'acme_grep')[0]).toMatchObject({
       asset: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
       asset_spec: '',
@@ -135,9 +147,14 @@ describe('bin/build with an entry without asset', () => {
 
   it('refuses the glibc-only arm64 release for an Alpine run image (CNB_TARGET_DISTRO_NAME) with GHA018 and installs nothing', async () => {
     ws.writeApp({ 'project.toml': GREP });
-    const result = await runBuild(ws, env({ CNB_TARGET_ARCH: 'arm64', CNB_TARGET_DISTRO_NAME: 'alpine', CNB_TARGET_DISTRO_VERSION: '3.20' }));
+    const result = await runBuild(
+      ws,
+      env({ CNB_TARGET_ARCH: 'arm64', CNB_TARGET_DISTRO_NAME: 'alpine', CNB_TARGET_DISTRO_VERSION: '3.20' }),
+    );
     expect(result.code).toBe(1);
-    expect(result.output).toContain('ERROR [GHA018] githubassets[1] (acme/grep): automatic selection found no asset for linux/arm64 in release 14.1.1: only glibc builds exist for linux/arm64, and the run image (alpine 3.20) has no glibc');
+    expect(result.output).toContain(
+      'ERROR [GHA018] githubassets[1] (acme/grep): automatic selection found no asset for linux/arm64 in release 14.1.1: only glibc builds exist for linux/arm64, and the run image (alpine 3.20) has no glibc',
+    );
     expect(result.output).toContain('set libc = "gnu" if the run image has glibc');
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
     expect(readdirSync(ws.layersDir).filter((n) => n.startsWith('acme_'))).toEqual([]);
@@ -151,7 +168,10 @@ describe('bin/build with an entry without asset', () => {
     const result = await runBuild(ws, env({ CNB_TARGET_ARCH: 'amd64' }));
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(join(ws.layersDir, 'acme_grep', 'bin', 'grep'), 'utf8')).toBe('wrong: the glibc build\n');
-    expect(records(ws.layersDir, 'acme_grep')[0]).toMatchObject({ asset: 'grep-14.1.1-x86_64-unknown-linux-gnu.tar.gz', selection_reason: expect.stringContaining('libc = "gnu" (set in the entry)') });
+    expect(records(ws.layersDir, 'acme_grep')[0]).toMatchObject({
+      asset: 'grep-14.1.1-x86_64-unknown-linux-gnu.tar.gz',
+      selection_reason: expect.stringContaining('libc = "gnu" (set in the entry)'),
+    });
   });
 
   it('fails a release with two programs, listing the candidates and both ways to choose; matching settles it', async () => {
@@ -196,7 +216,10 @@ describe('github-assets check and pin with an entry without asset', () => {
     expect(table.stdout).toMatch(/\n1\s+acme\/grep\s+14\.1\.1 \(~14\.1\)\s+grep-14\.1\.1-x86_64-unknown-linux-musl\.tar\.gz \(auto\)\s/);
     expect(table.stdout).toContain('#1 picked automatically: libc: the musl build (static or musl builds preferred');
     const json = JSON.parse((await cli(ws.appDir, ['check', '--json', '--arch', 'arm64'])).stdout);
-    expect(json.entries[0]).toMatchObject({ asset: 'grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz', selection: { rule: 'auto:only-candidate', reason: expect.stringContaining('needs glibc') } });
+    expect(json.entries[0]).toMatchObject({
+      asset: 'grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz',
+      selection: { rule: 'auto:only-candidate', reason: expect.stringContaining('needs glibc') },
+    });
     const offline = JSON.parse((await cli(ws.appDir, ['check', '--offline', '--json'])).stdout);
     expect(offline.entries[0]).toMatchObject({ asset: '(automatic)', paths: [] });
     expect(offline.ok).toBe(true);

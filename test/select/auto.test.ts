@@ -8,14 +8,20 @@ import { autoSelect, nonProgramReason, toolNameOf, type AutoResult } from '../..
 import { archesIn, libcOf, osesIn } from '../../src/select/asset-name.js';
 import { selectAssetFor } from '../../src/select/index.js';
 import { parseDescriptor, specForTarget } from '../../src/descriptor/parse.js';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import type { AssetSpec, Release, ReleaseAsset, Target } from '../../src/model.js';
 
 const AMD64: Target = { os: 'linux', arch: 'amd64' };
 const ARM64: Target = { os: 'linux', arch: 'arm64' };
 
 function assets(names: string[]): ReleaseAsset[] {
-  return names.map((name, i) => ({ id: i + 1, name, size: 1, url: `https://api.invalid/${i}`, browserDownloadUrl: `https://web.invalid/${name}` }));
+  return names.map((name, i) => ({
+    id: i + 1,
+    name,
+    size: 1,
+    url: `https://api.invalid/${i}`,
+    browserDownloadUrl: `https://web.invalid/${name}`,
+  }));
 }
 
 function pick(names: string[], target: Target = AMD64, request: Partial<Parameters<typeof autoSelect>[2]> = {}): string {
@@ -102,9 +108,12 @@ describe('step 1: never a program', () => {
     expect(nonProgramReason(name, 'linux')).toBe(why);
   });
 
-  it.each(['tool_linux_amd64.tar.gz', 'tool-linux-amd64', 'tool-x86_64-unknown-linux-musl.tgz', 'tool-linux-x64.gz', 'runc.amd64', 'tool'])('%s may be a program', (name) => {
-    expect(nonProgramReason(name, 'linux')).toBeUndefined();
-  });
+  it.each(['tool_linux_amd64.tar.gz', 'tool-linux-amd64', 'tool-x86_64-unknown-linux-musl.tgz', 'tool-linux-x64.gz', 'runc.amd64', 'tool'])(
+    '%s may be a program',
+    (name) => {
+      expect(nonProgramReason(name, 'linux')).toBeUndefined();
+    },
+  );
 
   it('keeps .exe for a Windows target', () => {
     expect(nonProgramReason('tool-windows-amd64.exe', 'windows')).toBeUndefined();
@@ -116,7 +125,13 @@ describe('step 1: never a program', () => {
 });
 
 describe('steps 2 and 3: OS and architecture', () => {
-  const release = ['tool_linux_amd64.tar.gz', 'tool_linux_arm64.tar.gz', 'tool_linux_arm.tar.gz', 'tool_darwin_arm64.tar.gz', 'tool_freebsd_amd64.tar.gz'];
+  const release = [
+    'tool_linux_amd64.tar.gz',
+    'tool_linux_arm64.tar.gz',
+    'tool_linux_arm.tar.gz',
+    'tool_darwin_arm64.tar.gz',
+    'tool_freebsd_amd64.tar.gz',
+  ];
 
   it('picks the target build and never another OS or arch', () => {
     expect(pick(release, AMD64)).toBe('tool_linux_amd64.tar.gz');
@@ -144,7 +159,9 @@ describe('steps 2 and 3: OS and architecture', () => {
   });
 
   it('drops the Android build that says linux', () => {
-    expect(pick(['t-aarch64-linux-android.tar.gz', 't-aarch64-unknown-linux-musl.tar.gz'], ARM64)).toBe('t-aarch64-unknown-linux-musl.tar.gz');
+    expect(pick(['t-aarch64-linux-android.tar.gz', 't-aarch64-unknown-linux-musl.tar.gz'], ARM64)).toBe(
+      't-aarch64-unknown-linux-musl.tar.gz',
+    );
     expect(pick(['t-aarch64-linux-android.tar.gz'], ARM64)).toBe('refused:none');
   });
 
@@ -162,7 +179,9 @@ describe('step 4: libc policy', () => {
     expect(r).toMatchObject({ kind: 'picked', rule: 'libc' });
     if (r.kind !== 'picked') throw new Error('picked');
     expect(r.asset.name).toBe('t-x86_64-unknown-linux-musl.tar.gz');
-    expect(r.reason).toMatch(/^libc: the musl build \(static or musl builds preferred: the run image may differ from the build image; set libc = "gnu"/);
+    expect(r.reason).toMatch(
+      /^libc: the musl build \(static or musl builds preferred: the run image may differ from the build image; set libc = "gnu"/,
+    );
     expect(pick(['t_linux_amd64', 't_linux_amd64_static'])).toBe('t_linux_amd64_static');
   });
 
@@ -194,7 +213,9 @@ describe('step 4: libc policy', () => {
 
 describe('steps 5 to 7: variants, formats, names', () => {
   it('drops debug, profiling and baseline builds unless nothing else fits', () => {
-    expect(pick(['bun-linux-x64.zip', 'bun-linux-x64-baseline.zip', 'bun-linux-x64-profile.zip'], AMD64, { repoName: 'bun' })).toBe('bun-linux-x64.zip');
+    expect(pick(['bun-linux-x64.zip', 'bun-linux-x64-baseline.zip', 'bun-linux-x64-profile.zip'], AMD64, { repoName: 'bun' })).toBe(
+      'bun-linux-x64.zip',
+    );
     expect(pick(['t-linux-amd64-debug.tar.gz'], AMD64)).toBe('t-linux-amd64-debug.tar.gz');
     expect(result(['t-linux-amd64.tar.gz', 't-linux-amd64-dbg.tar.gz'])).toMatchObject({ rule: 'variant' });
   });
@@ -203,7 +224,10 @@ describe('steps 5 to 7: variants, formats, names', () => {
     expect(pick(['t_linux_amd64', 't_linux_amd64.tar.gz'])).toBe('t_linux_amd64.tar.gz');
     expect(pick(['t_linux_amd64.zip', 't_linux_amd64.tar.xz'])).toBe('t_linux_amd64.tar.xz');
     expect(pick(['t_linux_amd64.gz', 't_linux_amd64'])).toBe('t_linux_amd64');
-    expect(result(['t_linux_amd64.zip', 't_linux_amd64.tar.gz'])).toMatchObject({ rule: 'format', reason: 'the .tar.gz over other formats of the same build' });
+    expect(result(['t_linux_amd64.zip', 't_linux_amd64.tar.gz'])).toMatchObject({
+      rule: 'format',
+      reason: 'the .tar.gz over other formats of the same build',
+    });
   });
 
   it('takes the build named like the repository over variants of it, and refuses unrelated programs', () => {
@@ -213,13 +237,20 @@ describe('steps 5 to 7: variants, formats, names', () => {
       reason: 'named like the repository (hugo) rather than its variants (hugo-extended)',
     });
     const multi = result(['kubectx_v1.2.3_linux_x86_64.tar.gz', 'kubens_v1.2.3_linux_x86_64.tar.gz'], AMD64, { repoName: 'kubectx' });
-    expect(multi).toMatchObject({ kind: 'refused', problem: 'ambiguous', candidates: ['kubectx_v1.2.3_linux_x86_64.tar.gz', 'kubens_v1.2.3_linux_x86_64.tar.gz'] });
+    expect(multi).toMatchObject({
+      kind: 'refused',
+      problem: 'ambiguous',
+      candidates: ['kubectx_v1.2.3_linux_x86_64.tar.gz', 'kubens_v1.2.3_linux_x86_64.tar.gz'],
+    });
   });
 
   it('lets the destination file name choose among programs', () => {
-    expect(pick(['kubectx_v1.2.3_linux_x86_64.tar.gz', 'kubens_v1.2.3_linux_x86_64.tar.gz'], AMD64, { repoName: 'kubectx', binaryName: 'kubens' })).toBe(
-      'kubens_v1.2.3_linux_x86_64.tar.gz',
-    );
+    expect(
+      pick(['kubectx_v1.2.3_linux_x86_64.tar.gz', 'kubens_v1.2.3_linux_x86_64.tar.gz'], AMD64, {
+        repoName: 'kubectx',
+        binaryName: 'kubens',
+      }),
+    ).toBe('kubens_v1.2.3_linux_x86_64.tar.gz');
   });
 
   it('names the tool without version, platform and build words', () => {
@@ -256,7 +287,15 @@ describe('selectAssetFor errors', () => {
     }
     throw new Error('expected an error');
   };
-  const kubectx = ['kubectx', 'kubens', 'checksums.txt', 'kubectx_v0.9.5_linux_x86_64.tar.gz', 'kubectx_v0.9.5_linux_arm64.tar.gz', 'kubens_v0.9.5_linux_x86_64.tar.gz', 'kubens_v0.9.5_linux_arm64.tar.gz'];
+  const kubectx = [
+    'kubectx',
+    'kubens',
+    'checksums.txt',
+    'kubectx_v0.9.5_linux_x86_64.tar.gz',
+    'kubectx_v0.9.5_linux_arm64.tar.gz',
+    'kubens_v0.9.5_linux_x86_64.tar.gz',
+    'kubens_v0.9.5_linux_arm64.tar.gz',
+  ];
 
   it('GHA015 lists the candidates and both ways to choose, with a pattern and a filter that work', () => {
     const err = failure(() => selectAssetFor(release(kubectx), spec(), AMD64));
@@ -270,7 +309,9 @@ describe('selectAssetFor errors', () => {
     );
     // Both suggestions really choose, on both arches.
     for (const target of [AMD64, ARM64]) {
-      expect(selectAssetFor(release(kubectx), spec('asset = "kubectx_v{version}_{os}_{arch}.tar.gz"'), target).asset.name).toMatch(/^kubectx_/);
+      expect(selectAssetFor(release(kubectx), spec('asset = "kubectx_v{version}_{os}_{arch}.tar.gz"'), target).asset.name).toMatch(
+        /^kubectx_/,
+      );
       expect(selectAssetFor(release(kubectx), spec('matching = "kubectx"'), target).asset.name).toMatch(/^kubectx_/);
     }
   });
@@ -281,14 +322,19 @@ describe('selectAssetFor errors', () => {
     expect(err.message).toBe(
       'automatic selection found no asset for linux/arm64 in release v0.9.5: only glibc builds exist for linux/arm64, and the entry sets libc = "musl"; the release has: t-aarch64-unknown-linux-gnu.tar.gz',
     );
-    expect(err.hint).toMatch(/^set libc = "gnu" if the run image has glibc, or name the asset with asset = "\.\.\." \(or in \[metadata\.githubassets\.arch\.arm64\] for this architecture only\)/);
+    expect(err.hint).toMatch(
+      /^set libc = "gnu" if the run image has glibc, or name the asset with asset = "\.\.\." \(or in \[metadata\.githubassets\.arch\.arm64\] for this architecture only\)/,
+    );
     const none = failure(() => selectAssetFor(release(['t_linux_amd64.tar.gz']), spec(), ARM64));
     expect(none.code).toBe('GHA018');
     expect(none.hint).toContain('nothing for another platform is ever installed');
   });
 
   it('reports the rule that decided, and the named-asset rules', () => {
-    expect(selectAssetFor(release(kubectx), spec('matching = "kubens"'), ARM64)).toMatchObject({ rule: 'auto:only-candidate', asset: { name: 'kubens_v0.9.5_linux_arm64.tar.gz' } });
+    expect(selectAssetFor(release(kubectx), spec('matching = "kubens"'), ARM64)).toMatchObject({
+      rule: 'auto:only-candidate',
+      asset: { name: 'kubens_v0.9.5_linux_arm64.tar.gz' },
+    });
     expect(selectAssetFor(release(kubectx), spec('asset = "kubens"'), ARM64)).toMatchObject({ rule: 'asset', reason: 'asset = "kubens"' });
     expect(selectAssetFor(release(kubectx), spec('asset = "kubens_{tag}_{os}_{arch}.tar.gz"'), ARM64)).toMatchObject({ rule: 'pattern' });
   });
@@ -320,7 +366,9 @@ describe('config: asset, libc and matching', () => {
   });
 
   it('merges libc and matching from arch tables', () => {
-    const [entry] = parseDescriptor('[[metadata.githubassets]]\nrepo = "a/b"\nlibc = "musl"\n[metadata.githubassets.arch.arm64]\nlibc = "gnu"\nmatching = "x"\n').specs;
+    const [entry] = parseDescriptor(
+      '[[metadata.githubassets]]\nrepo = "a/b"\nlibc = "musl"\n[metadata.githubassets.arch.arm64]\nlibc = "gnu"\nmatching = "x"\n',
+    ).specs;
     expect(specForTarget(entry!, AMD64)).toMatchObject({ asset: '', libc: 'musl' });
     expect(specForTarget(entry!, AMD64).matching).toBeUndefined();
     expect(specForTarget(entry!, ARM64)).toMatchObject({ asset: '', libc: 'gnu', matching: 'x' });
@@ -329,22 +377,62 @@ describe('config: asset, libc and matching', () => {
 
 describe('invariants (generated releases)', () => {
   const osWords = ['linux', 'Linux', 'darwin', 'macos', 'windows', 'win64', 'freebsd', 'android', 'linux64', 'linux32', 'linuxstatic', ''];
-  const archWords = ['amd64', 'x86_64', 'x64', '64bit', 'aarch64', 'arm64', 'aarch_64', 'armv8', 'arm', 'armv7', 'armhf', 'x86', '386', 'i686', '32-bit', 'ppc64le', 's390x', 'riscv64', '64', ''];
+  const archWords = [
+    'amd64',
+    'x86_64',
+    'x64',
+    '64bit',
+    'aarch64',
+    'arm64',
+    'aarch_64',
+    'armv8',
+    'arm',
+    'armv7',
+    'armhf',
+    'x86',
+    '386',
+    'i686',
+    '32-bit',
+    'ppc64le',
+    's390x',
+    'riscv64',
+    '64',
+    '',
+  ];
   const extra = ['', 'musl', 'gnu', 'static', 'debug', 'baseline', 'unknown', 'pc', 'v1.2.3', '1.2.3', 'src', 'extended'];
   const exts = ['', '.tar.gz', '.zip', '.tgz', '.tar.xz', '.gz', '.exe', '.deb', '.sha256', '.sig', '.txt', '.json', '.AppImage'];
   const tools = ['tool', 'other', 'tool_extended'];
   const seps = ['-', '_', '.'];
   const assetName = fc
-    .tuple(fc.constantFrom(...tools), fc.constantFrom(...osWords), fc.constantFrom(...archWords), fc.constantFrom(...extra), fc.constantFrom(...exts), fc.constantFrom(...seps), fc.boolean())
-    .map(([tool, os, arch, more, ext, sep, archFirst]) => [tool, ...(archFirst ? [arch, os] : [os, arch]), more].filter(Boolean).join(sep) + ext);
+    .tuple(
+      fc.constantFrom(...tools),
+      fc.constantFrom(...osWords),
+      fc.constantFrom(...archWords),
+      fc.constantFrom(...extra),
+      fc.constantFrom(...exts),
+      fc.constantFrom(...seps),
+      fc.boolean(),
+    )
+    .map(
+      ([tool, os, arch, more, ext, sep, archFirst]) =>
+        [tool, ...(archFirst ? [arch, os] : [os, arch]), more].filter(Boolean).join(sep) + ext,
+    );
   const release = fc.uniqueArray(assetName, { minLength: 0, maxLength: 14 });
   const target = fc.record({ os: fc.constant('linux'), arch: fc.constantFrom('amd64', 'arm64', 'arm', '386') });
-  const request = fc.record({ libc: fc.constantFrom(undefined, 'gnu', 'musl'), matching: fc.constantFrom(undefined, 'tool', 'tool*', 'x') });
+  const request = fc.record({
+    libc: fc.constantFrom(undefined, 'gnu', 'musl'),
+    matching: fc.constantFrom(undefined, 'tool', 'tool*', 'x'),
+  });
 
   it('a pick names the target arch (or, for amd64 only, no arch at all) and never another OS or arch', () => {
     fc.assert(
       fc.property(release, target, request, (names, t, req) => {
-        const r = autoSelect(assets(names), t, { repoName: 'tool', tag: 'v1.2.3', ...(req.libc ? { libc: req.libc as 'gnu' } : {}), ...(req.matching ? { matching: req.matching } : {}) });
+        const r = autoSelect(assets(names), t, {
+          repoName: 'tool',
+          tag: 'v1.2.3',
+          ...(req.libc ? { libc: req.libc as 'gnu' } : {}),
+          ...(req.matching ? { matching: req.matching } : {}),
+        });
         if (r.kind !== 'picked') return true;
         const arches = archesIn(r.asset.name);
         const oses = osesIn(r.asset.name);
@@ -353,7 +441,10 @@ describe('invariants (generated releases)', () => {
           expect(t.arch).toBe('amd64');
           // The fallback: no program for the OS (after matching) names any arch.
           const matches = (n: string) =>
-            !req.matching || (req.matching.includes('*') ? n.toLowerCase().startsWith(req.matching.replace('*', '').toLowerCase()) : n.toLowerCase().includes(req.matching.toLowerCase()));
+            !req.matching ||
+            (req.matching.includes('*')
+              ? n.toLowerCase().startsWith(req.matching.replace('*', '').toLowerCase())
+              : n.toLowerCase().includes(req.matching.toLowerCase()));
           const programs = names.filter((n) => matches(n) && !nonProgramReason(n, 'linux'));
           const linux = programs.filter((n) => osesIn(n).has('linux'));
           const osPool = linux.length > 0 ? linux : programs.filter((n) => osesIn(n).size === 0);

@@ -20,13 +20,21 @@ interface CorpusEntry {
   expectedMiss?: Record<string, string>;
 }
 
-const corpus = JSON.parse(readFileSync(new URL('../fixtures/selection-corpus.json', import.meta.url), 'utf8')) as { entries: CorpusEntry[] };
+const corpus = JSON.parse(readFileSync(new URL('../fixtures/selection-corpus.json', import.meta.url), 'utf8')) as {
+  entries: CorpusEntry[];
+};
 const ARCHES = ['amd64', 'arm64'] as const;
 /** Every decision must be right except the misses the corpus itself documents (expectedMiss). */
 const DOCUMENTED_MISSES = corpus.entries.reduce((n, e) => n + Object.keys(e.expectedMiss ?? {}).length, 0);
 
 function assetsOf(entry: CorpusEntry): ReleaseAsset[] {
-  return entry.assets.map((name, i) => ({ id: i + 1, name, size: 1, url: `https://api.invalid/${i}`, browserDownloadUrl: `https://web.invalid/${name}` }));
+  return entry.assets.map((name, i) => ({
+    id: i + 1,
+    name,
+    size: 1,
+    url: `https://api.invalid/${i}`,
+    browserDownloadUrl: `https://web.invalid/${name}`,
+  }));
 }
 
 function run(entry: CorpusEntry, arch: string) {
@@ -56,14 +64,20 @@ describe('selection corpus', () => {
           const oses = osesIn(got);
           const otherArch = [...arches].some((a) => a !== arch);
           const otherOs = [...oses].some((o) => o !== 'linux');
-          if (otherArch || otherOs || (arches.size === 0 && arch !== 'amd64')) wrongPlatform.push(`${entry.repo}@${entry.tag} ${arch}: ${got}`);
+          if (otherArch || otherOs || (arches.size === 0 && arch !== 'amd64'))
+            wrongPlatform.push(`${entry.repo}@${entry.tag} ${arch}: ${got}`);
         }
         if (got === entry.expect[arch]) correct++;
-        else misses.push(`${entry.repo}@${entry.tag} ${arch}: got ${got}, want ${entry.expect[arch]}${result.kind === 'refused' ? ` (${result.why})` : ` (${result.reason})`}`);
+        else
+          misses.push(
+            `${entry.repo}@${entry.tag} ${arch}: got ${got}, want ${entry.expect[arch]}${result.kind === 'refused' ? ` (${result.why})` : ` (${result.reason})`}`,
+          );
       }
     }
     const total = corpus.entries.length * ARCHES.length;
-    console.log(`selection corpus: ${correct}/${total} decisions correct (${((100 * correct) / total).toFixed(1)}%) over ${corpus.entries.length} releases`);
+    console.log(
+      `selection corpus: ${correct}/${total} decisions correct (${((100 * correct) / total).toFixed(1)}%) over ${corpus.entries.length} releases`,
+    );
     for (const miss of misses) console.log(`  miss: ${miss}`);
     expect(wrongPlatform).toEqual([]);
     expect(misses.length).toBeLessThanOrEqual(DOCUMENTED_MISSES);
@@ -73,7 +87,11 @@ describe('selection corpus', () => {
     for (const entry of corpus.entries) {
       for (const arch of ARCHES) {
         const forward = run(entry, arch);
-        const reversed = autoSelect([...assetsOf(entry)].reverse(), { os: 'linux', arch }, { repoName: entry.repo.split('/')[1]!, tag: entry.tag });
+        const reversed = autoSelect(
+          [...assetsOf(entry)].reverse(),
+          { os: 'linux', arch },
+          { repoName: entry.repo.split('/')[1]!, tag: entry.tag },
+        );
         expect(reversed.kind === 'picked' ? reversed.asset.name : 'refuse').toBe(forward.kind === 'picked' ? forward.asset.name : 'refuse');
       }
     }

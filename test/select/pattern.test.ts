@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalArch } from '../../src/platform.js';
 import { isPattern, patternToRegExp, selectAsset } from '../../src/select/index.js';
 import { parseDescriptor, specForTarget } from '../../src/descriptor/parse.js';
-import { BuildpackError } from '../../src/errors.js';
+import type { BuildpackError } from '../../src/errors.js';
 import type { AssetSpec, Release, Target } from '../../src/model.js';
 
 const AMD64: Target = { os: 'linux', arch: 'amd64' };
@@ -75,7 +75,9 @@ describe('selectAsset', () => {
   it('lists the release assets when nothing matches', () => {
     const err = failure('tool_{version}_{os}_{arch}.tar.xz');
     expect(err.code).toBe('GHA014');
-    expect(err.message).toContain('release v1.2.3 has no asset matching "tool_{version}_{os}_{arch}.tar.xz"; it has: tool_1.2.3_linux_x86_64.tar.gz,');
+    expect(err.message).toContain(
+      'release v1.2.3 has no asset matching "tool_{version}_{os}_{arch}.tar.xz"; it has: tool_1.2.3_linux_x86_64.tar.gz,',
+    );
     expect(err.message).toContain('checksums.txt');
   });
 
@@ -111,7 +113,9 @@ strip_components = 1
   });
 
   it('accepts arch aliases as table names and canonicalises them', () => {
-    const [entry] = parseDescriptor(`[[metadata.githubassets]]\nrepo="a/b"\n[metadata.githubassets.arch.x86_64]\nasset="b-x64"\n[metadata.githubassets.arch.aarch64]\nasset="b-arm"\n`).specs;
+    const [entry] = parseDescriptor(
+      `[[metadata.githubassets]]\nrepo="a/b"\n[metadata.githubassets.arch.x86_64]\nasset="b-x64"\n[metadata.githubassets.arch.aarch64]\nasset="b-arm"\n`,
+    ).specs;
     expect(specForTarget(entry!, AMD64).asset).toBe('b-x64');
     expect(specForTarget(entry!, ARM64).asset).toBe('b-arm');
     expect(canonicalArch('AARCH64')).toBe('arm64');

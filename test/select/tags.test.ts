@@ -31,8 +31,18 @@ describe('parseTagSpec', () => {
     const part = fc.integer({ min: 0, max: 9999 });
     const ident = fc.stringMatching(/^[0-9A-Za-z-]{1,8}$/).filter((s) => !/^0\d/.test(s));
     const version = fc
-      .record({ v: fc.boolean(), major: part, minor: part, patch: part, pre: fc.option(ident, { nil: undefined }), build: fc.option(ident, { nil: undefined }) })
-      .map(({ v, major, minor, patch, pre, build }) => `${v ? 'v' : ''}${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`)
+      .record({
+        v: fc.boolean(),
+        major: part,
+        minor: part,
+        patch: part,
+        pre: fc.option(ident, { nil: undefined }),
+        build: fc.option(ident, { nil: undefined }),
+      })
+      .map(
+        ({ v, major, minor, patch, pre, build }) =>
+          `${v ? 'v' : ''}${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${build ? `+${build}` : ''}`,
+      )
       .filter((tag) => semver.valid(tag.replace(/^v/, '')) !== null);
     fc.assert(
       fc.property(version, (tag) => {
@@ -43,7 +53,14 @@ describe('parseTagSpec', () => {
 });
 
 describe('pickInRange', () => {
-  const releases = [rel('v1.5.0-rc.1', { prerelease: true }), rel('v1.4.10'), rel('1.4.2'), rel('v1.3.9'), rel('v1.4.11', { draft: true }), rel('nightly')];
+  const releases = [
+    rel('v1.5.0-rc.1', { prerelease: true }),
+    rel('v1.4.10'),
+    rel('1.4.2'),
+    rel('v1.3.9'),
+    rel('v1.4.11', { draft: true }),
+    rel('nightly'),
+  ];
 
   it('picks the highest matching version, with or without a leading v, skipping drafts and non-semver tags', () => {
     expect(pickInRange(releases, '>=1.4.0 <1.5.0-0', false)?.tag).toBe('v1.4.10');
@@ -73,15 +90,32 @@ describe('pickInRange', () => {
 describe('release resolver against the GitHub stand-in', () => {
   let gh: FakeGitHub;
   const spec = (tag: string, prerelease = false): AssetSpec => ({
-    index: 1, repo: 'acme/many', owner: 'acme', name: 'many', asset: 'x', tag, prerelease, stripComponents: 0,
+    index: 1,
+    repo: 'acme/many',
+    owner: 'acme',
+    name: 'many',
+    asset: 'x',
+    tag,
+    prerelease,
+    stripComponents: 0,
   });
 
   beforeAll(async () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/many');
     // 130 releases: v0.1.0 … v0.130.0 (oldest first), plus a prerelease and an exact tag named "1.4".
-    for (let i = 1; i <= 130; i++) gh.addRelease('acme/many', { tag: `v0.${i}.0`, publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString(), assets: [{ name: 'x', content: `v${i}` }] });
-    gh.addRelease('acme/many', { tag: 'v0.131.0-beta.1', prerelease: true, publishedAt: '2026-01-01T00:00:00Z', assets: [{ name: 'x', content: 'beta' }] });
+    for (let i = 1; i <= 130; i++)
+      gh.addRelease('acme/many', {
+        tag: `v0.${i}.0`,
+        publishedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString(),
+        assets: [{ name: 'x', content: `v${i}` }],
+      });
+    gh.addRelease('acme/many', {
+      tag: 'v0.131.0-beta.1',
+      prerelease: true,
+      publishedAt: '2026-01-01T00:00:00Z',
+      assets: [{ name: 'x', content: 'beta' }],
+    });
     gh.addRelease('acme/many', { tag: '0.4', publishedAt: '2024-01-01T00:00:00Z', assets: [{ name: 'x', content: 'exact' }] });
   });
   afterAll(() => gh.close());
@@ -141,7 +175,10 @@ describe('release resolver against the GitHub stand-in', () => {
   it('looks each repo and tag up once however many entries share it', async () => {
     gh.resetRequests();
     const resolve = resolver();
-    await Promise.all([resolve(spec('v0.5.0'), { token: undefined, source: undefined }), resolve(spec('v0.5.0'), { token: undefined, source: undefined })]);
+    await Promise.all([
+      resolve(spec('v0.5.0'), { token: undefined, source: undefined }),
+      resolve(spec('v0.5.0'), { token: undefined, source: undefined }),
+    ]);
     expect(gh.countRequests({ origin: 'api' })).toBe(1);
   });
 });

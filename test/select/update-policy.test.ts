@@ -25,37 +25,51 @@ const releaseArb = fc.record({
 });
 
 function toReleases(items: { version: string; v: boolean; draft: boolean; prerelease: boolean }[]): Release[] {
-  return items.map((r, i) => ({ id: i + 1, tag: `${r.v ? 'v' : ''}${r.version}`, draft: r.draft, prerelease: r.prerelease || r.version.includes('-'), assets: [] }));
+  return items.map((r, i) => ({
+    id: i + 1,
+    tag: `${r.v ? 'v' : ''}${r.version}`,
+    draft: r.draft,
+    prerelease: r.prerelease || r.version.includes('-'),
+    assets: [],
+  }));
 }
 
-const stableVersion = fc.record({ major: fc.integer({ min: 0, max: 4 }), minor: fc.integer({ min: 0, max: 4 }), patch: fc.integer({ min: 0, max: 4 }) }).map((v) => `${v.major}.${v.minor}.${v.patch}`);
+const stableVersion = fc
+  .record({ major: fc.integer({ min: 0, max: 4 }), minor: fc.integer({ min: 0, max: 4 }), patch: fc.integer({ min: 0, max: 4 }) })
+  .map((v) => `${v.major}.${v.minor}.${v.patch}`);
 
 describe('newestAllowed', () => {
   it('picks the highest release the level allows, never older than the current one, never a draft, prereleases only when allowed', () => {
     fc.assert(
-      fc.property(fc.array(releaseArb, { maxLength: 25 }), stableVersion, fc.constantFrom(...UPDATE_LEVELS, 'any-range' as const), fc.boolean(), (items, current, level, prerelease) => {
-        const releases = toReleases(items);
-        // 'any-range': an update key such as "*" that alone would allow going back.
-        const range = level === 'any-range' ? '*' : rangeForLevel(level, current);
-        const pick = newestAllowed(releases, range, prerelease, current);
-        const eligible = releases.filter((r) => {
-          const v = semver.valid(r.tag.replace(/^v/, ''));
-          if (!v || r.draft || (r.prerelease && !prerelease)) return false;
-          return semver.gte(v, current) && semver.satisfies(v, range, { includePrerelease: prerelease });
-        });
-        if (eligible.length === 0) return pick === undefined;
-        expect(pick).toBeDefined();
-        const version = pick!.version;
-        expect(pick!.release.draft).toBe(false);
-        if (!prerelease) expect(pick!.release.prerelease).toBe(false);
-        expect(semver.gte(version, current)).toBe(true);
-        const cur = semver.parse(current)!;
-        const got = semver.parse(version)!;
-        if (level === 'patch' || level === 'minor') expect(got.major).toBe(cur.major);
-        if (level === 'patch') expect(got.minor).toBe(cur.minor);
-        for (const r of eligible) expect(semver.lte(r.tag.replace(/^v/, ''), version)).toBe(true);
-        return true;
-      }),
+      fc.property(
+        fc.array(releaseArb, { maxLength: 25 }),
+        stableVersion,
+        fc.constantFrom(...UPDATE_LEVELS, 'any-range' as const),
+        fc.boolean(),
+        (items, current, level, prerelease) => {
+          const releases = toReleases(items);
+          // 'any-range': an update key such as "*" that alone would allow going back.
+          const range = level === 'any-range' ? '*' : rangeForLevel(level, current);
+          const pick = newestAllowed(releases, range, prerelease, current);
+          const eligible = releases.filter((r) => {
+            const v = semver.valid(r.tag.replace(/^v/, ''));
+            if (!v || r.draft || (r.prerelease && !prerelease)) return false;
+            return semver.gte(v, current) && semver.satisfies(v, range, { includePrerelease: prerelease });
+          });
+          if (eligible.length === 0) return pick === undefined;
+          expect(pick).toBeDefined();
+          const version = pick!.version;
+          expect(pick!.release.draft).toBe(false);
+          if (!prerelease) expect(pick!.release.prerelease).toBe(false);
+          expect(semver.gte(version, current)).toBe(true);
+          const cur = semver.parse(current)!;
+          const got = semver.parse(version)!;
+          if (level === 'patch' || level === 'minor') expect(got.major).toBe(cur.major);
+          if (level === 'patch') expect(got.minor).toBe(cur.minor);
+          for (const r of eligible) expect(semver.lte(r.tag.replace(/^v/, ''), version)).toBe(true);
+          return true;
+        },
+      ),
       { numRuns: 400 },
     );
   });

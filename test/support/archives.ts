@@ -9,9 +9,6 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 export type Codec = 'gzip' | 'xz' | 'bzip2' | 'zstd';
 
-/** Debian packages that provide the tools used here (CI must install them). */
-export const REQUIRED_TOOLS = ['tar', 'zip', 'gzip', 'xz', 'bzip2', 'zstd', 'gcc'];
-
 export const EXECUTABLE_OUTPUT = 'hello from the fixture executable';
 
 /**
@@ -94,11 +91,11 @@ const tarTypeFlags: Record<NonNullable<TarEntrySpec['type']>, string> = {
 };
 
 function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0') + '\0';
+  return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
 /** One ustar header block; names up to 100 bytes (enough for hostile fixtures). */
-export function tarHeader(entry: TarEntrySpec, size: number): Buffer {
+function tarHeader(entry: TarEntrySpec, size: number): Buffer {
   const header = Buffer.alloc(512);
   const type = entry.type ?? 'file';
   header.write(entry.name, 0, 100, 'utf8');
@@ -114,7 +111,7 @@ export function tarHeader(entry: TarEntrySpec, size: number): Buffer {
   header.write('00', 263, 'latin1');
   let sum = 0;
   for (const byte of header) sum += byte;
-  header.write(octal(sum, 7) + ' ', 148, 'latin1');
+  header.write(`${octal(sum, 7)} `, 148, 'latin1');
   return header;
 }
 

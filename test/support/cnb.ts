@@ -9,8 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUILDPACK_ID = 'github-assets/buildpack';
-export const ESCAPED_ID = BUILDPACK_ID.replaceAll('/', '_');
+const BUILDPACK_ID = 'github-assets/buildpack';
+const ESCAPED_ID = BUILDPACK_ID.replaceAll('/', '_');
 
 export interface PhaseResult {
   code: number;
@@ -90,7 +90,11 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   });
 }
 
-export async function runDetect(ws: Workspace, env: Record<string, string | undefined> = {}, buildpackDir = repoRoot): Promise<PhaseResult & { plan: string }> {
+export async function runDetect(
+  ws: Workspace,
+  env: Record<string, string | undefined> = {},
+  buildpackDir = repoRoot,
+): Promise<PhaseResult & { plan: string }> {
   const planPath = join(ws.root, 'plan.toml');
   writeFileSync(planPath, '');
   const result = await run(

@@ -9,4 +9,4 @@ if (!file || !outDir || !assetName) throw new Error('usage: extract-child <file>
 
 const installed = await installAsset(file, outDir, { assetName, stripComponents: Number(strip ?? 0), entry: 'memory-test' });
 // resourceUsage().maxRSS is in kilobytes.
-process.stdout.write(JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, installed }) + '\n');
+process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, installed })}\n`);

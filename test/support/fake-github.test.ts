@@ -24,27 +24,29 @@ async function getJson(url: string, headers: Record<string, string> = {}) {
 
 /** Raw GET that reports how many body bytes arrived and whether the socket died early. */
 function rawGet(url: string, headers: Record<string, string> = {}, timeoutMs = 2000) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; bytes: number; aborted: boolean; timedOut: boolean }>((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
-      let bytes = 0;
-      let done = false;
-      const finish = (aborted: boolean, timedOut = false) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes, aborted, timedOut });
-        req.destroy();
-      };
-      const timer = setTimeout(() => finish(false, true), timeoutMs);
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => finish(false));
-      res.on('aborted', () => finish(true));
-      res.on('error', () => finish(true));
-      res.on('close', () => finish(!res.complete));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; bytes: number; aborted: boolean; timedOut: boolean }>(
+    (resolve, reject) => {
+      const req = httpRequest(url, { headers }, (res) => {
+        let bytes = 0;
+        let done = false;
+        const finish = (aborted: boolean, timedOut = false) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes, aborted, timedOut });
+          req.destroy();
+        };
+        const timer = setTimeout(() => finish(false, true), timeoutMs);
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => finish(false));
+        res.on('aborted', () => finish(true));
+        res.on('error', () => finish(true));
+        res.on('close', () => finish(!res.complete));
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 describe('fake GitHub: releases API', () => {
@@ -52,7 +54,10 @@ describe('fake GitHub: releases API', () => {
     gh = await startFakeGitHub();
     gh.addRepo('acme/tool');
     gh.addRelease('acme/tool', { tag: 'v1.0.0', assets: [{ name: 'tool-linux-amd64.tar.gz', content: 'one' }] });
-    gh.addRelease('acme/tool', { tag: 'v1.1.0', assets: [{ name: 'tool-linux-amd64.tar.gz', content: 'two', contentType: 'application/gzip' }] });
+    gh.addRelease('acme/tool', {
+      tag: 'v1.1.0',
+      assets: [{ name: 'tool-linux-amd64.tar.gz', content: 'two', contentType: 'application/gzip' }],
+    });
     gh.addRelease('acme/tool', { tag: 'v2.0.0-rc.1', prerelease: true, assets: [] });
     gh.addRelease('acme/tool', { tag: 'v3.0.0', draft: true, assets: [] });
   });
@@ -65,7 +70,12 @@ describe('fake GitHub: releases API', () => {
     expect(typeof body.id).toBe('number');
     expect(body.published_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const asset = body.assets[0];
-    expect(asset).toMatchObject({ name: 'tool-linux-amd64.tar.gz', size: 3, content_type: 'application/gzip', digest: `sha256:${sha('two')}` });
+    expect(asset).toMatchObject({
+      name: 'tool-linux-amd64.tar.gz',
+      size: 3,
+      content_type: 'application/gzip',
+      digest: `sha256:${sha('two')}`,
+    });
     expect(asset.url).toBe(`${gh.apiUrl}/repos/acme/tool/releases/assets/${asset.id}`);
     expect(asset.browser_download_url).toBe(`${gh.webUrl}/acme/tool/releases/download/v1.1.0/tool-linux-amd64.tar.gz`);
     expect(headers.get('x-ratelimit-limit')).toBe('1000');
@@ -86,7 +96,13 @@ describe('fake GitHub: releases API', () => {
 
   it('digest can be overridden or omitted', async () => {
     gh.addRepo('acme/old');
-    gh.addRelease('acme/old', { tag: 'v1', assets: [{ name: 'a', content: 'x', digest: null }, { name: 'b', content: 'x', digest: 'sha256:00' }] });
+    gh.addRelease('acme/old', {
+      tag: 'v1',
+      assets: [
+        { name: 'a', content: 'x', digest: null },
+        { name: 'b', content: 'x', digest: 'sha256:00' },
+      ],
+    });
     const { body } = await getJson(`${gh.apiUrl}/repos/acme/old/releases/latest`);
     expect(body.assets.map((a: { digest: unknown }) => a.digest)).toEqual([null, 'sha256:00']);
   });
@@ -140,7 +156,7 @@ describe('fake GitHub: pagination', () => {
     const res = await getJson(`${gh.apiUrl}/repos/corp/tool/releases?per_page=2`);
     expect(res.body).toHaveLength(2);
     expect(res.headers.get('link')).toContain(`${gh.apiUrl}/repos/corp/tool/releases?per_page=2&page=2`);
-    const unprefixed = await getJson(gh.apiUrl.replace('/api/v3', '') + '/repos/corp/tool/releases/latest');
+    const unprefixed = await getJson(`${gh.apiUrl.replace('/api/v3', '')}/repos/corp/tool/releases/latest`);
     expect(unprefixed.status).toBe(404);
   });
 });
@@ -207,7 +223,10 @@ describe('fake GitHub: asset downloads', () => {
     const meta = await getJson(`${gh.apiUrl}/repos/acme/tool/releases/assets/${id}`, { accept: 'application/vnd.github+json' });
     expect(meta.body).toMatchObject({ id, name: 'tool.bin', size: 11 });
 
-    const redirect = await fetch(`${gh.apiUrl}/repos/acme/tool/releases/assets/${id}`, { headers: { accept: 'application/octet-stream' }, redirect: 'manual' });
+    const redirect = await fetch(`${gh.apiUrl}/repos/acme/tool/releases/assets/${id}`, {
+      headers: { accept: 'application/octet-stream' },
+      redirect: 'manual',
+    });
     expect(redirect.status).toBe(302);
     const location = redirect.headers.get('location')!;
     expect(location.startsWith(`${gh.downloadUrl}/signed/`)).toBe(true);
@@ -236,7 +255,13 @@ describe('fake GitHub: asset downloads', () => {
     big.write('TAIL', 299_996);
     await writeFile(file, big);
     gh.addRepo('acme/tool');
-    const rel = gh.addRelease('acme/tool', { tag: 'v1', assets: [{ name: 'small', content: '0123456789' }, { name: 'big', content: { path: file } }] });
+    const rel = gh.addRelease('acme/tool', {
+      tag: 'v1',
+      assets: [
+        { name: 'small', content: '0123456789' },
+        { name: 'big', content: { path: file } },
+      ],
+    });
 
     const small = await fetch(gh.signedUrlFor(rel.assets.small!), { headers: { range: 'bytes=4-' } });
     expect(small.status).toBe(206);
@@ -275,7 +300,10 @@ describe('fake GitHub: asset downloads', () => {
     gh = await startFakeGitHub({ assetDelivery: 'direct', apiPrefix: '/api/v3' });
     gh.addRepo('corp/tool');
     const rel = gh.addRelease('corp/tool', { tag: 'v1', assets: [{ name: 't', content: 'direct' }] });
-    const res = await fetch(`${gh.apiUrl}/repos/corp/tool/releases/assets/${rel.assets.t}`, { headers: { accept: 'application/octet-stream' }, redirect: 'manual' });
+    const res = await fetch(`${gh.apiUrl}/repos/corp/tool/releases/assets/${rel.assets.t}`, {
+      headers: { accept: 'application/octet-stream' },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('direct');
   });
@@ -304,7 +332,11 @@ describe('fake GitHub: request log and faults', () => {
   it('respond faults are consumed N times, then the normal route answers', async () => {
     gh.addRelease('acme/tool', { tag: 'v1' });
     gh.injectFault({ origin: 'api', path: '/repos/acme/tool/releases/latest', times: 2, respond: { status: 502, body: 'bad gateway' } });
-    gh.injectFault({ origin: 'api', path: '/repos/acme/tool/releases/tags/*', respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } } });
+    gh.injectFault({
+      origin: 'api',
+      path: '/repos/acme/tool/releases/tags/*',
+      respond: { status: 429, headers: { 'retry-after': '7' }, body: { message: 'slow down' } },
+    });
     const url = `${gh.apiUrl}/repos/acme/tool/releases/latest`;
     expect((await fetch(url)).status).toBe(502);
     expect(await (await fetch(url)).text()).toBe('bad gateway');
@@ -349,7 +381,10 @@ describe('fake GitHub: request log and faults', () => {
 
   it('close() ends stalled connections', async () => {
     gh.injectFault({ origin: 'api', path: '/repos/acme/tool', stallBeforeHeaders: true });
-    const pending = fetch(`${gh.apiUrl}/repos/acme/tool`).then(() => 'answered', () => 'failed');
+    const pending = fetch(`${gh.apiUrl}/repos/acme/tool`).then(
+      () => 'answered',
+      () => 'failed',
+    );
     await new Promise((r) => setTimeout(r, 50));
     await gh.close();
     expect(await pending).toBe('failed');

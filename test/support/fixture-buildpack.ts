@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { hostOciArch } from './oci-layout.js';
 
 export const FIXTURE_ID = 'test/fixture';
-export const FIXTURE_VERSION = '1.0.0';
+const FIXTURE_VERSION = '1.0.0';
 
 const DETECT = `#!/bin/sh
 [ -f fixture.txt ] || exit 100

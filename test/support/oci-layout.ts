@@ -78,7 +78,11 @@ export function writeRunImage(imageDir: string, options: RunImageOptions = {}): 
   );
   writeFileSync(
     join(imageDir, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: MANIFEST, ...manifest }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: MANIFEST, ...manifest }],
+    }),
   );
   writeFileSync(join(imageDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   return manifest.digest;

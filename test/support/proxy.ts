@@ -40,13 +40,16 @@ export async function startProxy(): Promise<TestProxy> {
     requests.push({ method: req.method ?? 'GET', target: target.toString(), host: target.host, headers: { ...req.headers } });
     const headers = { ...req.headers };
     for (const name of HOP_BY_HOP) delete headers[name];
-    const upstream = httpRequest({ host: target.hostname, port: target.port || 80, method: req.method, path: target.pathname + target.search, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      // An upstream cut must reach the client as a cut, not as a clean end.
-      answer.on('aborted', () => res.destroy());
-      answer.on('error', () => res.destroy());
-    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port || 80, method: req.method, path: target.pathname + target.search, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        // An upstream cut must reach the client as a cut, not as a clean end.
+        answer.on('aborted', () => res.destroy());
+        answer.on('error', () => res.destroy());
+      },
+    );
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end('bad gateway')));
     req.pipe(upstream);
   });

@@ -7,10 +7,42 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Tools a CNB shim or a shell fixture may use; none of them is or starts node. */
-export const BASIC_TOOLS = [
-  'sh', 'cat', 'grep', 'sed', 'tr', 'cut', 'head', 'tail', 'wc', 'sort', 'printf', 'echo', 'env', 'test',
-  'ls', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'touch', 'stat', 'find', 'readlink', 'dirname', 'basename',
-  'date', 'id', 'uname', 'sleep', 'true', 'false', 'tar', 'gzip',
+const BASIC_TOOLS = [
+  'sh',
+  'cat',
+  'grep',
+  'sed',
+  'tr',
+  'cut',
+  'head',
+  'tail',
+  'wc',
+  'sort',
+  'printf',
+  'echo',
+  'env',
+  'test',
+  'ls',
+  'mkdir',
+  'rm',
+  'cp',
+  'mv',
+  'ln',
+  'chmod',
+  'touch',
+  'stat',
+  'find',
+  'readlink',
+  'dirname',
+  'basename',
+  'date',
+  'id',
+  'uname',
+  'sleep',
+  'true',
+  'false',
+  'tar',
+  'gzip',
 ] as const;
 
 const SEARCH = ['/usr/local/bin', '/usr/bin', '/bin'];

@@ -65,7 +65,11 @@ export async function createTestSigstore(): Promise<TestSigstore> {
       {
         baseUrl: `https://${LOG_NAME}`,
         hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes: logSpki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: new Date(now - 86_400_000).toISOString() } },
+        publicKey: {
+          rawBytes: logSpki.toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start: new Date(now - 86_400_000).toISOString() },
+        },
         logId: { keyId: logId.toString('base64') },
       },
     ],
@@ -116,14 +120,25 @@ export async function createTestSigstore(): Promise<TestSigstore> {
     return { der: Buffer.from(cert.rawData), key: KeyObject.from(keys.privateKey) };
   }
 
-  async function tlogEntry(kind: 'dsse' | 'hashedrekord', body: object, integratedTime: number, mode: BundleOptions['tlog']): Promise<object[]> {
+  async function tlogEntry(
+    kind: 'dsse' | 'hashedrekord',
+    body: object,
+    integratedTime: number,
+    mode: BundleOptions['tlog'],
+  ): Promise<object[]> {
     if (mode === 'none') return [];
     const signer = KeyObject.from(mode === 'wrong-key' ? rogueLog.privateKey : logKeys.privateKey);
     const canonicalizedBody = Buffer.from(JSON.stringify(body));
     const logIndex = nextIndex++;
-    const set = sign('sha256', Buffer.from(canonicalJson({ body: canonicalizedBody.toString('base64'), integratedTime, logIndex, logID: logId.toString('hex') })), signer);
+    const set = sign(
+      'sha256',
+      Buffer.from(canonicalJson({ body: canonicalizedBody.toString('base64'), integratedTime, logIndex, logID: logId.toString('hex') })),
+      signer,
+    );
     // A one-leaf tree: the root is the leaf hash and the proof has no hashes.
-    const root = createHash('sha256').update(Buffer.concat([Buffer.from([0]), canonicalizedBody])).digest();
+    const root = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), canonicalizedBody]))
+      .digest();
     const note = `${LOG_NAME} - 1\n1\n${root.toString('base64')}\n`;
     const noteSig = Buffer.concat([logId.subarray(0, 4), sign('sha256', Buffer.from(note), signer)]);
     return [
@@ -133,7 +148,13 @@ export async function createTestSigstore(): Promise<TestSigstore> {
         kindVersion: { kind, version: '0.0.1' },
         integratedTime: String(integratedTime),
         inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
-        inclusionProof: { logIndex: '0', rootHash: root.toString('base64'), treeSize: '1', hashes: [], checkpoint: { envelope: `${note}\n\u2014 ${LOG_NAME} ${noteSig.toString('base64')}\n` } },
+        inclusionProof: {
+          logIndex: '0',
+          rootHash: root.toString('base64'),
+          treeSize: '1',
+          hashes: [],
+          checkpoint: { envelope: `${note}\n\u2014 ${LOG_NAME} ${noteSig.toString('base64')}\n` },
+        },
         canonicalizedBody: canonicalizedBody.toString('base64'),
       },
     ];
@@ -164,7 +185,11 @@ export async function createTestSigstore(): Promise<TestSigstore> {
     };
     return {
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: { certificate: { rawBytes: leaf.der.toString('base64') }, tlogEntries: await tlogEntry('dsse', body, Math.floor(signedAt / 1000), options.tlog), timestampVerificationData: {} },
+      verificationMaterial: {
+        certificate: { rawBytes: leaf.der.toString('base64') },
+        tlogEntries: await tlogEntry('dsse', body, Math.floor(signedAt / 1000), options.tlog),
+        timestampVerificationData: {},
+      },
       dsseEnvelope: envelope,
     };
   }
@@ -177,11 +202,18 @@ export async function createTestSigstore(): Promise<TestSigstore> {
     const body = {
       apiVersion: '0.0.1',
       kind: 'hashedrekord',
-      spec: { data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } }, signature: { content: sig.toString('base64'), publicKey: { content: Buffer.from(pem(leaf.der)).toString('base64') } } },
+      spec: {
+        data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+        signature: { content: sig.toString('base64'), publicKey: { content: Buffer.from(pem(leaf.der)).toString('base64') } },
+      },
     };
     return {
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: { certificate: { rawBytes: leaf.der.toString('base64') }, tlogEntries: await tlogEntry('hashedrekord', body, Math.floor(signedAt / 1000), options.tlog), timestampVerificationData: {} },
+      verificationMaterial: {
+        certificate: { rawBytes: leaf.der.toString('base64') },
+        tlogEntries: await tlogEntry('hashedrekord', body, Math.floor(signedAt / 1000), options.tlog),
+        timestampVerificationData: {},
+      },
       messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') }, signature: sig.toString('base64') },
     };
   }
@@ -198,7 +230,10 @@ async function makeCa(name: string, now: number): Promise<Ca> {
     notAfter: new Date(now + 365 * 86_400_000),
     keys,
     signingAlgorithm: SIGN,
-    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   return { cert, keys };
 }
@@ -220,7 +255,7 @@ function pem(der: Buffer): string {
 }
 
 function randomSerial(): string {
-  return '01' + createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 30);
+  return `01${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 30)}`;
 }
 
 /** RFC 8785-style canonical JSON for the flat SET payload (sorted keys, no spaces). */

@@ -39,6 +39,7 @@ describe('the build log', () => {
     log.warn(EVIL);
     log.debug(EVIL);
     expect(log.lines).toHaveLength(3);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters in log lines
     for (const line of log.lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u202e]/);
     expect(log.lines[0]).toBe('    Installed tool\\n    Installed /usr/bin/evil\\x1b[31m RED\\x1b[0m\\r\\u202egnp.exe\\u2028x\\0');
   });
@@ -56,8 +57,14 @@ describe('the build log', () => {
         log.debug(text);
         const lines = out.split('\n');
         expect(lines).toHaveLength(7); // six lines and the final newline
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the ESC sequences of our own colours
         const withoutOwnColours = out.replace(/\u001b\[(?:0|1|2|31|33|34)m/g, '');
-        expect(withoutOwnColours.slice(0, -1).split('\n').every((line) => unsafeCharacter(line) === undefined)).toBe(true);
+        expect(
+          withoutOwnColours
+            .slice(0, -1)
+            .split('\n')
+            .every((line) => unsafeCharacter(line) === undefined),
+        ).toBe(true);
       }),
       { numRuns: 500 },
     );
@@ -66,7 +73,10 @@ describe('the build log', () => {
 
 describe('errors', () => {
   it('prints the message, entry and hint of an error escaped, on their own lines', () => {
-    const err = new BuildpackError('GHA014', `release v1 has no asset named "${EVIL}"`, { entry: 'githubassets[1] (acme/t\u001bool)', hint: `use\n${EVIL}` });
+    const err = new BuildpackError('GHA014', `release v1 has no asset named "${EVIL}"`, {
+      entry: 'githubassets[1] (acme/t\u001bool)',
+      hint: `use\n${EVIL}`,
+    });
     const text = formatError(err);
     expect(text.split('\n')).toHaveLength(2);
     expect(text).toContain('ERROR [GHA014] githubassets[1] (acme/t\\x1bool): release v1 has no asset named "tool\\n    Installed');
@@ -87,14 +97,20 @@ describe('errors', () => {
     // Every line of output is either ours (ERROR/hint), the stack header or a stack frame: no forged line.
     for (const line of out.trimEnd().split('\n')) {
       expect(unsafeCharacter(line)).toBeUndefined();
-      expect(line).toMatch(/^(ERROR \[GHA099\]|  hint: |TypeError: bad name|    at )/);
+      expect(line).toMatch(/^(ERROR \[GHA099\]| {2}hint: |TypeError: bad name| {4}at )/);
     }
   });
 });
 
 describe('the CLI table', () => {
   it('keeps a row with a hostile asset name on one line', () => {
-    const text = renderTable(['REPO', 'ASSET'], [['acme/tool', EVIL], ['acme/other', 'plain']]);
+    const text = renderTable(
+      ['REPO', 'ASSET'],
+      [
+        ['acme/tool', EVIL],
+        ['acme/other', 'plain'],
+      ],
+    );
     expect(text.trimEnd().split('\n')).toHaveLength(3);
     expect(unsafeCharacter(text.replace(/\n/g, ''))).toBeUndefined();
   });

@@ -25,13 +25,20 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const script = () => Buffer.from(`#!/bin/sh\necho ${randomBytes(16).toString('hex')}\n`);
 
 /** A repo with one release holding `tool`, attested (or not) as `attest` says. */
-async function repoWithAsset(repo: string, attest?: Omit<BundleOptions, 'identity'> & { identity?: BundleOptions['identity']; otherBytes?: boolean }): Promise<Buffer> {
+async function repoWithAsset(
+  repo: string,
+  attest?: Omit<BundleOptions, 'identity'> & { identity?: BundleOptions['identity']; otherBytes?: boolean },
+): Promise<Buffer> {
   const bytes = script();
   gh.addRepo(repo);
   gh.addRelease(repo, { tag: 'v1.0.0', assets: [{ name: 'tool', content: bytes }] });
   if (attest) {
     const subject = attest.otherBytes ? sha(randomBytes(8)) : sha(bytes);
-    gh.addAttestation(repo, sha(bytes), await sigstore.attest([{ name: 'tool', sha256: subject }], { identity: { signerRepo: repo }, ...attest }));
+    gh.addAttestation(
+      repo,
+      sha(bytes),
+      await sigstore.attest([{ name: 'tool', sha256: subject }], { identity: { signerRepo: repo }, ...attest }),
+    );
   }
   return bytes;
 }
@@ -46,7 +53,9 @@ beforeAll(async () => {
   await repoWithAsset('acme/good', {});
   await repoWithAsset('acme/other-bytes', { otherBytes: true });
   await repoWithAsset('acme/other-repo', { identity: { signerRepo: 'mallory/tool' } });
-  await repoWithAsset('acme/other-workflow', { identity: { signerRepo: 'acme/other-workflow', workflow: '.github/workflows/nightly.yml' } });
+  await repoWithAsset('acme/other-workflow', {
+    identity: { signerRepo: 'acme/other-workflow', workflow: '.github/workflows/nightly.yml' },
+  });
   await repoWithAsset('acme/expired', { certificate: 'expired' });
   await repoWithAsset('acme/untrusted', { certificate: 'untrusted-ca' });
   await repoWithAsset('acme/tampered', { tamperSignature: true });
@@ -54,10 +63,19 @@ beforeAll(async () => {
   await repoWithAsset('acme/none');
   // As github.com answers today: no inline bundle, a pre-signed bundle_url serving Snappy-compressed JSON.
   const byUrl = await repoWithAsset('acme/by-url');
-  gh.addAttestation('acme/by-url', sha(byUrl), await sigstore.attest([{ name: 'tool', sha256: sha(byUrl) }], { identity: { signerRepo: 'acme/by-url' } }), { via: 'url' });
+  gh.addAttestation(
+    'acme/by-url',
+    sha(byUrl),
+    await sigstore.attest([{ name: 'tool', sha256: sha(byUrl) }], { identity: { signerRepo: 'acme/by-url' } }),
+    { via: 'url' },
+  );
 
   // Releases with a checksums file signed the GoReleaser way (cosign sign-blob --bundle).
-  for (const [repo, how] of [['acme/signed-sums', 'valid'], ['acme/forged-sums', 'forged'], ['acme/sums-other-signer', 'other-signer']] as const) {
+  for (const [repo, how] of [
+    ['acme/signed-sums', 'valid'],
+    ['acme/forged-sums', 'forged'],
+    ['acme/sums-other-signer', 'other-signer'],
+  ] as const) {
     const bytes = script();
     const sums = Buffer.from(`${sha(bytes)}  tool\n`);
     const signed = how === 'forged' ? Buffer.from(`${sha(randomBytes(4))}  tool\n`) : sums;
@@ -100,7 +118,9 @@ describe('bin/build verifies GitHub artifact attestations', () => {
     const result = await build(entry('acme/good'));
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain('Attested  built by https://github.com/acme/good/.github/workflows/release.yml@refs/tags/v1.0.0');
-    const toml = TOML.parse(readFileSync(join(ws.layersDir, 'acme_good.toml'), 'utf8')) as { metadata: { entries: { provenance: Record<string, string>; sha256: string }[] } };
+    const toml = TOML.parse(readFileSync(join(ws.layersDir, 'acme_good.toml'), 'utf8')) as {
+      metadata: { entries: { provenance: Record<string, string>; sha256: string }[] };
+    };
     const record = toml.metadata.entries[0]!;
     expect(record.provenance).toMatchObject({
       signer_workflow: 'https://github.com/acme/good/.github/workflows/release.yml@refs/tags/v1.0.0',
@@ -142,7 +162,12 @@ describe('bin/build verifies GitHub artifact attestations', () => {
   it.each([
     ['acme/other-bytes', 'GHA034', '', 'the attestation is for other bytes'],
     ['acme/other-repo', 'GHA035', '', 'signer_repo: expected acme/other-repo, the certificate says mallory/tool'],
-    ['acme/other-workflow', 'GHA035', 'signer_workflow = "acme/other-workflow/.github/workflows/release.yml"\n', 'expected acme/other-workflow/.github/workflows/release.yml, the certificate says acme/other-workflow/.github/workflows/nightly.yml'],
+    [
+      'acme/other-workflow',
+      'GHA035',
+      'signer_workflow = "acme/other-workflow/.github/workflows/release.yml"\n',
+      'expected acme/other-workflow/.github/workflows/release.yml, the certificate says acme/other-workflow/.github/workflows/nightly.yml',
+    ],
     ['acme/expired', 'GHA036', '', 'was not valid when it signed'],
     ['acme/untrusted', 'GHA036', '', 'does not chain to a trusted root'],
     ['acme/tampered', 'GHA036', '', 'signature over tool is invalid'],
@@ -190,7 +215,9 @@ describe('bin/build verifies signed checksums files', () => {
   it('trusts a checksums file whose Sigstore signature verifies', async () => {
     const result = await build(entry('acme/signed-sums'));
     expect(result.code, result.output).toBe(0);
-    expect(result.stdout).toContain('checksums.txt signed by https://github.com/acme/signed-sums/.github/workflows/release.yml@refs/tags/v1.0.0');
+    expect(result.stdout).toContain(
+      'checksums.txt signed by https://github.com/acme/signed-sums/.github/workflows/release.yml@refs/tags/v1.0.0',
+    );
   });
 
   it.each([
@@ -210,7 +237,12 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve, reject) => {
     const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
       cwd: ws.appDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: ws.root, GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: ws.root,
+        GITHUB_API_URL: gh.apiUrl,
+        GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -224,10 +256,12 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 describe('github-assets check and pin report provenance', () => {
   it('check --json carries the verified signer, source commit and tlog index, and each failure code', async () => {
-    ws.writeApp({ 'project.toml': entry('acme/good') + '\n' + entry('acme/other-repo') });
+    ws.writeApp({ 'project.toml': `${entry('acme/good')}\n${entry('acme/other-repo')}` });
     const result = await cli(['check', '--json']);
     expect(result.code, result.stderr).toBe(1);
-    const report = JSON.parse(result.stdout) as { entries: { provenance?: Record<string, string>; attestation?: string; error?: { code: string } }[] };
+    const report = JSON.parse(result.stdout) as {
+      entries: { provenance?: Record<string, string>; attestation?: string; error?: { code: string } }[];
+    };
     expect(report.entries[0]!.attestation).toBe('verified');
     expect(report.entries[0]!.provenance).toMatchObject({
       signer_workflow: 'https://github.com/acme/good/.github/workflows/release.yml@refs/tags/v1.0.0',

@@ -26,7 +26,11 @@ const subject = (overrides: Partial<Parameters<typeof policyFor>[0]> = {}) => ({
 beforeAll(async () => {
   sigstore = await createTestSigstore();
   const root = TrustedRoot.fromJSON(sigstore.trustedRoot);
-  trust = { domains: [{ name: 'test', material: toTrustMaterial(root), requireTlog: true, requireSct: false }], acceptedIssuers: [ACTIONS_ISSUER], notes: [] };
+  trust = {
+    domains: [{ name: 'test', material: toTrustMaterial(root), requireTlog: true, requireSct: false }],
+    acceptedIssuers: [ACTIONS_ISSUER],
+    notes: [],
+  };
 });
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -58,11 +62,21 @@ describe('verifyAttestationBundles', () => {
     ['GHA034', 'a bundle for other bytes', { identity: { signerRepo: 'acme/tool' } }, 'other'],
     ['GHA035', 'a certificate from another repository', { identity: { signerRepo: 'mallory/tool' } }, undefined],
     ['GHA036', 'an expired certificate', { identity: { signerRepo: 'acme/tool' }, certificate: 'expired' as const }, undefined],
-    ['GHA036', 'a certificate from an untrusted CA', { identity: { signerRepo: 'acme/tool' }, certificate: 'untrusted-ca' as const }, undefined],
+    [
+      'GHA036',
+      'a certificate from an untrusted CA',
+      { identity: { signerRepo: 'acme/tool' }, certificate: 'untrusted-ca' as const },
+      undefined,
+    ],
     ['GHA036', 'a signature over other content', { identity: { signerRepo: 'acme/tool' }, tamperSignature: true }, undefined],
     ['GHA037', 'no transparency-log entry', { identity: { signerRepo: 'acme/tool' }, tlog: 'none' as const }, undefined],
     ['GHA037', 'a log entry signed by an unknown log', { identity: { signerRepo: 'acme/tool' }, tlog: 'wrong-key' as const }, undefined],
-    ['GHA035', 'a certificate from another OIDC issuer', { identity: { signerRepo: 'acme/tool', issuer: 'https://accounts.example.com' } }, undefined],
+    [
+      'GHA035',
+      'a certificate from another OIDC issuer',
+      { identity: { signerRepo: 'acme/tool', issuer: 'https://accounts.example.com' } },
+      undefined,
+    ],
   ])('fails with %s for %s', async (code, _what, options, other) => {
     const digest = other ? createHash('sha256').update('other').digest('hex') : sha256;
     const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256: digest }], options);
@@ -70,7 +84,9 @@ describe('verifyAttestationBundles', () => {
   });
 
   it('enforces signer_workflow, with and without a ref, naming expected and actual', async () => {
-    const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool', workflow: '.github/workflows/nightly.yml' } });
+    const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], {
+      identity: { signerRepo: 'acme/tool', workflow: '.github/workflows/nightly.yml' },
+    });
     let message = '';
     try {
       verifyAttestationBundles([bundle], subject({ signerWorkflow: 'acme/tool/.github/workflows/release.yml' }));
@@ -80,18 +96,31 @@ describe('verifyAttestationBundles', () => {
     }
     expect(message).toContain('expected acme/tool/.github/workflows/release.yml');
     expect(message).toContain('acme/tool/.github/workflows/nightly.yml');
-    expect(verifyAttestationBundles([bundle], subject({ signerWorkflow: 'acme/tool/.github/workflows/nightly.yml@refs/tags/v1.0.0' }))).toBeDefined();
-    expect(codeOf(() => verifyAttestationBundles([bundle], subject({ signerWorkflow: 'acme/tool/.github/workflows/nightly.yml@refs/heads/main' })))).toBe('GHA035');
+    expect(
+      verifyAttestationBundles([bundle], subject({ signerWorkflow: 'acme/tool/.github/workflows/nightly.yml@refs/tags/v1.0.0' })),
+    ).toBeDefined();
+    expect(
+      codeOf(() =>
+        verifyAttestationBundles([bundle], subject({ signerWorkflow: 'acme/tool/.github/workflows/nightly.yml@refs/heads/main' })),
+      ),
+    ).toBe('GHA035');
   });
 
   it('accepts a reusable workflow in another repository when signer_repo names it', async () => {
-    const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/release-tools', sourceRepo: 'acme/tool' } });
+    const bundle = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], {
+      identity: { signerRepo: 'acme/release-tools', sourceRepo: 'acme/tool' },
+    });
     expect(codeOf(() => verifyAttestationBundles([bundle], subject()))).toBe('GHA035');
-    expect(verifyAttestationBundles([bundle], subject({ signerRepo: 'acme/release-tools' }))?.source_repo).toBe('https://github.com/acme/tool');
+    expect(verifyAttestationBundles([bundle], subject({ signerRepo: 'acme/release-tools' }))?.source_repo).toBe(
+      'https://github.com/acme/tool',
+    );
   });
 
   it('skips attestations that are not provenance, and a valid one among broken ones passes', async () => {
-    const sbom = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' }, predicateType: 'https://spdx.dev/Document/v2.3' });
+    const sbom = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], {
+      identity: { signerRepo: 'acme/tool' },
+      predicateType: 'https://spdx.dev/Document/v2.3',
+    });
     expect(verifyAttestationBundles([sbom], subject())).toBeUndefined();
     const bad = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' }, tlog: 'none' });
     const good = await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } });
@@ -99,13 +128,23 @@ describe('verifyAttestationBundles', () => {
   });
 
   it('refuses what is not a bundle with GHA039, whatever the shape', () => {
-    for (const raw of [null, 42, 'x', [], {}, { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }, { dsseEnvelope: { payload: '!!' } }]) {
+    for (const raw of [
+      null,
+      42,
+      'x',
+      [],
+      {},
+      { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' },
+      { dsseEnvelope: { payload: '!!' } },
+    ]) {
       expect(codeOf(() => verifyAttestationBundles([raw], subject()))).toBe('GHA039');
     }
   });
 
   it('refuses a DSSE envelope that is not an in-toto statement (GHA039)', async () => {
-    const bundle = (await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } })) as { dsseEnvelope: { payloadType: string } };
+    const bundle = (await sigstore.attest([{ name: 'tool.tar.gz', sha256 }], { identity: { signerRepo: 'acme/tool' } })) as {
+      dsseEnvelope: { payloadType: string };
+    };
     bundle.dsseEnvelope.payloadType = 'text/plain';
     expect(codeOf(() => verifyAttestationBundles([bundle], subject()))).toBe('GHA039');
   });

@@ -10,7 +10,13 @@ const B = sha('b');
 const C = sha('c');
 
 function assets(...names: string[]): ReleaseAsset[] {
-  return names.map((name, i) => ({ id: i + 1, name, size: 100, url: `http://api/assets/${i + 1}`, browserDownloadUrl: `http://web/dl/${name}` }));
+  return names.map((name, i) => ({
+    id: i + 1,
+    name,
+    size: 100,
+    url: `http://api/assets/${i + 1}`,
+    browserDownloadUrl: `http://web/dl/${name}`,
+  }));
 }
 
 function pick(names: string[], asset: string, explicit?: string, tag?: string): string | undefined {
@@ -30,11 +36,23 @@ describe('findChecksumAsset: automatic discovery', () => {
 
   it('finds goreleaser <project>_<version>_checksums.txt and never its .sig or .pem', () => {
     expect(pick(goreleaser, 'tool_1.4.0_linux_amd64.tar.gz')).toBe('tool_1.4.0_checksums.txt');
-    expect(pick(goreleaser.filter((n) => !n.endsWith('checksums.txt')), 'tool_1.4.0_linux_amd64.tar.gz')).toBeUndefined();
+    expect(
+      pick(
+        goreleaser.filter((n) => !n.endsWith('checksums.txt')),
+        'tool_1.4.0_linux_amd64.tar.gz',
+      ),
+    ).toBeUndefined();
   });
 
   it('prefers the per-asset <asset>.sha256 over a release-wide list', () => {
-    const names = ['SHA256SUMS', 'checksums.txt', 'tool-linux-amd64', 'tool-linux-amd64.sha256', 'tool-linux-arm64', 'tool-linux-arm64.sha256'];
+    const names = [
+      'SHA256SUMS',
+      'checksums.txt',
+      'tool-linux-amd64',
+      'tool-linux-amd64.sha256',
+      'tool-linux-arm64',
+      'tool-linux-arm64.sha256',
+    ];
     expect(pick(names, 'tool-linux-amd64')).toBe('tool-linux-amd64.sha256');
     expect(pick(names, 'tool-linux-arm64')).toBe('tool-linux-arm64.sha256');
     expect(pick(['x.tar.gz', 'x.tar.gz.sha256sum', 'checksums.txt'], 'x.tar.gz')).toBe('x.tar.gz.sha256sum');
@@ -50,9 +68,19 @@ describe('findChecksumAsset: automatic discovery', () => {
   });
 
   it('finds HashiCorp <product>_<version>_SHA256SUMS and Node.js SHASUMS256.txt, never their signatures', () => {
-    const hashicorp = ['terraform_1.9.0_SHA256SUMS', 'terraform_1.9.0_SHA256SUMS.72D7468F.sig', 'terraform_1.9.0_SHA256SUMS.sig', 'terraform_1.9.0_linux_amd64.zip'];
+    const hashicorp = [
+      'terraform_1.9.0_SHA256SUMS',
+      'terraform_1.9.0_SHA256SUMS.72D7468F.sig',
+      'terraform_1.9.0_SHA256SUMS.sig',
+      'terraform_1.9.0_linux_amd64.zip',
+    ];
     expect(pick(hashicorp, 'terraform_1.9.0_linux_amd64.zip')).toBe('terraform_1.9.0_SHA256SUMS');
-    expect(pick(['SHASUMS256.txt', 'SHASUMS256.txt.asc', 'SHASUMS256.txt.sig', 'node-v24.0.0-linux-x64.tar.xz'], 'node-v24.0.0-linux-x64.tar.xz')).toBe('SHASUMS256.txt');
+    expect(
+      pick(
+        ['SHASUMS256.txt', 'SHASUMS256.txt.asc', 'SHASUMS256.txt.sig', 'node-v24.0.0-linux-x64.tar.xz'],
+        'node-v24.0.0-linux-x64.tar.xz',
+      ),
+    ).toBe('SHASUMS256.txt');
     expect(pick(['tool', 'checksums.sha256'], 'tool')).toBe('checksums.sha256');
   });
 
@@ -201,7 +229,7 @@ describe('parseChecksums', () => {
     expect(thrown(() => parseChecksums(`${A}\n${B}\n`, 'tool')).code).toBe('GHA032');
   });
 
-  it('unescapes sha256sum\'s backslash-escaped names', () => {
+  it("unescapes sha256sum's backslash-escaped names", () => {
     expect(parseChecksums(`\\${A}  dir\\\\name\n`, 'dir\\name')).toBe(A);
   });
 

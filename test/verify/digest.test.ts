@@ -22,7 +22,11 @@ describe('verifyDownload', () => {
 
   it('normalises hex case and prefixes on every side', () => {
     const result = verifyDownload({
-      ...input({ githubDigest: `SHA256:${ACTUAL.toUpperCase()}`, pinned: `sha256:${ACTUAL}`, checksumsFile: { name: 'SHA256SUMS', expected: ACTUAL.toUpperCase() } }),
+      ...input({
+        githubDigest: `SHA256:${ACTUAL.toUpperCase()}`,
+        pinned: `sha256:${ACTUAL}`,
+        checksumsFile: { name: 'SHA256SUMS', expected: ACTUAL.toUpperCase() },
+      }),
       actual: ACTUAL.toUpperCase(),
     });
     expect(result.checked).toEqual(['GitHub asset digest', 'pinned sha256', 'SHA256SUMS']);
@@ -57,7 +61,9 @@ describe('verifyDownload', () => {
 
   it('fails with GHA030 on a pinned mismatch and says the asset changed since it was pinned', () => {
     const err = thrown(() =>
-      verifyDownload(input({ githubDigest: `sha256:${ACTUAL}`, pinned: OTHER, checksumsFile: { name: 'checksums.txt', expected: ACTUAL } })),
+      verifyDownload(
+        input({ githubDigest: `sha256:${ACTUAL}`, pinned: OTHER, checksumsFile: { name: 'checksums.txt', expected: ACTUAL } }),
+      ),
     );
     expect(err.code).toBe('GHA030');
     expect(err.message).toBe(
@@ -69,12 +75,16 @@ describe('verifyDownload', () => {
   it('fails with GHA030 on a checksums file mismatch, naming the file', () => {
     const err = thrown(() => verifyDownload(input({ checksumsFile: { name: 'tool_1.0_checksums.txt', expected: OTHER } })));
     expect(err.code).toBe('GHA030');
-    expect(err.message).toBe(`sha256 mismatch for tool-linux-amd64: tool_1.0_checksums.txt expects ${OTHER}, but the download is ${ACTUAL}`);
+    expect(err.message).toBe(
+      `sha256 mismatch for tool-linux-amd64: tool_1.0_checksums.txt expects ${OTHER}, but the download is ${ACTUAL}`,
+    );
     expect(err.hint).toContain('checksums = "..."');
   });
 
   it('lists every source that disagreed', () => {
-    const err = thrown(() => verifyDownload(input({ githubDigest: `sha256:${OTHER}`, pinned: OTHER, checksumsFile: { name: 'SHA256SUMS', expected: OTHER } })));
+    const err = thrown(() =>
+      verifyDownload(input({ githubDigest: `sha256:${OTHER}`, pinned: OTHER, checksumsFile: { name: 'SHA256SUMS', expected: OTHER } })),
+    );
     expect(err.message).toBe(
       `sha256 mismatch for tool-linux-amd64: GitHub asset digest expects ${OTHER}; pinned sha256 expects ${OTHER}; SHA256SUMS expects ${OTHER}, but the download is ${ACTUAL}`,
     );

@@ -38,7 +38,16 @@ describe('GITHUB_ASSETS_TRUSTED_ROOT', () => {
     ['a missing file', undefined],
     ['not JSON', 'not json'],
     ['JSON that is not a trusted root', '{"mediaType": 5}'],
-    ['a root without authorities', JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })],
+    [
+      'a root without authorities',
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+        tlogs: [],
+        certificateAuthorities: [],
+        ctlogs: [],
+        timestampAuthorities: [],
+      }),
+    ],
     ['a root without logs or timestamp authorities', JSON.stringify({ ...PUBLIC_GOOD_TRUSTED_ROOT, tlogs: [], timestampAuthorities: [] })],
     ['a file over the size cap', ' '.repeat(MAX_TRUSTED_ROOT_BYTES + 1)],
   ])('refuses %s with GHA038', async (what, content) => {
@@ -53,21 +62,28 @@ describe('built-in roots', () => {
     const calls: string[] = [];
     const set = await loadTrustSet({
       tufCacheDir: join(dir, 'cache-offline'),
-      fetchTufRoot: async (mirror, _cache, _root, forceCache) => {
-        calls.push(`${mirror} ${forceCache ? 'cache' : 'online'}`);
+      fetchTufRoot: async ({ mirrorURL, forceCache }) => {
+        calls.push(`${mirrorURL} ${forceCache ? 'cache' : 'online'}`);
         throw new Error('getaddrinfo ENOTFOUND');
       },
     });
     expect(set.domains.map((d) => d.name)).toEqual(['Sigstore public-good (shipped)']);
     expect(set.notes.join('\n')).toMatch(/could not be reached and nothing usable was cached: using the public-good trusted root shipped/);
     expect(set.notes.join('\n')).toMatch(/GitHub's TUF repository .* could not be reached/);
-    expect(calls).toEqual(expect.arrayContaining(['https://tuf-repo-cdn.sigstore.dev online', 'https://tuf-repo-cdn.sigstore.dev cache', 'https://tuf-repo.github.com online', 'https://tuf-repo.github.com cache']));
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'https://tuf-repo-cdn.sigstore.dev online',
+        'https://tuf-repo-cdn.sigstore.dev cache',
+        'https://tuf-repo.github.com online',
+        'https://tuf-repo.github.com cache',
+      ]),
+    );
   });
 
   it('uses what TUF cached in an earlier build when the repository is down', async () => {
     const set = await loadTrustSet({
       tufCacheDir: join(dir, 'cache-warm'),
-      fetchTufRoot: async (_mirror, _cache, _root, forceCache) => {
+      fetchTufRoot: async ({ forceCache }) => {
         if (!forceCache) throw new Error('ETIMEDOUT');
         return PUBLIC_GOOD_TRUSTED_ROOT;
       },
@@ -78,6 +94,9 @@ describe('built-in roots', () => {
 
   it('accepts GitHub Actions issuers, plus a GitHub Enterprise Server one', () => {
     expect(issuersFor('https://github.com')).toEqual(['https://token.actions.githubusercontent.com']);
-    expect(issuersFor('https://ghe.example.com')).toEqual(['https://token.actions.githubusercontent.com', 'https://ghe.example.com/_services/token']);
+    expect(issuersFor('https://ghe.example.com')).toEqual([
+      'https://token.actions.githubusercontent.com',
+      'https://ghe.example.com/_services/token',
+    ]);
   });
 });

@@ -78,7 +78,7 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
       entry: label,
       consumeInput: true,
     });
-    const record = recordFor(entry, download, installed, entry.selectSpec, attested.provenance);
+    const record = recordFor(entry, download, installed, { selectSpec: entry.selectSpec, provenance: attested.provenance });
     logEntryHeader(services.log, entry);
     const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
     services.log.detail(`Download  ${formatBytes(download.bytes)} in ${formatDuration(downloadedIn)}${via} (${reason})`);
