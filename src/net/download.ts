@@ -14,7 +14,17 @@ import type { ReleaseAsset } from '../model.js';
 import { createNetwork, type Network } from './agent.js';
 import { DEFAULTS, networkConfigFromEnv } from './config.js';
 import {
-  NO_RETRIES, errorSummary, isRateLimitAnswer, logRetry, rateLimitCapNote, rateLimitWhen, sleepFor, verdictForError, verdictForStatus, type RetryPolicy, type Verdict,
+  NO_RETRIES,
+  errorSummary,
+  isRateLimitAnswer,
+  logRetry,
+  rateLimitCapNote,
+  rateLimitWhen,
+  sleepFor,
+  verdictForError,
+  verdictForStatus,
+  type RetryPolicy,
+  type Verdict,
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
@@ -145,13 +155,28 @@ function defaultDispatcher(apiUrl: string | undefined): Dispatcher {
   return network.dispatcher;
 }
 
+/** One download in progress: what it fetches, through what, and the file and hash it has so far. */
+interface Transfer {
+  options: DownloadUrlOptions;
+  dispatcher: Dispatcher;
+  partial: PartialFile;
+  file: FileHandle;
+  ctx: FailureContext;
+  tracker: ProgressTracker | undefined;
+}
+
 /**
  * GETs a URL into destFile (mode 0600), hashing while streaming; retries transient failures
  * under options.retry, resuming a cut body with Range + If-Range; removes the file on failure.
  */
 export async function downloadUrl(options: DownloadUrlOptions): Promise<DownloadResult> {
   const what = options.what ?? safeUrl(options.url);
-  const ctx: FailureContext = { what, entry: options.entry, tokenEnv: options.tokenEnv, hadToken: options.headers?.authorization !== undefined };
+  const ctx: FailureContext = {
+    what,
+    entry: options.entry,
+    tokenEnv: options.tokenEnv,
+    hadToken: options.headers?.authorization !== undefined,
+  };
   const policy = options.retry ?? NO_RETRIES;
   const log = options.log;
   const dispatcher = options.dispatcher ?? defaultDispatcher(options.apiUrl);
@@ -163,10 +188,11 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
   }
   const partial: PartialFile = { bytes: 0, hash: createHash('sha256'), total: undefined, validator: undefined };
   const tracker = options.progress?.start(options.progressName ?? what.replace(/^asset /, ''), options.expectedBytes);
+  const transfer: Transfer = { options, dispatcher, partial, file, ctx, tracker };
   let failed = true;
   try {
     for (let attempt = 1; ; attempt++) {
-      const stop = await attemptOnce(options, dispatcher, partial, file, ctx, tracker);
+      const stop = await attemptOnce(transfer);
       if (stop === undefined) break;
       if (stop.kind === 'restart') {
         log?.info(`${what}: ${stop.reason}; downloading again from the start`);
@@ -175,8 +201,8 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
         continue;
       }
       const verdict = verdictFor(policy, attempt, stop);
-      if (!verdict.retry) throw finalFailure(stop, verdict, ctx, attempt, policy);
-      logRetry(log, what, { ...verdict, reason: describe(stop, verdict, partial) }, attempt, policy);
+      if (!verdict.retry) throw finalFailure(stop, verdict, { ctx, attempt, policy });
+      logRetry(log, what, { ...verdict, reason: describe(stop, verdict, partial) }, { attempt, policy });
       await sleepFor(policy, verdict.waitMs);
     }
     checkSize(partial, options.expectedBytes, ctx);
@@ -199,21 +225,27 @@ function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number
   const cap = capOf(options)!;
   if (options.overCap) return options.overCap(bytes, cap);
   const listed = cap === options.expectedBytes;
-  return downloadTooLarge(`download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`, {
-    entry: ctx.entry,
-    hint: listed
-      ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
-      : 'pin the asset with sha256, or raise GITHUB_ASSETS_MAX_DOWNLOAD_SIZE if the asset really is this large',
-  });
+  return downloadTooLarge(
+    `download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`,
+    {
+      entry: ctx.entry,
+      hint: listed
+        ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
+        : 'pin the asset with sha256, or raise GITHUB_ASSETS_MAX_DOWNLOAD_SIZE if the asset really is this large',
+    },
+  );
 }
 
 /** One request (redirects followed by the dispatcher) and its body; resolves undefined when the file is complete. */
-async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined): Promise<Interruption | undefined> {
+async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined> {
+  const { options, dispatcher, partial, file, ctx } = transfer;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const headers: Record<string, string> = { ...options.headers };
   if (partial.bytes > 0 && partial.validator === undefined) {
     // Nothing proves the server still has the same file: a spliced head and tail is worse than a restart.
-    options.log?.info(`${ctx.what}: the server named no ETag or Last-Modified, so a resume could splice two files; downloading again from the start`);
+    options.log?.info(
+      `${ctx.what}: the server named no ETag or Last-Modified, so a resume could splice two files; downloading again from the start`,
+    );
     await restart(partial, file, ctx);
   }
   const resumeAt = partial.bytes;
@@ -245,7 +277,11 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
 
   if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
     await response.body.dump().catch(() => {});
-    if (!header(response.headers, 'location')) throw downloadFailed(`download of ${ctx.what} failed: redirect ${statusCode} without a Location`, { entry: ctx.entry, hint: 'retry the build; if it persists, the server is misbehaving' });
+    if (!header(response.headers, 'location'))
+      throw downloadFailed(`download of ${ctx.what} failed: redirect ${statusCode} without a Location`, {
+        entry: ctx.entry,
+        hint: 'retry the build; if it persists, the server is misbehaving',
+      });
     throw redirectLoop({ entry: ctx.entry, what: ctx.what, seen: `more than ${maxRedirects} redirects` });
   }
 
@@ -262,12 +298,18 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
     const known = partial.total ?? options.expectedBytes;
     if (!range || range.start !== resumeAt || (range.total !== undefined && known !== undefined && range.total !== known)) {
       discard(response.body);
-      return { kind: 'restart', reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)` };
+      return {
+        kind: 'restart',
+        reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)`,
+      };
     }
     const now = validatorOf(response.headers);
     if (now !== partial.validator) {
       discard(response.body);
-      return { kind: 'restart', reason: `the file changed on the server since the download began (${partial.validator} is now ${now ?? 'not named'})` };
+      return {
+        kind: 'restart',
+        reason: `the file changed on the server since the download began (${partial.validator} is now ${now ?? 'not named'})`,
+      };
     }
     options.log?.debug(`${ctx.what}: resumed at byte ${resumeAt}`);
     if (range.total !== undefined) partial.total = range.total;
@@ -290,7 +332,7 @@ async function attemptOnce(options: DownloadUrlOptions, dispatcher: Dispatcher, 
       throw downloadSizeDiffers({ entry: ctx.entry, what: ctx.what, bytes: partial.total, listed: options.expectedBytes });
     }
   }
-  return writeBody(response.body, partial, file, ctx, tracker, (bytes) => {
+  return writeBody(response.body, transfer, (bytes) => {
     const cap = capOf(options);
     return cap !== undefined && bytes > cap ? overCap(options, ctx, bytes) : undefined;
   });
@@ -315,7 +357,12 @@ const WRITE_BATCH_CHUNKS = 256;
  * (the body waits for it: backpressure). Whenever this returns or throws, nothing is in flight, and
  * on return every byte received is on disk, so `partial` (bytes and hash) matches the disk.
  */
-async function writeBody(body: Readable, partial: PartialFile, file: FileHandle, ctx: FailureContext, tracker: ProgressTracker | undefined, overCap: (bytes: number) => BuildpackError | undefined): Promise<Interruption | undefined> {
+async function writeBody(
+  body: Readable,
+  transfer: Transfer,
+  overCap: (bytes: number) => BuildpackError | undefined,
+): Promise<Interruption | undefined> {
+  const { partial, file, ctx, tracker } = transfer;
   const sink = new BatchedWriter(file, partial, ctx);
   try {
     const chunks = body[Symbol.asyncIterator]();
@@ -477,7 +524,7 @@ function checkSize(partial: PartialFile, expected: number | undefined, ctx: Fail
 }
 
 /** `bytes 100-199/200` (total may be `*`). */
-export function parseContentRange(value: string | undefined): { start: number; end: number; total: number | undefined } | undefined {
+function parseContentRange(value: string | undefined): { start: number; end: number; total: number | undefined } | undefined {
   const m = value ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim()) : null;
   if (!m) return undefined;
   return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
@@ -496,11 +543,15 @@ function describe(stop: Exclude<Interruption, { kind: 'restart' }>, verdict: Ver
   return `${errorSummary(stop.err)}${kept}`;
 }
 
-function finalFailure(stop: Exclude<Interruption, { kind: 'restart' }>, verdict: Verdict, ctx: FailureContext, attempt: number, policy: RetryPolicy): BuildpackError {
+function finalFailure(
+  stop: Exclude<Interruption, { kind: 'restart' }>,
+  verdict: Verdict,
+  { ctx, attempt, policy }: { ctx: FailureContext; attempt: number; policy: RetryPolicy },
+): BuildpackError {
   const tries = attempt > 1 ? ` (gave up after ${attempt} attempts)` : '';
   if (stop.kind === 'status') {
     const tooLong = verdict.rateLimit !== undefined && verdict.rateLimit.waitMs > policy.rateLimitMaxWaitMs;
-    const err = httpFailure(stop.status, stop.headers, stop.detail, ctx, tooLong ? policy : undefined);
+    const err = httpFailure(stop, ctx, tooLong ? policy : undefined);
     return tries && stop.status >= 500 ? err.rephrased({ message: err.message + tries }) : err;
   }
   if (stop.kind === 'short') {
@@ -509,7 +560,11 @@ function finalFailure(stop: Exclude<Interruption, { kind: 'restart' }>, verdict:
   return networkFailure(stop.err, ctx, stop.doing + tries);
 }
 
-function httpFailure(status: number, headers: UndiciResponse['headers'], detail: string, ctx: FailureContext, waitedUnder?: RetryPolicy): BuildpackError {
+function httpFailure(
+  { status, headers, detail }: { status: number; headers: UndiciResponse['headers']; detail: string },
+  ctx: FailureContext,
+  waitedUnder?: RetryPolicy,
+): BuildpackError {
   const source = ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : 'the token';
   const said = detail ? ` (${detail})` : '';
   if (status === 401) {
@@ -539,7 +594,10 @@ function httpFailure(status: number, headers: UndiciResponse['headers'], detail:
   }
   return downloadFailed(`download of ${ctx.what} failed with HTTP ${status}${said}`, {
     entry: ctx.entry,
-    hint: status >= 500 ? 'the server had a problem; retry the build in a few minutes' : 'retry the build; if it persists, check the asset and any proxy in between',
+    hint:
+      status >= 500
+        ? 'the server had a problem; retry the build in a few minutes'
+        : 'retry the build; if it persists, check the asset and any proxy in between',
   });
 }
 

@@ -269,7 +269,7 @@ export function retryByPolicy(policy: RetryPolicy, log?: Logger): Interceptor {
         callback(err);
         return;
       }
-      logRetry(log, what, verdict, attempt, policy);
+      logRetry(log, what, verdict, { attempt, policy });
       sleepFor(policy, verdict.waitMs).then(
         () => callback(null),
         (e: Error) => callback(e),

@@ -205,8 +205,7 @@ export function logRetry(
   log: Logger | undefined,
   what: string,
   verdict: Extract<Verdict, { retry: true }>,
-  attempt: number,
-  policy: RetryPolicy,
+  { attempt, policy }: { attempt: number; policy: RetryPolicy },
 ): void {
   const wait = verdict.waitMs >= 1000 ? `${(verdict.waitMs / 1000).toFixed(1)}s` : `${verdict.waitMs}ms`;
   log?.info(`${what}: ${verdict.reason}; retrying in ${wait} (attempt ${attempt + 1} of ${policy.attempts})`);

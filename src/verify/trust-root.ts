@@ -16,7 +16,6 @@ import { trustedRootUnavailable } from '../errors/catalog.js';
 
 import { issuersFor, TRUSTED_ROOT_ENV } from './trust-names.js';
 
-
 export const PUBLIC_GOOD_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 
 /** A trusted_root.json is a few kilobytes; refuse anything that could exhaust memory. */

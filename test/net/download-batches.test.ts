@@ -30,7 +30,7 @@ async function publish(content: Buffer): Promise<ReleaseAsset> {
   const repo = `acme/tool${++repos}`;
   gh.addRepo(repo);
   gh.addRelease(repo, { tag: 'v1', assets: [{ name: 'tool.bin', content }] });
-  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease('acme', `tool${repos}`, 'v1');
+  const release = await createGitHubClient({ apiUrl: gh.apiUrl, userAgent: UA }).getRelease({ owner: 'acme', repo: `tool${repos}` }, 'v1');
   gh.resetRequests();
   gh.clearFaults(); // a cut past the end of an earlier body leaves its fault unused
   return release.assets[0]!;
