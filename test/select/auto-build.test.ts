@@ -223,6 +223,19 @@ describe('github-assets check and pin with an entry without asset', () => {
     const offline = JSON.parse((await cli(ws.appDir, ['check', '--offline', '--json'])).stdout);
     expect(offline.entries[0]).toMatchObject({ asset: '(automatic)', paths: [] });
     expect(offline.ok).toBe(true);
+
+    // --offline knows the selection keys: valid ones pass, bad ones fail with the entry's GHA003.
+    ws.writeApp({ 'project.toml': `${GREP}libc = "musl"\nmatching = "grep-*"\n` });
+    expect((await cli(ws.appDir, ['check', '--offline'])).code).toBe(0);
+    for (const [extra, message] of [
+      ['libc = "glibc"\n', 'libc = "glibc" must be "gnu" or "musl"'],
+      ['asset = "grep.tar.gz"\nmatching = "grep"\n', 'matching = "grep" has no effect next to asset = "grep.tar.gz"'],
+    ]) {
+      ws.writeApp({ 'project.toml': `${GREP}${extra}` });
+      const bad = await cli(ws.appDir, ['check', '--offline', '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'GHA003', entry: 'githubassets[1] (acme/grep)', message });
+    }
   });
 
   it('pin writes the picked names per architecture, and the pinned file builds the same bytes', async () => {
