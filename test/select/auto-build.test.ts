@@ -107,6 +107,8 @@ describe('bin/build with an entry without asset', () => {
     expect(result.stdout).toContain(
       'Picked    automatically: libc: the musl build (static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds)',
     );
+    // The libc rule decided, so its reason already names the policy: no second line.
+    expect(result.stdout).not.toContain('Policy    libc:');
     expect(records(ws.layersDir, 'acme_grep')[0]).toMatchObject({
       asset: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
       asset_spec: '',
@@ -143,6 +145,9 @@ describe('bin/build with an entry without asset', () => {
     expect(readFileSync(join(ws.layersDir, 'acme_grep', 'bin', 'grep'), 'utf8')).toBe(ARM_SCRIPT);
     expect(result.stdout).toContain('Asset     grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz');
     expect(result.stdout).toContain('so the run image needs glibc');
+    expect(result.stdout).toContain(
+      'Policy    libc: static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds',
+    );
   });
 
   it('refuses the glibc-only arm64 release for an Alpine run image (CNB_TARGET_DISTRO_NAME) with GHA018 and installs nothing', async () => {
