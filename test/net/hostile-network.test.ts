@@ -4,13 +4,12 @@
 // asserts the exit code, the error code (never GHA099), which origin saw a token, and the layers.
 
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type AddedRelease, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
+import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 
 const TOKEN = 'ghp_hostileNetworkToken0123456789ab';
@@ -403,20 +402,8 @@ describe('the CLI uses the same network layer', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env(), ...extra },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  function cli(args: string[], extra: Record<string, string> = {}) {
+    return runCli(args, { cwd: dir, env: { ...env(), ...extra } });
   }
 
   it('check retries a transient 502 under GITHUB_ASSETS_RETRIES like the build', async () => {

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
-import { spawn } from 'node:child_process';
+import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';
 
 let gh: FakeGitHub;
@@ -233,25 +232,8 @@ describe('bin/build verifies signed checksums files', () => {
 });
 
 /** Runs bin/github-assets in the workspace's app dir with the test trust root. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
-      cwd: ws.appDir,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: ws.root,
-        GITHUB_API_URL: gh.apiUrl,
-        GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(args: string[]) {
+  return runCli(args, { cwd: ws.appDir, env: { HOME: ws.root, GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath } });
 }
 
 describe('github-assets check and pin report provenance', () => {
