@@ -171,7 +171,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
     try {
       const where = { owner, repo, headers: authHeaders(token) };
-      return await listAttestationsWith(octokit, where, sha256Hex, options.fetch ?? fetch);
+      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
