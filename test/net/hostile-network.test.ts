@@ -364,6 +364,42 @@ describe('API answers are type-checked at the edge', () => {
   });
 });
 
+describe('attestation listings are type-checked at the edge too', () => {
+  const notJson = { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>captive portal</html>' };
+  it.each([
+    ['a body that is not JSON', notJson, 'the answer is not JSON'],
+    ['attestations that are not a list', { status: 200, body: { attestations: 'none' } }, 'attestations '],
+  ])('%s is GHA028 under required, never "no attestation"', async (_what, respond, detail) => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v1', 'attestations = "required"\n') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond });
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(1);
+    expect(codes(result.output)).toEqual(['GHA028']);
+    expect(result.output).toMatch(/the GitHub API answered the attestations of sha256:[0-9a-f]{16}… in acme\/plain with malformed data/);
+    expect(result.output).toContain(detail);
+    expect(result.output).not.toContain('no SLSA provenance attestation');
+    expectNoLayers();
+  });
+
+  it('under auto a malformed listing is noted as a failed lookup, not reported as "none found"', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond: notJson });
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('attestations could not be looked up (GHA028');
+    expect(result.output).not.toContain('no SLSA provenance attestation');
+  });
+
+  it('a failing attestation lookup names the attestations, not "releases"', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v1', 'attestations = "required"\n') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond: { status: 500, body: { message: 'boom' } } });
+    const result = await runBuild(ws, env({ GITHUB_ASSETS_RETRIES: '0' }));
+    expect(result.code, result.output).toBe(1);
+    expect(codes(result.output)).toEqual(['GHA021']);
+    expect(result.output).toMatch(/answered 500 while looking up the attestations of sha256:[0-9a-f]{16}… in acme\/plain/);
+  });
+});
+
 describe('redaction', () => {
   it('credentials in GITHUB_API_URL are never printed, not even in errors undici builds', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });

@@ -89,6 +89,23 @@ beforeAll(async () => {
       ],
     });
   }
+  // A checksums file signed only as .sig + .pem (no Sigstore bundle, so no log proof to check offline); the asset itself is attested.
+  const sigPem = script();
+  gh.addRepo('acme/sig-pem-sums');
+  gh.addRelease('acme/sig-pem-sums', {
+    tag: 'v1.0.0',
+    assets: [
+      { name: 'tool', content: sigPem },
+      { name: 'checksums.txt', content: Buffer.from(`${sha(sigPem)}  tool\n`) },
+      { name: 'checksums.txt.sig', content: Buffer.from('MEUCIQDsignature==\n') },
+      { name: 'checksums.txt.pem', content: Buffer.from('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n') },
+    ],
+  });
+  gh.addAttestation(
+    'acme/sig-pem-sums',
+    sha(sigPem),
+    await sigstore.attest([{ name: 'tool', sha256: sha(sigPem) }], { identity: { signerRepo: 'acme/sig-pem-sums' } }),
+  );
 });
 
 afterAll(async () => {
@@ -228,6 +245,24 @@ describe('bin/build verifies signed checksums files', () => {
     expect(result.output).toContain(`ERROR [${code}] githubassets[1] (${repo}):`);
     expect(result.output).toContain('checksums.txt (signature)');
     expect(existsSync(join(ws.layersDir, layerOf(repo)))).toBe(false);
+  });
+});
+
+describe('bin/build and checksums files signed only as .sig + .pem', () => {
+  it('auto notes that the signature cannot be checked offline and installs', async () => {
+    const result = await build(entry('acme/sig-pem-sums'));
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('checksums.txt is signed only as .sig + .pem');
+    expect(result.stdout).toContain('not checked (attestations = auto)');
+    expect(existsSync(join(ws.layersDir, 'acme_sig-pem-sums', 'bin', 'tool'))).toBe(true);
+  });
+
+  it('required refuses it (GHA037) and installs nothing', async () => {
+    const result = await build(entry('acme/sig-pem-sums', 'attestations = "required"\n'));
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain('ERROR [GHA037] githubassets[1] (acme/sig-pem-sums):');
+    expect(result.output).toContain('carries no transparency-log proof');
+    expect(existsSync(join(ws.layersDir, 'acme_sig-pem-sums'))).toBe(false);
   });
 });
 
