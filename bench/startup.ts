@@ -2,20 +2,12 @@
 // prints one line at exit (src/net/timing.ts) with milliseconds since its process started. Parsing
 // and the phase list only; bench/run.ts collects, bench/report.ts renders.
 
-/** Same names and meaning as src/net/timing.ts (kept apart: the bench reads the line, never imports the build). */
-export const STARTUP_ENV = 'GITHUB_ASSETS_TIMING';
-const PREFIX = 'github-assets timing: ';
+import { TIMING_ENV, TIMING_PREFIX, type StartupTiming } from '../src/net/timing.ts';
 
-export interface StartupTiming {
-  runtime: number;
-  modules: number;
-  firstRequest?: number;
-  firstAnswer?: number;
-  firstByte?: number;
-  done?: number;
-  /** User + system CPU ms of the bin/build process at exit. */
-  cpu?: number;
-}
+export type { StartupTiming };
+/** The variable that turns the timing line on, and the line's prefix: owned by src/net/timing.ts. */
+export const STARTUP_ENV = TIMING_ENV;
+const PREFIX = TIMING_PREFIX;
 
 /** Phases in order, with what each one ends. */
 export const STARTUP_PHASES: { key: keyof StartupTiming; label: string }[] = [

@@ -36,6 +36,17 @@ export const ApiReleaseSchema = v.object({
 
 const ApiReleaseListSchema = v.pipe(v.array(ApiReleaseSchema), v.maxLength(1000));
 
+/**
+ * `GET /repos/{owner}/{repo}/attestations/{digest}`: the envelope is checked here; each bundle
+ * stays raw data for verify/attestations.ts, which parses it with the Sigstore libraries.
+ */
+const ApiAttestationListSchema = v.object({
+  attestations: v.pipe(
+    v.array(v.object({ bundle: v.optional(v.unknown()), bundle_url: v.optional(v.nullable(printable(8192))) })),
+    v.maxLength(1000),
+  ),
+});
+
 export type ApiAsset = v.InferOutput<typeof ApiAssetSchema>;
 export type ApiRelease = v.InferOutput<typeof ApiReleaseSchema>;
 
@@ -53,6 +64,11 @@ export function parseRelease(data: unknown, ctx: AnswerContext): Release {
 /** One page of a release listing. */
 export function parseReleaseList(data: unknown, ctx: AnswerContext): Release[] {
   return check(ApiReleaseListSchema, data, ctx).map(toRelease);
+}
+
+/** An attestation listing, type-checked: what is not an object with an `attestations` array is GHA028, never "no attestations". */
+export function parseAttestationList(data: unknown, ctx: AnswerContext): { bundle?: unknown; bundle_url?: string | null | undefined }[] {
+  return check(ApiAttestationListSchema, data, ctx).attestations;
 }
 
 function check<S extends v.GenericSchema>(schema: S, data: unknown, ctx: AnswerContext): v.InferOutput<S> {

@@ -9,7 +9,7 @@ import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Release } from '../model.js';
 import { createNetwork, type Network } from '../net/agent.js';
-import { parseRelease, parseReleaseList } from './api-schema.js';
+import { parseAttestationList, parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
@@ -168,10 +168,19 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   }
 
   async function listAttestations({ owner, repo, token, ctx = {} }: RepoQuery, sha256Hex: string): Promise<AttestationList> {
-    const what: Lookup = { owner, repo, token: Boolean(token), ctx, apiUrl, rateLimitMaxWaitMs: options.rateLimitMaxWaitMs };
+    const subject = `the attestations of sha256:${sha256Hex.slice(0, 16)}… in ${owner}/${repo}`;
+    const what: Lookup = {
+      owner,
+      repo,
+      subject,
+      token: Boolean(token),
+      ctx,
+      apiUrl,
+      rateLimitMaxWaitMs: options.rateLimitMaxWaitMs,
+    };
     try {
-      const where = { owner, repo, headers: authHeaders(token) };
-      return await listAttestationsWith(octokit, where, sha256Hex, options.fetch ?? fetch);
+      const where = { owner, repo, headers: authHeaders(token), entry: ctx.entry, subject };
+      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
@@ -202,7 +211,13 @@ export interface AttestationList {
  */
 async function listAttestationsWith(
   octokit: Octokit,
-  { owner, repo, headers }: { owner: string; repo: string; headers: Record<string, string> },
+  {
+    owner,
+    repo,
+    headers,
+    entry,
+    subject,
+  }: { owner: string; repo: string; headers: Record<string, string>; entry: string | undefined; subject: string },
   sha256Hex: string,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
@@ -222,17 +237,16 @@ async function listAttestationsWith(
     if (statusOf(err) === 404) return { bundles: [], skipped };
     throw err;
   }
-  const list = (data as { attestations?: unknown } | null)?.attestations;
-  if (!Array.isArray(list)) return { bundles: [], skipped };
+  const list = parseAttestationList(data, { subject, entry });
   const bundles: unknown[] = [];
   for (const [i, item] of list.entries()) {
     if (i >= MAX_ATTESTATIONS) {
       skipped.beyondCap++;
       continue;
     }
-    let bundle = (item as { bundle?: unknown } | null)?.bundle;
+    let bundle = item.bundle;
     if (!bundle || typeof bundle !== 'object') {
-      const url = (item as { bundle_url?: unknown } | null)?.bundle_url;
+      const url = item.bundle_url;
       bundle = typeof url === 'string' ? await fetchBundle(url, fetchFn) : undefined;
       if (!bundle) {
         skipped.notInline++;
@@ -325,6 +339,8 @@ interface Lookup {
   repo: string;
   /** Absent for listings. */
   tag?: string;
+  /** What the request was for, when it is not a release lookup (named in messages instead of releases). */
+  subject?: string;
   token: boolean;
   ctx: LookupContext;
   apiUrl: string;
@@ -437,6 +453,7 @@ function headerReader(headers: Record<string, string | number | undefined>): (na
 }
 
 function describe(what: Lookup): string {
+  if (what.subject !== undefined) return what.subject;
   const full = `${what.owner}/${what.repo}`;
   if (what.tag === undefined) return `releases of ${full}`;
   return what.tag === 'latest' ? `the latest release of ${full}` : `release "${what.tag}" of ${full}`;

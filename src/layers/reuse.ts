@@ -4,6 +4,7 @@
 
 import type { VerifiedProvenance } from '../verify/attestations.js';
 import { layerNameFor, type AssetSpec, type InstalledFile, type Release, type ReleaseAsset } from '../model.js';
+import { strippedUrl } from '../util/secrets.js';
 
 /** Bumped whenever the layout of installed files or of this metadata changes. */
 export const METADATA_FORMAT = 3;
@@ -183,7 +184,8 @@ export function recordFor(
     ...identityOf(entry),
     sha256: download.sha256,
     size: download.bytes,
-    url: entry.asset.browserDownloadUrl,
+    // The record lands in the image's metadata label: never user info or a (signed) query string.
+    url: strippedUrl(entry.asset.browserDownloadUrl)?.toString() ?? '',
     files: installed.filter((f) => f.kind !== 'directory').map((f) => f.path),
     executables: installed.filter((f) => f.executable && f.kind === 'file').map((f) => f.path),
     ...requestOf(entry),

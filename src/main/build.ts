@@ -51,6 +51,7 @@ process.exitCode = await runPhase(
           serverUrl: config.serverUrl,
           baseDir: ctx.appDir,
           tufCacheDir: join(ctx.layersDir, TUF_CACHE_LAYER),
+          dispatcher: network.dispatcher,
         }),
         hold: testHoldFrom(settings.testHold),
       });

@@ -50,6 +50,7 @@ process.exitCode = await runCli(
         baseDir: process.cwd(),
         // The CLI keeps TUF metadata where build tools keep caches on the developer's machine.
         tufCacheDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'github-assets', 'sigstore-tuf'),
+        dispatcher: network().network.dispatcher,
       }),
   },
   { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(settings.noColor, process.stderr.isTTY) },

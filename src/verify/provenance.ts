@@ -12,6 +12,7 @@ import { policyFor, signerMismatches, type AttestationPolicy } from './attestati
 import type { TrustSet, VerifiedProvenance } from './attestations.js';
 import { issuersFor } from './trust-names.js';
 import { lazy } from '../util/lazy.js';
+import type { Dispatcher } from 'undici';
 
 // The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
 const loadVerifier = lazy(() => import('./attestations.js'));
@@ -206,6 +207,8 @@ export interface ProvenanceSettings {
   baseDir: string;
   /** Where TUF metadata is cached between runs. */
   tufCacheDir: string;
+  /** The network layer's dispatcher (Network.dispatcher): TUF requests go through its proxy, timeouts and caps. */
+  dispatcher: Dispatcher;
 }
 
 /** The checker as the build and the CLI both wire it: one place that reads its settings. */
@@ -221,6 +224,7 @@ export function provenanceCheckerFrom(s: ProvenanceSettings): ProvenanceChecker 
         trustedRootFile: file ? (isAbsolute(file) ? file : join(s.baseDir, file)) : undefined,
         tufCacheDir: s.tufCacheDir,
         serverUrl: s.serverUrl,
+        dispatcher: s.dispatcher,
       });
     },
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
 import { toTrustMaterial } from '@sigstore/verify';
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { BuildpackError } from '../errors.js';
 import type { TrustDomain, TrustSet } from './attestations.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from './roots/public-good.js';
@@ -32,6 +33,13 @@ export interface TrustRootOptions {
   timeoutMs?: number;
   /** The TUF client (tests pass one that fails; production uses @sigstore/tuf). */
   fetchTufRoot?: (request: TufRootRequest) => Promise<unknown>;
+  /**
+   * The network layer's dispatcher (proxy, timeouts, caps): the TUF requests go through it.
+   * Without one they use Node's default dispatcher (no proxy).
+   */
+  dispatcher?: Dispatcher;
+  /** The TUF repositories (default: the public ones; tests point them at a loopback stand-in). */
+  tufMirrors?: { publicGood: string; github: string };
 }
 
 /** One trusted-root lookup: the TUF repository, where its client caches, and whether to use only that cache. */
@@ -55,6 +63,7 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
     };
   }
   const fetchRoot = options.fetchTufRoot ?? tufFetch;
+  const mirrors = options.tufMirrors ?? { publicGood: PUBLIC_GOOD_TUF_MIRROR, github: GITHUB_TUF_MIRROR };
   const timeoutMs = options.timeoutMs ?? 10_000;
   const notes: string[] = [];
   const cache = options.tufCacheDir;
@@ -68,24 +77,26 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
     });
   }
   // Both repositories at once: offline, the build waits for one timeout, not two.
-  const [publicGood, github] = await Promise.all([
-    viaTuf('Sigstore public-good', PUBLIC_GOOD_TUF_MIRROR, undefined),
-    githubRootPath ? viaTuf('GitHub', GITHUB_TUF_MIRROR, githubRootPath) : Promise.resolve(undefined),
-  ]);
+  const [publicGood, github] = await throughDispatcher(options.dispatcher, () =>
+    Promise.all([
+      viaTuf('Sigstore public-good', mirrors.publicGood, undefined),
+      githubRootPath ? viaTuf('GitHub', mirrors.github, githubRootPath) : Promise.resolve(undefined),
+    ]),
+  );
 
   const domains: TrustDomain[] = [];
   if (publicGood) {
     domains.push(toDomain('Sigstore public-good', publicGood));
   } else {
     notes.push(
-      `the Sigstore TUF repository (${PUBLIC_GOOD_TUF_MIRROR}) could not be reached and nothing usable was cached: using the public-good trusted root shipped with the buildpack (certificates issued after it was packaged may not verify)`,
+      `the Sigstore TUF repository (${mirrors.publicGood}) could not be reached and nothing usable was cached: using the public-good trusted root shipped with the buildpack (certificates issued after it was packaged may not verify)`,
     );
     domains.push(toDomain('Sigstore public-good (shipped)', TrustedRoot.fromJSON(PUBLIC_GOOD_TRUSTED_ROOT)));
   }
   if (github) domains.push(toDomain('GitHub', github));
   else
     notes.push(
-      `GitHub's TUF repository (${GITHUB_TUF_MIRROR}) could not be reached: attestations from private repositories (signed by GitHub's own Sigstore) cannot be verified in this build; set ${TRUSTED_ROOT_ENV} to verify them offline`,
+      `GitHub's TUF repository (${mirrors.github}) could not be reached: attestations from private repositories (signed by GitHub's own Sigstore) cannot be verified in this build; set ${TRUSTED_ROOT_ENV} to verify them offline`,
     );
   return { domains, acceptedIssuers, notes };
 
@@ -106,6 +117,32 @@ export async function loadTrustSet(options: TrustRootOptions): Promise<TrustSet>
       }
     }
   }
+}
+
+/** One TUF load at a time, so that each restores exactly the dispatcher it found. */
+let tufTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `work` with `dispatcher` as undici's global dispatcher, then restores the one before.
+ * @sigstore/tuf takes no fetch or agent: its TUF client (tuf-js DefaultFetcher) calls Node's
+ * global fetch, which uses the global dispatcher that undici's setGlobalDispatcher sets. The
+ * TUF requests are the only users of the global fetch in a build or CLI run (every other
+ * request passes the network's dispatcher or fetch explicitly), so installing it around them
+ * changes nothing else.
+ */
+async function throughDispatcher<T>(dispatcher: Dispatcher | undefined, work: () => Promise<T>): Promise<T> {
+  if (!dispatcher) return work();
+  const turn = tufTurn.then(async () => {
+    const previous = getGlobalDispatcher();
+    setGlobalDispatcher(dispatcher);
+    try {
+      return await work();
+    } finally {
+      setGlobalDispatcher(previous);
+    }
+  });
+  tufTurn = turn.catch(() => {});
+  return turn;
 }
 
 async function tufFetch({ mirrorURL, cachePath, rootPath, forceCache, timeoutMs }: TufRootRequest): Promise<unknown> {

@@ -2,13 +2,12 @@
 // against the local GitHub stand-in, on real project.toml files in temp dirs.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { repoRoot } from '../support/cnb.js';
+import { repoRoot, runCli } from '../support/cnb.js';
 
 const TOKEN = 'ghp_cliSecretToken0123456789abcdef';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -31,19 +30,7 @@ interface CliResult {
 }
 
 function cli(args: string[], env: Record<string, string> = {}, bin = join(repoRoot, 'bin', 'github-assets')): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GITHUB_API_URL: gh.apiUrl, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCli(args, { cwd: dir, env: { GITHUB_API_URL: gh.apiUrl, ...env }, bin });
 }
 
 function write(text: string, name = 'project.toml'): string {

@@ -3,13 +3,12 @@
 // stand-in was asked (one release list per repo), dry runs and the JSON report.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { repoRoot } from '../support/cnb.js';
+import { runCli } from '../support/cnb.js';
 import { parseDescriptor } from '../../src/descriptor/parse.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -18,20 +17,8 @@ const bytes = (repo: string, version: string, arch: string) => `${repo} ${versio
 let gh: FakeGitHub;
 let dir: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GITHUB_API_URL: gh.apiUrl, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { cwd: dir, env: { GITHUB_API_URL: gh.apiUrl, ...env } });
 }
 
 function write(text: string): string {

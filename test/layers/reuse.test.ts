@@ -93,6 +93,17 @@ describe('decideEntry', () => {
   });
 });
 
+describe('recordFor', () => {
+  it('records the download URL without user info or query string (the record ends up in the image metadata)', () => {
+    const entry = resolved();
+    entry.asset.browserDownloadUrl =
+      'https://user:s3cret@web.example/acme/tool/releases/download/v1.0.0/tool?X-Amz-Signature=abc&token=t0k';
+    const rec = recordFor(entry, { sha256: 'ab'.repeat(32), bytes: 1 }, []);
+    expect(rec.url).toBe('https://web.example/acme/tool/releases/download/v1.0.0/tool');
+    expect(JSON.stringify(rec)).not.toMatch(/s3cret|t0k|Signature/);
+  });
+});
+
 describe('previousRecordFor', () => {
   const rec = recordFor(resolved(), { sha256: 'ab'.repeat(32), bytes: 1 }, []);
   const restored = { format: METADATA_FORMAT, entries: [rec] };

@@ -154,6 +154,28 @@ describe('resume', () => {
     expect(log.lines.some((l) => l.includes('the server resumed at the wrong place (Content-Range: bytes 0-99/'))).toBe(true);
   });
 
+  it('a 206 naming another validator (a server that ignores If-Range) is discarded: the file changed, so it restarts from zero', async () => {
+    await net.close();
+    useNetwork({ GITHUB_ASSETS_BODY_TIMEOUT: '300ms' });
+    const asset = await assetOf('acme/tool', 'tool.bin');
+    gh.injectFault({ ...SIGNED, stallAfterBytes: 65_536 });
+    // The right place, but the tail of another upload: splicing it would install neither file.
+    const otherTail = randomBytes(SIZE - 65_536);
+    gh.injectFault({
+      ...SIGNED,
+      respond: { status: 206, headers: { 'content-range': `bytes 65536-${SIZE - 1}/${SIZE}`, etag: '"another-upload"' }, body: otherTail },
+    });
+    const destFile = join(dir, 'x');
+    const result = await download(asset, destFile);
+    expect(result).toEqual({ sha256: sha(big), bytes: SIZE });
+    expect(sha(await readFile(destFile))).toBe(sha(big));
+    expect(rangesSent()).toEqual([undefined, 'bytes=65536-', undefined]);
+    expect(gh.requests.filter((r) => r.origin === 'download')[1]!.headers['if-range']).toMatch(/^"[0-9a-f]+"$/);
+    expect(
+      log.lines.some((l) => l.includes('the file changed on the server since the download began') && l.includes('"another-upload"')),
+    ).toBe(true);
+  });
+
   it('gives up after the configured attempts and removes the partial file', async () => {
     await net.close();
     useNetwork({ GITHUB_ASSETS_RETRIES: '2' });

@@ -4,13 +4,12 @@
 // asserts the exit code, the error code (never GHA099), which origin saw a token, and the layers.
 
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type AddedRelease, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
+import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 
 const TOKEN = 'ghp_hostileNetworkToken0123456789ab';
@@ -365,6 +364,42 @@ describe('API answers are type-checked at the edge', () => {
   });
 });
 
+describe('attestation listings are type-checked at the edge too', () => {
+  const notJson = { status: 200, headers: { 'content-type': 'application/json' }, body: '<html>captive portal</html>' };
+  it.each([
+    ['a body that is not JSON', notJson, 'the answer is not JSON'],
+    ['attestations that are not a list', { status: 200, body: { attestations: 'none' } }, 'attestations '],
+  ])('%s is GHA028 under required, never "no attestation"', async (_what, respond, detail) => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v1', 'attestations = "required"\n') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond });
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(1);
+    expect(codes(result.output)).toEqual(['GHA028']);
+    expect(result.output).toMatch(/the GitHub API answered the attestations of sha256:[0-9a-f]{16}… in acme\/plain with malformed data/);
+    expect(result.output).toContain(detail);
+    expect(result.output).not.toContain('no SLSA provenance attestation');
+    expectNoLayers();
+  });
+
+  it('under auto a malformed listing is noted as a failed lookup, not reported as "none found"', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond: notJson });
+    const result = await runBuild(ws, env());
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('attestations could not be looked up (GHA028');
+    expect(result.output).not.toContain('no SLSA provenance attestation');
+  });
+
+  it('a failing attestation lookup names the attestations, not "releases"', async () => {
+    ws.writeApp({ 'project.toml': entry('acme/plain', 'plain', 'v1', 'attestations = "required"\n') });
+    gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond: { status: 500, body: { message: 'boom' } } });
+    const result = await runBuild(ws, env({ GITHUB_ASSETS_RETRIES: '0' }));
+    expect(result.code, result.output).toBe(1);
+    expect(codes(result.output)).toEqual(['GHA021']);
+    expect(result.output).toMatch(/answered 500 while looking up the attestations of sha256:[0-9a-f]{16}… in acme\/plain/);
+  });
+});
+
 describe('redaction', () => {
   it('credentials in GITHUB_API_URL are never printed, not even in errors undici builds', async () => {
     ws.writeApp({ 'project.toml': entry('acme/plain', 'plain') });
@@ -403,20 +438,8 @@ describe('the CLI uses the same network layer', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env(), ...extra },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  function cli(args: string[], extra: Record<string, string> = {}) {
+    return runCli(args, { cwd: dir, env: { ...env(), ...extra } });
   }
 
   it('check retries a transient 502 under GITHUB_ASSETS_RETRIES like the build', async () => {

@@ -158,6 +158,21 @@ describe('build() through fake services', () => {
     expect(existsSync(join(ctx.layersDir, 'launch.toml'))).toBe(false);
   });
 
+  it('keeps the TUF metadata cache as a cache-only layer (never in the image), across builds', async () => {
+    gh.publish('acme/tool', 'v1', { 'tool-linux': tool('v1') });
+    writeDescriptor(entry('acme/tool', 'v1'));
+    // What verify/trust-root.ts leaves after fetching through TUF.
+    mkdirSync(join(ctx.layersDir, 'sigstore-tuf', 'tuf'), { recursive: true });
+    writeFileSync(join(ctx.layersDir, 'sigstore-tuf', 'tuf', 'root.json'), '{}');
+    await build(ctx, gh.services(log));
+    expect(layerToml('sigstore-tuf').types).toEqual({ launch: false, build: false, cache: true });
+    // The restorer brings back cache layers without [types]; the next build marks it again.
+    simulateRestore(ctx.layersDir);
+    await build(ctx, gh.services(log));
+    expect(layerFile('sigstore-tuf', 'tuf/root.json')).toBe('{}');
+    expect(layerToml('sigstore-tuf').types).toEqual({ launch: false, build: false, cache: true });
+  });
+
   it('reuses an unchanged layer: state Restored, zero downloads', async () => {
     gh.publish('acme/tool', 'v1', { 'tool-linux': tool('v1') });
     writeDescriptor(entry('acme/tool', 'v1'));

@@ -4,14 +4,14 @@
 // downloads nothing, and a release with two programs fails listing the candidates.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';
 
 let gh: FakeGitHub;
@@ -197,20 +197,8 @@ describe('bin/build with an entry without asset', () => {
   });
 });
 
-function cli(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(import.meta.dirname, '..', '..', 'bin', 'github-assets'), args, {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GITHUB_API_URL: gh.apiUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function cli(cwd: string, args: string[]) {
+  return runCli(args, { cwd, env: { GITHUB_API_URL: gh.apiUrl } });
 }
 
 describe('github-assets check and pin with an entry without asset', () => {

@@ -90,6 +90,16 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   });
 }
 
+/** Runs bin/github-assets (or another CLI binary) in `cwd` with the minimal env plus `env`. */
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; bin?: string },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = options.bin ?? join(repoRoot, 'bin', 'github-assets');
+  const { code, stdout, stderr } = await run(bin, args, options.cwd, baseEnv(options.env ?? {}));
+  return { code, stdout, stderr };
+}
+
 export async function runDetect(
   ws: Workspace,
   env: Record<string, string | undefined> = {},

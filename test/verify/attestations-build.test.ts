@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, repoRoot, runBuild, type Workspace } from '../support/cnb.js';
-import { spawn } from 'node:child_process';
+import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';
 
 let gh: FakeGitHub;
@@ -90,6 +89,23 @@ beforeAll(async () => {
       ],
     });
   }
+  // A checksums file signed only as .sig + .pem (no Sigstore bundle, so no log proof to check offline); the asset itself is attested.
+  const sigPem = script();
+  gh.addRepo('acme/sig-pem-sums');
+  gh.addRelease('acme/sig-pem-sums', {
+    tag: 'v1.0.0',
+    assets: [
+      { name: 'tool', content: sigPem },
+      { name: 'checksums.txt', content: Buffer.from(`${sha(sigPem)}  tool\n`) },
+      { name: 'checksums.txt.sig', content: Buffer.from('MEUCIQDsignature==\n') },
+      { name: 'checksums.txt.pem', content: Buffer.from('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n') },
+    ],
+  });
+  gh.addAttestation(
+    'acme/sig-pem-sums',
+    sha(sigPem),
+    await sigstore.attest([{ name: 'tool', sha256: sha(sigPem) }], { identity: { signerRepo: 'acme/sig-pem-sums' } }),
+  );
 });
 
 afterAll(async () => {
@@ -232,26 +248,27 @@ describe('bin/build verifies signed checksums files', () => {
   });
 });
 
-/** Runs bin/github-assets in the workspace's app dir with the test trust root. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'github-assets'), args, {
-      cwd: ws.appDir,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: ws.root,
-        GITHUB_API_URL: gh.apiUrl,
-        GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+describe('bin/build and checksums files signed only as .sig + .pem', () => {
+  it('auto notes that the signature cannot be checked offline and installs', async () => {
+    const result = await build(entry('acme/sig-pem-sums'));
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('checksums.txt is signed only as .sig + .pem');
+    expect(result.stdout).toContain('not checked (attestations = auto)');
+    expect(existsSync(join(ws.layersDir, 'acme_sig-pem-sums', 'bin', 'tool'))).toBe(true);
   });
+
+  it('required refuses it (GHA037) and installs nothing', async () => {
+    const result = await build(entry('acme/sig-pem-sums', 'attestations = "required"\n'));
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain('ERROR [GHA037] githubassets[1] (acme/sig-pem-sums):');
+    expect(result.output).toContain('carries no transparency-log proof');
+    expect(existsSync(join(ws.layersDir, 'acme_sig-pem-sums'))).toBe(false);
+  });
+});
+
+/** Runs bin/github-assets in the workspace's app dir with the test trust root. */
+function cli(args: string[]) {
+  return runCli(args, { cwd: ws.appDir, env: { HOME: ws.root, GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_TRUSTED_ROOT: trustedRootPath } });
 }
 
 describe('github-assets check and pin report provenance', () => {

@@ -10,6 +10,11 @@ import { loadTrustSet, MAX_TRUSTED_ROOT_BYTES } from '../../src/verify/trust-roo
 import { issuersFor } from '../../src/verify/trust-names.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from '../../src/verify/roots/public-good.js';
 import { isBuildpackError } from '../../src/errors.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getGlobalDispatcher } from 'undici';
+import { startProxy } from '../support/proxy.js';
+import { testNetwork } from '../support/network.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gha-trust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,5 +103,43 @@ describe('built-in roots', () => {
       'https://token.actions.githubusercontent.com',
       'https://ghe.example.com/_services/token',
     ]);
+  });
+
+  it('sends the TUF requests through the network layer: a proxy set only in the network settings sees them', async () => {
+    // A loopback stand-in for GitHub's TUF repository: it has nothing, so the build falls back.
+    const mirrorSaw: string[] = [];
+    const mirror = createServer((req, res) => {
+      mirrorSaw.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    const proxy = await startProxy();
+    // The proxy is in the network settings (as from <platform>/env), not in process.env.
+    expect(process.env.HTTP_PROXY ?? process.env.http_proxy ?? process.env.HTTPS_PROXY ?? process.env.https_proxy).toBeUndefined();
+    const network = testNetwork({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
+    const before = getGlobalDispatcher();
+    try {
+      const set = await loadTrustSet({
+        tufCacheDir: join(dir, 'cache-proxied'),
+        dispatcher: network.dispatcher,
+        timeoutMs: 5_000,
+        // The public-good client has no seed for a loopback URL and fails before any request.
+        tufMirrors: { publicGood: `${mirrorUrl}/public-good`, github: mirrorUrl },
+      });
+      const viaProxy = proxy.requests.filter((r) => r.host === new URL(mirrorUrl).host).map((r) => new URL(r.target).pathname);
+      expect(viaProxy.some((path) => /^\/(\d+\.root|timestamp)\.json$/.test(path))).toBe(true);
+      // Everything the mirror answered went through the proxy.
+      expect(mirrorSaw.length).toBeGreaterThan(0);
+      expect(viaProxy).toEqual(mirrorSaw);
+      expect(set.domains.map((d) => d.name)).toEqual(['Sigstore public-good (shipped)']);
+      expect(set.notes.join('\n')).toContain(`GitHub's TUF repository (${mirrorUrl}) could not be reached`);
+      // The global dispatcher is put back once the TUF requests are done.
+      expect(getGlobalDispatcher()).toBe(before);
+    } finally {
+      await network.close();
+      await proxy.close();
+      await new Promise<void>((resolve) => mirror.close(() => resolve()));
+    }
   });
 });
