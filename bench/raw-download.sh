@@ -28,8 +28,12 @@ const cpu = process.cpuUsage(c0);
 console.log(`ms=${Math.round(performance.now() - t0)} cpu_ms=${Math.round((cpu.user + cpu.system) / 1000)} rss_mib=${Math.round(process.resourceUsage().maxRSS / 1024)} bytes=${r.bytes}`);
 process.exit(0);
 JS
-node_modules/.bin/esbuild "$work/entry.ts" --bundle --platform=node --format=esm --outfile="$work/download.mjs" --log-level=warning \
-  --banner:js="import{createRequire}from'module';const require=createRequire(import.meta.url);"
+# Bundled with the one set of bundle settings (scripts/compile.ts ESM_BUNDLE), like lib/.
+"$NODE" --input-type=module -e "
+import { build } from 'esbuild';
+import { ESM_BUNDLE } from './scripts/compile.ts';
+await build({ ...ESM_BUNDLE, entryPoints: ['$work/entry.ts'], outfile: '$work/download.mjs' });
+"
 "$NODE" "$work/server.mjs" "$MIB" > "$work/port" & server=$!
 trap 'kill $server' EXIT
 while [ ! -s "$work/port" ]; do sleep 0.1; done

@@ -228,7 +228,7 @@ async function pinEntry(
     });
     if (previous !== undefined && previous !== p.hash.sha256 && to === fileTag) {
       notes.push(
-        `${p.arch}: ${p.asset} of ${to} no longer has the pinned sha256 ${previous}: the asset was replaced after it was pinned; check the release before committing the new pin`,
+        `${p.arch}: the pinned sha256 ${previous} is not that of ${p.asset} in ${to}: the tag was changed without a new pin (as Renovate does), or the asset was replaced after it was pinned; check the release before committing the new pin`,
       );
     }
   }

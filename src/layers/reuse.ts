@@ -52,8 +52,8 @@ export interface ResolvedEntry {
   spec: AssetSpec;
   release: Release;
   asset: ReleaseAsset;
-  /** How the asset was chosen (select/index.ts Selection), for the log, `check` and the record. */
-  selection?: { rule: string; reason: string };
+  /** How the asset was chosen (select/index.ts Selection), for the log, `check` and the record; libcPolicy for the log only. */
+  selection?: { rule: string; reason: string; libcPolicy?: string };
 }
 
 /**

@@ -3,6 +3,7 @@
 // left. No I/O and no knowledge of particular projects: only names, target and policy.
 
 import type { ReleaseAsset, Target } from '../model.js';
+import { stripV } from '../platform.js';
 import { archesIn, archOnlyFused, canonicalTargetArch, isMuslDistro, libcOf, osesIn, type LibcKind } from './asset-name.js';
 
 export interface AutoTarget extends Target {
@@ -290,7 +291,7 @@ export function toolNameOf(name: string, tag: string): string {
   const fmt = formatOf(text);
   if (fmt.ext) text = text.slice(0, -fmt.ext.length);
   text = text.replace(/\.(?:exe|bin|run|elf)$/, '');
-  for (const version of [tag.toLowerCase(), tag.toLowerCase().replace(/^v(?=\d)/, '')]) {
+  for (const version of [tag.toLowerCase(), stripV(tag.toLowerCase())]) {
     if (version) text = text.split(version).join('-');
   }
   text = text.replace(/(?:^|[-_.])v?\d+(?:\.\d+)+(?:-(?:rc|beta|alpha|pre|dev)\.?\d*)?(?=$|[-_.])/g, '-');

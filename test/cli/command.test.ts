@@ -369,6 +369,18 @@ describe('github-assets pin', () => {
     expect(check.stdout).toContain('… (pinned, = GitHub)');
   });
 
+  it("re-pins a tag bumped without its hashes (Renovate's post-upgrade `pin FILE`), saying which pin was stale", async () => {
+    // As Renovate leaves it: the tag moved to v1.4.7, the amd64 pin is still the hash of v1.4.6's asset.
+    const file = write(PINNED.replace(`sha256 = "${sha(BYTES.amd64)}"`, `sha256 = "${sha(BYTES.old)}"`));
+    const result = await cli(['pin', 'project.toml']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(PINNED);
+    expect(result.stdout).toContain(
+      `  NOTE: amd64: the pinned sha256 ${sha(BYTES.old)} is not that of tool_1.4.7_linux_amd64.tar.gz in v1.4.7: the tag was changed without a new pin`,
+    );
+    expect(result.stdout).not.toContain('NOTE: arm64');
+  });
+
   it('--dry-run prints a unified diff and leaves the file alone; --json carries the same diff', async () => {
     const file = write(PINNABLE);
     const result = await cli(['pin', '--dry-run']);

@@ -84,6 +84,17 @@ describe('scripts run directly on the pinned node', () => {
     expect(bootstrap.filter((s) => !s.startsWith('node:'))).toEqual([]);
   });
 
+  it('writes the bundling banner once: every bundle of our sources uses scripts/compile.ts ESM_BUNDLE', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.(ts|mjs|sh)$/.test(f))
+        .map((f) => join(dir, f));
+    const banners = ['scripts', 'bench', 'test/support', 'src']
+      .flatMap(files)
+      .filter((f) => /createRequire\s*(?:as\s+\w+\s*)?\}?\s*from\s*['"](?:node:)?module['"]/.test(readFileSync(join(repoRoot, f), 'utf8')));
+    expect(banners).toEqual(['scripts/compile.ts']);
+  });
+
   it('ships no hand-written declaration files for scripts', () => {
     expect(readdirSync(join(repoRoot, 'scripts')).filter((f) => /\.d\.[cm]?ts$/.test(f))).toEqual([]);
   });

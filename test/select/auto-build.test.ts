@@ -107,6 +107,8 @@ describe('bin/build with an entry without asset', () => {
     expect(result.stdout).toContain(
       'Picked    automatically: libc: the musl build (static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds)',
     );
+    // The libc rule decided, so its reason already names the policy: no second line.
+    expect(result.stdout).not.toContain('Policy    libc:');
     expect(records(ws.layersDir, 'acme_grep')[0]).toMatchObject({
       asset: 'grep-14.1.1-x86_64-unknown-linux-musl.tar.gz',
       asset_spec: '',
@@ -143,6 +145,9 @@ describe('bin/build with an entry without asset', () => {
     expect(readFileSync(join(ws.layersDir, 'acme_grep', 'bin', 'grep'), 'utf8')).toBe(ARM_SCRIPT);
     expect(result.stdout).toContain('Asset     grep-14.1.1-aarch64-unknown-linux-gnu.tar.gz');
     expect(result.stdout).toContain('so the run image needs glibc');
+    expect(result.stdout).toContain(
+      'Policy    libc: static or musl builds preferred: the run image may differ from the build image; set libc = "gnu" to prefer glibc builds',
+    );
   });
 
   it('refuses the glibc-only arm64 release for an Alpine run image (CNB_TARGET_DISTRO_NAME) with GHA018 and installs nothing', async () => {
@@ -211,6 +216,19 @@ describe('github-assets check and pin with an entry without asset', () => {
     const offline = JSON.parse((await cli(ws.appDir, ['check', '--offline', '--json'])).stdout);
     expect(offline.entries[0]).toMatchObject({ asset: '(automatic)', paths: [] });
     expect(offline.ok).toBe(true);
+
+    // --offline knows the selection keys: valid ones pass, bad ones fail with the entry's GHA003.
+    ws.writeApp({ 'project.toml': `${GREP}libc = "musl"\nmatching = "grep-*"\n` });
+    expect((await cli(ws.appDir, ['check', '--offline'])).code).toBe(0);
+    for (const [extra, message] of [
+      ['libc = "glibc"\n', 'libc = "glibc" must be "gnu" or "musl"'],
+      ['asset = "grep.tar.gz"\nmatching = "grep"\n', 'matching = "grep" has no effect next to asset = "grep.tar.gz"'],
+    ]) {
+      ws.writeApp({ 'project.toml': `${GREP}${extra}` });
+      const bad = await cli(ws.appDir, ['check', '--offline', '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'GHA003', entry: 'githubassets[1] (acme/grep)', message });
+    }
   });
 
   it('pin writes the picked names per architecture, and the pinned file builds the same bytes', async () => {

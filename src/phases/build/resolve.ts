@@ -106,7 +106,7 @@ export async function resolveAll(
       spec,
       release,
       asset: selection.asset,
-      selection: { rule: selection.rule, reason: selection.reason },
+      selection: { rule: selection.rule, reason: selection.reason, ...(selection.libcPolicy ? { libcPolicy: selection.libcPolicy } : {}) },
       creds,
       selectSpec,
     });

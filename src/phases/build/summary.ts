@@ -28,6 +28,8 @@ export function logEntryHeader(log: Logger, entry: ResolvedEntry): void {
   log.detail(`Asset     ${entry.asset.name} (${formatBytes(entry.asset.size)})`);
   // Automatic picks say which rule decided, so a surprising pick is explained where it shows.
   if (entry.selection?.rule.startsWith('auto:')) log.detail(`Picked    automatically: ${entry.selection.reason}`);
+  // The libc policy in force, also when another rule decided (a rule 'auto:libc' reason already names it).
+  if (entry.selection?.libcPolicy && entry.selection.rule !== 'auto:libc') log.detail(`Policy    libc: ${entry.selection.libcPolicy}`);
 }
 
 export function logReused(log: Logger, entry: ResolvedEntry, record: EntryRecord): void {
