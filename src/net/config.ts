@@ -34,8 +34,10 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
   const baseMs = duration(read, 'GITHUB_ASSETS_RETRY_DELAY', DEFAULTS.retryDelayMs);
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
-  const serverUrl = (read('GITHUB_SERVER_URL') ?? DEFAULTS.serverUrl).replace(/\/+$/, '');
-  checkUrl('GITHUB_SERVER_URL', serverUrl);
+  const serverUrl = credentialFreeBase('GITHUB_SERVER_URL', read('GITHUB_SERVER_URL') ?? '', {
+    fallback: DEFAULTS.serverUrl,
+    example: 'the web host, e.g. https://github.com or https://HOST',
+  });
 
   const proxy: ProxySettings = {};
   const httpsProxy = read('https_proxy') ?? read('HTTPS_PROXY');
@@ -108,25 +110,29 @@ function byteSize(read: (n: string) => string | undefined, name: string, fallbac
   return bytes;
 }
 
-/**
- * GITHUB_API_URL without a trailing slash and without user info: credentials in it would be
- * printed with every failing request (the token goes in token_env instead). The password is
- * registered as a secret so no message can show it.
- */
+/** GITHUB_API_URL without a trailing slash and without user info (see credentialFreeBase). */
 export function apiBase(value: string | undefined): string {
-  const text = (value?.trim() || DEFAULTS.apiUrl).replace(/\/+$/, '');
+  return credentialFreeBase('GITHUB_API_URL', value ?? '', {
+    fallback: DEFAULTS.apiUrl,
+    example: 'the REST base, e.g. https://api.github.com or https://HOST/api/v3',
+  });
+}
+
+/**
+ * A base URL setting without a trailing slash, query or user info: credentials in it would be
+ * printed with every failing request, or sent to hosts that must get none (the token goes in
+ * token_env instead). User name and password are registered as secrets so no message shows them.
+ */
+function credentialFreeBase(name: string, value: string, how: { fallback: string; example: string }): string {
+  const text = (value.trim() || how.fallback).replace(/\/+$/, '');
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw invalidSetting(
-      'GITHUB_API_URL',
-      'is not a URL',
-      'set GITHUB_API_URL to the REST base, e.g. https://api.github.com or https://HOST/api/v3',
-    );
+    throw invalidSetting(name, 'is not a URL', `set ${name} to ${how.example}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalidSetting('GITHUB_API_URL', `has the unsupported scheme ${url.protocol}`, 'use an https:// URL in GITHUB_API_URL');
+    throw invalidSetting(name, `has the unsupported scheme ${url.protocol}`, `use an https:// URL in ${name}`);
   if (url.username || url.password) {
     registerSecret(decodeURIComponentSafe(url.password));
     registerSecret(decodeURIComponentSafe(url.username));

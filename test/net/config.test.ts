@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../support/errors.js';
 import { DEFAULTS, networkConfigFromEnv, parseDuration } from '../../src/net/config.js';
+import { redact } from '../../src/util/secrets.js';
 
 const from = (env: Record<string, string>) => networkConfigFromEnv((name) => env[name]);
 
@@ -89,6 +90,17 @@ describe('networkConfigFromEnv', () => {
     const err = invalid({ HTTPS_PROXY: 'ftp://user:hunter2@proxy:21' });
     expect(err.message).toBe('HTTPS_PROXY has the unsupported scheme ftp:');
     expect(`${err.message} ${err.hint}`).not.toContain('hunter2');
+  });
+
+  it('GITHUB_SERVER_URL and GITHUB_API_URL lose user info and query, and their passwords become secrets', () => {
+    const config = from({
+      GITHUB_SERVER_URL: 'https://bob:s3rverpass@ghe.example/?t=1',
+      GITHUB_API_URL: 'https://bob:ap1pass@ghe.example/api/v3/',
+    });
+    expect(config.serverUrl).toBe('https://ghe.example');
+    expect(config.apiUrl).toBe('https://ghe.example/api/v3');
+    expect(redact('s3rverpass and ap1pass')).not.toMatch(/s3rverpass|ap1pass/);
+    expect(invalid({ GITHUB_SERVER_URL: 'ftp://ghe.example' }).message).toBe('GITHUB_SERVER_URL has the unsupported scheme ftp:');
   });
 });
 
