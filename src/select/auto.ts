@@ -132,7 +132,9 @@ export function nonProgramReason(name: string, targetOs: string): string | undef
       '.xpi',
       '.aab',
       '.ipa',
-    )
+    ) ||
+    // Homebrew bottles (`name-1.2.arm64_sonoma.bottle.tar.gz`) are packages named by macOS codename, not by OS.
+    /\.bottle(?:\.\d+)?\.tar\.gz$/.test(lower)
   )
     return 'package or installer';
   if (targetOs !== 'windows' && ends('.exe', '.bat', '.cmd', '.ps1', '.dll', '.msu')) return 'Windows program';
@@ -186,6 +188,8 @@ export function nonProgramReason(name: string, targetOs: string): string | undef
       '.conf',
       '.log',
       '.zsync',
+      // electron-builder's delta-update maps (`App-Setup-1.2.3.exe.blockmap`) name no OS or architecture.
+      '.blockmap',
       '.rst',
     )
   )
