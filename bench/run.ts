@@ -188,6 +188,7 @@ async function main(): Promise<void> {
     const buildpack = wrapBuildpack(root, join(scratch, 'buildpack'));
     const ubi = quick ? undefined : findUbi(); // CI's --quick compares ratios against curl only
     const env = { GITHUB_API_URL: gh.apiUrl };
+    const bench: Bench = { gh, buildpack, env, scratch, ubi };
     const results: BenchResults = {
       quick,
       machine: describeMachine(),
@@ -230,13 +231,13 @@ async function main(): Promise<void> {
           let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
           if (variant === 'buildpack') {
             if (startup) startup.nodeMs.push(await bareNodeStart(scratch));
-            const build = await coldBuild(gh, buildpack, config, files, startup ? { ...env, [STARTUP_ENV]: '1' } : env, scratch, keep);
+            const build = await coldBuild(bench, { config, files, keep, startup: !!startup });
             if (startup && build.timing) startup.timings.push(build.timing);
             row.downloadedBytes.push(build.downloadedBytes);
             if (keep) lastWorkspace = build.workspace;
             measured = build;
           } else {
-            measured = await shellInstall(variant, gh, config, files, scratch, ubi);
+            measured = await shellInstall(variant, bench, config, files);
           }
           const runs = row.runs[variant] ?? [];
           runs.push(usageRun(measured));
@@ -246,7 +247,7 @@ async function main(): Promise<void> {
       results.cold.push(row);
 
       if (lastWorkspace) {
-        results.warm.push(await warmRebuilds(gh, buildpack, config, lastWorkspace, env, scratch, plan.warmRounds, row));
+        results.warm.push(await warmRebuilds(bench, { config, ws: lastWorkspace, rounds: plan.warmRounds, cold: row }));
         lastWorkspace.cleanup();
         liveWorkspaces.delete(lastWorkspace);
       }
@@ -321,21 +322,27 @@ function servedAssetBytes(gh: FakeGitHub, perAsset: number): { requests: number;
   return { requests: downloads.length, bytes: downloads.length * perAsset, api: gh.requests.filter((r) => r.origin === 'api').length };
 }
 
+/** What every measured command of one run shares: the stand-in GitHub, the wrapped buildpack, its env, the scratch dir, ubi if found. */
+interface Bench {
+  gh: FakeGitHub;
+  buildpack: string;
+  env: Record<string, string>;
+  scratch: string;
+  ubi: string | undefined;
+}
+
+/** One cold bin/build: `keep` leaves its workspace for the warm rebuilds, `startup` asks the build for its phase timings. */
 async function coldBuild(
-  gh: FakeGitHub,
-  buildpack: string,
-  config: Config,
-  files: AssetFiles,
-  env: Record<string, string>,
-  scratch: string,
-  keep: boolean,
+  { gh, buildpack, env, scratch }: Bench,
+  { config, files, keep, startup }: { config: Config; files: AssetFiles; keep: boolean; startup: boolean },
 ): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace; timing?: StartupTiming }> {
   const ws = createWorkspace();
   liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
   const rssFile = join(scratch, 'build.rss');
   gh.resetRequests();
-  const { ms, value: result } = await timeAsync(() => runBuild(ws, { ...env, BENCH_RSS_FILE: rssFile }, buildpack));
+  const buildEnv = { ...env, ...(startup ? { [STARTUP_ENV]: '1' } : {}), BENCH_RSS_FILE: rssFile };
+  const { ms, value: result } = await timeAsync(() => runBuild(ws, buildEnv, buildpack));
   if (result.code !== 0) throw new Error(`bin/build failed (exit ${result.code}):\n${result.output}`);
   for (let i = 0; i < config.count; i++)
     checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
@@ -350,14 +357,7 @@ async function coldBuild(
   return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
-async function shellInstall(
-  variant: Exclude<VariantName, 'buildpack'>,
-  gh: FakeGitHub,
-  config: Config,
-  files: AssetFiles,
-  scratch: string,
-  ubi: string | undefined,
-) {
+async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, { gh, scratch, ubi }: Bench, config: Config, files: AssetFiles) {
   const dir = mkdtempSync(join(scratch, `${variant}-`));
   const dirs = Array.from({ length: config.count }, (_, i) => join(dir, `layer${i + 1}`));
   const source = (i: number) => `${gh.webUrl}/${repoName(i)}/releases/download/${TAG}/${assetName(config.sizeMiB, config.format)}`;
@@ -365,36 +365,24 @@ async function shellInstall(
   let command: ShellCommand;
   if (variant === 'curl-seq')
     command = installCommand(
-      config.format,
-      'curl',
       dirs.map((d, i) => ({ source: source(i), dir: d })),
-      1,
-      dir,
+      { format: config.format, via: 'curl', parallel: 1, scratch: dir },
     );
   else if (variant === 'curl-xargs')
     command = installCommand(
-      config.format,
-      'curl',
       dirs.map((d, i) => ({ source: source(i), dir: d })),
-      4,
-      dir,
+      { format: config.format, via: 'curl', parallel: 4, scratch: dir },
     );
   else if (variant === 'floor')
     command = installCommand(
-      config.format,
-      'copy',
       dirs.map((d) => ({ source: local, dir: d })),
-      config.count > 1 ? 4 : 1,
-      dir,
+      { format: config.format, via: 'copy', parallel: config.count > 1 ? 4 : 1, scratch: dir },
     );
   else {
     for (const d of dirs) mkdirSync(join(d, 'bin'), { recursive: true });
     command = ubiCommand(
-      ubi!,
-      gh.apiUrl,
-      config.format,
       dirs.map((d, i) => ({ repo: repoName(i), tag: TAG, asset: assetName(config.sizeMiB, config.format), dir: d })),
-      dir,
+      { ubi: ubi!, apiUrl: gh.apiUrl, format: config.format, scratch: dir },
     );
   }
   const result = await runTimed(command.cmd, command.args, { rssFile: join(scratch, `${variant}.rss`) });
@@ -404,15 +392,10 @@ async function shellInstall(
   return result;
 }
 
+/** `rounds` rebuilds of the workspace a cold build kept, each after the lifecycle's restore, measured against that cold row. */
 async function warmRebuilds(
-  gh: FakeGitHub,
-  buildpack: string,
-  config: Config,
-  ws: Workspace,
-  env: Record<string, string>,
-  scratch: string,
-  rounds: number,
-  cold: ColdRow,
+  { gh, buildpack, env, scratch }: Bench,
+  { config, ws, rounds, cold }: { config: Config; ws: Workspace; rounds: number; cold: ColdRow },
 ): Promise<WarmRow> {
   const row: WarmRow = {
     ...config,

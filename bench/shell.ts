@@ -38,11 +38,8 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * or through `xargs -P<parallel>` (a sh per item, as people write it).
  */
 export function installCommand(
-  format: AssetFormat,
-  via: 'curl' | 'copy',
   items: ShellItem[],
-  parallel: number,
-  scratch: string,
+  { format, via, parallel, scratch }: { format: AssetFormat; via: 'curl' | 'copy'; parallel: number; scratch: string },
 ): ShellCommand {
   const body = itemBody(format, via);
   if (parallel <= 1) {
@@ -62,11 +59,8 @@ export function installCommand(
  * bin/tool. Called once per item, in sequence: ubi has no multi-asset mode.
  */
 export function ubiCommand(
-  ubi: string,
-  apiUrl: string,
-  format: AssetFormat,
   items: { repo: string; tag: string; asset: string; dir: string }[],
-  scratch: string,
+  { ubi, apiUrl, format, scratch }: { ubi: string; apiUrl: string; format: AssetFormat; scratch: string },
 ): ShellCommand {
   const script = join(scratch, 'ubi.sh');
   const lines = items.map((i) => {

@@ -3,7 +3,7 @@
 // else a name (or version-free pattern) per `arch` table. Every pattern is proven against the release.
 
 import type { Release } from '../model.js';
-import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
+import { ARCH_PATTERN_WORDS, OS_PATTERN_WORDS, stripV } from '../platform.js';
 import { patternToRegExp } from '../select/index.js';
 
 export interface AutomaticPick {
@@ -61,8 +61,8 @@ function versionPattern(pick: AutomaticPick): string | undefined {
 function platformPattern(pick: AutomaticPick): string | undefined {
   const base = versionPattern(pick);
   if (base === undefined) return undefined;
-  const arch = replaceToken(base, ARCH_ALIASES[pick.arch] ?? [], '{arch}');
-  const os = arch && replaceToken(arch, OS_ALIASES[pick.os] ?? [], '{os}');
+  const arch = replaceToken(base, ARCH_PATTERN_WORDS[pick.arch] ?? [], '{arch}');
+  const os = arch && replaceToken(arch, OS_PATTERN_WORDS[pick.os] ?? [], '{os}');
   return os ?? undefined;
 }
 

@@ -1,59 +1,12 @@
 // Pure platform facts read from asset names: which OS, architecture and libc a name claims,
 // matched as whole tokens (never as a substring of another spelling). No selection policy
-// here: auto.ts decides what to do with these facts.
+// here: auto.ts decides what to do with these facts; the spellings themselves live in platform.ts.
+
+import { ARCH_SPELLINGS, OS_SPELLINGS } from '../platform.js';
 
 /** A name's characters between separators; `x86_64` and `aarch_64` are matched across one separator. */
 const BOUNDARY_BEFORE = '(?:^|[^a-z0-9])';
 const BOUNDARY_AFTER = '(?=$|[^a-z0-9])';
-
-/**
- * How releases spell each architecture. Each entry is a regex source for one token (or two
- * tokens joined by a separator); `64` alone is never an architecture, and `x86`/`arm` do not
- * match the start of `x86_64`/`arm64` because a token must end at a separator.
- */
-const ARCH_SPELLINGS: Record<string, string[]> = {
-  amd64: ['amd64', 'x86[_-]64', 'x64', 'x86[_-]?64bit', '64[_-]?bit', 'linux64', 'win64', 'amd64v[1-4]', 'x86[_-]64[_-]v[1-4]'],
-  arm64: ['arm64', 'aarch64', 'aarch[_-]64', 'armv8(?:[_-]?a)?', 'arm64v8', 'arm64[_-]v8a?', 'aarch64be'],
-  arm: [
-    'arm',
-    'armv[5-7]l?',
-    'armv[5-7](?:hf|el)?',
-    'armhf',
-    'armel',
-    'arm32',
-    'arm32v[5-7]',
-    'armv7a',
-    'armeabi(?:[_-]v7a)?',
-    'arm[_-]?v[5-7]',
-  ],
-  '386': ['386', 'i[3-6]86', 'x86(?![_-]?64)', '32[_-]?bit', 'linux32', 'win32', 'ia32'],
-  ppc64le: ['ppc64le', 'powerpc64le', 'ppc64el'],
-  ppc64: ['ppc64', 'powerpc64'],
-  s390x: ['s390x'],
-  riscv64: ['riscv64(?:gc)?'],
-  loong64: ['loong64', 'loongarch64'],
-  mips: ['mips', 'mipsle', 'mips64', 'mips64le', 'mipsel', 'mips64el'],
-  wasm: ['wasm', 'wasm32', 'wasi'],
-  universal: ['universal', 'universal2'],
-};
-
-/** How releases spell each operating system; names that say `android` are not Linux programs even when they say `linux`. */
-const OS_SPELLINGS: Record<string, string[]> = {
-  linux: ['linux', 'linux64', 'linux32', 'linuxstatic', 'alpine', 'musllinux', 'manylinux\\w*'],
-  darwin: ['darwin', 'macos', 'macosx', 'osx', 'mac', 'apple'],
-  windows: ['windows', 'win', 'win32', 'win64', 'msvc', 'mingw(?:32|64)?', 'pc[_-]windows'],
-  freebsd: ['freebsd(?:32|64)?'],
-  netbsd: ['netbsd(?:32|64)?'],
-  openbsd: ['openbsd(?:32|64)?'],
-  dragonfly: ['dragonfly', 'dragonflybsd'],
-  solaris: ['solaris', 'sunos'],
-  illumos: ['illumos'],
-  aix: ['aix'],
-  android: ['android', 'androideabi'],
-  ios: ['ios'],
-  plan9: ['plan9'],
-  js: ['js'],
-};
 
 function tokenRegex(spellings: string[]): RegExp {
   return new RegExp(`${BOUNDARY_BEFORE}(?:${spellings.join('|')})${BOUNDARY_AFTER}`, 'i');

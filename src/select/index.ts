@@ -4,7 +4,7 @@
 
 import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
-import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
+import { ARCH_PATTERN_WORDS, OS_PATTERN_WORDS, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';
 import { assetAmbiguous, assetNotFound, noAssetForTarget } from '../errors/catalog.js';
 
@@ -50,8 +50,8 @@ export function patternToRegExp(pattern: string, target: Target | undefined, tag
   const alt = (words: string[]) => `(?i:${words.map(escapeRegExp).join('|')})`;
   let source = '';
   for (const token of pattern.split(/(\{(?:os|arch|version|tag)\}|[*?])/)) {
-    if (token === '{os}' && target) source += alt(OS_ALIASES[target.os] ?? [target.os]);
-    else if (token === '{arch}' && target) source += alt(ARCH_ALIASES[target.arch] ?? [target.arch]);
+    if (token === '{os}' && target) source += alt(OS_PATTERN_WORDS[target.os] ?? [target.os]);
+    else if (token === '{arch}' && target) source += alt(ARCH_PATTERN_WORDS[target.arch] ?? [target.arch]);
     else if (token === '{version}' && tag !== undefined) source += escapeRegExp(stripV(tag));
     else if (token === '{tag}' && tag !== undefined) source += escapeRegExp(tag);
     else if (token === '*') source += '.*';
@@ -218,14 +218,14 @@ function isSecondary(name: string): boolean {
 /** Replaces the first OS and arch spellings in a concrete name with placeholders, as a suggestion. */
 function suggestPattern(name: string, target: Target): string {
   let out = name;
-  for (const word of ARCH_ALIASES[target.arch] ?? []) {
+  for (const word of ARCH_PATTERN_WORDS[target.arch] ?? []) {
     const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{arch}');
       break;
     }
   }
-  for (const word of OS_ALIASES[target.os] ?? []) {
+  for (const word of OS_PATTERN_WORDS[target.os] ?? []) {
     const re = new RegExp(escapeRegExp(word), 'i');
     if (re.test(out)) {
       out = out.replace(re, '{os}');

@@ -35,7 +35,16 @@ describe('stats', () => {
 });
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
-  const cold = (count: number, sizeMiB: number, ours: number, seq: number, rssMiB: number, xargs?: number): ColdRow => ({
+  /** A cold row: `ours`/`seq`/`xargs` are the buildpack's, curl-seq's and curl-xargs' wall ms, `rssMiB` the buildpack's peak. */
+  interface ColdNumbers {
+    count: number;
+    sizeMiB: number;
+    ours: number;
+    seq: number;
+    rssMiB: number;
+    xargs?: number;
+  }
+  const cold = ({ count, sizeMiB, ours, seq, rssMiB, xargs }: ColdNumbers): ColdRow => ({
     count,
     sizeMiB,
     format: 'tar.gz',
@@ -54,14 +63,14 @@ function results(overrides: Partial<BenchResults> = {}): BenchResults {
     date: '2026-01-01T00:00:00.000Z',
     cold: [
       {
-        ...cold(1, 1, 200, 20, 90),
+        ...cold({ count: 1, sizeMiB: 1, ours: 200, seq: 20, rssMiB: 90 }),
         startup: {
           nodeMs: [100, 90, 110],
           timings: [{ runtime: 20, modules: 60, firstRequest: 80, firstAnswer: 90, firstByte: 110, done: 190 }],
         },
       },
-      cold(16, 1, 400, 500, 95, 300),
-      cold(1, 500, 1050, 1000, 100),
+      cold({ count: 16, sizeMiB: 1, ours: 400, seq: 500, rssMiB: 95, xargs: 300 }),
+      cold({ count: 1, sizeMiB: 500, ours: 1050, seq: 1000, rssMiB: 100 }),
     ],
     warm: [
       {
@@ -154,7 +163,7 @@ describe('shell baselines', () => {
     ] as const) {
       for (const parallel of [1, 4]) {
         const items = [1, 2, 3].map((i) => ({ source, dir: join(dir, `${format}-${parallel}-${i}`) }));
-        const command = installCommand(format, 'copy', items, parallel, dir);
+        const command = installCommand(items, { format, via: 'copy', parallel, scratch: dir });
         const run = spawnSync(command.cmd, command.args, { encoding: 'utf8' });
         expect(run.status, run.stderr).toBe(0);
         for (const item of items) {
@@ -167,7 +176,12 @@ describe('shell baselines', () => {
   });
 
   it('fails when a source is missing, so a broken baseline is never timed', () => {
-    const command = installCommand('raw', 'copy', [{ source: join(dir, 'nope'), dir: join(dir, 'out') }], 1, dir);
+    const command = installCommand([{ source: join(dir, 'nope'), dir: join(dir, 'out') }], {
+      format: 'raw',
+      via: 'copy',
+      parallel: 1,
+      scratch: dir,
+    });
     expect(spawnSync(command.cmd, command.args).status).not.toBe(0);
   });
 });

@@ -67,7 +67,14 @@ function baseEnv(extra: Record<string, string | undefined>): Record<string, stri
   return env;
 }
 
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs = 120_000): Promise<PhaseResult> {
+/** Where and how long a child runs: its working directory, its whole environment, and a cap after which it is killed. */
+interface RunOptions {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}
+
+function run(cmd: string, args: string[], { cwd, env, timeoutMs = 120_000 }: RunOptions): Promise<PhaseResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -96,7 +103,7 @@ export async function runCli(
   options: { cwd: string; env?: Record<string, string | undefined>; bin?: string },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = options.bin ?? join(repoRoot, 'bin', 'github-assets');
-  const { code, stdout, stderr } = await run(bin, args, options.cwd, baseEnv(options.env ?? {}));
+  const { code, stdout, stderr } = await run(bin, args, { cwd: options.cwd, env: baseEnv(options.env ?? {}) });
   return { code, stdout, stderr };
 }
 
@@ -107,11 +114,9 @@ export async function runDetect(
 ): Promise<PhaseResult & { plan: string }> {
   const planPath = join(ws.root, 'plan.toml');
   writeFileSync(planPath, '');
-  const result = await run(
-    join(buildpackDir, 'bin', 'detect'),
-    [ws.platformDir, planPath],
-    ws.appDir,
-    baseEnv({
+  const result = await run(join(buildpackDir, 'bin', 'detect'), [ws.platformDir, planPath], {
+    cwd: ws.appDir,
+    env: baseEnv({
       CNB_BUILDPACK_DIR: buildpackDir,
       CNB_PLATFORM_DIR: ws.platformDir,
       CNB_BUILD_PLAN_PATH: planPath,
@@ -119,7 +124,7 @@ export async function runDetect(
       CNB_TARGET_ARCH: 'amd64',
       ...env,
     }),
-  );
+  });
   const { readFileSync } = await import('node:fs');
   return { ...result, plan: readFileSync(planPath, 'utf8') };
 }
@@ -127,11 +132,9 @@ export async function runDetect(
 export async function runBuild(ws: Workspace, env: Record<string, string | undefined> = {}, buildpackDir = repoRoot): Promise<PhaseResult> {
   const planPath = join(ws.root, 'bp-plan.toml');
   writeFileSync(planPath, '[[entries]]\nname = "github-assets"\n');
-  return run(
-    join(buildpackDir, 'bin', 'build'),
-    [ws.layersDir, ws.platformDir, planPath],
-    ws.appDir,
-    baseEnv({
+  return run(join(buildpackDir, 'bin', 'build'), [ws.layersDir, ws.platformDir, planPath], {
+    cwd: ws.appDir,
+    env: baseEnv({
       CNB_BUILDPACK_DIR: buildpackDir,
       CNB_LAYERS_DIR: ws.layersDir,
       CNB_PLATFORM_DIR: ws.platformDir,
@@ -140,5 +143,5 @@ export async function runBuild(ws: Workspace, env: Record<string, string | undef
       CNB_TARGET_ARCH: 'amd64',
       ...env,
     }),
-  );
+  });
 }
