@@ -167,7 +167,7 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const finalLabel = entryLabel({ index, repo: repoClean });
   const failFinal: Fail = (message, hint, code = 'GHA003') => entryError(code, message, { entry: finalLabel, hint });
 
-  const arch = raw.arch === undefined ? undefined : validateArchTable(raw.arch, table, failFinal);
+  const arch = raw.arch === undefined ? undefined : validateArchTable(raw.arch, table, failFinal, finalLabel);
   // No asset: picked automatically per target (select/auto.ts).
   const asset = raw.asset === undefined ? '' : requireString(raw, 'asset', finalLabel);
   if (asset !== '') checkAssetName(asset, failFinal);
@@ -193,8 +193,8 @@ function validateEntry(raw: unknown, index: number, table: string): AssetSpec {
   const destination = destinationRaw === undefined ? undefined : normaliseDestination(destinationRaw, failFinal);
 
   const stripComponents = raw.strip_components === undefined ? 0 : checkStrip(raw.strip_components, 'strip_components', failFinal);
-  const sha256 = raw.sha256 === undefined ? undefined : parseSha256Field(raw.sha256, failFinal);
-  const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, failFinal);
+  const sha256 = raw.sha256 === undefined ? undefined : parseSha256Field(raw.sha256, finalLabel);
+  const checksums = raw.checksums === undefined ? undefined : parseChecksumsField(raw.checksums, finalLabel);
   const files = raw.files === undefined ? undefined : checkFiles(raw.files, 'files', failFinal);
   const update = raw.update === undefined ? undefined : checkUpdate(raw.update, failFinal);
   const attestation = parseAttestationKeys(raw, failFinal);
@@ -420,7 +420,7 @@ function checkFiles(value: unknown, key: string, fail: Fail): string[] {
   });
 }
 
-function validateArchTable(value: unknown, table: string, fail: Fail): Record<string, ArchOverride> {
+function validateArchTable(value: unknown, table: string, fail: Fail, entry: string): Record<string, ArchOverride> {
   if (!isTable(value))
     throw fail('arch must be a table of per-architecture tables', `write [${table}.arch.arm64] followed by asset = "..."`);
   const out: Record<string, ArchOverride> = {};
@@ -440,7 +440,7 @@ function validateArchTable(value: unknown, table: string, fail: Fail): Record<st
       } else if (key === 'strip_components') {
         result.stripComponents = checkStrip(v, `arch.${name}.strip_components`, fail);
       } else if (key === 'sha256') {
-        result.sha256 = parseSha256Field(v, fail);
+        result.sha256 = parseSha256Field(v, entry);
       } else if (key === 'files') {
         result.files = checkFiles(v, `arch.${name}.files`, fail);
       } else if (key === 'libc') {

@@ -52,6 +52,83 @@ export function entryInvalid(message: string, details?: ErrorDetails): Buildpack
   return new BuildpackError('GHA003', message, details);
 }
 
+/** How a TOML value is named in messages: "an array", "a table", `number 7`, … */
+export function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (v instanceof Date) return 'a date';
+  if (typeof v === 'object') return 'a table';
+  if (typeof v === 'bigint') return `integer ${v}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf'}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+// GHA003, sha256 key: `entry` is the entry's label, `value` what the user wrote.
+const SHA256_HINT =
+  'write sha256 = "<64 hex digits>" (the SHA-256 of the asset file, e.g. from `sha256sum <asset>` or the release\'s checksums file)';
+
+/** GHA003: sha256 is not a string. */
+export function sha256NotString(entry: string, value: unknown): BuildpackError {
+  return new BuildpackError('GHA003', `sha256 must be a string, got ${describeValue(value)}`, { entry, hint: SHA256_HINT });
+}
+
+/** GHA003: sha256 holds the hex digest of another algorithm (`algorithm`, e.g. "MD5", of `digits` hex digits). */
+export function sha256OtherDigest(entry: string, value: string, found: { algorithm: string; digits: number }): BuildpackError {
+  const message = `sha256 = "${value}" looks like a ${found.algorithm} digest (${found.digits} hex digits), not a SHA-256 (64)`;
+  return new BuildpackError('GHA003', message, { entry, hint: SHA256_HINT });
+}
+
+/** GHA003: sha256 has an `algo:` prefix other than `sha256:`. */
+export function sha256WrongPrefix(entry: string, value: string): BuildpackError {
+  return new BuildpackError('GHA003', `sha256 = "${value}" has an algorithm prefix other than "sha256:"`, { entry, hint: SHA256_HINT });
+}
+
+/** GHA003: sha256 is not 64 hex digits. */
+export function sha256Malformed(entry: string, value: string): BuildpackError {
+  const message = `sha256 = "${value}" is not a SHA-256: expected 64 hex digits, optionally prefixed with "sha256:"`;
+  return new BuildpackError('GHA003', message, { entry, hint: SHA256_HINT });
+}
+
+// GHA003, checksums key.
+const CHECKSUMS_HINT =
+  'write checksums = "<file name>" as shown on the release page, e.g. checksums = "SHA256SUMS" or "tool_{version}_checksums.txt"';
+
+/** GHA003: checksums is not a string. */
+export function checksumsNotString(entry: string, value: unknown): BuildpackError {
+  return new BuildpackError('GHA003', `checksums must be a string, got ${describeValue(value)}`, { entry, hint: CHECKSUMS_HINT });
+}
+
+/** GHA003: checksums is empty. */
+export function checksumsEmpty(entry: string): BuildpackError {
+  const hint = `${CHECKSUMS_HINT}, or omit it to let the buildpack find the release's checksums file`;
+  return new BuildpackError('GHA003', 'checksums is empty', { entry, hint });
+}
+
+/** GHA003: checksums holds a path or URL, not a file name. */
+export function checksumsNotFileName(entry: string, value: string): BuildpackError {
+  const hint = `${CHECKSUMS_HINT}; it names an asset of the same release, without a path or URL`;
+  return new BuildpackError('GHA003', `checksums = "${value}" is not a file name`, { entry, hint });
+}
+
+/** GHA003: checksums holds control characters. */
+export function checksumsControlCharacters(entry: string, value: string): BuildpackError {
+  return new BuildpackError('GHA003', `checksums = ${JSON.stringify(value)} contains control characters`, { entry, hint: CHECKSUMS_HINT });
+}
+
+/** GHA003: checksums uses a `{placeholder}` other than {tag} and {version}. */
+export function checksumsUnknownPlaceholder(entry: string, value: string, placeholder: string): BuildpackError {
+  const hint = `${CHECKSUMS_HINT}; only {tag} and {version} are replaced`;
+  return new BuildpackError('GHA003', `checksums = "${value}" uses the unknown placeholder {${placeholder}}`, { entry, hint });
+}
+
+/** GHA003: checksums names a signature or certificate (`suffix`), not a sums file. */
+export function checksumsIsSignature(entry: string, value: string, suffix: string): BuildpackError {
+  return new BuildpackError('GHA003', `checksums = "${value}" is a signature or certificate (${suffix}), not a list of SHA-256 sums`, {
+    entry,
+    hint: 'name the checksums file itself (e.g. "checksums.txt", not "checksums.txt.sig"); signatures are not verified by this buildpack',
+  });
+}
+
 /** GHA004: an entry key the buildpack does not know (a typo, or a token written into the file). */
 function entryUnknownKey(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA004', message, details);
