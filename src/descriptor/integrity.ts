@@ -62,5 +62,3 @@ export function parseChecksumsField(value: unknown, entry: string): string {
   if (signature) throw checksumsIsSignature(entry, value, signature);
   return name;
 }
-
-export { describeValue } from '../errors/catalog.js';
