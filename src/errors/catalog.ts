@@ -699,19 +699,79 @@ export function redirectLoop(facts: { entry?: string | undefined; what: string; 
   });
 }
 
-/** GHA022: a download failed or came back different from what the release lists. */
-export function downloadFailed(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA022', message, details);
+/** GHA014: the download URL answered 404 (`detail`: what the server said, if anything). */
+export function assetGoneForDownload(facts: {
+  entry?: string | undefined;
+  what: string;
+  detail: string;
+  tokenEnv?: string | undefined;
+  hadToken: boolean;
+}): BuildpackError {
+  const said = facts.detail ? ` (${facts.detail})` : '';
+  const source = facts.tokenEnv ? `the token in $${facts.tokenEnv}` : 'the token';
+  return assetNotFound(`${facts.what} not found for download (HTTP 404)${said}`, {
+    entry: facts.entry,
+    hint: facts.hadToken
+      ? `the asset may have been deleted, or ${source} lacks read access to contents of the repository`
+      : 'the asset may have been deleted; if the repository is private, set token_env to an environment variable holding a token with read access to contents',
+  });
 }
 
-/** GHA023: a download over its listed size or GITHUB_ASSETS_MAX_DOWNLOAD_SIZE. */
-export function downloadTooLarge(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA023', message, details);
+/** GHA022: a redirect without a Location header. */
+export function redirectWithoutLocation(facts: { entry?: string | undefined; what: string; status: number }): BuildpackError {
+  return new BuildpackError('GHA022', `download of ${facts.what} failed: redirect ${facts.status} without a Location`, {
+    entry: facts.entry,
+    hint: 'retry the build; if it persists, the server is misbehaving',
+  });
 }
 
-/** GHA024: an API answer over its cap. */
-export function apiAnswerTooLarge(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA024', message, details);
+/** GHA022: a download answered with an HTTP error status (`detail`: what the server said, if anything). */
+export function downloadHttpError(facts: { entry?: string | undefined; what: string; status: number; detail: string }): BuildpackError {
+  const said = facts.detail ? ` (${facts.detail})` : '';
+  return new BuildpackError('GHA022', `download of ${facts.what} failed with HTTP ${facts.status}${said}`, {
+    entry: facts.entry,
+    hint:
+      facts.status >= 500
+        ? 'the server had a problem; retry the build in a few minutes'
+        : 'retry the build; if it persists, check the asset and any proxy in between',
+  });
+}
+
+/** GHA023: a download over its listed size (`listed`) or GITHUB_ASSETS_MAX_DOWNLOAD_SIZE, stopped at `bytes`. */
+export function downloadTooLarge(facts: {
+  entry?: string | undefined;
+  what: string;
+  bytes: number;
+  cap: number;
+  listed: boolean;
+}): BuildpackError {
+  const { what, bytes, cap, listed } = facts;
+  const why = listed
+    ? `the release lists ${cap} bytes`
+    : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`;
+  return new BuildpackError('GHA023', `download of ${what} was stopped at ${bytes} bytes: ${why}`, {
+    entry: facts.entry,
+    hint: listed
+      ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
+      : 'pin the asset with sha256, or raise GITHUB_ASSETS_MAX_DOWNLOAD_SIZE if the asset really is this large',
+  });
+}
+
+/** GHA024: an API answer over its cap (`capShown`: the cap, formatted), as announced or as it arrived. */
+export function apiAnswerTooLarge(facts: {
+  url: string;
+  capShown: string;
+  size: { announced: number } | { arrivedOver: number };
+}): BuildpackError {
+  const bytes =
+    'announced' in facts.size ? `it announces ${facts.size.announced} bytes` : `more than ${facts.size.arrivedOver} bytes arrived`;
+  return new BuildpackError(
+    'GHA024',
+    `the GitHub API answer from ${facts.url} is larger than the ${facts.capShown} an answer may have (${bytes})`,
+    {
+      hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
+    },
+  );
 }
 
 /** GHA025: the API kept paginating past the cap. */
@@ -719,14 +779,21 @@ export function tooManyPages(message: string, details?: ErrorDetails): Buildpack
   return new BuildpackError('GHA025', message, details);
 }
 
-/** GHA026: a body below the minimum speed. */
-export function transferTooSlow(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA026', message, details);
+/** GHA026: a body below the minimum speed: `brought` bytes in the last `windowShown` (a formatted duration). */
+export function transferTooSlow(facts: { what: string; brought: number; windowShown: string; minBytesPerSecond: number }): BuildpackError {
+  const { what, brought, windowShown, minBytesPerSecond } = facts;
+  return new BuildpackError(
+    'GHA026',
+    `${what} is too slow: ${brought} bytes in the last ${windowShown}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`,
+    { hint: 'the server or a proxy is sending the body too slowly; retry later, or lower GITHUB_ASSETS_MIN_SPEED for a known slow link' },
+  );
 }
 
-/** GHA027: a request over GITHUB_ASSETS_REQUEST_TIMEOUT. */
-export function requestDeadlineExceeded(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA027', message, details);
+/** GHA027: a request over GITHUB_ASSETS_REQUEST_TIMEOUT (`limitShown`: a formatted duration). */
+export function requestDeadlineExceeded(what: string, limitShown: string): BuildpackError {
+  return new BuildpackError('GHA027', `${what} did not finish within ${limitShown} (GITHUB_ASSETS_REQUEST_TIMEOUT)`, {
+    hint: 'the server or the network is too slow for this transfer; retry later, or raise GITHUB_ASSETS_REQUEST_TIMEOUT for very large assets on slow links',
+  });
 }
 
 /** GHA028: an API answer of the wrong shape. */
