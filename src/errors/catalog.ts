@@ -591,9 +591,20 @@ export function badCredentials(facts: BadCredentialsFacts): BuildpackError {
   });
 }
 
-/** GHA012: GitHub refused access (403, not a rate limit). */
-export function forbidden(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA012', message, details);
+/** GHA012: GitHub refused access to `repo` (403, not a rate limit); `tokenName` is set when a token was sent. */
+export function forbidden(facts: {
+  entry?: string | undefined;
+  repo: string;
+  serverMessage: string;
+  tokenName: string | undefined;
+}): BuildpackError {
+  const { repo, serverMessage, tokenName } = facts;
+  return new BuildpackError('GHA012', `GitHub refused access to ${repo} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
+    entry: facts.entry,
+    hint: tokenName
+      ? `make sure ${tokenName} has read access to contents of ${repo}; organisations with SAML SSO need the token authorised for SSO`
+      : `set token_env to the name of an environment variable holding a token with read access to contents of ${repo}`,
+  });
 }
 
 export interface RateLimitFacts {
@@ -630,9 +641,39 @@ export function assetAmbiguous(message: string, details?: ErrorDetails): Buildpa
   return new BuildpackError('GHA015', message, details);
 }
 
-/** GHA016: no release satisfies the tag range. */
-export function noMatchingRelease(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA016', message, details);
+/** Why no release was picked: none at all, none in the tag range or the update range, none with a semver tag. */
+export type NoReleaseWhy =
+  | { kind: 'no-releases' }
+  | { kind: 'tag'; tag: string }
+  | { kind: 'update'; range: string }
+  | { kind: 'no-semver' };
+
+/** GHA016: no release satisfies the tag range; `versions` (tags, "(prerelease)" marked) are listed when known. */
+export function noMatchingRelease(facts: {
+  entry: string;
+  prerelease: boolean;
+  why: NoReleaseWhy;
+  versions?: readonly string[];
+}): BuildpackError {
+  const { why, versions } = facts;
+  const reason =
+    why.kind === 'no-releases'
+      ? 'the repository has no releases'
+      : why.kind === 'tag'
+        ? `no release satisfies tag = "${why.tag}"${facts.prerelease ? '' : ' (prereleases excluded)'}`
+        : why.kind === 'update'
+          ? `no release satisfies update = "${why.range}"`
+          : 'the repository has no release with a semantic version tag';
+  const listed =
+    versions === undefined
+      ? ''
+      : `; releases: ${versions.slice(0, 15).join(', ') || '(none with a semantic version tag)'}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`;
+  return new BuildpackError('GHA016', reason + listed, {
+    entry: facts.entry,
+    hint: facts.prerelease
+      ? 'widen the range or use an exact tag'
+      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
+  });
 }
 
 /** GHA018: automatic selection found nothing built for the target. */
@@ -663,9 +704,12 @@ export function unreachable(facts: UnreachableFacts): BuildpackError {
   });
 }
 
-/** GHA021: the GitHub API kept answering 5xx. */
-export function serverError(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA021', message, details);
+/** GHA021: the GitHub API kept answering 5xx while looking up `lookingUp` ("releases of a/b", …). */
+export function serverError(facts: { entry?: string | undefined; status: number; lookingUp: string }): BuildpackError {
+  return new BuildpackError('GHA021', `the GitHub API answered ${facts.status} while looking up ${facts.lookingUp}`, {
+    entry: facts.entry,
+    hint: 'GitHub may be having trouble (see https://www.githubstatus.com); retry the build in a few minutes',
+  });
 }
 
 export interface SizeFacts {
@@ -774,9 +818,17 @@ export function apiAnswerTooLarge(facts: {
   );
 }
 
-/** GHA025: the API kept paginating past the cap. */
-export function tooManyPages(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA025', message, details);
+/** GHA025: the API kept paginating past `maxPages` while listing `listing` ("releases of a/b"). */
+export function tooManyPages(facts: { entry?: string | undefined; listing: string; maxPages: number; releases: number }): BuildpackError {
+  const { listing, maxPages, releases } = facts;
+  return new BuildpackError(
+    'GHA025',
+    `the GitHub API still had more pages of ${listing} after ${maxPages} pages (${releases} releases); stopped reading`,
+    {
+      entry: facts.entry,
+      hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
+    },
+  );
 }
 
 /** GHA026: a body below the minimum speed: `brought` bytes in the last `windowShown` (a formatted duration). */
@@ -796,9 +848,12 @@ export function requestDeadlineExceeded(what: string, limitShown: string): Build
   });
 }
 
-/** GHA028: an API answer of the wrong shape. */
-export function apiAnswerMalformed(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA028', message, details);
+/** GHA028: an API answer about `subject` of the wrong shape (`problem`: what the schema check found). */
+export function apiAnswerMalformed(facts: { entry?: string | undefined; subject: string; problem: string }): BuildpackError {
+  return new BuildpackError('GHA028', `the GitHub API answered ${facts.subject} with malformed data: ${facts.problem}`, {
+    entry: facts.entry,
+    hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy rewrote the answer; check GITHUB_API_URL and any proxy, then retry',
+  });
 }
 
 // ─── verify: hashes, checksums files and attestations ────────────────────────────────────────────
@@ -963,6 +1018,23 @@ export function unexpectedFailure(err: unknown): BuildpackError {
     hint: 'run again with BP_LOG_LEVEL=DEBUG for details, and report it if it persists',
     cause: err,
   });
+}
+
+/** GHA099: the GitHub API answered a status no rule covers while looking up `lookingUp`. */
+export function unexpectedApiStatus(facts: {
+  entry?: string | undefined;
+  status: number;
+  lookingUp: string;
+  serverMessage: string;
+}): BuildpackError {
+  const { status, lookingUp, serverMessage } = facts;
+  return internalError(
+    `unexpected answer ${status} from the GitHub API while looking up ${lookingUp}${serverMessage ? `: ${serverMessage}` : ''}`,
+    {
+      entry: facts.entry,
+      hint: 'retry the build; if this persists, report it with the build log',
+    },
+  );
 }
 
 /** GHA099: a bug: never for bad input. */
