@@ -631,6 +631,41 @@ export function rateLimited(facts: RateLimitFacts): BuildpackError {
   });
 }
 
+/** A list of asset names for a message: at most `max`, then "… and N more"; "(none)" when empty. */
+export function listNames(names: readonly string[], max = 30): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
+}
+
+function inRelease(tag: string | undefined): string {
+  return tag === undefined ? ' of the release' : ` of release ${tag}`;
+}
+
+/** GHA015: a checksums pattern matches several assets of the release (`tag` when known). */
+export function checksumsPatternAmbiguous(facts: { pattern: string; tag: string | undefined; matches: readonly string[] }): BuildpackError {
+  const { pattern, tag, matches } = facts;
+  return assetAmbiguous(`checksums = "${pattern}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches)}`, {
+    hint: 'make the checksums pattern more specific or write the exact file name',
+  });
+}
+
+/** GHA014: checksums names no asset of the release; `caseFolded` is the one asset it names but for case. */
+export function checksumsAssetMissing(facts: {
+  name: string;
+  tag: string | undefined;
+  names: readonly string[];
+  caseFolded: string | undefined;
+}): BuildpackError {
+  const { name, tag, names, caseFolded } = facts;
+  return assetNotFound(`checksums = "${name}" is not an asset${inRelease(tag)}; it has: ${listNames(names)}`, {
+    hint:
+      caseFolded !== undefined
+        ? `asset names are case-sensitive: did you mean checksums = "${caseFolded}"?`
+        : 'name one of the assets above, or omit checksums to let the buildpack look for a checksums file itself',
+  });
+}
+
 /** GHA014: the release has no such asset, or its download answered 404. */
 export function assetNotFound(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA014', message, details);
@@ -912,14 +947,71 @@ export function unpinnedInStrictMode(facts: UnpinnedFacts): BuildpackError {
   });
 }
 
-/** GHA032: the checksums file cannot be used (too large, contradictory, missing). */
-export function checksumsFileUnusable(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA032', message, details);
+// GHA032: the checksums file cannot be used (too large, contradictory, missing).
+const CHECKSUMS_FILE_HINT = 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"';
+
+/** GHA032: the release lists the checksums file larger than a checksums file may be. */
+export function checksumsFileTooLarge(fileName: string, bytes: number, max: number): BuildpackError {
+  return new BuildpackError(
+    'GHA032',
+    `checksums file ${fileName} is ${bytes} bytes, more than the ${max} bytes a checksums file may have`,
+    {
+      hint: CHECKSUMS_FILE_HINT,
+    },
+  );
 }
 
-/** GHA033: attestations = "required" and no attestation. */
-export function attestationMissing(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA033', message, details);
+/** GHA032: the checksums file's download was stopped at `bytes`, over `cap` (its listed size, at most `max`). */
+export function checksumsDownloadTooLarge(facts: {
+  entry?: string | undefined;
+  fileName: string;
+  bytes: number;
+  cap: number;
+  max: number;
+}): BuildpackError {
+  const { fileName, bytes, cap, max } = facts;
+  return new BuildpackError(
+    'GHA032',
+    `checksums file ${fileName} was stopped at ${bytes} bytes, more than the ${cap} bytes it may have (its listed size, at most ${max})`,
+    { entry: facts.entry, hint: CHECKSUMS_FILE_HINT },
+  );
+}
+
+/** GHA032: the checksums file lists the asset `count` times with different `hashes`. */
+export function checksumsContradict(facts: {
+  fileName: string | undefined;
+  assetName: string;
+  count: number;
+  hashes: readonly string[];
+}): BuildpackError {
+  const { fileName, assetName, count, hashes } = facts;
+  return new BuildpackError(
+    'GHA032',
+    `checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${count} times with different hashes: ${hashes.join(', ')}`,
+    { hint: 'the file is ambiguous; name another checksums file with checksums = "...", or pin the hash with sha256 = "<64 hex digits>"' },
+  );
+}
+
+/** The note (and GHA033 message stem) for an asset without provenance: `skippedNote` says which bundles were skipped. */
+export function noProvenanceFound(sha256: string, repo: string, skippedNote: string): string {
+  return `no SLSA provenance attestation for sha256:${sha256.slice(0, 16)}… in ${repo}${skippedNote}`;
+}
+
+/** GHA033: attestations = "required" and no attestation; `ownMode` when the entry set attestations itself. */
+export function attestationMissing(facts: { sha256: string; repo: string; skippedNote: string; ownMode: boolean }): BuildpackError {
+  const { repo } = facts;
+  return new BuildpackError('GHA033', `${noProvenanceFound(facts.sha256, repo, facts.skippedNote)}, and attestations = "required"`, {
+    hint: `the release's workflow must attest its assets (actions/attest-build-provenance); if ${repo} does not, set attestations = "auto" or "off" on this entry${facts.ownMode ? '' : ' (the default comes from GITHUB_ASSETS_ATTESTATIONS)'}`,
+  });
+}
+
+/** GHA033: check, with attestations = "required", cannot look the attestation up: no digest and no pin. */
+export function attestationNotLookedUp(entry: string, asset: string): BuildpackError {
+  return new BuildpackError(
+    'GHA033',
+    `${asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`,
+    { entry, hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way' },
+  );
 }
 
 /** The codes verifying a signature bundle can end with, from the least to the most informative stage. */
@@ -934,19 +1026,43 @@ export function attestationRejected(code: AttestationCode, message: string, hint
   return new BuildpackError(code, message, { hint });
 }
 
-/** GHA037: a transparency-log entry that does not verify, or none where one is required. */
-export function attestationTlogInvalid(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA037', message, details);
+/** The note (and GHA037 message) for a checksums file signed only as .sig + .pem. */
+export function signedWithoutTlog(fileName: string): string {
+  return `${fileName} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
 }
 
-/** GHA038: no Sigstore trusted root to verify against. */
-export function trustedRootUnavailable(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA038', message, details);
+/** GHA037: attestations = "required" and the checksums file is signed only as .sig + .pem. */
+export function attestationTlogInvalid(fileName: string): BuildpackError {
+  return new BuildpackError('GHA037', signedWithoutTlog(fileName), {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${signature} is GoReleaser's template syntax, shown literally
+    hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry',
+  });
 }
 
-/** GHA039: an attestation that cannot be read or is not provenance. */
-export function attestationUnusable(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA039', message, details);
+/** GHA038: the trusted root named by `setting` (GITHUB_ASSETS_TRUSTED_ROOT) at `path` cannot be used (`why`). */
+export function trustedRootUnavailable(setting: string, path: string, why: string): BuildpackError {
+  return new BuildpackError('GHA038', `${setting} = ${path}: ${why}`, {
+    hint: `point ${setting} at a Sigstore trusted_root.json (e.g. the output of \`gh attestation trusted-root\` for one instance, or your private Sigstore's), or unset it to use the built-in roots`,
+  });
+}
+
+/** GHA039: a signature bundle the release lists larger than a bundle may be. */
+export function signatureBundleTooLarge(name: string, size: number, max: number): BuildpackError {
+  return new BuildpackError('GHA039', `${name} is ${size} bytes, more than a signature bundle may be (${max})`, {
+    hint: 'the release holds an unexpected file under the name of a signature; ask the publisher',
+  });
+}
+
+/** GHA039: a signature bundle that arrived larger than a bundle may be. */
+export function signatureBundleArrivedTooLarge(name: string): BuildpackError {
+  return new BuildpackError('GHA039', `${name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+}
+
+/** GHA039: a signature bundle that is not JSON. */
+export function signatureBundleNotJson(name: string): BuildpackError {
+  return new BuildpackError('GHA039', `${name} is not JSON, so not a Sigstore bundle`, {
+    hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes',
+  });
 }
 
 // ─── extract and layers ──────────────────────────────────────────────────────────────────────────

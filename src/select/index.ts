@@ -6,7 +6,7 @@ import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
 import { ARCH_ALIASES, OS_ALIASES, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';
-import { assetAmbiguous, assetNotFound, noAssetForTarget } from '../errors/catalog.js';
+import { assetAmbiguous, assetNotFound, listNames, noAssetForTarget } from '../errors/catalog.js';
 
 /** Files that accompany a release's binaries and are never what an entry means when a pattern also matches a binary. */
 const SECONDARY_SUFFIXES = [
@@ -249,10 +249,4 @@ function notFound(
         (names.length === 0 ? `release ${release.tag} has no assets; pick another tag` : 'use one of the names above exactly as written'),
     },
   );
-}
-
-export function listNames(names: string[], max = 30): string {
-  if (names.length === 0) return '(none)';
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
 }
