@@ -501,9 +501,11 @@ export function unsafeCharacterInDestination(entry: string, bad: string): Buildp
   });
 }
 
-/** GHA005: a destination outside the layer, or in a directory the lifecycle reads. */
-export function destinationEscapes(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA005', message, details);
+/** GHA005: a destination that reached extraction without being a relative path inside the layer. */
+export function destinationNotInLayer(destination: string): BuildpackError {
+  return new BuildpackError('GHA005', `destination ${destination} is not a relative path inside the layer`, {
+    hint: 'use a relative path such as "bin" or "opt/tool"',
+  });
 }
 
 /** GHA007: an environment setting (GITHUB_ASSETS_*, CNB_*, a proxy) the buildpack cannot use. */
@@ -1067,29 +1069,102 @@ export function signatureBundleNotJson(name: string): BuildpackError {
 
 // ─── extract and layers ──────────────────────────────────────────────────────────────────────────
 
-/** GHA040: an asset in a format the buildpack cannot install. */
-export function unsupportedFormat(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA040', message, details);
+/** GHA040: an asset of a kind (`kind`: "a .deb package", …) the buildpack cannot install; `supported` lists what it can. */
+export function unsupportedFormat(assetName: string, kind: string, supported: string): BuildpackError {
+  return new BuildpackError('GHA040', `asset ${assetName} is ${kind}, which this buildpack cannot install`, {
+    hint: `supported: ${supported}; pick another asset of the release (e.g. the .tar.gz or the bare binary)`,
+  });
 }
 
-/** GHA041: an archive that is corrupt or truncated. */
-export function corruptArchive(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA041', message, details);
+/** GHA040: an xz stream using options the decoder does not support (`problem`: xz's error, in words). */
+export function xzUnsupported(what: string, problem: string, cause: unknown): BuildpackError {
+  return new BuildpackError('GHA040', `${what} is ${problem}`, {
+    hint: 'pick another asset of the release (e.g. the .tar.gz), or ask the publisher to use default xz settings',
+    cause,
+  });
 }
 
-/** GHA042: an archive entry that would write outside its place. */
-export function unsafeArchiveEntry(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA042', message, details);
+/** GHA041: a compressed stream that is corrupt or truncated (`detail`: the decoder's error). */
+export function corruptArchive(what: string, detail: string, cause: unknown): BuildpackError {
+  return new BuildpackError('GHA041', `${what} is corrupt or truncated (${detail}); nothing was installed`, {
+    hint: 'download it again; if it keeps failing, the release asset itself is broken: pick another asset or release',
+    cause,
+  });
 }
+
+/** GHA041: a tar archive without its end-of-archive marker. */
+export function tarTruncated(): BuildpackError {
+  return new BuildpackError('GHA041', 'the tar archive ends without its end-of-archive marker (truncated download?)');
+}
+
+/** GHA041: a zip entry whose bytes fail their CRC-32. */
+export function zipCrcMismatch(name: string): BuildpackError {
+  return new BuildpackError('GHA041', `zip entry "${name}" fails its CRC-32 check; the archive is corrupt; nothing was installed`, {
+    hint: 'download it again; if it keeps failing, the release asset itself is broken',
+  });
+}
+
+/** GHA042: an archive entry at `path` refused (`reason`: "it is a symlink to … that …", from the path rules). */
+export function unsafeArchiveEntry(path: string, reason: string): BuildpackError {
+  return new BuildpackError('GHA042', `refusing archive entry "${path}": ${reason}; nothing was installed`, {
+    hint: 'the archive is unsafe to extract as is; ask the publisher for a clean archive, or pick another asset',
+  });
+}
+
+/** GHA042: an asset that installs a directory the lifecycle reads (`name`: env, …) at the layer root. */
+export function reservedDirAtLayerRoot(entry: string, name: string): BuildpackError {
+  return new BuildpackError(
+    'GHA042',
+    `the asset installs "${name}/" at the layer root, which the lifecycle reads as environment settings`,
+    {
+      entry,
+      hint: 'set destination to a subdirectory (e.g. destination = "opt/tool") or pick files with strip_components',
+    },
+  );
+}
+
+/** Which extraction limit was crossed, with the setting that raises it. */
+export type ExtractLimit =
+  | { kind: 'stream-bytes'; max: number }
+  | { kind: 'extracted-bytes'; max: number }
+  | { kind: 'entries'; max: number; count?: number };
 
 /** GHA043: an archive over an extraction limit (possible bomb). */
-export function archiveTooLarge(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA043', message, details);
+export function archiveTooLarge(limit: ExtractLimit): BuildpackError {
+  const [what, setting] =
+    limit.kind === 'stream-bytes'
+      ? [`the decompressed archive exceeds ${limit.max} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES']
+      : limit.kind === 'extracted-bytes'
+        ? [`extracted content exceeds ${limit.max} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES']
+        : limit.count === undefined
+          ? [`the archive has more than ${limit.max} entries`, 'GITHUB_ASSETS_MAX_ENTRIES']
+          : [`the archive has ${limit.count} entries, more than ${limit.max}`, 'GITHUB_ASSETS_MAX_ENTRIES'];
+  return new BuildpackError('GHA043', `${what}; extraction stopped (possible decompression bomb)`, {
+    hint: `if the asset is legitimately this large, raise ${setting}`,
+  });
 }
 
-/** GHA044: a files pattern that matched nothing. */
-export function filesPatternUnmatched(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA044', message, details);
+/** GHA044: files patterns that matched nothing; `shown` are the first (at most `shownMax`) archive entries, of `total`. */
+export function filesPatternUnmatched(facts: {
+  patterns: readonly string[];
+  assetName: string;
+  shown: readonly string[];
+  shownMax: number;
+  total: number;
+  stripComponents: number;
+}): BuildpackError {
+  const { patterns, shown, total, stripComponents } = facts;
+  const more = total > shown.length ? ` (first ${facts.shownMax} of ${total})` : '';
+  return new BuildpackError(
+    'GHA044',
+    `files pattern${patterns.length > 1 ? 's' : ''} ${patterns.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${facts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
+    {
+      hint:
+        stripComponents > 0
+          ? `patterns match paths after strip_components = ${stripComponents} (or the full archive path); fix the pattern or the strip count`
+          : 'patterns match paths inside the archive (globs like "*/bin/tool" work); fix the pattern',
+    },
+  );
 }
 
 /** GHA045: two entries of one archive want the same path in incompatible ways. */
@@ -1099,14 +1174,20 @@ export function archiveEntriesConflict(entryPath: string, problem: string): Buil
   });
 }
 
-/** GHA045: two entries or archive entries want the same path. */
-export function pathConflict(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA045', message, details);
+/** GHA045: two entries want the same path `rel` of the layer (`owner`: the entry that has it, if known). */
+export function pathConflict(entry: string, rel: string, owner: string | undefined): BuildpackError {
+  return new BuildpackError('GHA045', `"${rel}" is also installed by ${owner ?? 'another entry'}`, {
+    entry,
+    hint: 'give one of the two entries a different destination, or pick files so they do not overlap',
+  });
 }
 
-/** GHA046: links in the assembled layer that lead outside it. */
-export function layerLinkEscapes(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA046', message, details);
+/** GHA046: links in the assembled layer that lead outside it (`reason`: where the link leads). */
+export function layerLinkEscapes(facts: { owner: string | undefined; path: string; reason: string }): BuildpackError {
+  return new BuildpackError('GHA046', `the assembled layer would contain "${facts.path}": ${facts.reason}; nothing was installed`, {
+    ...(facts.owner ? { entry: facts.owner } : {}),
+    hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
+  });
 }
 
 // ─── cli ─────────────────────────────────────────────────────────────────────────────────────────
@@ -1151,6 +1232,16 @@ export function unexpectedApiStatus(facts: {
       hint: 'retry the build; if this persists, report it with the build log',
     },
   );
+}
+
+/** GHA099: installAsset was given a directory that is not empty (a bug in the caller). */
+export function installDirNotEmpty(outDir: string, entry: string | undefined): BuildpackError {
+  return internalError(`installAsset needs an empty directory, and ${outDir} is not`, { entry });
+}
+
+/** GHA099: a file entry reached the writer without a way to read its content (a bug in the reader). */
+export function noContentReader(path: string): BuildpackError {
+  return internalError(`no content reader for file entry ${path}`);
 }
 
 /** GHA099: a bug: never for bad input. */
