@@ -344,16 +344,12 @@ function withoutPins(spec: AssetSpec, namesWritten = false): unknown {
 }
 
 function editFailed(plan: PinPlan, why: string): BuildpackError {
-  const wanted = plan.entries
-    .flatMap((e) => [
-      ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
-      ...e.pins.flatMap((p) =>
-        p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [],
-      ),
-      ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
-    ])
-    .join('; ');
-  return pinEditFailed(`cannot pin safely: ${why}; nothing was written`, {
-    hint: `add these by hand: ${wanted || '(nothing to change)'}; or write each entry as a [[metadata.githubassets]] table with one key = "value" per line`,
-  });
+  const wanted = plan.entries.flatMap((e) => [
+    ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
+    ...e.pins.flatMap((p) =>
+      p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [],
+    ),
+    ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
+  ]);
+  return pinEditFailed(why, wanted);
 }

@@ -155,10 +155,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   // An exact tag: move within the entry's own policy, else --to, never backwards.
   const current = currentVersion(spec.tag);
   if (!current) {
-    throw updateTagNotAVersion(`tag = "${spec.tag}" is not a semantic version, so update cannot tell which release is newer`, {
-      entry: entryLabel(spec),
-      hint: 'set the new tag by hand and run github-assets pin, or add update = false to the entry to leave it out of updates',
-    });
+    throw updateTagNotAVersion(entryLabel(spec), spec.tag);
   }
   const policy: UpdatePolicy = own ?? { kind: 'level', level: options.to };
   const range = policy.kind === 'level' ? rangeForLevel(policy.level, current) : policy.range;

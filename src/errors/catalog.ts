@@ -1193,18 +1193,59 @@ export function layerLinkEscapes(facts: { owner: string | undefined; path: strin
 // ─── cli ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** GHA060: the command line is wrong. */
-export function usageError(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA060', message, details);
+function usageError(message: string, hint: string): BuildpackError {
+  return new BuildpackError('GHA060', message, { hint });
+}
+
+/** What is wrong with a command line. */
+export type UsageProblem =
+  | { kind: 'unknown-help-topic'; topic: string }
+  | { kind: 'unknown-option'; option: string }
+  | { kind: 'unknown-command'; command: string }
+  | { kind: 'update-level'; value: string; levels: readonly string[] }
+  | { kind: 'arguments'; command: string; parserSays: string }
+  | { kind: 'files'; command: string; positionals: readonly string[] }
+  | { kind: 'arch'; command: string; value: string }
+  | { kind: 'os'; command: string; value: string };
+
+/** GHA060: a command line the CLI cannot run. */
+export function usageProblem(p: UsageProblem): BuildpackError {
+  switch (p.kind) {
+    case 'unknown-help-topic':
+      return usageError(`unknown command "${p.topic}"`, 'the commands are check, pin and update');
+    case 'unknown-option':
+      return usageError(`unknown option "${p.option}"`, 'run github-assets --help');
+    case 'unknown-command':
+      return usageError(`unknown command "${p.command}"`, 'the commands are check, pin and update; run github-assets --help');
+    case 'update-level':
+      return usageError(`update: --to "${p.value}" is not a policy`, `use --to ${p.levels.join(', --to ')}`);
+    case 'arguments':
+      return usageError(`${p.command}: ${p.parserSays}`, `run github-assets ${p.command} --help`);
+    case 'files':
+      return usageError(
+        `${p.command} takes one file, got ${p.positionals.length}: ${p.positionals.join(' ')}`,
+        `run github-assets ${p.command} --help`,
+      );
+    case 'arch':
+      return usageError(`${p.command}: unknown architecture "${p.value}"`, 'use a CNB architecture name such as amd64 or arm64');
+    case 'os':
+      return usageError(`${p.command}: "${p.value}" is not an OS name`, 'use a CNB OS name such as linux');
+  }
 }
 
 /** GHA061: the pin command cannot edit the file safely. */
-export function pinEditFailed(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA061', message, details);
+export function pinEditFailed(why: string, wanted: readonly string[]): BuildpackError {
+  return new BuildpackError('GHA061', `cannot pin safely: ${why}; nothing was written`, {
+    hint: `add these by hand: ${wanted.join('; ') || '(nothing to change)'}; or write each entry as a [[metadata.githubassets]] table with one key = "value" per line`,
+  });
 }
 
 /** GHA062: update cannot compare a tag that is not a version. */
-export function updateTagNotAVersion(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA062', message, details);
+export function updateTagNotAVersion(entry: string, tag: string): BuildpackError {
+  return new BuildpackError('GHA062', `tag = "${tag}" is not a semantic version, so update cannot tell which release is newer`, {
+    entry,
+    hint: 'set the new tag by hand and run github-assets pin, or add update = false to the entry to leave it out of updates',
+  });
 }
 
 // ─── internal ────────────────────────────────────────────────────────────────────────────────────
