@@ -634,7 +634,7 @@ export function rateLimited(facts: RateLimitFacts): BuildpackError {
 }
 
 /** A list of asset names for a message: at most `max`, then "… and N more"; "(none)" when empty. */
-export function listNames(names: readonly string[], max = 30): string {
+function listNames(names: readonly string[], max = 30): string {
   if (names.length === 0) return '(none)';
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
@@ -642,6 +642,100 @@ export function listNames(names: readonly string[], max = 30): string {
 
 function inRelease(tag: string | undefined): string {
   return tag === undefined ? ' of the release' : ` of release ${tag}`;
+}
+
+/** Why a named asset was not found: an exact name (`caseFolded`: the asset it names but for case) or a pattern with no match for `platform`. */
+export type AssetMiss = { kind: 'name'; caseFolded: string | undefined } | { kind: 'pattern'; platform: string };
+
+/** GHA014: the release has no asset named or matching `asset`; `names` are its assets. */
+export function assetNotInRelease(facts: {
+  entry: string;
+  tag: string;
+  asset: string;
+  names: readonly string[];
+  miss: AssetMiss;
+}): BuildpackError {
+  const { tag, asset, names, miss } = facts;
+  const hint =
+    miss.kind === 'pattern'
+      ? `no asset matches for ${miss.platform}; adjust the pattern to one of the names above`
+      : miss.caseFolded !== undefined
+        ? `asset names are case-sensitive: did you mean asset = "${miss.caseFolded}"?`
+        : names.length === 0
+          ? `release ${tag} has no assets; pick another tag`
+          : 'use one of the names above exactly as written';
+  return assetNotFound(
+    `release ${tag} has no asset ${miss.kind === 'pattern' ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`,
+    {
+      entry: facts.entry,
+      hint,
+    },
+  );
+}
+
+/** GHA015: an asset pattern matches several assets; `platformFix` suggests a pattern with {arch} when it has none. */
+export function assetPatternAmbiguous(facts: {
+  entry: string;
+  tag: string;
+  asset: string;
+  matches: readonly string[];
+  platformFix: { platform: string; suggested: string } | undefined;
+}): BuildpackError {
+  const { tag, asset, matches, platformFix } = facts;
+  const platformHint = platformFix
+    ? ` Add {arch} (and {os}) to the pattern so it only matches the ${platformFix.platform} asset, e.g. asset = "${platformFix.suggested}".`
+    : '';
+  return assetAmbiguous(`asset = "${asset}" matches ${matches.length} assets of release ${tag}: ${listNames(matches)}`, {
+    entry: facts.entry,
+    hint: `make the pattern more specific or write the exact name.${platformHint}`,
+  });
+}
+
+/** GHA015: automatic selection found several candidates (`why`: the selection's refusal); suggests a pattern and a filter. */
+export function autoSelectionAmbiguous(facts: {
+  entry: string;
+  platform: string;
+  tag: string;
+  why: string;
+  candidates: readonly string[];
+  pattern: string;
+  filter: string | undefined;
+}): BuildpackError {
+  const { platform, tag, why, candidates, pattern, filter } = facts;
+  return assetAmbiguous(
+    `cannot choose an asset for ${platform} automatically in release ${tag}: ${why}; candidates: ${listNames(candidates)}`,
+    {
+      entry: facts.entry,
+      hint:
+        `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
+        (filter
+          ? `matching = "${filter}" (filters the names before automatic selection)`
+          : 'matching = "<part of the name>" (filters the names before automatic selection)') +
+        '; `github-assets check` shows what each would pick',
+    },
+  );
+}
+
+/** GHA018: automatic selection found nothing for `platform` (`why`: the selection's refusal); `archTable` names the per-arch table. */
+export function noAutoAsset(facts: {
+  entry: string;
+  platform: string;
+  tag: string;
+  why: string;
+  names: readonly string[];
+  matching: string | undefined;
+  archTable: string;
+}): BuildpackError {
+  const { platform, tag, why, names, matching } = facts;
+  const libcHint = /glibc/.test(why) ? 'set libc = "gnu" if the run image has glibc, or ' : '';
+  const matchingHint = matching !== undefined ? `loosen or remove matching = "${matching}", or ` : '';
+  return noAssetForTarget(
+    `automatic selection found no asset for ${platform} in release ${tag}: ${why}; the release has: ${listNames(names)}`,
+    {
+      entry: facts.entry,
+      hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${facts.archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
+    },
+  );
 }
 
 /** GHA015: a checksums pattern matches several assets of the release (`tag` when known). */
@@ -669,12 +763,12 @@ export function checksumsAssetMissing(facts: {
 }
 
 /** GHA014: the release has no such asset, or its download answered 404. */
-export function assetNotFound(message: string, details?: ErrorDetails): BuildpackError {
+function assetNotFound(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA014', message, details);
 }
 
 /** GHA015: several assets fit and nothing says which one. */
-export function assetAmbiguous(message: string, details?: ErrorDetails): BuildpackError {
+function assetAmbiguous(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA015', message, details);
 }
 
@@ -714,7 +808,7 @@ export function noMatchingRelease(facts: {
 }
 
 /** GHA018: automatic selection found nothing built for the target. */
-export function noAssetForTarget(message: string, details?: ErrorDetails): BuildpackError {
+function noAssetForTarget(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA018', message, details);
 }
 
