@@ -26,9 +26,16 @@ export function descriptorUnreadable(shown: string, why: string, details: { hint
   return new BuildpackError('GHA001', `cannot read ${shown}: ${why}`, details);
 }
 
-/** GHA002: the descriptor is not TOML in UTF-8. */
-export function descriptorInvalid(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA002', message, details);
+/** GHA002: the descriptor is UTF-16, not UTF-8. */
+export function descriptorUtf16(shown: string): BuildpackError {
+  return new BuildpackError('GHA002', `${shown} is UTF-16 encoded; TOML files are UTF-8`, {
+    hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,
+  });
+}
+
+/** GHA002: the descriptor's bytes are not UTF-8. */
+export function descriptorNotUtf8(shown: string, cause: unknown): BuildpackError {
+  return new BuildpackError('GHA002', `${shown} is not valid UTF-8`, { hint: `save ${shown} as UTF-8; TOML files must be UTF-8`, cause });
 }
 
 /** GHA003: a descriptor without entries, given to a command that edits them. */
@@ -36,11 +43,6 @@ export function noEntries(shown: string, command: 'pin' | 'update'): BuildpackEr
   return new BuildpackError('GHA003', `${shown} has no [[metadata.githubassets]] entries to ${command}`, {
     hint: 'add an entry first; the README shows the format',
   });
-}
-
-/** GHA003: an entry (or the descriptor's shape) is invalid: a missing key, a wrong type, a value out of range. */
-export function entryInvalid(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA003', message, details);
 }
 
 /** How a TOML value is named in messages: "an array", "a table", `number 7`, … */
@@ -433,6 +435,14 @@ export function signerReposDisagree(entry: string, workflowRepo: string, signerR
   );
 }
 
+/** GHA003: a pinned sha256 that reached verification without being a SHA-256. */
+export function pinnedNotSha256(entry: string | undefined, pinned: string): BuildpackError {
+  return new BuildpackError('GHA003', `sha256 = "${pinned}" is not a SHA-256`, {
+    entry,
+    hint: 'write sha256 = "<64 hex digits>", optionally prefixed with "sha256:"',
+  });
+}
+
 /** GHA004: a token written into the descriptor under a key of its own. */
 export function tokenKeyInDescriptor(entry: string, key: string): BuildpackError {
   return new BuildpackError('GHA004', `unknown key "${key}": tokens must not be written into project.toml`, {
@@ -508,9 +518,113 @@ export function destinationNotInLayer(destination: string): BuildpackError {
   });
 }
 
+/** A setting's value quoted for a message, cut at 40 characters (the error printer escapes control characters). */
+function shownSetting(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/** What is wrong with an environment setting. URLs are never echoed: a proxy URL may carry a password. */
+export type SettingProblem =
+  | { kind: 'whole-number'; name: string; text: string; min: number; max: number; fallback: number }
+  | { kind: 'duration'; name: string; text: string }
+  | { kind: 'size'; name: string; text: string }
+  | { kind: 'api-url-not-url' }
+  | { kind: 'api-url-scheme'; protocol: string }
+  | { kind: 'proxy-not-url'; name: string }
+  | { kind: 'proxy-scheme'; name: string; protocol: string }
+  | { kind: 'mirror-no-asset' }
+  | { kind: 'mirror-placeholders'; unknown: readonly string[] }
+  | { kind: 'no-layers-dir' }
+  | { kind: 'platform-name'; name: string; value: string }
+  | { kind: 'strict'; name: string; value: string }
+  | { kind: 'attestations'; name: string; value: string }
+  | { kind: 'descriptor-path'; length: number | undefined }
+  | { kind: 'env-file-not-regular'; name: string; path: string; what: string }
+  | { kind: 'env-value-unsafe'; name: string; from: string; bad: string }
+  | { kind: 'env-value-too-long'; name: string; from: string; maxBytes: number };
+
+function settingError(message: string, hint: string): BuildpackError {
+  return new BuildpackError('GHA007', message, { hint });
+}
+
 /** GHA007: an environment setting (GITHUB_ASSETS_*, CNB_*, a proxy) the buildpack cannot use. */
-export function settingInvalid(message: string, details?: ErrorDetails): BuildpackError {
-  return new BuildpackError('GHA007', message, details);
+export function settingInvalid(p: SettingProblem): BuildpackError {
+  switch (p.kind) {
+    case 'whole-number':
+      return settingError(
+        `${p.name} ${shownSetting(p.text)} is not a whole number from ${p.min} to ${p.max}`,
+        `set ${p.name} to a whole number from ${p.min} to ${p.max}, or unset it for the default (${p.fallback})`,
+      );
+    case 'duration':
+      return settingError(
+        `${p.name} "${p.text}" is not a duration`,
+        `write a number of seconds (e.g. ${p.name}=30), or add a unit: 500ms, 30s, 2m`,
+      );
+    case 'size':
+      return settingError(`${p.name} "${p.text}" is not a size`, `write a number of bytes, or add a unit: 500MiB, 4GiB`);
+    case 'api-url-not-url':
+      return settingError(
+        'GITHUB_API_URL is not a URL',
+        'set GITHUB_API_URL to the REST base, e.g. https://api.github.com or https://HOST/api/v3',
+      );
+    case 'api-url-scheme':
+      return settingError(`GITHUB_API_URL has the unsupported scheme ${p.protocol}`, 'use an https:// URL in GITHUB_API_URL');
+    case 'proxy-not-url':
+      return settingError(`${p.name} is not a URL`, `set ${p.name} to a URL such as http://proxy.example:3128`);
+    case 'proxy-scheme':
+      return settingError(`${p.name} has the unsupported scheme ${p.protocol}`, `use an http:// or https:// URL in ${p.name}`);
+    case 'mirror-no-asset':
+      return settingError(
+        'GITHUB_ASSETS_MIRROR has no {asset} placeholder',
+        'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}',
+      );
+    case 'mirror-placeholders':
+      return settingError(
+        `GITHUB_ASSETS_MIRROR has unknown placeholder${p.unknown.length > 1 ? 's' : ''} ${p.unknown.map((u) => `{${u}}`).join(', ')}`,
+        'the placeholders are {owner}, {repo}, {tag} and {asset}',
+      );
+    case 'no-layers-dir':
+      return settingError(
+        'CNB_LAYERS_DIR is not set and no layers dir was passed',
+        'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR',
+      );
+    case 'platform-name':
+      return settingError(
+        `${p.name} ${shownSetting(p.value)} is not a platform name`,
+        `${p.name} is set by the CNB lifecycle to a name such as linux, amd64 or arm64; unset it or use such a name`,
+      );
+    case 'strict':
+      return settingError(
+        `${p.name} ${shownSetting(p.value)} is neither on (1, true, yes, on) nor off (0, false, no, off)`,
+        `set ${p.name}=1 to require a pinned sha256 for every entry, or unset it`,
+      );
+    case 'attestations':
+      return settingError(
+        `${p.name} = ${JSON.stringify(p.value.slice(0, 40))} is not one of required, auto, off`,
+        `set ${p.name} to "required" (every asset must have a valid attestation), "auto" (the default) or "off"`,
+      );
+    case 'descriptor-path':
+      return settingError(
+        `GITHUB_ASSETS_PATH is not a usable path (${p.length !== undefined ? `${p.length} characters` : 'it holds a NUL byte'})`,
+        "set GITHUB_ASSETS_PATH to the descriptor's path relative to the app directory, e.g. deploy/assets.toml",
+      );
+    case 'env-file-not-regular':
+      return settingError(
+        `${p.name}: ${p.path} is ${p.what}, not a regular file`,
+        `the platform passes ${p.name} as a file in <platform>/env; make it a regular file holding the value, or unset it`,
+      );
+    case 'env-value-unsafe':
+      // The value itself is not shown: it may be a token.
+      return settingError(
+        `${p.name} (from ${p.from}) contains a control or invisible character (${p.bad})`,
+        `set ${p.name} to a plain value on one line; check for a pasted escape sequence or a stray carriage return`,
+      );
+    case 'env-value-too-long':
+      return settingError(
+        `${p.name} (from ${p.from}) is longer than ${p.maxBytes / 1024} KiB`,
+        `${p.name} should hold a short value (a name, a URL, a number or a token); check what was passed`,
+      );
+  }
 }
 
 // ─── github: the API, releases and asset selection ───────────────────────────────────────────────
@@ -1379,7 +1493,17 @@ export function noContentReader(path: string): BuildpackError {
   return internalError(`no content reader for file entry ${path}`);
 }
 
+/** GHA099: the hash of a download is not a SHA-256 (a bug in the downloader). */
+export function downloadHashMalformed(entry: string | undefined, actual: string): BuildpackError {
+  return internalError(`internal: the downloaded asset's hash "${actual}" is not a SHA-256`, { entry });
+}
+
+/** GHA099: an attestation lookup without a SHA-256 (a bug in the caller). */
+export function attestationLookupWithoutDigest(): BuildpackError {
+  return internalError('internal error: attestation lookup without a sha256', {});
+}
+
 /** GHA099: a bug: never for bad input. */
-export function internalError(message: string, details?: ErrorDetails): BuildpackError {
+function internalError(message: string, details?: ErrorDetails): BuildpackError {
   return new BuildpackError('GHA099', message, details);
 }

@@ -16,7 +16,7 @@ import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
   badCredentials,
   forbidden,
-  internalError,
+  attestationLookupWithoutDigest,
   rateLimited,
   repoOrReleaseNotFound,
   serverError,
@@ -222,7 +222,7 @@ async function listAttestationsWith(
   sha256Hex: string,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
-  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw internalError('internal error: attestation lookup without a sha256', {});
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw attestationLookupWithoutDigest();
   const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
   let data: unknown;
   try {
