@@ -56,30 +56,20 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw descriptorUnreadable(shown, code ?? (err as Error).message, {
-      hint: code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
-      cause: err,
-    });
+    throw descriptorUnreadable(shown, { kind: 'io', code, message: (err as Error).message, cause: err });
   }
   switch (file.kind) {
     case 'missing':
       return undefined;
     case 'not-regular':
-      throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
-        hint: explicit
-          ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)'
-          : 'project.toml must be a regular file (a symlink to one is fine)',
-      });
+      throw descriptorUnreadable(shown, { kind: 'not-regular', what: file.what, explicit });
     case 'too-large':
-      throw descriptorUnreadable(
-        shown,
-        `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`,
-        {
-          hint: explicit
-            ? 'check that the path names your descriptor (a project.toml of a few KiB)'
-            : 'project.toml is far larger than any descriptor needs to be; check what it holds',
-        },
-      );
+      throw descriptorUnreadable(shown, {
+        kind: 'too-large',
+        sizeShown: formatBytes(file.size),
+        maxShown: formatBytes(MAX_DESCRIPTOR_BYTES),
+        explicit,
+      });
     case 'ok':
       return decodeDescriptor(file.bytes, shown);
   }

@@ -21,9 +21,38 @@ export function descriptorMissing(path: string, namedBy: 'GITHUB_ASSETS_PATH' | 
   });
 }
 
-/** GHA001: the descriptor exists but cannot be read as one (`why`: an errno, "it is a directory, not a regular file", …). */
-export function descriptorUnreadable(shown: string, why: string, details: { hint: string; cause?: unknown }): BuildpackError {
-  return new BuildpackError('GHA001', `cannot read ${shown}: ${why}`, details);
+/** Why a descriptor cannot be read: the file system refused, it is no regular file, or it is too large (sizes formatted). */
+export type DescriptorUnreadable =
+  | { kind: 'io'; code: string | undefined; message: string; cause: unknown }
+  | { kind: 'not-regular'; what: string; explicit: boolean }
+  | { kind: 'too-large'; sizeShown: string; maxShown: string; explicit: boolean };
+
+/** GHA001: the descriptor exists but cannot be read as one; `explicit` when GITHUB_ASSETS_PATH or the command line named it. */
+export function descriptorUnreadable(shown: string, p: DescriptorUnreadable): BuildpackError {
+  const unreadable = (why: string, hint: string, cause?: unknown) =>
+    new BuildpackError('GHA001', `cannot read ${shown}: ${why}`, cause === undefined ? { hint } : { hint, cause });
+  switch (p.kind) {
+    case 'io':
+      return unreadable(
+        p.code ?? p.message,
+        p.code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
+        p.cause,
+      );
+    case 'not-regular':
+      return unreadable(
+        `it is ${p.what}, not a regular file`,
+        p.explicit
+          ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)'
+          : 'project.toml must be a regular file (a symlink to one is fine)',
+      );
+    case 'too-large':
+      return unreadable(
+        `it is ${p.sizeShown}, more than a descriptor may be (${p.maxShown})`,
+        p.explicit
+          ? 'check that the path names your descriptor (a project.toml of a few KiB)'
+          : 'project.toml is far larger than any descriptor needs to be; check what it holds',
+      );
+  }
 }
 
 /** GHA002: the descriptor is UTF-16, not UTF-8. */
