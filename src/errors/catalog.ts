@@ -1261,9 +1261,148 @@ export type AttestationCode = 'GHA034' | 'GHA035' | 'GHA036' | 'GHA037' | 'GHA03
  * (transparency log), GHA038 (no trusted root), GHA039 (unusable): the verifier picks the code of
  * the furthest stage a bundle reached, and phrases what it found there.
  */
-export function attestationRejected(code: AttestationCode, message: string, hint: string): BuildpackError {
-  return new BuildpackError(code, message, { hint });
+export function attestationRejected(best: BundleRejection, bundlesChecked: number): BuildpackError {
+  const more = bundlesChecked > 1 ? ` (${bundlesChecked} bundles checked, none passed)` : '';
+  return new BuildpackError(best.code, `${best.message}${more}`, { hint: best.hint });
 }
+
+/** What one signature bundle was refused for: the code, the message and the hint, shaped by `bundleRejected`. */
+export interface BundleRejection {
+  readonly code: AttestationCode;
+  readonly message: string;
+  readonly hint: string;
+}
+
+const rejection = (code: AttestationCode, message: string, hint: string): BundleRejection => ({ code, message, hint });
+const NOT_PROVENANCE_HINT = 'GitHub artifact attestations carry an in-toto statement with SLSA provenance; check the attestation source';
+const ALTERED_HINT = 'the bundle is corrupt or was altered';
+
+/** The refusals of one bundle, grouped by code; `what` names the asset (or file) the bundle is about. */
+export const bundleRejected = {
+  /** GHA034: a message signature over other bytes. */
+  signsOtherDigest: (what: string, digest: string, sha256: string) =>
+    rejection(
+      'GHA034',
+      `the signature bundle of ${what} signs sha256:${digest}, the file is sha256:${sha256}`,
+      'the file was replaced after it was signed; do not trust it until the publisher explains',
+    ),
+  /** GHA034: a statement whose subjects are other bytes. */
+  attestsOtherBytes: (what: string, subjects: readonly { name: string; sha256: string }[], sha256: string) => {
+    const listed = subjects.slice(0, 5).map((s) => `${s.name || '(unnamed)'} sha256:${s.sha256.slice(0, 16)}…`);
+    return rejection(
+      'GHA034',
+      `the attestation is for other bytes: it lists ${listed.join(', ') || 'no subjects'}, the download of ${what} is sha256:${sha256}`,
+      'the release asset was replaced after it was attested, or GitHub returned an attestation for another file; do not use this asset until the publisher explains',
+    );
+  },
+  /** GHA035: another signer than the policy accepts (`problems`: what differs; `autoMode`: attestations = "auto"). */
+  otherSigner: (what: string, signer: { uri: string | undefined; problems: readonly string[]; autoMode: boolean }) => {
+    const observed = signer.uri ? ` The certificate names ${signer.uri}.` : '';
+    return rejection(
+      'GHA035',
+      `${what} was signed by ${signer.uri ?? 'an unknown signer'}: ${signer.problems.join('; ')}`,
+      `if the publisher moved its release workflow, set signer_repo / signer_workflow on the entry to the new one (github-assets pin --signer writes what it observes);${observed} Otherwise someone else built this asset: do not use it.${signer.autoMode ? ' attestations = "off" skips the check.' : ''}`,
+    );
+  },
+  /** GHA036: signed with a bare key. */
+  bareKey: (what: string) =>
+    rejection(
+      'GHA036',
+      `the bundle for ${what} is signed with a bare key, not a certificate naming a workflow`,
+      'only keyless (Fulcio certificate) signatures say who built the asset',
+    ),
+  /** GHA036: the certificate or timestamp cannot be parsed. */
+  certificateUnparsable: (what: string, detail: string) =>
+    rejection('GHA036', `the signing certificate or timestamp in the bundle for ${what} cannot be parsed (${detail})`, ALTERED_HINT),
+  /** GHA036: no certificate. */
+  noCertificate: (what: string) =>
+    rejection('GHA036', `the bundle for ${what} carries no certificate`, 'only keyless signatures say who built the asset'),
+  /** GHA036: the verifier failed in a way it does not classify. */
+  notVerified: (what: string, root: string, detail: string) =>
+    rejection('GHA036', `the bundle for ${what} could not be verified against the ${root} trusted root: ${detail}`, ALTERED_HINT),
+  /** GHA036: the certificate does not chain to any of `roots`. */
+  certificateUntrusted: (what: string, detail: string, roots: readonly string[]) =>
+    rejection(
+      'GHA036',
+      `the signing certificate of ${what} does not chain to a trusted root or was not valid when it signed (${detail})`,
+      `checked against: ${roots.join(', ')}; for GitHub Enterprise or a private Sigstore set GITHUB_ASSETS_TRUSTED_ROOT to its trusted_root.json`,
+    ),
+  /** GHA036: the signature is invalid. */
+  signatureInvalid: (what: string, detail: string) =>
+    rejection(
+      'GHA036',
+      `the signature over ${what} is invalid (${detail})`,
+      'the attestation or signature was tampered with; do not use this asset until the publisher explains',
+    ),
+  /** GHA036: another verification error (`errorCode`: the verifier's). */
+  otherVerificationError: (what: string, root: string, errorCode: string, detail: string) =>
+    rejection('GHA036', `the bundle for ${what} does not verify against the ${root} trusted root (${errorCode}: ${detail})`, ALTERED_HINT),
+  /** GHA037: a tlog entry without an inclusion proof (`fields`: what the parser missed). */
+  tlogWithoutProof: (what: string, fields: readonly string[]) =>
+    rejection(
+      'GHA037',
+      `the bundle for ${what} has a transparency-log entry without an inclusion proof (${fields.join(', ')})`,
+      'the bundle is incomplete or was altered; fetch it again or ask the publisher',
+    ),
+  /** GHA037: no tlog entry where the root requires one; `noLoglessRoot` when no loaded root accepts a timestamp instead. */
+  noTlogEntry: (what: string, root: string, noLoglessRoot: boolean) =>
+    rejection(
+      'GHA037',
+      `the bundle for ${what} has no transparency-log entry, which the ${root} trusted root requires`,
+      noLoglessRoot
+        ? "attestations of private repositories are signed by GitHub's own Sigstore (no log, a timestamp instead), whose root this build could not load (see the log); set GITHUB_ASSETS_TRUSTED_ROOT to a root that includes it. Otherwise a signature that was never logged cannot be audited: do not use the asset"
+        : 'a signature that was never logged cannot be audited; ask the publisher to sign with a transparency log (the default for GitHub attestations of public repositories)',
+    ),
+  /** GHA037: the tlog entry does not verify. */
+  tlogInvalid: (what: string, root: string, detail: string) =>
+    rejection(
+      'GHA037',
+      `the transparency-log entry of the bundle for ${what} does not verify against the ${root} trusted root (${detail})`,
+      'the bundle was altered or logged in a log this build does not trust; GITHUB_ASSETS_TRUSTED_ROOT replaces the built-in roots',
+    ),
+  /** GHA038: no trusted root loaded. */
+  noTrustedRoot: (what: string) =>
+    rejection(
+      'GHA038',
+      `no trusted root is available to verify ${what}`,
+      'set GITHUB_ASSETS_TRUSTED_ROOT to a Sigstore trusted_root.json, or let the build reach the Sigstore TUF repository',
+    ),
+  /** GHA039: a plain signature where an attestation was expected. */
+  plainSignature: (what: string) =>
+    rejection(
+      'GHA039',
+      `an attestation for ${what} is a plain signature, not an in-toto statement`,
+      'GitHub artifact attestations are DSSE envelopes; check the attestation source',
+    ),
+  /** GHA039: a bundle the parser cannot read (`detail`: its error). */
+  bundleUnreadable: (what: string, detail: string) =>
+    rejection(
+      'GHA039',
+      `the Sigstore bundle for ${what} cannot be read (${detail})`,
+      'the attestation is not a Sigstore bundle this buildpack reads (v0.1–v0.3); check its source',
+    ),
+  /** GHA039: the payload type is not in-toto. */
+  payloadTypeNotInToto: (what: string, payloadType: string, expected: string) =>
+    rejection(
+      'GHA039',
+      `the attestation for ${what} has payload type ${JSON.stringify(payloadType.slice(0, 80))}, not ${expected}`,
+      NOT_PROVENANCE_HINT,
+    ),
+  /** GHA039: the statement is not what an in-toto statement is (`lacks`: which part). */
+  statementMalformed: (what: string, lacks: 'json' | 'statement' | 'predicateType' | 'subject') =>
+    rejection(
+      'GHA039',
+      `the attestation for ${what} ${{ json: 'holds a payload that is not JSON', statement: 'is not an in-toto statement', predicateType: 'has no predicateType', subject: 'has no subject list' }[lacks]}`,
+      NOT_PROVENANCE_HINT,
+    ),
+  /** GHA039: a file's signature bundle holds a statement that is not SLSA provenance. */
+  signedFileNotProvenance: (what: string) =>
+    rejection(
+      'GHA039',
+      `the signature bundle of ${what} holds an in-toto statement that is not SLSA provenance`,
+      'publish a cosign sign-blob bundle for the file',
+    ),
+};
 
 /** The note (and GHA037 message) for a checksums file signed only as .sig + .pem. */
 export function signedWithoutTlog(fileName: string): string {
