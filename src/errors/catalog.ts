@@ -1651,6 +1651,41 @@ export function unexpectedApiStatus(facts: {
   );
 }
 
+// ─── the same error told with more context (BuildpackError.rephrased), shaped here too ─────────────
+
+/** An asset-not-found met while pinning one of several architectures: says which, and how to leave it out. */
+export function whilePinningArch(
+  err: BuildpackError,
+  facts: { entry: string; os: string; arch: string; others: readonly string[] },
+): BuildpackError {
+  return err.rephrased({
+    message: `${err.message} (while pinning for ${facts.os}/${facts.arch})`,
+    entry: facts.entry,
+    hint: `${err.hint ?? ''}; if the entry is not meant for ${facts.arch}, pin only the others with --arch ${facts.others.join(',')}`,
+  });
+}
+
+/** A not-found lookup whose entry names a token variable that is not set (`unsetNote`: "NAME is not set", phrased per phase). */
+export function tokenEnvUnset(err: BuildpackError, facts: { entry: string; tokenEnv: string; unsetNote: string }): BuildpackError {
+  return err.rephrased({
+    entry: facts.entry,
+    hint: `token_env = "${facts.tokenEnv}" but ${facts.unsetNote} (a token with read access to the repository contents)`,
+  });
+}
+
+/** A 403 while listing attestations with attestations = "required": names the permission a fine-grained token needs. */
+export function attestationsForbidden(err: BuildpackError, repo: string): BuildpackError {
+  return err.rephrased({
+    message: `${err.message} while listing attestations`,
+    hint: `a fine-grained token needs the "attestations: read" permission on ${repo} (and contents: read); ${err.hint ?? ''}`.trim(),
+  });
+}
+
+/** A download that failed after retries: says how many attempts were made. */
+export function gaveUpAfter(err: BuildpackError, attempts: number): BuildpackError {
+  return err.rephrased({ message: `${err.message} (gave up after ${attempts} attempts)` });
+}
+
 /** GHA099: installAsset was given a directory that is not empty (a bug in the caller). */
 export function installDirNotEmpty(outDir: string, entry: string | undefined): BuildpackError {
   return internalError(`installAsset needs an empty directory, and ${outDir} is not`, { entry });

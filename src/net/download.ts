@@ -34,6 +34,7 @@ import {
   downloadHttpError,
   downloadSizeDiffers,
   downloadTooLarge,
+  gaveUpAfter,
   rateLimited,
   redirectLoop,
   redirectWithoutLocation,
@@ -541,7 +542,7 @@ function finalFailure(
   if (stop.kind === 'status') {
     const tooLong = verdict.rateLimit !== undefined && verdict.rateLimit.waitMs > policy.rateLimitMaxWaitMs;
     const err = httpFailure(stop, ctx, tooLong ? policy : undefined);
-    return tries && stop.status >= 500 ? err.rephrased({ message: err.message + tries }) : err;
+    return tries && stop.status >= 500 ? gaveUpAfter(err, attempt) : err;
   }
   if (stop.kind === 'short') {
     return transferCutShort(stop.doing + tries, ctx.entry);

@@ -19,6 +19,7 @@ const loadVerifier = lazy(() => import('./attestations.js'));
 const loadTrustRoot = lazy(() => import('./trust-root.js'));
 import {
   attestationMissing,
+  attestationsForbidden,
   attestationTlogInvalid,
   noProvenanceFound,
   signatureBundleArrivedTooLarge,
@@ -95,10 +96,7 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
       );
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
-        throw err.rephrased({
-          message: `${err.message} while listing attestations`,
-          hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim(),
-        });
+        throw attestationsForbidden(err, input.spec.repo);
       }
       if (p.mode === 'required' || !isBuildpackError(err)) throw err;
       return { notes: [`attestations could not be looked up (${err.code}: ${err.message}); not checked (attestations = auto)`] };
