@@ -3,17 +3,11 @@
 // unusable is an error (GHA007) naming the variable, never silently ignored. Reading the
 // variables is the composition roots' job (src/main/settings/read.ts); nothing here looks them up.
 
-import type { BuildpackError } from './errors.js';
 import { settingInvalid } from './errors/catalog.js';
 import type { AttestationMode } from './model.js';
 
 /** How a composition root reads one variable: the process env, then (the build) <platform>/env files. */
 export type SettingReader = (name: string) => string | undefined;
-
-export function invalidSetting(name: string, problem: string, hint: string): BuildpackError {
-  // Values are not echoed for URLs: a proxy URL may carry a password.
-  return settingInvalid(`${name} ${problem}`, { hint });
-}
 
 /** What a whole-number setting accepts: from `min` to `max`; unset means `fallback`. */
 export interface WholeNumberRange {
@@ -26,18 +20,9 @@ export function wholeNumberSetting(read: SettingReader, name: string, { fallback
   const text = read(name)?.trim();
   if (!text) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw invalidSetting(
-      name,
-      `${shownSetting(text)} is not a whole number from ${min} to ${max}`,
-      `set ${name} to a whole number from ${min} to ${max}, or unset it for the default (${fallback})`,
-    );
+    throw settingInvalid({ kind: 'whole-number', name, text, min, max, fallback });
   }
   return Number(text);
-}
-
-/** A setting's value quoted for a message, cut at 40 characters (the error printer escapes control characters). */
-export function shownSetting(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 export interface ProxySettings {

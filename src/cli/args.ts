@@ -3,11 +3,10 @@
 // that name the option and point at --help.
 
 import { parseArgs } from 'node:util';
-import type { BuildpackError } from '../errors.js';
 import type { Target } from '../model.js';
 import { canonicalArch } from '../platform.js';
 import { isUpdateLevel, UPDATE_LEVELS, type UpdateLevel } from '../select/update-policy.js';
-import { usageError } from '../errors/catalog.js';
+import { usageProblem } from '../errors/catalog.js';
 
 const DEFAULT_PIN_ARCHES = ['amd64', 'arm64'];
 
@@ -128,13 +127,13 @@ export function parseCommandLine(argv: string[], hostTarget: Target): CliCommand
     const topic = rest[0];
     if (topic === undefined) return { kind: 'help', topic: 'main', json };
     if (topic === 'check' || topic === 'pin' || topic === 'update') return { kind: 'help', topic, json };
-    throw usage(`unknown command "${topic}"`, 'the commands are check, pin and update');
+    throw usageProblem({ kind: 'unknown-help-topic', topic });
   }
   if (first === 'check') return parseCheck(rest, hostTarget, json);
   if (first === 'pin') return parsePin(rest, json);
   if (first === 'update') return parseUpdate(rest, json);
-  if (first.startsWith('-')) throw usage(`unknown option "${first}"`, 'run github-assets --help');
-  throw usage(`unknown command "${first}"`, 'the commands are check, pin and update; run github-assets --help');
+  if (first.startsWith('-')) throw usageProblem({ kind: 'unknown-option', option: first });
+  throw usageProblem({ kind: 'unknown-command', command: first });
 }
 
 function parseCheck(args: string[], hostTarget: Target, json: boolean): CliCommand {
@@ -188,7 +187,7 @@ function parseUpdate(args: string[], json: boolean): CliCommand {
   });
   if (values.help) return { kind: 'help', topic: 'update', json };
   const to = values.to === undefined ? 'minor' : String(values.to).trim().toLowerCase();
-  if (!isUpdateLevel(to)) throw usage(`update: --to "${String(values.to)}" is not a policy`, `use --to ${UPDATE_LEVELS.join(', --to ')}`);
+  if (!isUpdateLevel(to)) throw usageProblem({ kind: 'update-level', value: String(values.to), levels: UPDATE_LEVELS });
   return {
     kind: 'update',
     file: onePositional(positionals, 'update'),
@@ -223,29 +222,24 @@ function parse(command: string, args: string[], options: OptionSpec): { values: 
     });
   } catch (err) {
     const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\.$/, '');
-    throw usage(`${command}: ${message}`, `run github-assets ${command} --help`);
+    throw usageProblem({ kind: 'arguments', command, parserSays: message });
   }
 }
 
 function onePositional(positionals: string[], command: string): string | undefined {
-  if (positionals.length > 1)
-    throw usage(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`, `run github-assets ${command} --help`);
+  if (positionals.length > 1) throw usageProblem({ kind: 'files', command, positionals });
   return positionals[0];
 }
 
 function archOption(value: string, command: string): string {
   const arch = canonicalArch(value);
-  if (!arch) throw usage(`${command}: unknown architecture "${value}"`, 'use a CNB architecture name such as amd64 or arm64');
+  if (!arch) throw usageProblem({ kind: 'arch', command, value });
   return arch;
 }
 
 function osOption(value: unknown, command: string): string | undefined {
   if (value === undefined) return undefined;
   const os = String(value).trim().toLowerCase();
-  if (!/^[a-z0-9]+$/.test(os)) throw usage(`${command}: "${String(value)}" is not an OS name`, 'use a CNB OS name such as linux');
+  if (!/^[a-z0-9]+$/.test(os)) throw usageProblem({ kind: 'os', command, value: String(value) });
   return os;
-}
-
-function usage(message: string, hint: string): BuildpackError {
-  return usageError(message, { hint });
 }

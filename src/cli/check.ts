@@ -17,7 +17,7 @@ import { errorJson, toBuildpackError, type ErrorJson } from './output.js';
 import { renderTable } from './table.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import type { VerifiedProvenance } from '../verify/attestations.js';
-import { attestationMissing } from '../errors/catalog.js';
+import { attestationNotLookedUp } from '../errors/catalog.js';
 
 export interface CheckOptions {
   target: Target;
@@ -150,13 +150,7 @@ async function checkProvenance(
   const sha256 = (row.pinned && normaliseSha256(row.pinned)) || githubDigestHex(row.digest);
   if (!sha256) {
     if (policy.mode === 'required') {
-      throw attestationMissing(
-        `${row.asset} has no GitHub digest and no pinned sha256, so its attestation cannot be looked up without downloading it`,
-        {
-          entry: entryLabel(spec),
-          hint: 'run github-assets pin to record the sha256; the build checks the attestation of the downloaded bytes either way',
-        },
-      );
+      throw attestationNotLookedUp(entryLabel(spec), row.asset);
     }
     return { attestation: 'unknown' };
   }

@@ -17,7 +17,7 @@ import { applyEdits, TomlEditError, type EntryEdit } from './toml-edit.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import { parseSignerWorkflow } from '../descriptor/attestation-keys.js';
 import { signerWorkflowConstraint } from '../verify/attestation-policy.js';
-import { pinEditFailed } from '../errors/catalog.js';
+import { pinEditFailed, whilePinningArch } from '../errors/catalog.js';
 import type { DescriptorFile } from './file.js';
 
 export interface PinOptions {
@@ -152,11 +152,8 @@ async function pinEntry(
       asset = selection.asset;
     } catch (err) {
       if (isAssetNotFound(err) && options.arches.length > 1) {
-        throw err.rephrased({
-          message: `${err.message} (while pinning for ${options.os}/${arch})`,
-          entry: label,
-          hint: `${err.hint ?? ''}; if the entry is not meant for ${arch}, pin only the others with --arch ${options.arches.filter((a) => a !== arch).join(',')}`,
-        });
+        const others = options.arches.filter((a) => a !== arch);
+        throw whilePinningArch(err, { entry: label, os: options.os, arch, others });
       }
       throw err;
     }
@@ -344,16 +341,12 @@ function withoutPins(spec: AssetSpec, namesWritten = false): unknown {
 }
 
 function editFailed(plan: PinPlan, why: string): BuildpackError {
-  const wanted = plan.entries
-    .flatMap((e) => [
-      ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
-      ...e.pins.flatMap((p) =>
-        p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [],
-      ),
-      ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
-    ])
-    .join('; ');
-  return pinEditFailed(`cannot pin safely: ${why}; nothing was written`, {
-    hint: `add these by hand: ${wanted || '(nothing to change)'}; or write each entry as a [[metadata.githubassets]] table with one key = "value" per line`,
-  });
+  const wanted = plan.entries.flatMap((e) => [
+    ...(e.tag.to !== e.tag.from ? [`${e.entry}: tag = "${e.tag.to}"`] : []),
+    ...e.pins.flatMap((p) =>
+      p.picked ? [`${e.entry}: ${p.picked.at === 'entry' ? '' : `[…${p.picked.at}] `}asset = "${p.picked.asset}"`] : [],
+    ),
+    ...e.pins.map((p) => `${e.entry}: ${p.written === 'entry' ? '' : `[…${p.written}] `}sha256 = "${p.sha256}"`),
+  ]);
+  return pinEditFailed(why, wanted);
 }

@@ -20,7 +20,7 @@ import {
 import type { DownloadFn } from './asset-hash.js';
 import { toBuildpackError } from './output.js';
 import { planPins, type ArchPin, type PinPlan } from './pin.js';
-import { noMatchingRelease, updateTagNotAVersion } from '../errors/catalog.js';
+import { noMatchingRelease, type NoReleaseWhy, updateTagNotAVersion } from '../errors/catalog.js';
 
 export interface UpdateOptions {
   /** Policy for entries whose tag is exact and that have no `update` key. */
@@ -137,11 +137,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
     // An own range (update = "~1.4") bounds the pick; a level has no current version to be relative to.
     const range = own?.kind === 'range' ? own.range : '*';
     const pick = newestAllowed(releases, range, spec.prerelease);
-    if (!pick)
-      throw noRelease(
-        spec,
-        own?.kind === 'range' ? `no release satisfies update = "${own.text}"` : 'the repository has no release with a semantic version tag',
-      );
+    if (!pick) throw noRelease(spec, own?.kind === 'range' ? { kind: 'update', range: own.text } : { kind: 'no-semver' });
     return move(spec, base, pick.release, { policy: own?.kind === 'range' ? own.text : 'latest', keeps: spec.update ?? 'latest' });
   }
 
@@ -150,7 +146,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
     // "1.4" is a tag when a release has exactly that tag (as in the build); then it cannot be ordered.
     if (!(query.exactFirst && releases.some((r) => r.tag === spec.tag))) {
       const pick = newestAllowed(releases, query.range, spec.prerelease);
-      if (!pick) throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`);
+      if (!pick) throw noRelease(spec, { kind: 'tag', tag: spec.tag });
       // The range moves into `update` so the next update stays inside it (an own `update` is kept instead).
       return move(spec, base, pick.release, { policy: spec.tag, keeps: spec.update ?? spec.tag });
     }
@@ -159,10 +155,7 @@ async function decide(spec: AssetSpec, options: UpdateOptions, lists: ReleaseLis
   // An exact tag: move within the entry's own policy, else --to, never backwards.
   const current = currentVersion(spec.tag);
   if (!current) {
-    throw updateTagNotAVersion(`tag = "${spec.tag}" is not a semantic version, so update cannot tell which release is newer`, {
-      entry: entryLabel(spec),
-      hint: 'set the new tag by hand and run github-assets pin, or add update = false to the entry to leave it out of updates',
-    });
+    throw updateTagNotAVersion(entryLabel(spec), spec.tag);
   }
   const policy: UpdatePolicy = own ?? { kind: 'level', level: options.to };
   const range = policy.kind === 'level' ? rangeForLevel(policy.level, current) : policy.range;
@@ -195,13 +188,8 @@ function describePolicy(policy: UpdatePolicy): string {
   return policy.kind === 'level' ? `"${policy.level}"` : `update = "${policy.text}"`;
 }
 
-function noRelease(spec: AssetSpec, message: string): BuildpackError {
-  return noMatchingRelease(message, {
-    entry: entryLabel(spec),
-    hint: spec.prerelease
-      ? 'widen the range or use an exact tag'
-      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
-  });
+function noRelease(spec: AssetSpec, why: NoReleaseWhy): BuildpackError {
+  return noMatchingRelease({ entry: entryLabel(spec), prerelease: spec.prerelease, why });
 }
 
 interface ReleaseLists {

@@ -7,7 +7,8 @@ import { arch as osArch, platform as osPlatform } from 'node:process';
 import { join, resolve } from 'node:path';
 import TOML from '@iarna/toml';
 import type { Target } from '../model.js';
-import { invalidSetting, shownSetting, type Settings } from '../settings.js';
+import { settingInvalid } from '../errors/catalog.js';
+import type { Settings } from '../settings.js';
 
 export interface BuildpackInfo {
   id: string;
@@ -49,12 +50,7 @@ export function buildContext(argv: string[], env: NodeJS.ProcessEnv, cwd: string
   // Positional: bin/build <layers> <platform> <plan>
   const base = phaseContext(env, cwd, env.CNB_PLATFORM_DIR ?? argv[1], settingsAt);
   const layersDir = env.CNB_LAYERS_DIR ?? argv[0];
-  if (!layersDir)
-    throw invalidSetting(
-      'CNB_LAYERS_DIR',
-      'is not set and no layers dir was passed',
-      'run bin/build through the CNB lifecycle, which sets CNB_LAYERS_DIR',
-    );
+  if (!layersDir) throw settingInvalid({ kind: 'no-layers-dir' });
   return Object.assign(base, { layersDir: resolve(cwd, layersDir), planPath: env.CNB_BP_PLAN_PATH ?? argv[2] ?? '' });
 }
 
@@ -109,11 +105,7 @@ function targetSetting(env: NodeJS.ProcessEnv, name: string): string | undefined
   const value = env[name];
   if (!value) return undefined;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(value)) {
-    throw invalidSetting(
-      name,
-      `${shownSetting(value)} is not a platform name`,
-      `${name} is set by the CNB lifecycle to a name such as linux, amd64 or arm64; unset it or use such a name`,
-    );
+    throw settingInvalid({ kind: 'platform-name', name, value });
   }
   return value;
 }

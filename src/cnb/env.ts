@@ -4,7 +4,6 @@
 // at this edge (no control characters, bounded size); they are never echoed (tokens).
 
 import { join } from 'node:path';
-import type { BuildpackError } from '../errors.js';
 import { unsafeCharacter } from '../util/printable.js';
 import { readSmallFile, type SmallFile } from '../util/regular-file.js';
 import { settingInvalid } from '../errors/catalog.js';
@@ -38,29 +37,19 @@ export function lookupEnv(source: EnvSource, name: string): string | undefined {
   }
   if (file.kind === 'missing') return undefined;
   if (file.kind === 'not-regular') {
-    throw settingInvalid(`${name}: ${path} is ${file.what}, not a regular file`, {
-      hint: `the platform passes ${name} as a file in <platform>/env; make it a regular file holding the value, or unset it`,
-    });
+    throw settingInvalid({ kind: 'env-file-not-regular', name, path, what: file.what });
   }
-  if (file.kind === 'too-large') throw tooLarge(name, path);
+  if (file.kind === 'too-large') throw settingInvalid({ kind: 'env-value-too-long', name, from: path, maxBytes: MAX_ENV_VALUE_BYTES });
   const value = file.bytes.toString('utf8');
   return value === '' ? undefined : checkedValue(name, value, path);
 }
 
 function checkedValue(name: string, value: string, from: string): string {
-  if (Buffer.byteLength(value) > MAX_ENV_VALUE_BYTES) throw tooLarge(name, from);
+  if (Buffer.byteLength(value) > MAX_ENV_VALUE_BYTES)
+    throw settingInvalid({ kind: 'env-value-too-long', name, from, maxBytes: MAX_ENV_VALUE_BYTES });
   const bad = unsafeCharacter(value.trim());
   if (bad) {
-    // The value itself is not shown: it may be a token.
-    throw settingInvalid(`${name} (from ${from}) contains a control or invisible character (${bad})`, {
-      hint: `set ${name} to a plain value on one line; check for a pasted escape sequence or a stray carriage return`,
-    });
+    throw settingInvalid({ kind: 'env-value-unsafe', name, from, bad });
   }
   return value;
-}
-
-function tooLarge(name: string, from: string): BuildpackError {
-  return settingInvalid(`${name} (from ${from}) is longer than ${MAX_ENV_VALUE_BYTES / 1024} KiB`, {
-    hint: `${name} should hold a short value (a name, a URL, a number or a token); check what was passed`,
-  });
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseDescriptor, type Descriptor } from './parse.js';
 import { formatBytes } from '../util/format.js';
 import { readSmallFile, type SmallFile } from '../util/regular-file.js';
-import { descriptorInvalid, descriptorMissing, descriptorUnreadable, settingInvalid } from '../errors/catalog.js';
+import { descriptorMissing, descriptorNotUtf8, descriptorUnreadable, descriptorUtf16, settingInvalid } from '../errors/catalog.js';
 
 export interface LoadedDescriptor extends Descriptor {
   path: string;
@@ -39,12 +39,7 @@ export function descriptorPathSetting(raw: string | undefined): string | undefin
   const value = raw?.trim();
   if (!value) return undefined;
   if (value.length > MAX_PATH_LENGTH || value.includes('\0')) {
-    throw settingInvalid(
-      `GITHUB_ASSETS_PATH is not a usable path (${value.length > MAX_PATH_LENGTH ? `${value.length} characters` : 'it holds a NUL byte'})`,
-      {
-        hint: "set GITHUB_ASSETS_PATH to the descriptor's path relative to the app directory, e.g. deploy/assets.toml",
-      },
-    );
+    throw settingInvalid({ kind: 'descriptor-path', length: value.length > MAX_PATH_LENGTH ? value.length : undefined });
   }
   return value;
 }
@@ -61,30 +56,20 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
     file = readSmallFile(path, MAX_DESCRIPTOR_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw descriptorUnreadable(shown, code ?? (err as Error).message, {
-      hint: code === 'ELOOP' ? 'the path is a symlink loop; point it at the descriptor file' : 'check the file permissions',
-      cause: err,
-    });
+    throw descriptorUnreadable(shown, { kind: 'io', code, message: (err as Error).message, cause: err });
   }
   switch (file.kind) {
     case 'missing':
       return undefined;
     case 'not-regular':
-      throw descriptorUnreadable(shown, `it is ${file.what}, not a regular file`, {
-        hint: explicit
-          ? 'name the descriptor file itself (GITHUB_ASSETS_PATH must name a file, not a directory or a device)'
-          : 'project.toml must be a regular file (a symlink to one is fine)',
-      });
+      throw descriptorUnreadable(shown, { kind: 'not-regular', what: file.what, explicit });
     case 'too-large':
-      throw descriptorUnreadable(
-        shown,
-        `it is ${formatBytes(file.size)}, more than a descriptor may be (${formatBytes(MAX_DESCRIPTOR_BYTES)})`,
-        {
-          hint: explicit
-            ? 'check that the path names your descriptor (a project.toml of a few KiB)'
-            : 'project.toml is far larger than any descriptor needs to be; check what it holds',
-        },
-      );
+      throw descriptorUnreadable(shown, {
+        kind: 'too-large',
+        sizeShown: formatBytes(file.size),
+        maxShown: formatBytes(MAX_DESCRIPTOR_BYTES),
+        explicit,
+      });
     case 'ok':
       return decodeDescriptor(file.bytes, shown);
   }
@@ -93,18 +78,13 @@ export function readDescriptorText(path: string, shown: string, explicit: boolea
 /** UTF-8 text without a leading byte order mark; other encodings are GHA002 with the fix. */
 function decodeDescriptor(bytes: Uint8Array, shown: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw descriptorInvalid(`${shown} is UTF-16 encoded; TOML files are UTF-8`, {
-      hint: `save ${shown} as UTF-8 (most editors: "Save with encoding" → UTF-8)`,
-    });
+    throw descriptorUtf16(shown);
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (err) {
-    throw descriptorInvalid(`${shown} is not valid UTF-8`, {
-      hint: `save ${shown} as UTF-8; TOML files must be UTF-8`,
-      cause: err,
-    });
+    throw descriptorNotUtf8(shown, err);
   }
   return text;
 }

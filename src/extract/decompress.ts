@@ -10,7 +10,7 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { BuildpackError } from '../errors.js';
 import { lazy } from '../util/lazy.js';
 import type { Compression } from './format.js';
-import { corruptArchive, unsupportedFormat } from '../errors/catalog.js';
+import { corruptArchive, xzUnsupported } from '../errors/catalog.js';
 
 const noop = () => {};
 const loadXz = lazy(() => import('xz-decompress'));
@@ -70,14 +70,8 @@ export function decoderFailure(err: unknown, what: string): BuildpackError {
   const xzCode = /get_next_output failed with error code (\d+)/.exec(detail)?.[1];
   const xzError = xzCode === undefined ? undefined : xzErrors[xzCode];
   if (xzError?.unsupported) {
-    return unsupportedFormat(`${what} is ${xzError.text}`, {
-      hint: 'pick another asset of the release (e.g. the .tar.gz), or ask the publisher to use default xz settings',
-      cause: err,
-    });
+    return xzUnsupported(what, xzError.text, err);
   }
   if (xzError) detail = xzError.text;
-  return corruptArchive(`${what} is corrupt or truncated (${detail}); nothing was installed`, {
-    hint: 'download it again; if it keeps failing, the release asset itself is broken: pick another asset or release',
-    cause: err,
-  });
+  return corruptArchive(what, detail, err);
 }

@@ -165,7 +165,5 @@ export function detectFormat(head: Buffer, assetName: string): AssetFormat {
 }
 
 export function formatRefusal(what: string, assetName: string): BuildpackError {
-  return unsupportedFormat(`asset ${assetName} is ${what}, which this buildpack cannot install`, {
-    hint: `supported: ${SUPPORTED_FORMATS}; pick another asset of the release (e.g. the .tar.gz or the bare binary)`,
-  });
+  return unsupportedFormat(assetName, what, SUPPORTED_FORMATS);
 }

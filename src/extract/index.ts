@@ -16,9 +16,9 @@ import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
 import { extractTar } from './tar.js';
 import { findEscape } from './confine.js';
-import { LayerWriter, unsafeEntry } from './writer.js';
+import { LayerWriter } from './writer.js';
 import { extractZip } from './zip.js';
-import { destinationEscapes, filesPatternUnmatched, internalError } from '../errors/catalog.js';
+import { destinationNotInLayer, filesPatternUnmatched, installDirNotEmpty, unsafeArchiveEntry } from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
@@ -87,9 +87,7 @@ function destinationSegments(destination: string | undefined): string[] {
   if (destination === undefined) return [];
   const placed = placeEntryPath(destination, 0);
   if (placed.action === 'refuse') {
-    throw destinationEscapes(`destination ${destination} is not a relative path inside the layer`, {
-      hint: 'use a relative path such as "bin" or "opt/tool"',
-    });
+    throw destinationNotInLayer(destination);
   }
   return placed.action === 'place' ? placed.segments : [];
 }
@@ -120,13 +118,13 @@ function toUserError(err: unknown, assetName: string): BuildpackError {
 export async function installAsset(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
   await mkdir(outDir, { recursive: true });
   if ((await readdir(outDir)).length > 0) {
-    throw internalError(`installAsset needs an empty directory, and ${outDir} is not`, { entry: opts.entry });
+    throw installDirNotEmpty(outDir, opts.entry);
   }
   try {
     const installed = await install(file, outDir, opts);
     // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
     const escaped = await findEscape(outDir);
-    if (escaped) throw unsafeEntry(escaped.path, escaped.reason);
+    if (escaped) throw unsafeArchiveEntry(escaped.path, escaped.reason);
     return installed;
   } catch (err) {
     await emptyDirectory(outDir).catch(() => {});
@@ -173,17 +171,14 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
 
   const unmatched = picker?.unmatched() ?? [];
   if (unmatched.length > 0) {
-    const shown = writer.firstEntries();
-    const more = writer.entryCount() > shown.length ? ` (first ${SHOWN_ENTRIES} of ${writer.entryCount()})` : '';
-    throw filesPatternUnmatched(
-      `files pattern${unmatched.length > 1 ? 's' : ''} ${unmatched.map((p) => JSON.stringify(p)).join(', ')} matched nothing in ${opts.assetName}; it contains${more}: ${shown.join(', ') || '(no entries)'}`,
-      {
-        hint:
-          opts.stripComponents > 0
-            ? `patterns match paths after strip_components = ${opts.stripComponents} (or the full archive path); fix the pattern or the strip count`
-            : 'patterns match paths inside the archive (globs like "*/bin/tool" work); fix the pattern',
-      },
-    );
+    throw filesPatternUnmatched({
+      patterns: unmatched,
+      assetName: opts.assetName,
+      shown: writer.firstEntries(),
+      shownMax: SHOWN_ENTRIES,
+      total: writer.entryCount(),
+      stripComponents: opts.stripComponents,
+    });
   }
 
   const installed = writer.installed();

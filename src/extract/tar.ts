@@ -7,8 +7,7 @@ import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import { lazy } from '../util/lazy.js';
 import type { EntryInfo, LayerWriter } from './writer.js';
-import { tooLarge } from './writer.js';
-import { corruptArchive } from '../errors/catalog.js';
+import { archiveTooLarge, tarTruncated } from '../errors/catalog.js';
 
 /** node-tar's parser alone (not its packer or unpacker), loaded when the first tar archive is read. */
 const loadParser = lazy(() => import('tar/parse'));
@@ -111,7 +110,7 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
     for await (const chunk of source) {
       if (failure !== undefined) break;
       streamed += chunk.length;
-      if (streamed > allowance) fail(tooLarge(`the decompressed archive exceeds ${allowance} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES'));
+      if (streamed > allowance) fail(archiveTooLarge({ kind: 'stream-bytes', max: allowance }));
       if (!parser.write(chunk)) await once(parser, 'drain', { signal });
     }
     if (failure === undefined) {
@@ -131,6 +130,6 @@ export async function extractTar(source: Readable, writer: LayerWriter, limits: 
     throw failure;
   }
   if (!sawEndMarker) {
-    throw corruptArchive('the tar archive ends without its end-of-archive marker (truncated download?)');
+    throw tarTruncated();
   }
 }

@@ -7,13 +7,12 @@
 import { constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildpackError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
 import { isExecutableHead } from './format.js';
 import type { ExtractLimits } from './limits.js';
 import { placeEntryPath, posixJoin, resolveInTree, symlinkTargetInside, type TreeNode } from './paths.js';
 import type { Picker } from './pick.js';
-import { archiveEntriesConflict, archiveTooLarge, internalError, unsafeArchiveEntry } from '../errors/catalog.js';
+import { archiveEntriesConflict, archiveTooLarge, noContentReader, unsafeArchiveEntry } from '../errors/catalog.js';
 
 /** One archive entry as the tar and zip readers describe it. */
 export interface EntryInfo {
@@ -42,18 +41,6 @@ const otherTypeNames: Record<string, string> = {
   FIFO: 'a FIFO (named pipe)',
   Socket: 'a socket',
 };
-
-export function unsafeEntry(path: string, reason: string): BuildpackError {
-  return unsafeArchiveEntry(`refusing archive entry "${path}": ${reason}; nothing was installed`, {
-    hint: 'the archive is unsafe to extract as is; ask the publisher for a clean archive, or pick another asset',
-  });
-}
-
-export function tooLarge(what: string, limitName: string): BuildpackError {
-  return archiveTooLarge(`${what}; extraction stopped (possible decompression bomb)`, {
-    hint: `if the asset is legitimately this large, raise ${limitName}`,
-  });
-}
 
 export interface WriterOptions {
   outDir: string;
@@ -89,7 +76,7 @@ export class LayerWriter {
     this.entries++;
     if (this.seen.length < SHOWN_ENTRIES) this.seen.push(path);
     if (this.entries > this.options.limits.maxEntries) {
-      throw tooLarge(`the archive has more than ${this.options.limits.maxEntries} entries`, 'GITHUB_ASSETS_MAX_ENTRIES');
+      throw archiveTooLarge({ kind: 'entries', max: this.options.limits.maxEntries });
     }
   }
 
@@ -97,7 +84,7 @@ export class LayerWriter {
   countBytes(n: number): void {
     this.bytes += n;
     if (this.bytes > this.options.limits.maxBytes) {
-      throw tooLarge(`extracted content exceeds ${this.options.limits.maxBytes} bytes`, 'GITHUB_ASSETS_MAX_EXTRACT_BYTES');
+      throw archiveTooLarge({ kind: 'extracted-bytes', max: this.options.limits.maxBytes });
     }
   }
 
@@ -108,9 +95,9 @@ export class LayerWriter {
   async add(entry: EntryInfo, openBody?: () => Promise<Body>): Promise<void> {
     this.countEntry(entry.path);
     const placed = placeEntryPath(entry.path, this.options.stripComponents);
-    if (placed.action === 'refuse') throw unsafeEntry(entry.path, placed.reason);
+    if (placed.action === 'refuse') throw unsafeArchiveEntry(entry.path, placed.reason);
     if (entry.kind === 'other') {
-      throw unsafeEntry(entry.path, `it is ${otherTypeNames[entry.typeName] ?? `an unsupported entry type (${entry.typeName})`}`);
+      throw unsafeArchiveEntry(entry.path, `it is ${otherTypeNames[entry.typeName] ?? `an unsupported entry type (${entry.typeName})`}`);
     }
     if (placed.action === 'skip') return;
     const stripped = posixJoin(placed.segments);
@@ -123,7 +110,7 @@ export class LayerWriter {
         await this.ensureDirectory(entry.path, segments);
         return;
       case 'file':
-        if (!openBody) throw internalError(`no content reader for file entry ${entry.path}`);
+        if (!openBody) throw noContentReader(entry.path);
         await this.writeFile(entry, segments, await openBody());
         break;
       case 'symlink': {
@@ -145,7 +132,7 @@ export class LayerWriter {
   async adoptFile(entry: EntryInfo & { kind: 'file' }, source: string): Promise<void> {
     this.countEntry(entry.path);
     const placed = placeEntryPath(entry.path, 0);
-    if (placed.action !== 'place') throw unsafeEntry(entry.path, placed.action === 'refuse' ? placed.reason : 'it has no path');
+    if (placed.action !== 'place') throw unsafeArchiveEntry(entry.path, placed.action === 'refuse' ? placed.reason : 'it has no path');
     const segments = [...this.options.root, ...placed.segments];
     this.countBytes((await stat(source)).size);
     await this.prepareLeaf(entry.path, segments);
@@ -178,7 +165,7 @@ export class LayerWriter {
       const prefix = posixJoin(segments.slice(0, i));
       const node = this.nodes.get(prefix);
       if (node?.kind === 'directory') continue;
-      if (node?.kind === 'symlink') throw unsafeEntry(entryPath, `it would be written through the symlink ${prefix}`);
+      if (node?.kind === 'symlink') throw unsafeArchiveEntry(entryPath, `it would be written through the symlink ${prefix}`);
       if (node?.kind === 'file') {
         throw archiveEntriesConflict(entryPath, `needs ${prefix} to be a directory, but the archive made it a file`);
       }
@@ -233,12 +220,12 @@ export class LayerWriter {
 
   private async writeSymlink(entry: EntryInfo, segments: string[], target: string): Promise<void> {
     const inside = symlinkTargetInside(segments, target);
-    if (!inside.ok) throw unsafeEntry(entry.path, inside.reason);
+    if (!inside.ok) throw unsafeArchiveEntry(entry.path, inside.reason);
     // The text alone is not enough: `a/up -> ..` then `x -> a/up/..` climbs out through the
     // first link. Judge the target against what has been written so far ...
     const resolved = resolveInTree(segments.slice(0, -1), target, this.lookup);
     if (!resolved.ok)
-      throw unsafeEntry(entry.path, `it is a symlink to ${target} that does not stay inside the layer (${resolved.reason})`);
+      throw unsafeArchiveEntry(entry.path, `it is a symlink to ${target} that does not stay inside the layer (${resolved.reason})`);
     await this.prepareLeaf(entry.path, segments);
     await symlink(target, this.abs(segments));
     this.nodes.set(posixJoin(segments), { kind: 'symlink', executable: false, target, entryPath: entry.path });
@@ -253,7 +240,7 @@ export class LayerWriter {
       if (node.kind !== 'symlink') continue;
       const resolved = resolveInTree(path.split('/').slice(0, -1), node.target!, this.lookup);
       if (!resolved.ok) {
-        throw unsafeEntry(
+        throw unsafeArchiveEntry(
           node.entryPath ?? path,
           `it is a symlink to ${node.target} that, with the entries after it, does not stay inside the layer (${resolved.reason})`,
         );
@@ -272,12 +259,13 @@ export class LayerWriter {
     const target = entry.linkTarget ?? '';
     const placed = placeEntryPath(target, this.options.stripComponents);
     if (placed.action === 'refuse')
-      throw unsafeEntry(entry.path, `it is a hard link to ${target}, and ${placed.reason.replace(/^its/, 'that')}`);
-    if (placed.action === 'skip') throw unsafeEntry(entry.path, `it is a hard link to ${target}, which is outside the extracted files`);
+      throw unsafeArchiveEntry(entry.path, `it is a hard link to ${target}, and ${placed.reason.replace(/^its/, 'that')}`);
+    if (placed.action === 'skip')
+      throw unsafeArchiveEntry(entry.path, `it is a hard link to ${target}, which is outside the extracted files`);
     const targetSegments = [...this.options.root, ...placed.segments];
     const targetNode = this.nodes.get(posixJoin(targetSegments));
     if (targetNode?.kind !== 'file') {
-      throw unsafeEntry(entry.path, `it is a hard link to ${target}, which is not a file extracted before it`);
+      throw unsafeArchiveEntry(entry.path, `it is a hard link to ${target}, which is not a file extracted before it`);
     }
     // A hard link to itself changes nothing (and unlinking first would lose the file).
     if (posixJoin(targetSegments) === posixJoin(segments)) return;
@@ -293,7 +281,7 @@ async function readSmall(body: Body, entryPath: string): Promise<string> {
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > 4096) throw unsafeEntry(entryPath, 'its symlink target is longer than 4096 bytes');
+    if (size > 4096) throw unsafeArchiveEntry(entryPath, 'its symlink target is longer than 4096 bytes');
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -8,8 +8,7 @@ import type { Entry, ZipFile } from 'yauzl';
 import { lazy } from '../util/lazy.js';
 import { formatRefusal } from './format.js';
 import type { Body, EntryInfo, LayerWriter } from './writer.js';
-import { tooLarge } from './writer.js';
-import { corruptArchive } from '../errors/catalog.js';
+import { archiveTooLarge, zipCrcMismatch } from '../errors/catalog.js';
 
 /** yauzl, loaded when the first zip asset is extracted. */
 const loadYauzl = lazy(async () => (await import('yauzl')).default);
@@ -48,9 +47,7 @@ async function* checkedContent(stream: Readable, entry: Entry, name: string): As
     stream.destroy();
   }
   if (crc >>> 0 !== entry.crc32 >>> 0) {
-    throw corruptArchive(`zip entry "${name}" fails its CRC-32 check; the archive is corrupt; nothing was installed`, {
-      hint: 'download it again; if it keeps failing, the release asset itself is broken',
-    });
+    throw zipCrcMismatch(name);
   }
 }
 
@@ -93,7 +90,7 @@ export async function extractZip(file: string, writer: LayerWriter, maxEntries: 
   try {
     // The central directory says how many entries follow: refuse a huge count before reading any.
     if (zip.entryCount > maxEntries) {
-      throw tooLarge(`the archive has ${zip.entryCount} entries, more than ${maxEntries}`, 'GITHUB_ASSETS_MAX_ENTRIES');
+      throw archiveTooLarge({ kind: 'entries', max: maxEntries, count: zip.entryCount });
     }
     for await (const entry of entriesOf(zip)) {
       const raw = entry.fileName as unknown as Buffer;

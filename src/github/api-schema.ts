@@ -78,10 +78,7 @@ function check<S extends v.GenericSchema>(schema: S, data: unknown, ctx: AnswerC
     typeof data === 'string' || data instanceof ArrayBuffer || data === undefined || data === null
       ? 'the answer is not JSON'
       : result.issues.slice(0, 3).map(describeIssue).join('; ');
-  throw apiAnswerMalformed(`the GitHub API answered ${ctx.subject} with malformed data: ${problem}`, {
-    entry: ctx.entry,
-    hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy rewrote the answer; check GITHUB_API_URL and any proxy, then retry',
-  });
+  throw apiAnswerMalformed({ entry: ctx.entry, subject: ctx.subject, problem });
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {

@@ -16,11 +16,12 @@ import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
   badCredentials,
   forbidden,
-  internalError,
+  attestationLookupWithoutDigest,
   rateLimited,
   repoOrReleaseNotFound,
   serverError,
   tooManyPages,
+  unexpectedApiStatus,
   unreachable,
 } from '../errors/catalog.js';
 
@@ -221,7 +222,7 @@ async function listAttestationsWith(
   sha256Hex: string,
   fetchFn: typeof fetch,
 ): Promise<AttestationList> {
-  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw internalError('internal error: attestation lookup without a sha256', {});
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw attestationLookupWithoutDigest();
   const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
   let data: unknown;
   try {
@@ -323,13 +324,7 @@ function defaultFetch(apiUrl: string): typeof fetch {
 }
 
 function paginationRunaway(what: Lookup, maxPages: number, releases: number): BuildpackError {
-  return tooManyPages(
-    `the GitHub API still had more pages of ${describe(what)} after ${maxPages} pages (${releases} releases); stopped reading`,
-    {
-      entry: what.ctx.entry,
-      hint: 'use an exact tag instead of a range or "latest" with prereleases, so the build asks for one release; if GITHUB_API_URL is not GitHub, check that its pagination ends',
-    },
-  );
+  return tooManyPages({ entry: what.ctx.entry, listing: describe(what), maxPages, releases });
 }
 
 // ---- mapping errors --------------------------------------------------------------------
@@ -388,30 +383,16 @@ async function toBuildpackError(err: unknown, what: Lookup, repoExists: () => Pr
   }
 
   if (status === 403) {
-    return forbidden(`GitHub refused access to ${full} (403${serverMessage ? `: ${serverMessage}` : ''})`, {
-      entry,
-      hint: what.token
-        ? `make sure ${tokenName(what)} has read access to contents of ${full}; organisations with SAML SSO need the token authorised for SSO`
-        : `set token_env to the name of an environment variable holding a token with read access to contents of ${full}`,
-    });
+    return forbidden({ entry, repo: full, serverMessage, tokenName: what.token ? tokenName(what) : undefined });
   }
 
   if (status === 404) return notFound(what, await repoExists());
 
   if (status >= 500) {
-    return serverError(`the GitHub API answered ${status} while looking up ${describe(what)}`, {
-      entry,
-      hint: 'GitHub may be having trouble (see https://www.githubstatus.com); retry the build in a few minutes',
-    });
+    return serverError({ entry, status, lookingUp: describe(what) });
   }
 
-  return internalError(
-    `unexpected answer ${status} from the GitHub API while looking up ${describe(what)}${serverMessage ? `: ${serverMessage}` : ''}`,
-    {
-      entry,
-      hint: 'retry the build; if this persists, report it with the build log',
-    },
-  );
+  return unexpectedApiStatus({ entry, status, lookingUp: describe(what), serverMessage });
 }
 
 function notFound(what: Lookup, repoFound: boolean | undefined): BuildpackError {

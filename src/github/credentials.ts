@@ -5,6 +5,7 @@
 import { isBuildpackError, isNotFound } from '../errors.js';
 import { entryLabel, type AssetSpec } from '../model.js';
 import { registerSecret } from '../util/secrets.js';
+import { tokenEnvUnset } from '../errors/catalog.js';
 
 /** The token an entry's requests use, and where it came from. */
 export interface Credentials {
@@ -38,10 +39,7 @@ export function explainLookupError(err: unknown, spec: AssetSpec, creds: Credent
   if (!isBuildpackError(err)) return err;
   const label = entryLabel(spec);
   if (isNotFound(err) && creds.missingTokenEnv) {
-    return err.rephrased({
-      entry: label,
-      hint: `token_env = "${creds.missingTokenEnv}" but ${unset(creds.missingTokenEnv)} (a token with read access to the repository contents)`,
-    });
+    return tokenEnvUnset(err, { entry: label, tokenEnv: creds.missingTokenEnv, unsetNote: unset(creds.missingTokenEnv) });
   }
   return err.forEntry(label);
 }

@@ -7,7 +7,7 @@ import type { LookupContext, RepoQuery } from './client.js';
 import type { Credentials } from './credentials.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import { parseTagSpec, pickInRange, pickNewest, versionOfTag } from '../select/tags.js';
-import { noMatchingRelease } from '../errors/catalog.js';
+import { noMatchingRelease, type NoReleaseWhy } from '../errors/catalog.js';
 
 export interface ReleaseSource {
   getRelease(query: RepoQuery, tag: string): Promise<Release>;
@@ -99,22 +99,15 @@ function pickFrom(spec: AssetSpec, releases: Release[], query: ReturnType<typeof
   const withListEtag = (r: Release) => (etag ? { ...r, etag } : r);
   if (query.kind !== 'range') {
     const newest = pickNewest(releases);
-    if (!newest) throw noRelease(spec, 'the repository has no releases', []);
+    if (!newest) throw noRelease(spec, { kind: 'no-releases' }, []);
     return withListEtag(newest);
   }
   const picked = pickInRange(releases, query.range, spec.prerelease);
-  if (!picked)
-    throw noRelease(spec, `no release satisfies tag = "${spec.tag}"${spec.prerelease ? '' : ' (prereleases excluded)'}`, releases);
+  if (!picked) throw noRelease(spec, { kind: 'tag', tag: spec.tag }, releases);
   return withListEtag(picked);
 }
 
-function noRelease(spec: AssetSpec, message: string, releases: Release[]): BuildpackError {
+function noRelease(spec: AssetSpec, why: NoReleaseWhy, releases: Release[]): BuildpackError {
   const versions = releases.filter((r) => !r.draft && versionOfTag(r.tag)).map((r) => r.tag + (r.prerelease ? ' (prerelease)' : ''));
-  const shown = versions.slice(0, 15).join(', ') || '(none with a semantic version tag)';
-  return noMatchingRelease(`${message}; releases: ${shown}${versions.length > 15 ? ` … and ${versions.length - 15} more` : ''}`, {
-    entry: entryLabel(spec),
-    hint: spec.prerelease
-      ? 'widen the range or use an exact tag'
-      : 'widen the range, use an exact tag, or set prerelease = true to allow prereleases',
-  });
+  return noMatchingRelease({ entry: entryLabel(spec), prerelease: spec.prerelease, why, versions });
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { type BuildpackError, fromFsError } from '../errors.js';
 import { RESERVED_LAYER_DIRS } from '../platform.js';
 import { findEscape } from '../extract/confine.js';
-import { layerLinkEscapes, pathConflict, unsafeArchiveEntry } from '../errors/catalog.js';
+import { layerLinkEscapes, pathConflict, reservedDirAtLayerRoot } from '../errors/catalog.js';
 
 export class LayerAssembly {
   /** Relative path -> label of the entry that installed it. */
@@ -37,10 +37,7 @@ export class LayerAssembly {
     });
     if (!escaped) return;
     const owner = this.ownerOf(escaped.path);
-    throw layerLinkEscapes(`the assembled layer would contain "${escaped.path}": ${escaped.reason}; nothing was installed`, {
-      ...(owner ? { entry: owner } : {}),
-      hint: 'entries of the same repository share a layer and their links can combine; give the entries different destinations, or pick files without the links',
-    });
+    throw layerLinkEscapes({ owner, path: escaped.path, reason: escaped.reason });
   }
 
   /** The entry that installed `rel` or the nearest directory above it. */
@@ -73,10 +70,7 @@ export class LayerAssembly {
     for (const name of await readdir(fromDir)) {
       const childRel = rel ? `${rel}/${name}` : name;
       if (!rel && RESERVED_LAYER_DIRS.includes(name)) {
-        throw unsafeArchiveEntry(`the asset installs "${name}/" at the layer root, which the lifecycle reads as environment settings`, {
-          entry,
-          hint: 'set destination to a subdirectory (e.g. destination = "opt/tool") or pick files with strip_components',
-        });
+        throw reservedDirAtLayerRoot(entry, name);
       }
       const from = join(fromDir, name);
       const to = join(this.stagingDir, childRel);
@@ -117,10 +111,6 @@ export class LayerAssembly {
   }
 
   private conflict(rel: string, entry: string): BuildpackError {
-    const owner = this.owners.get(rel) ?? 'another entry';
-    return pathConflict(`"${rel}" is also installed by ${owner}`, {
-      entry,
-      hint: 'give one of the two entries a different destination, or pick files so they do not overlap',
-    });
+    return pathConflict(entry, rel, this.owners.get(rel));
   }
 }

@@ -99,17 +99,12 @@ function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
       { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1],
     );
     const url = response.url || (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const tooLarge = (bytes: string) =>
-      apiAnswerTooLarge(
-        `the GitHub API answer from ${safeUrl(url)} is larger than the ${formatBytes(maxBytes)} an answer may have (${bytes})`,
-        {
-          hint: 'GITHUB_API_URL may point at something that is not the GitHub REST API, or a proxy is misbehaving; check both and retry',
-        },
-      );
+    const tooLarge = (size: { announced: number } | { arrivedOver: number }) =>
+      apiAnswerTooLarge({ url: safeUrl(url), capShown: formatBytes(maxBytes), size });
     const announced = Number(response.headers.get('content-length') ?? NaN);
     if (Number.isFinite(announced) && announced > maxBytes) {
       await response.body?.cancel().catch(() => {});
-      throw tooLarge(`it announces ${announced} bytes`);
+      throw tooLarge({ announced });
     }
     if (!response.body) return response;
     const chunks: Uint8Array[] = [];
@@ -121,7 +116,7 @@ function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw tooLarge(`more than ${total} bytes arrived`);
+        throw tooLarge({ arrivedOver: total });
       }
       chunks.push(value);
     }

@@ -3,7 +3,8 @@
 // (src/main/settings/read.ts) passes the lookup; no I/O and no environment access here.
 
 import { registerSecret } from '../util/secrets.js';
-import { invalidSetting, wholeNumberSetting, type NetworkConfig, type ProxySettings, type SettingReader } from '../settings.js';
+import { settingInvalid } from '../errors/catalog.js';
+import { wholeNumberSetting, type NetworkConfig, type ProxySettings, type SettingReader } from '../settings.js';
 
 // The shapes live with the settings object (src/settings.ts), which the composition roots build.
 export type { NetworkConfig } from '../settings.js';
@@ -34,10 +35,7 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
   const baseMs = duration(read, 'GITHUB_ASSETS_RETRY_DELAY', DEFAULTS.retryDelayMs);
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
-  const serverUrl = credentialFreeBase('GITHUB_SERVER_URL', read('GITHUB_SERVER_URL') ?? '', {
-    fallback: DEFAULTS.serverUrl,
-    example: 'the web host, e.g. https://github.com or https://HOST',
-  });
+  const serverUrl = credentialFreeBase('GITHUB_SERVER_URL', read('GITHUB_SERVER_URL') ?? '', DEFAULTS.serverUrl);
 
   const proxy: ProxySettings = {};
   const httpsProxy = read('https_proxy') ?? read('HTTPS_PROXY');
@@ -86,7 +84,7 @@ function duration(read: (n: string) => string | undefined, name: string, fallbac
   if (text === undefined) return fallback;
   const ms = parseDuration(text);
   if (ms === undefined || ms < min) {
-    throw invalidSetting(name, `"${text}" is not a duration`, `write a number of seconds (e.g. ${name}=30), or add a unit: 500ms, 30s, 2m`);
+    throw settingInvalid({ kind: 'duration', name, text });
   }
   return ms;
 }
@@ -105,17 +103,13 @@ function byteSize(read: (n: string) => string | undefined, name: string, fallbac
   const text = read(name);
   if (text === undefined) return fallback;
   const bytes = parseByteSize(text);
-  if (bytes === undefined || bytes < 1)
-    throw invalidSetting(name, `"${text}" is not a size`, `write a number of bytes, or add a unit: 500MiB, 4GiB`);
+  if (bytes === undefined || bytes < 1) throw settingInvalid({ kind: 'size', name, text });
   return bytes;
 }
 
 /** GITHUB_API_URL without a trailing slash and without user info (see credentialFreeBase). */
 export function apiBase(value: string | undefined): string {
-  return credentialFreeBase('GITHUB_API_URL', value ?? '', {
-    fallback: DEFAULTS.apiUrl,
-    example: 'the REST base, e.g. https://api.github.com or https://HOST/api/v3',
-  });
+  return credentialFreeBase('GITHUB_API_URL', value ?? '', DEFAULTS.apiUrl);
 }
 
 /**
@@ -123,16 +117,16 @@ export function apiBase(value: string | undefined): string {
  * printed with every failing request, or sent to hosts that must get none (the token goes in
  * token_env instead). User name and password are registered as secrets so no message shows them.
  */
-function credentialFreeBase(name: string, value: string, how: { fallback: string; example: string }): string {
-  const text = (value.trim() || how.fallback).replace(/\/+$/, '');
+function credentialFreeBase(name: 'GITHUB_API_URL' | 'GITHUB_SERVER_URL', value: string, fallback: string): string {
+  const text = (value.trim() || fallback).replace(/\/+$/, '');
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw invalidSetting(name, 'is not a URL', `set ${name} to ${how.example}`);
+    throw settingInvalid({ kind: 'base-url-not-url', name });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalidSetting(name, `has the unsupported scheme ${url.protocol}`, `use an https:// URL in ${name}`);
+    throw settingInvalid({ kind: 'base-url-scheme', name, protocol: url.protocol });
   if (url.username || url.password) {
     registerSecret(decodeURIComponentSafe(url.password));
     registerSecret(decodeURIComponentSafe(url.username));
@@ -162,29 +156,21 @@ function checkUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw invalidSetting(name, 'is not a URL', `set ${name} to a URL such as http://proxy.example:3128`);
+    throw settingInvalid({ kind: 'proxy-not-url', name });
   }
   if (!['http:', 'https:', 'socks:', 'socks5:'].includes(url.protocol)) {
-    throw invalidSetting(name, `has the unsupported scheme ${url.protocol}`, `use an http:// or https:// URL in ${name}`);
+    throw settingInvalid({ kind: 'proxy-scheme', name, protocol: url.protocol });
   }
   return value;
 }
 
 function checkMirror(template: string): void {
   if (!template.includes('{asset}')) {
-    throw invalidSetting(
-      'GITHUB_ASSETS_MIRROR',
-      'has no {asset} placeholder',
-      'write a URL template such as https://artifacts.example/github/{owner}/{repo}/{tag}/{asset}',
-    );
+    throw settingInvalid({ kind: 'mirror-no-asset' });
   }
   const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => !['owner', 'repo', 'tag', 'asset'].includes(p));
   if (unknown.length > 0) {
-    throw invalidSetting(
-      'GITHUB_ASSETS_MIRROR',
-      `has unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}`,
-      'the placeholders are {owner}, {repo}, {tag} and {asset}',
-    );
+    throw settingInvalid({ kind: 'mirror-placeholders', unknown });
   }
   checkUrl('GITHUB_ASSETS_MIRROR', template.replace(/\{(owner|repo|tag|asset)\}/g, 'x'));
 }

@@ -29,13 +29,15 @@ import {
 import type { Progress, ProgressTracker } from './progress.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
-  assetNotFound,
+  assetGoneForDownload,
   badCredentials,
-  downloadFailed,
+  downloadHttpError,
   downloadSizeDiffers,
   downloadTooLarge,
+  gaveUpAfter,
   rateLimited,
   redirectLoop,
+  redirectWithoutLocation,
   transferCutShort,
   unreachable,
 } from '../errors/catalog.js';
@@ -225,15 +227,7 @@ function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number
   const cap = capOf(options)!;
   if (options.overCap) return options.overCap(bytes, cap);
   const listed = cap === options.expectedBytes;
-  return downloadTooLarge(
-    `download of ${ctx.what} was stopped at ${bytes} bytes: ${listed ? `the release lists ${cap} bytes` : `more than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (${cap} bytes) allows for a download of unknown size`}`,
-    {
-      entry: ctx.entry,
-      hint: listed
-        ? 'the server sends more than the asset GitHub lists: a proxy or mirror serves other bytes, or the asset was replaced; check them, then retry'
-        : 'pin the asset with sha256, or raise GITHUB_ASSETS_MAX_DOWNLOAD_SIZE if the asset really is this large',
-    },
-  );
+  return downloadTooLarge({ entry: ctx.entry, what: ctx.what, bytes, cap, listed });
 }
 
 /** One request (redirects followed by the dispatcher) and its body; resolves undefined when the file is complete. */
@@ -277,11 +271,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
 
   if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
     await response.body.dump().catch(() => {});
-    if (!header(response.headers, 'location'))
-      throw downloadFailed(`download of ${ctx.what} failed: redirect ${statusCode} without a Location`, {
-        entry: ctx.entry,
-        hint: 'retry the build; if it persists, the server is misbehaving',
-      });
+    if (!header(response.headers, 'location')) throw redirectWithoutLocation({ entry: ctx.entry, what: ctx.what, status: statusCode });
     throw redirectLoop({ entry: ctx.entry, what: ctx.what, seen: `more than ${maxRedirects} redirects` });
   }
 
@@ -552,7 +542,7 @@ function finalFailure(
   if (stop.kind === 'status') {
     const tooLong = verdict.rateLimit !== undefined && verdict.rateLimit.waitMs > policy.rateLimitMaxWaitMs;
     const err = httpFailure(stop, ctx, tooLong ? policy : undefined);
-    return tries && stop.status >= 500 ? err.rephrased({ message: err.message + tries }) : err;
+    return tries && stop.status >= 500 ? gaveUpAfter(err, attempt) : err;
   }
   if (stop.kind === 'short') {
     return transferCutShort(stop.doing + tries, ctx.entry);
@@ -565,8 +555,6 @@ function httpFailure(
   ctx: FailureContext,
   waitedUnder?: RetryPolicy,
 ): BuildpackError {
-  const source = ctx.tokenEnv ? `the token in $${ctx.tokenEnv}` : 'the token';
-  const said = detail ? ` (${detail})` : '';
   if (status === 401) {
     return badCredentials({ entry: ctx.entry, tokenEnv: ctx.tokenEnv, refused: { download: ctx.what } });
   }
@@ -585,20 +573,9 @@ function httpFailure(
     });
   }
   if (status === 404) {
-    return assetNotFound(`${ctx.what} not found for download (HTTP 404)${said}`, {
-      entry: ctx.entry,
-      hint: ctx.hadToken
-        ? `the asset may have been deleted, or ${source} lacks read access to contents of the repository`
-        : 'the asset may have been deleted; if the repository is private, set token_env to an environment variable holding a token with read access to contents',
-    });
+    return assetGoneForDownload({ entry: ctx.entry, what: ctx.what, detail, tokenEnv: ctx.tokenEnv, hadToken: ctx.hadToken });
   }
-  return downloadFailed(`download of ${ctx.what} failed with HTTP ${status}${said}`, {
-    entry: ctx.entry,
-    hint:
-      status >= 500
-        ? 'the server had a problem; retry the build in a few minutes'
-        : 'retry the build; if it persists, check the asset and any proxy in between',
-  });
+  return downloadHttpError({ entry: ctx.entry, what: ctx.what, status, detail });
 }
 
 function networkFailure(err: unknown, ctx: FailureContext, doing: string): BuildpackError {

@@ -147,12 +147,7 @@ class DeadlineHandler extends ForwardingHandler {
   }
 
   private tooLong(): BuildpackError {
-    return requestDeadlineExceeded(
-      `${this.what()} did not finish within ${seconds(this.settings.requestMs)} (GITHUB_ASSETS_REQUEST_TIMEOUT)`,
-      {
-        hint: 'the server or the network is too slow for this transfer; retry later, or raise GITHUB_ASSETS_REQUEST_TIMEOUT for very large assets on slow links',
-      },
-    );
+    return requestDeadlineExceeded(this.what(), seconds(this.settings.requestMs));
   }
 
   private fail(err: BuildpackError): void {
@@ -183,14 +178,7 @@ class DeadlineHandler extends ForwardingHandler {
         // A paused body waits for our disk, not for the server; total silence is the idle timeout's to report.
         if (this.controller?.paused || brought === 0) return;
         if (brought < (minBytesPerSecond * windowMs) / 1000) {
-          this.fail(
-            transferTooSlow(
-              `${this.what()} is too slow: ${brought} bytes in the last ${seconds(windowMs)}, less than the minimum of ${minBytesPerSecond} bytes/s (GITHUB_ASSETS_MIN_SPEED over GITHUB_ASSETS_BODY_TIMEOUT)`,
-              {
-                hint: 'the server or a proxy is sending the body too slowly; retry later, or lower GITHUB_ASSETS_MIN_SPEED for a known slow link',
-              },
-            ),
-          );
+          this.fail(transferTooSlow({ what: this.what(), brought, windowShown: seconds(windowMs), minBytesPerSecond }));
         }
       }, clampTimer(windowMs));
       this.window.unref();

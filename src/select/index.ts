@@ -6,7 +6,7 @@ import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release, type ReleaseAsset, type Target } from '../model.js';
 import { ARCH_PATTERN_WORDS, OS_PATTERN_WORDS, stripV } from '../platform.js';
 import { autoSelect, toolNameOf, type AutoRefusal, type AutoRule } from './auto.js';
-import { assetAmbiguous, assetNotFound, noAssetForTarget } from '../errors/catalog.js';
+import { type AssetMiss, assetNotInRelease, assetPatternAmbiguous, autoSelectionAmbiguous, noAutoAsset } from '../errors/catalog.js';
 
 /** Files that accompany a release's binaries and are never what an entry means when a pattern also matches a binary. */
 const SECONDARY_SUFFIXES = [
@@ -116,15 +116,7 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
   const archTable = `[metadata.githubassets.arch.${target.arch}]`;
   if (refusal.problem === 'none') {
     const names = release.assets.map((a) => a.name);
-    const libcHint = /glibc/.test(refusal.why) ? 'set libc = "gnu" if the run image has glibc, or ' : '';
-    const matchingHint = spec.matching !== undefined ? `loosen or remove matching = "${spec.matching}", or ` : '';
-    return noAssetForTarget(
-      `automatic selection found no asset for ${platform} in release ${release.tag}: ${refusal.why}; the release has: ${listNames(names)}`,
-      {
-        entry: label,
-        hint: `${matchingHint}${libcHint}name the asset with asset = "..." (or in ${archTable} for this architecture only) if one of the names above is a ${platform} build; nothing for another platform is ever installed`,
-      },
-    );
+    return noAutoAsset({ entry: label, platform, tag: release.tag, why: refusal.why, names, matching: spec.matching, archTable });
   }
   const candidates = refusal.candidates;
   // Suggest with the candidate named like the repository when there is one: usually the one people want.
@@ -133,18 +125,7 @@ function refusalError(release: Release, spec: AssetSpec, target: Target, refusal
   const first = ordered[0] ?? '';
   const pattern = suggestAutoPattern(first, release, target);
   const filter = ordered.map((c) => suggestMatching(c, candidates, release.tag)).find((f) => f !== undefined);
-  return assetAmbiguous(
-    `cannot choose an asset for ${platform} automatically in release ${release.tag}: ${refusal.why}; candidates: ${listNames(candidates)}`,
-    {
-      entry: label,
-      hint:
-        `choose one: asset = "${pattern}" (a pattern, or an exact name) or ` +
-        (filter
-          ? `matching = "${filter}" (filters the names before automatic selection)`
-          : 'matching = "<part of the name>" (filters the names before automatic selection)') +
-        '; `github-assets check` shows what each would pick',
-    },
-  );
+  return autoSelectionAmbiguous({ entry: label, platform, tag: release.tag, why: refusal.why, candidates, pattern, filter });
 }
 
 /** The candidate's name with its version, OS and arch turned into placeholders, when that pattern picks exactly it. */
@@ -179,35 +160,24 @@ export function selectAsset(release: Release, spec: AssetSpec, target: Target): 
     const exact = release.assets.find((a) => a.name === spec.asset);
     if (exact) return exact;
     const folded = release.assets.filter((a) => a.name.toLowerCase() === spec.asset.toLowerCase());
-    throw notFound(release, spec.asset, {
-      names,
-      label,
-      hint: folded.length === 1 ? `asset names are case-sensitive: did you mean asset = "${folded[0]!.name}"?` : undefined,
-    });
+    const miss: AssetMiss = { kind: 'name', caseFolded: folded.length === 1 ? folded[0]!.name : undefined };
+    throw assetNotInRelease({ entry: label, tag: release.tag, asset: spec.asset, names, miss });
   }
   const regex = patternToRegExp(spec.asset, target, release.tag);
   const matches = release.assets.filter((a) => regex.test(a.name));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    throw notFound(release, spec.asset, {
-      names,
-      label,
-      hint: `no asset matches for ${target.os}/${target.arch}; adjust the pattern to one of the names above`,
-    });
+    const miss: AssetMiss = { kind: 'pattern', platform: `${target.os}/${target.arch}` };
+    throw assetNotInRelease({ entry: label, tag: release.tag, asset: spec.asset, names, miss });
   }
   const primary = matches.filter((a) => !isSecondary(a.name));
   if (primary.length === 1) return primary[0]!;
   const remaining = primary.length > 0 ? primary : matches;
-  const platformHint = !/\{arch\}/.test(spec.asset)
-    ? ` Add {arch} (and {os}) to the pattern so it only matches the ${target.os}/${target.arch} asset, e.g. asset = "${suggestPattern(remaining[0]!.name, target)}".`
-    : '';
-  throw assetAmbiguous(
-    `asset = "${spec.asset}" matches ${remaining.length} assets of release ${release.tag}: ${listNames(remaining.map((a) => a.name))}`,
-    {
-      entry: label,
-      hint: `make the pattern more specific or write the exact name.${platformHint}`,
-    },
-  );
+  const platformFix = !/\{arch\}/.test(spec.asset)
+    ? { platform: `${target.os}/${target.arch}`, suggested: suggestPattern(remaining[0]!.name, target) }
+    : undefined;
+  const remainingNames = remaining.map((a) => a.name);
+  throw assetPatternAmbiguous({ entry: label, tag: release.tag, asset: spec.asset, matches: remainingNames, platformFix });
 }
 
 function isSecondary(name: string): boolean {
@@ -233,26 +203,4 @@ function suggestPattern(name: string, target: Target): string {
     }
   }
   return out;
-}
-
-function notFound(
-  release: Release,
-  asset: string,
-  { names, label, hint }: { names: string[]; label: string; hint?: string | undefined },
-): BuildpackError {
-  return assetNotFound(
-    `release ${release.tag} has no asset ${isPattern(asset) ? 'matching' : 'named'} "${asset}"; it has: ${listNames(names)}`,
-    {
-      entry: label,
-      hint:
-        hint ??
-        (names.length === 0 ? `release ${release.tag} has no assets; pick another tag` : 'use one of the names above exactly as written'),
-    },
-  );
-}
-
-export function listNames(names: string[], max = 30): string {
-  if (names.length === 0) return '(none)';
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
 }

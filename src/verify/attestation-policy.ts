@@ -40,9 +40,7 @@ export function attestationModeFromEnv(value: string | undefined): AttestationMo
   const v = (value ?? '').trim().toLowerCase();
   if (v === '') return 'auto';
   if ((ATTESTATION_MODES as readonly string[]).includes(v)) return v as AttestationMode;
-  throw settingInvalid(`${ATTESTATIONS_ENV} = ${JSON.stringify(value!.slice(0, 40))} is not one of required, auto, off`, {
-    hint: `set ${ATTESTATIONS_ENV} to "required" (every asset must have a valid attestation), "auto" (the default) or "off"`,
-  });
+  throw settingInvalid({ kind: 'attestations', name: ATTESTATIONS_ENV, value: value! });
 }
 
 /** The policy for an entry: its own keys, else the build default. */

@@ -8,9 +8,9 @@ import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import type { X509Certificate } from '@sigstore/core';
 import { toSignedEntity, VerificationError, Verifier, type TrustMaterial } from '@sigstore/verify';
 import type { BuildpackError } from '../errors.js';
-import { signerMismatches, type AttestationPolicy, type SignerIdentity } from './attestation-policy.js';
+import { signerMismatches, type AttestationPolicy } from './attestation-policy.js';
 import { signerIdentityOf } from './certificate-identity.js';
-import { attestationRejected, type AttestationCode } from '../errors/catalog.js';
+import { attestationRejected, type BundleRejection, bundleRejected } from '../errors/catalog.js';
 
 /** One set of trusted authorities and what a bundle chaining to it must carry. */
 export interface TrustDomain {
@@ -66,10 +66,7 @@ interface Subject {
 }
 
 /** A failed check: the stage tells which failure is most informative when every bundle fails. */
-interface Failure {
-  code: AttestationCode;
-  message: string;
-  hint: string;
+interface Failure extends BundleRejection {
   stage: number;
 }
 
@@ -109,12 +106,7 @@ export function verifySignedFile(rawBundle: unknown, bytes: Buffer, subject: Omi
   try {
     const provenance = verifyOne(rawBundle, { ...subject, sha256 }, 'file', bytes);
     if (provenance) return provenance;
-    throw new BundleFailure({
-      code: 'GHA039',
-      stage: 0,
-      message: `the signature bundle of ${subject.what} holds an in-toto statement that is not SLSA provenance`,
-      hint: 'publish a cosign sign-blob bundle for the file',
-    });
+    throw fail(0, bundleRejected.signedFileNotProvenance(subject.what));
   } catch (err) {
     if (err instanceof BundleFailure) throw toError([err.failure]);
     throw err;
@@ -132,32 +124,17 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
     predicateType = statement.predicateType;
     statementSubjects = statement.subjects;
   } else if (kind === 'attestation') {
-    throw fail(
-      'GHA039',
-      0,
-      `an attestation for ${subject.what} is a plain signature, not an in-toto statement`,
-      'GitHub artifact attestations are DSSE envelopes; check the attestation source',
-    );
+    throw fail(0, bundleRejected.plainSignature(subject.what));
   }
   if (bundle.verificationMaterial.content.$case !== 'x509CertificateChain' && bundle.verificationMaterial.content.$case !== 'certificate') {
-    throw fail(
-      'GHA036',
-      1,
-      `the bundle for ${subject.what} is signed with a bare key, not a certificate naming a workflow`,
-      'only keyless (Fulcio certificate) signatures say who built the asset',
-    );
+    throw fail(1, bundleRejected.bareKey(subject.what));
   }
 
   // A message signature names the digest it signs: other bytes are refused before any crypto.
   if (content.$case === 'messageSignature') {
     const digest = Buffer.from(content.messageSignature.messageDigest?.digest ?? []).toString('hex');
     if (digest !== '' && digest !== subject.sha256) {
-      throw fail(
-        'GHA034',
-        3,
-        `the signature bundle of ${subject.what} signs sha256:${digest}, the file is sha256:${subject.sha256}`,
-        'the file was replaced after it was signed; do not trust it until the publisher explains',
-      );
+      throw fail(3, bundleRejected.signsOtherDigest(subject.what, digest, subject.sha256));
     }
   }
 
@@ -167,25 +144,15 @@ function verifyOne(raw: unknown, subject: Subject, kind: 'attestation' | 'file',
   if (statementSubjects) {
     const match = statementSubjects.some((s) => s.sha256 === subject.sha256);
     if (!match) {
-      const listed = statementSubjects.slice(0, 5).map((s) => `${s.name || '(unnamed)'} sha256:${s.sha256.slice(0, 16)}…`);
-      throw fail(
-        'GHA034',
-        3,
-        `the attestation is for other bytes: it lists ${listed.join(', ') || 'no subjects'}, the download of ${subject.what} is sha256:${subject.sha256}`,
-        'the release asset was replaced after it was attested, or GitHub returned an attestation for another file; do not use this asset until the publisher explains',
-      );
+      throw fail(3, bundleRejected.attestsOtherBytes(subject.what, statementSubjects, subject.sha256));
     }
   }
 
   const identity = signerIdentityOf(certificate);
   const problems = signerMismatches(identity, subject.policy, subject.trust.acceptedIssuers);
   if (problems.length > 0) {
-    throw fail(
-      'GHA035',
-      4,
-      `${subject.what} was signed by ${identity.signerUri ?? 'an unknown signer'}: ${problems.join('; ')}`,
-      signerHint(subject.policy, identity),
-    );
+    const signer = { uri: identity.signerUri, problems, autoMode: subject.policy.mode === 'auto' };
+    throw fail(4, bundleRejected.otherSigner(subject.what, signer));
   }
   const tlog = bundle.verificationMaterial.tlogEntries[0];
   return {
@@ -206,20 +173,10 @@ function parseBundle(raw: unknown, subject: Subject): Bundle {
     return bundleFromJSON(raw);
   } catch (err) {
     if (err instanceof ValidationError && (err.fields ?? []).some((f) => f.includes('tlogEntries'))) {
-      throw fail(
-        'GHA037',
-        2,
-        `the bundle for ${subject.what} has a transparency-log entry without an inclusion proof (${(err.fields ?? []).join(', ')})`,
-        'the bundle is incomplete or was altered; fetch it again or ask the publisher',
-      );
+      throw fail(2, bundleRejected.tlogWithoutProof(subject.what, err.fields ?? []));
     }
     const detail = err instanceof ValidationError ? `missing or invalid: ${(err.fields ?? []).join(', ')}` : (err as Error).message;
-    throw fail(
-      'GHA039',
-      0,
-      `the Sigstore bundle for ${subject.what} cannot be read (${detail.slice(0, 300)})`,
-      'the attestation is not a Sigstore bundle this buildpack reads (v0.1–v0.3); check its source',
-    );
+    throw fail(0, bundleRejected.bundleUnreadable(subject.what, detail.slice(0, 300)));
   }
 }
 
@@ -233,26 +190,20 @@ function parseStatement(
   payload: Buffer | Uint8Array,
   subject: Subject,
 ): { predicateType: string; subjects: StatementSubject[] } {
-  const unusable = (why: string) =>
-    fail(
-      'GHA039',
-      0,
-      `the attestation for ${subject.what} ${why}`,
-      'GitHub artifact attestations carry an in-toto statement with SLSA provenance; check the attestation source',
-    );
+  const unusable = (lacks: 'json' | 'statement' | 'predicateType' | 'subject') =>
+    fail(0, bundleRejected.statementMalformed(subject.what, lacks));
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE)
-    throw unusable(`has payload type ${JSON.stringify(payloadType.slice(0, 80))}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+    throw fail(0, bundleRejected.payloadTypeNotInToto(subject.what, payloadType, IN_TOTO_PAYLOAD_TYPE));
   let statement: unknown;
   try {
     statement = JSON.parse(Buffer.from(payload).toString('utf8'));
   } catch {
-    throw unusable('holds a payload that is not JSON');
+    throw unusable('json');
   }
   const s = statement as { _type?: unknown; predicateType?: unknown; subject?: unknown };
-  if (typeof s !== 'object' || s === null || typeof s._type !== 'string' || !STATEMENT_TYPES.includes(s._type))
-    throw unusable('is not an in-toto statement');
-  if (typeof s.predicateType !== 'string') throw unusable('has no predicateType');
-  if (!Array.isArray(s.subject)) throw unusable('has no subject list');
+  if (typeof s !== 'object' || s === null || typeof s._type !== 'string' || !STATEMENT_TYPES.includes(s._type)) throw unusable('statement');
+  if (typeof s.predicateType !== 'string') throw unusable('predicateType');
+  if (!Array.isArray(s.subject)) throw unusable('subject');
   const subjects: StatementSubject[] = [];
   for (const item of s.subject.slice(0, 10_000)) {
     const digest = (item as { digest?: { sha256?: unknown } } | null)?.digest?.sha256;
@@ -270,39 +221,21 @@ function verifyCrypto(
   artifact: Buffer | undefined,
 ): { domain: TrustDomain; certificate: X509Certificate } {
   if (subject.trust.domains.length === 0) {
-    throw fail(
-      'GHA038',
-      1,
-      `no trusted root is available to verify ${subject.what}`,
-      'set GITHUB_ASSETS_TRUSTED_ROOT to a Sigstore trusted_root.json, or let the build reach the Sigstore TUF repository',
-    );
+    throw fail(1, bundleRejected.noTrustedRoot(subject.what));
   }
   let entity: ReturnType<typeof toSignedEntity>;
   try {
     entity = toSignedEntity(bundle, artifact);
   } catch (err) {
-    throw fail(
-      'GHA036',
-      1,
-      `the signing certificate or timestamp in the bundle for ${subject.what} cannot be parsed (${(err as Error).message.slice(0, 200)})`,
-      'the bundle is corrupt or was altered',
-    );
+    throw fail(1, bundleRejected.certificateUnparsable(subject.what, (err as Error).message.slice(0, 200)));
   }
-  if (entity.key.$case !== 'certificate')
-    throw fail('GHA036', 1, `the bundle for ${subject.what} carries no certificate`, 'only keyless signatures say who built the asset');
+  if (entity.key.$case !== 'certificate') throw fail(1, bundleRejected.noCertificate(subject.what));
   const certificate = entity.key.certificate;
   let last: Failure | undefined;
   for (const domain of subject.trust.domains) {
     if (domain.requireTlog && entity.tlogEntries.length === 0) {
       const noLoglessRoot = subject.trust.domains.every((d) => d.requireTlog);
-      last = {
-        code: 'GHA037',
-        stage: 2,
-        message: `the bundle for ${subject.what} has no transparency-log entry, which the ${domain.name} trusted root requires`,
-        hint: noLoglessRoot
-          ? "attestations of private repositories are signed by GitHub's own Sigstore (no log, a timestamp instead), whose root this build could not load (see the log); set GITHUB_ASSETS_TRUSTED_ROOT to a root that includes it. Otherwise a signature that was never logged cannot be audited: do not use the asset"
-          : 'a signature that was never logged cannot be audited; ask the publisher to sign with a transparency log (the default for GitHub attestations of public repositories)',
-      };
+      last = { ...bundleRejected.noTlogEntry(subject.what, domain.name, noLoglessRoot), stage: 2 };
       continue;
     }
     try {
@@ -314,12 +247,8 @@ function verifyCrypto(
       return { domain, certificate };
     } catch (err) {
       if (!(err instanceof VerificationError)) {
-        last = {
-          code: 'GHA036',
-          stage: 1,
-          message: `the bundle for ${subject.what} could not be verified against the ${domain.name} trusted root: ${String((err as Error).message ?? err).slice(0, 200)}`,
-          hint: 'the bundle is corrupt or was altered',
-        };
+        const detail = String((err as Error).message ?? err).slice(0, 200);
+        last = { ...bundleRejected.notVerified(subject.what, domain.name, detail), stage: 1 };
         continue;
       }
       last = classify(err, subject, domain);
@@ -333,48 +262,23 @@ function verifyCrypto(
 function classify(err: VerificationError, subject: Subject, domain: TrustDomain): Failure {
   const detail = String(err.message).slice(0, 200);
   if (err.code.startsWith('TLOG_')) {
-    return {
-      code: 'GHA037',
-      stage: 2,
-      message: `the transparency-log entry of the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${detail})`,
-      hint: 'the bundle was altered or logged in a log this build does not trust; GITHUB_ASSETS_TRUSTED_ROOT replaces the built-in roots',
-    };
+    return { ...bundleRejected.tlogInvalid(subject.what, domain.name, detail), stage: 2 };
   }
   if (err.code === 'CERTIFICATE_ERROR') {
-    return {
-      code: 'GHA036',
-      stage: 1,
-      message: `the signing certificate of ${subject.what} does not chain to a trusted root or was not valid when it signed (${detail})`,
-      hint: `checked against: ${subject.trust.domains.map((d) => d.name).join(', ')}; for GitHub Enterprise or a private Sigstore set GITHUB_ASSETS_TRUSTED_ROOT to its trusted_root.json`,
-    };
+    const roots = subject.trust.domains.map((d) => d.name);
+    return { ...bundleRejected.certificateUntrusted(subject.what, detail, roots), stage: 1 };
   }
   if (err.code === 'SIGNATURE_ERROR') {
-    return {
-      code: 'GHA036',
-      stage: 1,
-      message: `the signature over ${subject.what} is invalid (${detail})`,
-      hint: 'the attestation or signature was tampered with; do not use this asset until the publisher explains',
-    };
+    return { ...bundleRejected.signatureInvalid(subject.what, detail), stage: 1 };
   }
-  return {
-    code: 'GHA036',
-    stage: 1,
-    message: `the bundle for ${subject.what} does not verify against the ${domain.name} trusted root (${err.code}: ${detail})`,
-    hint: 'the bundle is corrupt or was altered',
-  };
+  return { ...bundleRejected.otherVerificationError(subject.what, domain.name, err.code, detail), stage: 1 };
 }
 
 function toError(failures: Failure[]): BuildpackError {
   const best = failures.reduce((a, b) => (b.stage > a.stage ? b : a));
-  const more = failures.length > 1 ? ` (${failures.length} bundles checked, none passed)` : '';
-  return attestationRejected(best.code, `${best.message}${more}`, best.hint);
+  return attestationRejected(best, failures.length);
 }
 
-function fail(code: AttestationCode, stage: number, message: string, hint: string): BundleFailure {
-  return new BundleFailure({ code, stage, message, hint });
-}
-
-function signerHint(policy: AttestationPolicy, identity: SignerIdentity): string {
-  const observed = identity.signerUri ? ` The certificate names ${identity.signerUri}.` : '';
-  return `if the publisher moved its release workflow, set signer_repo / signer_workflow on the entry to the new one (github-assets pin --signer writes what it observes);${observed} Otherwise someone else built this asset: do not use it.${policy.mode === 'auto' ? ' attestations = "off" skips the check.' : ''}`;
+function fail(stage: number, rejection: BundleRejection): BundleFailure {
+  return new BundleFailure({ ...rejection, stage });
 }

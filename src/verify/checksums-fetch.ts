@@ -8,7 +8,7 @@ import type { BuildpackError } from '../errors.js';
 import { checkChecksumsSize, checksumsText, findChecksumAsset, MAX_CHECKSUMS_BYTES, parseChecksums } from './checksums.js';
 import type { AssetSpec, Release, ReleaseAsset } from '../model.js';
 import { verifyDownload, type VerifySources } from './digest.js';
-import { checksumsFileUnusable } from '../errors/catalog.js';
+import { checksumsDownloadTooLarge } from '../errors/catalog.js';
 
 export type ChecksumsFile = NonNullable<VerifySources['checksumsFile']>;
 
@@ -32,14 +32,7 @@ export async function fetchChecksumsFor(
   try {
     const cap: DownloadCap = {
       maxBytes: MAX_CHECKSUMS_BYTES,
-      overCap: (bytes, max) =>
-        checksumsFileUnusable(
-          `checksums file ${sums.name} was stopped at ${bytes} bytes, more than the ${max} bytes it may have (its listed size, at most ${MAX_CHECKSUMS_BYTES})`,
-          {
-            entry,
-            hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
-          },
-        ),
+      overCap: (bytes, max) => checksumsDownloadTooLarge({ entry, fileName: sums.name, bytes, cap: max, max: MAX_CHECKSUMS_BYTES }),
     };
     const list = await download(sums, destFile, cap);
     // The list itself must be the one GitHub published.

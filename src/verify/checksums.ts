@@ -4,8 +4,8 @@
 
 import { SIGNATURE_SUFFIXES } from '../descriptor/integrity.js';
 import type { ReleaseAsset } from '../model.js';
-import { listNames, patternToRegExp } from '../select/index.js';
-import { assetAmbiguous, assetNotFound, checksumsFileUnusable } from '../errors/catalog.js';
+import { patternToRegExp } from '../select/index.js';
+import { checksumsAssetMissing, checksumsContradict, checksumsFileTooLarge, checksumsPatternAmbiguous } from '../errors/catalog.js';
 
 /** Checksums files larger than this are refused: real ones list a few hundred assets at most. */
 export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
@@ -70,25 +70,11 @@ function findExplicit(assets: ReleaseAsset[], explicit: string, tag: string | un
     const matches = assets.filter((a) => regex.test(a.name));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
-      throw assetAmbiguous(
-        `checksums = "${explicit}" matches ${matches.length} assets${inRelease(tag)}: ${listNames(matches.map((a) => a.name))}`,
-        {
-          hint: 'make the checksums pattern more specific or write the exact file name',
-        },
-      );
+      throw checksumsPatternAmbiguous({ pattern: explicit, tag, matches: matches.map((a) => a.name) });
     }
   }
   const folded = assets.filter((a) => a.name.toLowerCase() === explicit.toLowerCase());
-  throw assetNotFound(`checksums = "${explicit}" is not an asset${inRelease(tag)}; it has: ${listNames(names)}`, {
-    hint:
-      folded.length === 1
-        ? `asset names are case-sensitive: did you mean checksums = "${folded[0]!.name}"?`
-        : 'name one of the assets above, or omit checksums to let the buildpack look for a checksums file itself',
-  });
-}
-
-function inRelease(tag: string | undefined): string {
-  return tag === undefined ? ' of the release' : ` of release ${tag}`;
+  throw checksumsAssetMissing({ name: explicit, tag, names, caseFolded: folded.length === 1 ? folded[0]!.name : undefined });
 }
 
 function closestTo(found: ReleaseAsset[], assetName: string): ReleaseAsset {
@@ -103,12 +89,7 @@ function closestTo(found: ReleaseAsset[], assetName: string): ReleaseAsset {
 /** Refuses a checksums file before downloading it when the release says it is too large. */
 export function checkChecksumsSize(bytes: number, fileName: string): void {
   if (bytes > MAX_CHECKSUMS_BYTES) {
-    throw checksumsFileUnusable(
-      `checksums file ${fileName} is ${bytes} bytes, more than the ${MAX_CHECKSUMS_BYTES} bytes a checksums file may have`,
-      {
-        hint: 'name the right file with checksums = "...", or pin the asset\'s hash with sha256 = "<64 hex digits>"',
-      },
-    );
+    throw checksumsFileTooLarge(fileName, bytes, MAX_CHECKSUMS_BYTES);
   }
 }
 
@@ -165,12 +146,7 @@ function single(listings: Listing[], assetName: string, fileName: string | undef
   const hashes = [...new Set(listings.map((l) => l.hex))];
   if (hashes.length === 1) return hashes[0];
   if (!strict) return undefined;
-  throw checksumsFileUnusable(
-    `checksums file ${fileName ?? ''}${fileName ? ' ' : ''}lists ${assetName} ${listings.length} times with different hashes: ${hashes.join(', ')}`,
-    {
-      hint: 'the file is ambiguous; name another checksums file with checksums = "...", or pin the hash with sha256 = "<64 hex digits>"',
-    },
-  );
+  throw checksumsContradict({ fileName, assetName, count: listings.length, hashes });
 }
 
 function isPerAssetFile(fileName: string, assetName: string): boolean {

@@ -4,8 +4,7 @@
 
 import { normaliseSha256 } from '../descriptor/integrity.js';
 import type { BuildpackError } from '../errors.js';
-import { checksumMismatch, entryInvalid, internalError, unpinnedInStrictMode } from '../errors/catalog.js';
-import { invalidSetting, shownSetting } from '../settings.js';
+import { checksumMismatch, downloadHashMalformed, pinnedNotSha256, settingInvalid, unpinnedInStrictMode } from '../errors/catalog.js';
 
 /** The environment variable that turns strict verification on (every entry must pin sha256). */
 export const STRICT_ENV = 'GITHUB_ASSETS_STRICT';
@@ -18,11 +17,7 @@ export function strictModeFromEnv(value: string | undefined): boolean {
   const text = (value ?? '').trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(text)) return true;
   if (['', '0', 'false', 'no', 'off'].includes(text)) return false;
-  throw invalidSetting(
-    STRICT_ENV,
-    `${shownSetting(value ?? '')} is neither on (1, true, yes, on) nor off (0, false, no, off)`,
-    `set ${STRICT_ENV}=1 to require a pinned sha256 for every entry, or unset it`,
-  );
+  throw settingInvalid({ kind: 'strict', name: STRICT_ENV, value: value ?? '' });
 }
 
 export interface VerifySources {
@@ -67,7 +62,7 @@ const PINNED_SOURCE = 'pinned sha256';
  */
 export function verifyDownload({ entry, assetName, actual: actualRaw, sources, strict }: VerifyInput): VerifyResult {
   const actual = normaliseSha256(actualRaw);
-  if (!actual) throw internalError(`internal: the downloaded asset's hash "${actualRaw}" is not a SHA-256`, { entry });
+  if (!actual) throw downloadHashMalformed(entry, actualRaw);
   const expectations: Expectation[] = [];
   const notes: string[] = [];
 
@@ -84,10 +79,7 @@ export function verifyDownload({ entry, assetName, actual: actualRaw, sources, s
   if (sources.pinned !== undefined) {
     const hex = normaliseSha256(sources.pinned);
     if (!hex) {
-      throw entryInvalid(`sha256 = "${sources.pinned}" is not a SHA-256`, {
-        entry,
-        hint: 'write sha256 = "<64 hex digits>", optionally prefixed with "sha256:"',
-      });
+      throw pinnedNotSha256(entry, sources.pinned);
     }
     expectations.push({ source: PINNED_SOURCE, expected: hex });
   }

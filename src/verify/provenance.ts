@@ -17,7 +17,16 @@ import type { Dispatcher } from 'undici';
 // The Sigstore and TUF libraries load only when a bundle is there to verify (src/util/lazy.ts).
 const loadVerifier = lazy(() => import('./attestations.js'));
 const loadTrustRoot = lazy(() => import('./trust-root.js'));
-import { attestationMissing, attestationTlogInvalid, attestationUnusable } from '../errors/catalog.js';
+import {
+  attestationMissing,
+  attestationsForbidden,
+  attestationTlogInvalid,
+  noProvenanceFound,
+  signatureBundleArrivedTooLarge,
+  signatureBundleNotJson,
+  signatureBundleTooLarge,
+  signedWithoutTlog,
+} from '../errors/catalog.js';
 
 export interface ProvenanceChecker {
   readonly defaultMode: AttestationMode;
@@ -87,10 +96,7 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
       );
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
-        throw err.rephrased({
-          message: `${err.message} while listing attestations`,
-          hint: `a fine-grained token needs the "attestations: read" permission on ${input.spec.repo} (and contents: read); ${err.hint ?? ''}`.trim(),
-        });
+        throw attestationsForbidden(err, input.spec.repo);
       }
       if (p.mode === 'required' || !isBuildpackError(err)) throw err;
       return { notes: [`attestations could not be looked up (${err.code}: ${err.message}); not checked (attestations = auto)`] };
@@ -109,13 +115,10 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
       });
       if (provenance) return { provenance, notes };
     }
-    const none = `no SLSA provenance attestation for sha256:${input.sha256.slice(0, 16)}… in ${input.spec.repo}${skippedNote}`;
     if (p.mode === 'required') {
-      throw attestationMissing(`${none}, and attestations = "required"`, {
-        hint: `the release's workflow must attest its assets (actions/attest-build-provenance); if ${input.spec.repo} does not, set attestations = "auto" or "off" on this entry${input.spec.attestations ? '' : ' (the default comes from GITHUB_ASSETS_ATTESTATIONS)'}`,
-      });
+      throw attestationMissing({ sha256: input.sha256, repo: input.spec.repo, skippedNote, ownMode: Boolean(input.spec.attestations) });
     }
-    notes.push(`${none}; provenance not checked (attestations = auto)`);
+    notes.push(`${noProvenanceFound(input.sha256, input.spec.repo, skippedNote)}; provenance not checked (attestations = auto)`);
     return { notes };
   }
 
@@ -127,33 +130,21 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
     const what = `${input.sums.name} (signature)`;
     if (!bundleAsset) {
       if (byName.has(`${input.sums.name}.sig`) && byName.has(`${input.sums.name}.pem`)) {
-        const message = `${input.sums.name} is signed only as .sig + .pem, which carries no transparency-log proof; it cannot be verified without querying the log`;
-        if (p.mode === 'required') {
-          throw attestationTlogInvalid(message, {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: ${signature} is GoReleaser's template syntax, shown literally
-            hint: 'ask the publisher to also publish a Sigstore bundle (cosign sign-blob --bundle, GoReleaser signs: ["--bundle=${signature}"]), or set attestations = "auto" on this entry',
-          });
-        }
-        return { notes: [`${message}; not checked (attestations = auto)`] };
+        if (p.mode === 'required') throw attestationTlogInvalid(input.sums.name);
+        return { notes: [`${signedWithoutTlog(input.sums.name)}; not checked (attestations = auto)`] };
       }
       return { notes: [] };
     }
     if (bundleAsset.size > MAX_SIGNATURE_BYTES) {
-      throw attestationUnusable(
-        `${bundleAsset.name} is ${bundleAsset.size} bytes, more than a signature bundle may be (${MAX_SIGNATURE_BYTES})`,
-        { hint: 'the release holds an unexpected file under the name of a signature; ask the publisher' },
-      );
+      throw signatureBundleTooLarge(bundleAsset.name, bundleAsset.size, MAX_SIGNATURE_BYTES);
     }
     const raw = await input.fetchAsset(bundleAsset);
-    if (raw.length > MAX_SIGNATURE_BYTES)
-      throw attestationUnusable(`${bundleAsset.name} is larger than a signature bundle may be`, { hint: 'ask the publisher' });
+    if (raw.length > MAX_SIGNATURE_BYTES) throw signatureBundleArrivedTooLarge(bundleAsset.name);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw attestationUnusable(`${bundleAsset.name} is not JSON, so not a Sigstore bundle`, {
-        hint: 'ask the publisher to publish the bundle cosign sign-blob --bundle writes',
-      });
+      throw signatureBundleNotJson(bundleAsset.name);
     }
     const trustSet = await trustOnce();
     const { verifySignedFile } = await loadVerifier();

@@ -151,10 +151,7 @@ async function tufFetch({ mirrorURL, cachePath, rootPath, forceCache, timeoutMs 
 }
 
 async function domainFromFile(path: string): Promise<TrustDomain> {
-  const unavailable = (why: string) =>
-    trustedRootUnavailable(`${TRUSTED_ROOT_ENV} = ${path}: ${why}`, {
-      hint: `point ${TRUSTED_ROOT_ENV} at a Sigstore trusted_root.json (e.g. the output of \`gh attestation trusted-root\` for one instance, or your private Sigstore's), or unset it to use the built-in roots`,
-    });
+  const unavailable = (why: string) => trustedRootUnavailable(TRUSTED_ROOT_ENV, path, why);
   let text: string;
   try {
     const info = await stat(path);

@@ -73,6 +73,16 @@ describe('error code coverage', () => {
     expect([...constructors.keys()].filter((name) => !reached.has(name))).toEqual([]);
   });
 
+  it('shapes every message and hint in the catalog: no exported constructor takes free text, no call site rephrases', () => {
+    const source = readFileSync(join(root, 'src', 'errors', 'catalog.ts'), 'utf8');
+    const constructors = [...source.matchAll(/^export function (\w+)\(([\s\S]*?)\): BuildpackError \{/gm)];
+    expect(constructors.length).toBeGreaterThan(100);
+    const freeText = constructors.filter(([, , params]) => /\b(message|hint|details)\??:/.test(params!)).map(([, name]) => name);
+    expect(freeText).toEqual([]);
+    const rephrasing = srcFiles.filter((f) => !isCatalog(f) && /\.rephrased\(/.test(readFileSync(f, 'utf8')));
+    expect(rephrasing).toEqual([]);
+  });
+
   it('asserts every code that can be raised in some test', () => {
     const untested = Object.keys(ErrorCodes).filter((code) => !reserved.has(code) && !new RegExp(`['\\[]${code}['\\]]`).test(tests));
     expect(untested).toEqual([]);
