@@ -7,6 +7,7 @@ import { build, testHoldFrom } from '../phases/build.js';
 import { createNetworkServices } from '../github/services.js';
 import { createProgress } from '../net/progress.js';
 import type { NetworkConfig } from '../net/config.js';
+import { limiter } from '../util/concurrency.js';
 import { lazy } from '../util/lazy.js';
 import { colorEnabled, createLogger } from '../log.js';
 import { join } from 'node:path';
@@ -34,11 +35,14 @@ process.exitCode = await runPhase(
     const progress = (config: NetworkConfig) => createProgress(log, { intervalMs: config.progressIntervalMs });
     const services = createNetworkServices(settings.network, { userAgent, log, progress });
     const { config, network } = services;
+    // Layers build side by side and each extracts once its download is done: bound the extractions
+    // like the downloads, or 16 archives decompress at once (16 × 50 MiB .tar.gz peaked at 160 MiB RSS).
+    const extracting = limiter(config.concurrency);
     try {
       const result = await build(ctx, {
         github: services.github,
         download: services.download,
-        install: async (file, outDir, req) => (await loadExtract()).installAsset(file, outDir, { ...req, limits }),
+        install: (file, outDir, req) => extracting(async () => (await loadExtract()).installAsset(file, outDir, { ...req, limits })),
         log,
         concurrency: config.concurrency,
         strict: settings.strict,
