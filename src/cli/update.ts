@@ -7,7 +7,7 @@ import { mapLimit } from '../util/concurrency.js';
 import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
 import type { RepoQuery } from '../github/client.js';
-import type { ReleaseSource } from '../github/resolve.js';
+import { type ReleaseSource, repoQueryFor } from '../github/resolve.js';
 import { parseTagSpec } from '../select/tags.js';
 import {
   currentVersion,
@@ -215,12 +215,7 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
     async forSpec(spec) {
       const creds = credentialsFor(spec, lookupToken);
       try {
-        return await list({
-          owner: spec.owner,
-          repo: spec.name,
-          token: creds.token,
-          ctx: { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) },
-        });
+        return await list(repoQueryFor(spec, creds));
       } catch (err) {
         throw explainLookupError(
           err,

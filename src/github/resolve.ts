@@ -17,6 +17,12 @@ export interface ReleaseSource {
   listReleasesIfChanged?(query: RepoQuery, etag: string): Promise<Release[] | undefined>;
 }
 
+/** Who asks GitHub about an entry's repository: the entry's owner/name, token and label for messages. */
+export function repoQueryFor(spec: AssetSpec, creds: Credentials): RepoQuery {
+  const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
+  return { owner: spec.owner, repo: spec.name, token: creds.token, ctx };
+}
+
 /** The answer to "did the resolution change since the last build?" when GitHub says it did not. */
 export const UNCHANGED = 'unchanged';
 
@@ -40,11 +46,9 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
 
   const run = async (spec: AssetSpec, creds: Credentials, previousEtag?: string): Promise<Release | typeof UNCHANGED> => {
     const who = `#${creds.source ?? ''}`;
-    const ctx: LookupContext = { entry: entryLabel(spec), ...(creds.source ? { tokenEnv: creds.source } : {}) };
-    const get = (tag: string) =>
-      once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag));
-    const list = () =>
-      once(`list:${spec.repo}${who}`, () => source.listReleases({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }));
+    const repo = repoQueryFor(spec, creds);
+    const get = (tag: string) => once(`get:${spec.repo}@${tag}${who}`, () => source.getRelease(repo, tag));
+    const list = () => once(`list:${spec.repo}${who}`, () => source.listReleases(repo));
 
     const query = parseTagSpec(spec.tag);
     const byList = query.kind === 'range' || (query.kind === 'latest' && spec.prerelease);
@@ -58,10 +62,8 @@ export function createReleaseResolver(source: ReleaseSource): ReleaseResolver {
         ? await known
         : await once(`${plainKey}?${previousEtag}`, async () => {
             const answer = byList
-              ? await (source.listReleasesIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, previousEtag) ??
-                  list())
-              : await (source.getReleaseIfChanged?.({ owner: spec.owner, repo: spec.name, token: creds.token, ctx }, tag, previousEtag) ??
-                  get(tag));
+              ? await (source.listReleasesIfChanged?.(repo, previousEtag) ?? list())
+              : await (source.getReleaseIfChanged?.(repo, tag, previousEtag) ?? get(tag));
             // A full answer serves later plain lookups of the same release too.
             if (answer !== undefined && !memo.has(plainKey)) memo.set(plainKey, Promise.resolve(answer));
             return answer;
