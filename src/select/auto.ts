@@ -52,6 +52,22 @@ export interface AutoRefusal {
 export type AutoResult = AutoPick | AutoRefusal;
 
 /** Why a name is never a program to install, or undefined when it may be one. Order matters: first match names the category. */
+/** Why a package or installer is not a program to install: the buildpack unpacks archives and binaries, not packages. */
+const PACKAGE = 'package or installer';
+
+/** Package formats that are Linux builds whatever their name says. */
+const LINUX_PACKAGE = /\.(?:deb|rpm|snap|flatpak|flatpakref|appimage|ipk|opk|pkg\.tar\.(?:zst|xz))$/i;
+
+/**
+ * When the only builds for `os` among the dropped names are packages (a `.deb`, an AppImage),
+ * says so: "no asset is built for linux" would be wrong, and naming the package would not help.
+ */
+function packagesNote(packages: readonly string[], os: string): string {
+  const ours = packages.filter((n) => osesIn(n).has(os) || (os === 'linux' && LINUX_PACKAGE.test(n)));
+  if (ours.length === 0) return '';
+  return ` (its ${os} builds are packages or installers, which the buildpack does not install: ${ours.join(', ')})`;
+}
+
 export function nonProgramReason(name: string, targetOs: string): string | undefined {
   const lower = name.toLowerCase();
   const ends = (...suffixes: string[]) => suffixes.some((s) => lower.endsWith(s));
@@ -136,7 +152,7 @@ export function nonProgramReason(name: string, targetOs: string): string | undef
     // Homebrew bottles (`name-1.2.arm64_sonoma.bottle.tar.gz`) are packages named by macOS codename, not by OS.
     /\.bottle(?:\.\d+)?\.tar\.gz$/.test(lower)
   )
-    return 'package or installer';
+    return PACKAGE;
   if (targetOs !== 'windows' && ends('.exe', '.bat', '.cmd', '.ps1', '.dll', '.msu')) return 'Windows program';
   if (
     ends(
@@ -372,8 +388,13 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
     return !why;
   });
   for (const [why, names] of dropped) steps.push(`dropped ${names.length} (${why}): ${names.join(', ')}`);
+  const onlyPackages = packagesNote(dropped.get(PACKAGE) ?? [], os);
   if (pool.length === 0)
-    return refuse('none', 'the release has no program files: only checksums, signatures, packages, sources or documentation', []);
+    return refuse(
+      'none',
+      `the release has no program files: only checksums, signatures, packages, sources or documentation${onlyPackages}`,
+      [],
+    );
 
   // 2. Operating system: names for another OS go; a name that says no OS counts only when none says ours.
   const forOs = pool.filter((a) => osesIn(a.name).has(os));
@@ -384,7 +405,7 @@ export function autoSelect(assets: ReleaseAsset[], target: AutoTarget, request: 
   if (osPool.length === 0)
     return refuse(
       'none',
-      `no asset is built for ${os}`,
+      `no asset is built for ${os}${onlyPackages}`,
       pool.map((a) => a.name),
     );
 

@@ -148,6 +148,21 @@ describe('steps 2 and 3: OS and architecture', () => {
     expect(r.kind === 'refused' && r.why).toBe('no asset is built for linux/arm64 (the release has linux builds for amd64, arm)');
   });
 
+  it('says when the only builds for the target OS are packages, instead of "no asset is built"', () => {
+    const onlyPackages = result(['Tool-1.0.AppImage', 'tool_1.0_amd64.deb', 'tool-1.0-darwin-arm64.tar.gz', 'tool-1.0.dmg'], AMD64);
+    expect(onlyPackages).toMatchObject({ kind: 'refused', problem: 'none' });
+    expect(onlyPackages.kind === 'refused' && onlyPackages.why).toBe(
+      'no asset is built for linux (its linux builds are packages or installers, which the buildpack does not install: Tool-1.0.AppImage, tool_1.0_amd64.deb)',
+    );
+    const nothingElse = result(['tool-linux-amd64.rpm', 'SHA256SUMS'], AMD64);
+    expect(nothingElse.kind === 'refused' && nothingElse.why).toMatch(
+      /no program files.*its linux builds are packages.*tool-linux-amd64\.rpm\)$/,
+    );
+    // A macOS installer is no linux build: the plain message stays.
+    const macOnly = result(['tool.dmg', 'tool-darwin-arm64.tar.gz'], AMD64);
+    expect(macOnly.kind === 'refused' && macOnly.why).toBe('no asset is built for linux');
+  });
+
   it('takes an asset naming no arch for amd64 only, and only when nothing names an arch', () => {
     expect(pick(['tool-linux.tar.gz', 'tool-darwin.tar.gz'], AMD64)).toBe('tool-linux.tar.gz');
     expect(result(['tool-linux.tar.gz'], AMD64)).toMatchObject({ rule: 'arch-fallback' });
