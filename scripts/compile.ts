@@ -6,7 +6,7 @@
 // Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js. Owns
 // the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,57 @@ export const ESM_BUNDLE = {
   },
 } as const satisfies BuildOptions;
 
+/**
+ * What our code takes from undici, by its files instead of its index: the index loads every
+ * dispatcher, fetch with web streams, WebSocket, caches and mocks at start-up (~25 ms CPU of
+ * compiling and evaluating measured on bin/build). `import ... from 'undici'` in a bundle gets
+ * this module; a name it lacks fails the compile. The proxy agent loads on first use (only with
+ * proxy settings); `Dispatcher#request` is the one API method our code calls.
+ */
+const UNDICI_PARTS = `
+import Dispatcher from './lib/dispatcher/dispatcher.js';
+import apiRequest from './lib/api/api-request.js';
+import redirect from './lib/interceptor/redirect.js';
+import util from './lib/core/util.js';
+import { getGlobalDispatcher } from './lib/global.js';
+export { default as Agent } from './lib/dispatcher/agent.js';
+export { default as RetryHandler } from './lib/handler/retry-handler.js';
+export { getGlobalDispatcher, setGlobalDispatcher } from './lib/global.js';
+Dispatcher.prototype.request = apiRequest;
+export const interceptors = { redirect };
+export function EnvHttpProxyAgent(options) {
+  const Agent = require('./lib/dispatcher/env-http-proxy-agent.js');
+  return new Agent(options);
+}
+/** request(url, options): Dispatcher#request on options.dispatcher (else the global one), for a URL. */
+export function request(url, { dispatcher = getGlobalDispatcher(), ...options } = {}) {
+  const target = util.parseURL(url);
+  const path = target.search ? target.pathname + target.search : target.pathname;
+  return dispatcher.request({ ...options, origin: target.origin, path, method: options.method || 'GET' });
+}
+`;
+
+/**
+ * Bundles take undici by parts (UNDICI_PARTS), never HTTP/2 (we speak HTTP/1.1 only; undici's
+ * HTTP/2 client requires node:http2 at its top level, which loads readline and the REPL's history:
+ * it gets a module that throws, so undici's guarded `require` falls back as on a runtime without it).
+ */
+const slimUndici: Plugin = {
+  name: 'slim-undici',
+  setup(b) {
+    const undiciDir = join(root, 'node_modules', 'undici');
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-parts', namespace: 'slim-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: undiciDir, loader: 'js' }));
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'undici')}`) ? { path: 'http2', namespace: 'no-http2' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
+      contents: "throw new Error('HTTP/2 is not part of this bundle');",
+      loader: 'js',
+    }));
+  },
+};
+
 /** Entry points whose lazy imports become chunks of their own. */
 const SPLIT = ['build.ts'];
 
@@ -47,6 +98,9 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
     sourcemap: false,
     legalComments: 'linked',
     chunkNames: 'chunk-[name]-[hash]',
+    plugins: [slimUndici],
+    // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
+    define: { esbuildDetection: 'true' },
   } as const satisfies BuildOptions;
   for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
   await emitNodeGuard(outdir);

@@ -8,7 +8,7 @@ import snappy from 'snappyjs';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Release } from '../model.js';
-import { createNetwork, type Network } from '../net/agent.js';
+import { createNetwork, type ApiFetch, type Network } from '../net/agent.js';
 import { parseAttestationList, parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
@@ -39,7 +39,7 @@ export interface GitHubClientOptions {
   userAgent: string;
   log?: Logger;
   /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
-  fetch?: typeof fetch;
+  fetch?: ApiFetch;
   /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
   maxPages?: number;
   /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
@@ -91,7 +91,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     error: () => {},
   };
   // No request may bypass the network layer: without a fetch, build one for this API URL.
-  const request = { log: quiet, fetch: options.fetch ?? defaultFetch(apiUrl) };
+  const request = { log: quiet, fetch: (options.fetch ?? defaultFetch(apiUrl)) as unknown as typeof fetch };
   const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
   const authHeaders = (token: string | undefined): Record<string, string> => {
@@ -181,7 +181,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     };
     try {
       const where = { owner, repo, headers: authHeaders(token), entry: ctx.entry, subject };
-      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch);
+      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch as unknown as ApiFetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
@@ -220,7 +220,7 @@ async function listAttestationsWith(
     subject,
   }: { owner: string; repo: string; headers: Record<string, string>; entry: string | undefined; subject: string },
   sha256Hex: string,
-  fetchFn: typeof fetch,
+  fetchFn: ApiFetch,
 ): Promise<AttestationList> {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw attestationLookupWithoutDigest();
   const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
@@ -264,7 +264,7 @@ async function listAttestationsWith(
 }
 
 /** One bundle from its `bundle_url`, or undefined when it cannot be had (the caller counts it as missing). */
-async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object | undefined> {
+async function fetchBundle(raw: string, fetchFn: ApiFetch): Promise<object | undefined> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -293,7 +293,7 @@ function looksLikeJson(bytes: Buffer): boolean {
 }
 
 /** The body, or undefined as soon as it exceeds `cap` bytes. */
-async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Buffer | undefined> {
+async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<Buffer | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -312,7 +312,7 @@ function withEtag(release: Release, etag: string | undefined): Release {
 
 /** Networks built for clients given no fetch, one per API URL, kept for the process. */
 const defaultNetworks = new Map<string, Network>();
-function defaultFetch(apiUrl: string): typeof fetch {
+function defaultFetch(apiUrl: string): ApiFetch {
   let network = defaultNetworks.get(apiUrl);
   if (!network) {
     network = createNetwork(
