@@ -8,6 +8,7 @@
 //   node scripts/compile.ts [--outdir <dir>]
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,18 +38,18 @@ export const ESM_BUNDLE = {
  * proxy settings); `Dispatcher#request` is the one API method our code calls.
  */
 const UNDICI_PARTS = `
-import Dispatcher from './lib/dispatcher/dispatcher.js';
-import apiRequest from './lib/api/api-request.js';
-import redirect from './lib/interceptor/redirect.js';
-import util from './lib/core/util.js';
-import { getGlobalDispatcher } from './lib/global.js';
-export { default as Agent } from './lib/dispatcher/agent.js';
-export { default as RetryHandler } from './lib/handler/retry-handler.js';
-export { getGlobalDispatcher, setGlobalDispatcher } from './lib/global.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import apiRequest from 'undici/lib/api/api-request.js';
+import redirect from 'undici/lib/interceptor/redirect.js';
+import util from 'undici/lib/core/util.js';
+import { getGlobalDispatcher } from 'undici/lib/global.js';
+export { default as Agent } from 'undici/lib/dispatcher/agent.js';
+export { default as RetryHandler } from 'undici/lib/handler/retry-handler.js';
+export { getGlobalDispatcher, setGlobalDispatcher } from 'undici/lib/global.js';
 Dispatcher.prototype.request = apiRequest;
 export const interceptors = { redirect };
 export function EnvHttpProxyAgent(options) {
-  const Agent = require('./lib/dispatcher/env-http-proxy-agent.js');
+  const Agent = require('undici/lib/dispatcher/env-http-proxy-agent.js');
   return new Agent(options);
 }
 /** request(url, options): Dispatcher#request on options.dispatcher (else the global one), for a URL. */
@@ -64,17 +65,42 @@ export function request(url, { dispatcher = getGlobalDispatcher(), ...options } 
  * HTTP/2 client requires node:http2 at its top level, which loads readline and the REPL's history:
  * it gets a module that throws, so undici's guarded `require` falls back as on a runtime without it).
  */
-const slimUndici: Plugin = {
+export const slimUndici: Plugin = {
   name: 'slim-undici',
   setup(b) {
-    const undiciDir = join(root, 'node_modules', 'undici');
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-parts', namespace: 'slim-undici' }));
-    b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: undiciDir, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: root, loader: 'js' }));
     b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
       args.importer.includes(`${join('node_modules', 'undici')}`) ? { path: 'http2', namespace: 'no-http2' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
       contents: "throw new Error('HTTP/2 is not part of this bundle');",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node.js built-ins by `process.getBuiltinModule()` instead of ESM imports. An ESM import of a
+ * built-in reads every export of it first, getters included: `import { readFileSync } from
+ * 'node:fs'` loads fs/promises, readline and the REPL history (34 internal modules), `node:process`
+ * the stdio streams, `node:http` Node's own undici. As a CommonJS value, only what is used is
+ * read. `require()` calls (undici's) stay as they are: they never read more than they use.
+ */
+export const builtinsOnUse: Plugin = {
+  name: 'builtins-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      return { path: name, namespace: 'builtin-on-use' };
+    });
+    // node:process is the global (getBuiltinModule would read its stdio getters, creating streams).
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({
+      contents:
+        args.path === 'node:process'
+          ? 'module.exports = process;'
+          : `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
@@ -98,7 +124,7 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
     sourcemap: false,
     legalComments: 'linked',
     chunkNames: 'chunk-[name]-[hash]',
-    plugins: [slimUndici],
+    plugins: [slimUndici, builtinsOnUse],
     // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
     define: { esbuildDetection: 'true' },
   } as const satisfies BuildOptions;

@@ -1,9 +1,10 @@
-// The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
+// The GitHub REST edge: looks up releases through @octokit/core with pagination (whose fetch is the network
 // layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination and maps
 // API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
 // lets a token reach a message, a log line or an error's cause.
 
-import { Octokit } from '@octokit/rest';
+import { Octokit as OctokitCore } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import snappy from 'snappyjs';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,10 @@ import {
   unexpectedApiStatus,
   unreachable,
 } from '../errors/catalog.js';
+
+/** octokit's core with pagination: the client library's REST endpoint catalogue (@octokit/rest) is not needed for five routes. */
+const Octokit = OctokitCore.plugin(paginateRest);
+type Octokit = InstanceType<typeof Octokit>;
 
 /** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
 const MAX_RELEASE_PAGES = 100;
@@ -80,20 +85,26 @@ export interface GitHubClient {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const apiUrl = normaliseApiUrl(options.apiUrl);
   const log = options.log;
-  // octokit would print deprecations and request lines to the console, and its debug hook
-  // receives the request options (headers included): keep only the one-line summaries.
-  const quiet = {
-    debug: () => {},
-    info: (message: unknown) => {
-      if (typeof message === 'string') log?.debug(`github: ${message}`);
-    },
-    warn: () => {},
-    error: () => {},
-  };
+  // octokit would print deprecations to the console, and its debug hook receives the request
+  // options (headers included): it logs nothing; the request hook below writes one line per call.
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   // No request may bypass the network layer: without a fetch, build one for this API URL.
   const request = { log: quiet, fetch: (options.fetch ?? defaultFetch(apiUrl)) as unknown as typeof fetch };
   const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
+  octokit.hook.wrap('request', async (send, route) => {
+    const started = Date.now();
+    const { method, url } = octokit.request.endpoint.parse(route);
+    const line = (status: unknown) => `github: ${method} ${url.replace(apiUrl, '')} - ${String(status)} in ${Date.now() - started}ms`;
+    try {
+      const response = await send(route);
+      log?.debug(line(response.status));
+      return response;
+    } catch (err) {
+      log?.debug(line(statusOf(err) ?? 'no answer'));
+      throw err;
+    }
+  });
   const authHeaders = (token: string | undefined): Record<string, string> => {
     if (!token) return {};
     registerSecret(token);
@@ -106,8 +117,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     try {
       const response =
         tag === 'latest'
-          ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
-          : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
+          ? await octokit.request('GET /repos/{owner}/{repo}/releases/latest', { owner, repo, headers })
+          : await octokit.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { owner, repo, tag, headers });
       return withEtag(parseRelease(response.data, { subject: describe(what), entry: ctx.entry }), response.headers.etag);
     } catch (err) {
       if (etag && statusOf(err) === 304) return undefined;
@@ -130,7 +141,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const all: Release[] = [];
       let first = true;
       let pages = 0;
-      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+      for await (const page of octokit.paginate.iterator<unknown>('GET /repos/{owner}/{repo}/releases', {
         owner,
         repo,
         per_page: 100,
@@ -161,7 +172,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
   async function repoExists(owner: string, repo: string, headers: Record<string, string>): Promise<boolean | undefined> {
     try {
-      await octokit.rest.repos.get({ owner, repo, headers });
+      await octokit.request('GET /repos/{owner}/{repo}', { owner, repo, headers });
       return true;
     } catch (err) {
       return statusOf(err) === 404 ? false : undefined;
