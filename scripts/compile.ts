@@ -3,12 +3,13 @@
 // so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
 // (src/util/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect
 // (no HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
-// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js. Owns
-// the one set of bundle settings.
+// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js, and
+// lib/compile-cache (scripts/compile-cache.ts). Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
+import { writeCompileCache } from './compile-cache.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -130,6 +131,9 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   } as const satisfies BuildOptions;
   for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
   await emitNodeGuard(outdir);
+  // For the node compiling (the pinned runtime via npm run compile / bench/run.sh); scripts/package.ts
+  // writes one per target with the runtime it ships.
+  writeCompileCache(outdir, [process.execPath]);
   return entries;
 }
 
