@@ -64,7 +64,8 @@ export function request(url, { dispatcher = getGlobalDispatcher(), ...options } 
 /**
  * Bundles take undici by parts (UNDICI_PARTS), never HTTP/2 (we speak HTTP/1.1 only; undici's
  * HTTP/2 client requires node:http2 at its top level, which loads readline and the REPL's history:
- * it gets a module that throws, so undici's guarded `require` falls back as on a runtime without it).
+ * it gets a module that throws, so undici's guarded `require` falls back as on a runtime without it),
+ * and never fetch's FormData body code.
  */
 export const slimUndici: Plugin = {
   name: 'slim-undici',
@@ -76,6 +77,15 @@ export const slimUndici: Plugin = {
     );
     b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
       contents: "throw new Error('HTTP/2 is not part of this bundle');",
+      loader: 'js',
+    }));
+    // FormData request bodies (fetch's body mixins, ~150 KB): undici's core requires them only for
+    // such a body, which we never send; one would fail with this error instead.
+    b.onResolve({ filter: /^\.\.\/web\/(fetch\/body|fetch\/formdata|webidl)(\.js)?$/ }, (args) =>
+      /node_modules\/undici\/lib\/(core|dispatcher)\//.test(args.importer) ? { path: args.path, namespace: 'no-formdata' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-formdata' }, () => ({
+      contents: "throw new Error('FormData request bodies are not part of this bundle');",
       loader: 'js',
     }));
   },
@@ -110,25 +120,27 @@ export const builtinsOnUse: Plugin = {
 /** Entry points whose lazy imports become chunks of their own. */
 const SPLIT = ['build.ts'];
 
+/** How lib/ is bundled (scripts/compile.ts, and the bundle-contents test's view of what loads first). */
+export const LIB_BUNDLE = {
+  ...ESM_BUNDLE,
+  outExtension: { '.js': '.mjs' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  sourcemap: false,
+  legalComments: 'linked',
+  chunkNames: 'chunk-[name]-[hash]',
+  plugins: [slimUndici, builtinsOnUse],
+  // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
+  define: { esbuildDetection: 'true' },
+} as const satisfies BuildOptions;
+
 /** Bundles src/main/*.ts into `outdir` as <name>.mjs (plus build's chunk-*.mjs); returns the entry file names. */
 export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
   // Chunk names change with their content: drop the previous compile's.
   for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
-  const options = {
-    ...ESM_BUNDLE,
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    sourcemap: false,
-    legalComments: 'linked',
-    chunkNames: 'chunk-[name]-[hash]',
-    plugins: [slimUndici, builtinsOnUse],
-    // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
-    define: { esbuildDetection: 'true' },
-  } as const satisfies BuildOptions;
+  const options = { ...LIB_BUNDLE, outdir };
   for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
   await emitNodeGuard(outdir);
   // For the node compiling (the pinned runtime via npm run compile / bench/run.sh); scripts/package.ts
