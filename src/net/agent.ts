@@ -157,6 +157,8 @@ function cappedFetch(dispatcher: Dispatcher, maxBytes: number): ApiFetch {
       throw new TypeError('fetch failed', { cause: err });
     }
     const { statusCode: status, body } = answer;
+    // Destroying a body we stop reading makes it emit an abort error nobody else listens for.
+    body.on('error', () => {});
     const tooLarge = (size: { announced: number } | { arrivedOver: number }) =>
       apiAnswerTooLarge({ url: safeUrl(url.href), capShown: formatBytes(maxBytes), size });
     if (init.redirect === 'error' && status >= 300 && status < 400) {
