@@ -79,6 +79,16 @@ export const slimUndici: Plugin = {
       contents: "throw new Error('HTTP/2 is not part of this bundle');",
       loader: 'js',
     }));
+    // undici reads two things of node:http, whose loading costs ~3 ms (its client, server and agent):
+    // the default response header cap (Node's default, 16 KiB; the shims pass no --max-http-header-size)
+    // and IncomingMessage's identity (to unhook a node:http response it destroys: we never give it one).
+    b.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      /node_modules\/undici\//.test(args.importer) ? { path: 'http', namespace: 'undici-http' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'undici-http' }, () => ({
+      contents: 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
+      loader: 'js',
+    }));
     // FormData request bodies (fetch's body mixins, ~150 KB): undici's core requires them only for
     // such a body, which we never send; one would fail with this error instead.
     b.onResolve({ filter: /^\.\.\/web\/(fetch\/body|fetch\/formdata|webidl)(\.js)?$/ }, (args) =>
@@ -106,16 +116,28 @@ export const builtinsOnUse: Plugin = {
       const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
       return { path: name, namespace: 'builtin-on-use' };
     });
-    // node:process is the global (getBuiltinModule would read its stdio getters, creating streams).
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({
-      contents:
-        args.path === 'node:process'
-          ? 'module.exports = process;'
-          : `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({ contents: builtinModuleSource(args.path), loader: 'js' }));
   },
 };
+
+/**
+ * An ES module standing for built-in `name`: its default export and one named export per data
+ * property (a getter such as fs.promises is left out, so importing it fails the compile), each read
+ * once when the bundle starts. node:process is the global (getBuiltinModule would read its stdio
+ * getters, creating streams).
+ */
+function builtinModuleSource(name: string): string {
+  const source = name === 'node:process' ? 'process' : `process.getBuiltinModule(${JSON.stringify(name)})`;
+  const value = process.getBuiltinModule(name) as Record<string, unknown>;
+  const names = Object.keys(Object.getOwnPropertyDescriptors(value)).filter(
+    (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default' && 'value' in Object.getOwnPropertyDescriptor(value, key)!,
+  );
+  return [
+    `const m = ${source};`,
+    'export default m;',
+    ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => m.${key})();`),
+  ].join('\n');
+}
 
 /** Entry points whose lazy imports become chunks of their own. */
 const SPLIT = ['build.ts'];
