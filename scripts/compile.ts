@@ -139,6 +139,22 @@ function builtinModuleSource(name: string): string {
   ].join('\n');
 }
 
+/**
+ * @iarna/toml's index also loads its stream parser, which requires node:stream (~20 of Node's
+ * internal modules, for detect too); we call only parse (of strings) and stringify.
+ */
+const tomlParts: Plugin = {
+  name: 'toml-parts',
+  setup(b) {
+    b.onResolve({ filter: /^@iarna\/toml$/ }, () => ({ path: 'toml-parts', namespace: 'toml-parts' }));
+    b.onLoad({ filter: /.*/, namespace: 'toml-parts' }, () => ({
+      contents: "module.exports = { parse: require('@iarna/toml/parse-string.js'), stringify: require('@iarna/toml/stringify.js') };",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Entry points whose lazy imports become chunks of their own. */
 const SPLIT = ['build.ts'];
 
@@ -152,7 +168,7 @@ export const LIB_BUNDLE = {
   sourcemap: false,
   legalComments: 'linked',
   chunkNames: 'chunk-[name]-[hash]',
-  plugins: [slimUndici, builtinsOnUse],
+  plugins: [slimUndici, builtinsOnUse, tomlParts],
   // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
   define: { esbuildDetection: 'true' },
 } as const satisfies BuildOptions;
