@@ -31,7 +31,7 @@ export const PLANS: Record<string, Plan> = {
     reason: [
       'the start-up breakdown above. Loading the build bundle now takes ~50 ms after the runtime boots (was 80-130 ms): undici is bundled by its parts (no fetch, web streams, WebSocket, caches, mocks, HTTP/2, node:http),',
       "octokit as @octokit/core without the endpoint catalogue, its fetch a thin adapter over undici's dispatcher.request, built-ins required on use instead of ES-imported (an ES import of node:fs loads fs/promises, readline and the REPL history),",
-      'and a V8 compile cache of the bundles ships in lib/compile-cache. What is left (CPU profile, 1 MiB .tar.gz): compiling functions on their first call (the cache holds only what node caches at compile time: each module\'s top level),',
+      "and a V8 compile cache of the bundles ships in lib/compile-cache. What is left (CPU profile, 1 MiB .tar.gz): compiling functions on their first call (the cache holds only what node caches at compile time: each module's top level),",
       "running the module bodies (undici, octokit, valibot schemas), ~95 of Node's internal modules (crypto, streams, net, fs/promises), then ~25 ms to the first request, ~30 ms to the first asset byte",
       'and ~70 ms to extract, verify, write the layer and exit (lazy archive chunks, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
     ].join(' '),
@@ -81,7 +81,7 @@ export const PLANS: Record<string, Plan> = {
   '4b': {
     reason: [
       "with entries, detect starts Node.js and then loads lib/detect.mjs (~150 KB) and writes the plan. It now loads none of Node's internal modules beyond what `node -e 0` loads (built-ins required on use, @iarna/toml without its stream parser),",
-      'the plan is written synchronously (no thread pool) and the compile cache covers the bundle\'s top level; what remains is mostly @iarna/toml parsing project.toml (a character-level state machine',
+      "the plan is written synchronously (no thread pool) and the compile cache covers the bundle's top level; what remains is mostly @iarna/toml parsing project.toml (a character-level state machine",
       'whose functions compile on first call), semver building its regular expressions, and the validation of 16 entries.',
     ].join(' '),
     plan: [
