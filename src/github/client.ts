@@ -1,6 +1,6 @@
-// The GitHub REST edge: looks up releases through @octokit/core with pagination (whose fetch is the network
-// layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination and maps
-// API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
+// The GitHub REST edge: looks up releases through @octokit/core with pagination (whose fetch is
+// the network layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination
+// and maps API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
 // lets a token reach a message, a log line or an error's cause.
 
 import { Octokit as OctokitCore } from '@octokit/core';
@@ -89,7 +89,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   // options (headers included): it logs nothing; the request hook below writes one line per call.
   const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   // No request may bypass the network layer: without a fetch, build one for this API URL.
-  const request = { log: quiet, fetch: (options.fetch ?? defaultFetch(apiUrl)) as unknown as typeof fetch };
+  const apiFetch = options.fetch ?? defaultFetch(apiUrl);
+  // octokit's types name the global fetch; it reads only what ApiResponse has (net/agent.ts).
+  const request = { log: quiet, fetch: apiFetch as unknown as typeof fetch };
   const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
   octokit.hook.wrap('request', async (send, route) => {
@@ -192,7 +194,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     };
     try {
       const where = { owner, repo, headers: authHeaders(token), entry: ctx.entry, subject };
-      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch as unknown as ApiFetch);
+      return await listAttestationsWith(octokit, where, sha256Hex, apiFetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
