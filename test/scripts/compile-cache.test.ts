@@ -3,7 +3,7 @@
 // written by a run; one from another runtime or made under other flags is ignored, not an error.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,11 +99,16 @@ describe('the shipped compile cache', () => {
     const [tag] = readdirSync(cache);
     renameSync(join(cache, tag!), join(cache, 'v0.0.0-x64-00000000'));
     chmodSync(cache, 0o555);
-    const result = spawnSync(process.execPath, [join(lib, 'detect.mjs')], {
-      env: { NODE_COMPILE_CACHE: cache, NODE_COMPILE_CACHE_PORTABLE: '1' },
-      encoding: 'utf8',
-    });
+    chmodSync(join(lib, '..'), 0o755);
+    // Root writes anywhere: run as nobody where possible, like the lifecycle's build user on a buildpack it does not own.
+    const asNobody = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+    const [cmd, args] = asNobody
+      ? ['/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(lib, 'detect.mjs')]]
+      : [process.execPath, [join(lib, 'detect.mjs')]];
+    const result = spawnSync(cmd, args, { env: { NODE_COMPILE_CACHE: cache, NODE_COMPILE_CACHE_PORTABLE: '1' }, encoding: 'utf8' });
+    const after = readdirSync(cache);
     chmodSync(cache, 0o755);
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: '3\n', stderr: '' });
+    if (asNobody) expect(after).toEqual(['v0.0.0-x64-00000000']);
   });
 });
