@@ -36,18 +36,18 @@ export const ESM_BUNDLE = {
  * dispatcher, fetch with web streams, WebSocket, caches and mocks at start-up (~25 ms CPU of
  * compiling and evaluating measured on bin/build). `import ... from 'undici'` in a bundle gets
  * this module; a name it lacks fails the compile. The proxy agent loads on first use (only with
- * proxy settings); `Dispatcher#request` is the one API method our code calls.
+ * proxy settings). Dispatchers get undici's API methods (request, stream, pipeline, …) as with its index.
  */
 const UNDICI_PARTS = `
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
-import apiRequest from 'undici/lib/api/api-request.js';
+import api from 'undici/lib/api/index.js';
 import redirect from 'undici/lib/interceptor/redirect.js';
 import util from 'undici/lib/core/util.js';
 import { getGlobalDispatcher } from 'undici/lib/global.js';
 export { default as Agent } from 'undici/lib/dispatcher/agent.js';
 export { default as RetryHandler } from 'undici/lib/handler/retry-handler.js';
 export { getGlobalDispatcher, setGlobalDispatcher } from 'undici/lib/global.js';
-Dispatcher.prototype.request = apiRequest;
+Object.assign(Dispatcher.prototype, api);
 export const interceptors = { redirect };
 export function EnvHttpProxyAgent(options) {
   const Agent = require('undici/lib/dispatcher/env-http-proxy-agent.js');
