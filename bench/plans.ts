@@ -29,15 +29,16 @@ export const PLANS: Record<string, Plan> = {
   },
   '1c': {
     reason: [
-      'the start-up breakdown above: the runtime boots in ~20-45 ms, then loading the build bundle takes 80-130 ms more on 2 shared cores',
-      "(CPU profile of one 1 MiB build: compiling ~40-50 ms, of which undici, 1 MB of the 1.2 MB entry bundle, is most; evaluating undici's top level ~45 ms; loading Node.js built-ins ~20 ms; GC ~15-30 ms with --max-semi-space-size=1),",
-      "then ~25 ms to the first API request (octokit and undici's fetch on first use), ~25 ms to the first asset byte and ~40 ms to write, verify, commit the layer and exit.",
-      'Archive code (node-tar, yauzl, xz, bzip2, the extractor) is already loaded only when used (lib/chunk-*.mjs).',
+      'the start-up breakdown above. Loading the build bundle now takes ~50 ms after the runtime boots (was 80-130 ms): undici is bundled by its parts (no fetch, web streams, WebSocket, caches, mocks, HTTP/2, node:http),',
+      "octokit as @octokit/core without the endpoint catalogue, its fetch a thin adapter over undici's dispatcher.request, built-ins required on use instead of ES-imported (an ES import of node:fs loads fs/promises, readline and the REPL history),",
+      "and a V8 compile cache of the bundles ships in lib/compile-cache. What is left (CPU profile, 1 MiB .tar.gz): compiling functions on their first call (the cache holds only what node caches at compile time: each module's top level),",
+      "running the module bodies (undici, octokit, valibot schemas), ~95 of Node's internal modules (crypto, streams, net, fs/promises), then ~25 ms to the first request, ~30 ms to the first asset byte",
+      'and ~70 ms to extract, verify, write the layer and exit (lazy archive chunks, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
     ].join(' '),
     plan: [
-      "the HTTP stack is the cost: load undici's parts, not its index (its index pulls in fetch, WebSocket, cache, mock agents: ~20 ms CPU measured with a slim entry),",
-      "or use the runtime's built-in fetch for the few API calls; ship a V8 compile cache for the runtime the package ships (NODE_COMPILE_CACHE, portable; measured -30 to -40 ms CPU);",
-      "a V8 startup snapshot fails today (undici's HTTP/2 bindings cannot be serialised) and becomes possible once undici loads after deserialisation.",
+      'a V8 startup snapshot of the build now builds (undici no longer loads node:http2 or node:http), but its 11.7 MB blob takes as long to deserialise as it saves (CPU -10% in one loaded comparison, wall time no better),',
+      'and node builds user snapshots without compiled code. Next: fewer functions run before the first byte (valibot schemas built on first use, the descriptor parser), the archive path (1a),',
+      "or a runtime-level cache of lazily compiled functions (V8's code cache after execution) once Node.js can persist one for ES modules.",
     ].join(' '),
   },
   '1b': {
@@ -69,7 +70,7 @@ export const PLANS: Record<string, Plan> = {
   },
   '3b': {
     reason: [
-      "a warm rebuild is ~180 ms of fixed cost (profile: node start ~20 ms, compiling the 2 MB bundle ~35 ms, initialising bundled CommonJS modules ~70 ms of which undici ~30 ms, the runtime's fetch ~20 ms),",
+      'a warm rebuild pays the fixed start-up of 1c (~100 ms to the first API request: node start, the bundle, the first calls compiling),',
       'plus one API lookup per entry (4 at a time) and, per layer, in sequence: reading its metadata, checking its files, writing <layer>.toml and the SBOM. 16 entries land just around 300 ms on 2 cores.',
     ].join(' '),
     plan: [
@@ -79,12 +80,13 @@ export const PLANS: Record<string, Plan> = {
   },
   '4b': {
     reason: [
-      'with entries, detect starts Node.js (~28 ms) and then loads lib/detect.mjs (~97 KB: the ESM loader, compile, @iarna/toml, config validation) and writes the plan: ~20 ms more.',
-      'A V8 compile cache (NODE_COMPILE_CACHE) was tried and saves only 1-3 ms: the cost is module instantiation and the first run of the code, not parsing.',
+      "with entries, detect starts Node.js and then loads lib/detect.mjs (~150 KB) and writes the plan. It now loads none of Node's internal modules beyond what `node -e 0` loads (built-ins required on use, @iarna/toml without its stream parser),",
+      "the plan is written synchronously (no thread pool) and the compile cache covers the bundle's top level; what remains is mostly @iarna/toml parsing project.toml (a character-level state machine",
+      'whose functions compile on first call), semver building its regular expressions, and the validation of 16 entries.',
     ].join(' '),
     plan: [
-      'build a Node.js startup snapshot of the detect bundle at package time with the pinned runtime (`node --build-snapshot`; the package ships that runtime, so the blob always matches)',
-      'and run `node --snapshot-blob lib/detect.blob` from bin/detect, so the parser and validator are already initialised; re-measure against node -e 0.',
+      'a faster TOML parser for the descriptor (the same documents and error positions), semver loaded only when a tag is a range,',
+      'and valibot schemas built on first use; a startup snapshot is not worth it (see 1c: its deserialisation costs what it saves).',
     ].join(' '),
   },
 };

@@ -5,6 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -106,7 +107,9 @@ function descriptor(config: Config): string {
 /** A buildpack dir whose bin/build runs the real one under GNU time (rusage to $BENCH_RSS_FILE). */
 function wrapBuildpack(root: string, into: string): string {
   mkdirSync(join(into, 'bin'), { recursive: true });
-  for (const name of ['lib', 'buildpack.toml']) symlinkSync(join(root, name), join(into, name));
+  symlinkSync(join(root, 'buildpack.toml'), join(into, 'buildpack.toml'));
+  // A copy, not a link: the compile cache in lib/ is keyed by paths relative to it, as in the package.
+  cpSync(join(root, 'lib'), join(into, 'lib'), { recursive: true });
   writeFileSync(
     join(into, 'bin', 'build'),
     `#!/bin/sh\nexec ${GNU_TIME} -f '${GNU_TIME_FORMAT}' -o "$BENCH_RSS_FILE" ${JSON.stringify(join(root, 'bin', 'build'))} "$@"\n`,

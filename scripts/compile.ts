@@ -3,11 +3,13 @@
 // so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
 // (src/util/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect
 // (no HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
-// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js. Owns
-// the one set of bundle settings.
+// Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js, and
+// lib/compile-cache (scripts/compile-cache.ts). Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { writeCompileCache } from './compile-cache.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,27 +31,159 @@ export const ESM_BUNDLE = {
   },
 } as const satisfies BuildOptions;
 
+/**
+ * What our code takes from undici, by its files instead of its index: the index loads every
+ * dispatcher, fetch with web streams, WebSocket, caches and mocks at start-up (~25 ms CPU of
+ * compiling and evaluating measured on bin/build). `import ... from 'undici'` in a bundle gets
+ * this module; a name it lacks fails the compile. The proxy agent loads on first use (only with
+ * proxy settings). Dispatchers get undici's API methods (request, stream, pipeline, …) as with its index.
+ */
+const UNDICI_PARTS = `
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import api from 'undici/lib/api/index.js';
+import redirect from 'undici/lib/interceptor/redirect.js';
+import util from 'undici/lib/core/util.js';
+import { getGlobalDispatcher } from 'undici/lib/global.js';
+export { default as Agent } from 'undici/lib/dispatcher/agent.js';
+export { default as RetryHandler } from 'undici/lib/handler/retry-handler.js';
+export { getGlobalDispatcher, setGlobalDispatcher } from 'undici/lib/global.js';
+Object.assign(Dispatcher.prototype, api);
+export const interceptors = { redirect };
+export function EnvHttpProxyAgent(options) {
+  const Agent = require('undici/lib/dispatcher/env-http-proxy-agent.js');
+  return new Agent(options);
+}
+/** request(url, options): Dispatcher#request on options.dispatcher (else the global one), for a URL. */
+export function request(url, { dispatcher = getGlobalDispatcher(), ...options } = {}) {
+  const target = util.parseURL(url);
+  const path = target.search ? target.pathname + target.search : target.pathname;
+  return dispatcher.request({ ...options, origin: target.origin, path, method: options.method || 'GET' });
+}
+`;
+
+/**
+ * Bundles take undici by parts (UNDICI_PARTS), never HTTP/2 (we speak HTTP/1.1 only; undici's
+ * HTTP/2 client requires node:http2 at its top level, which loads readline and the REPL's history:
+ * it gets a module that throws, so undici's guarded `require` falls back as on a runtime without it),
+ * and never fetch's FormData body code.
+ */
+export const slimUndici: Plugin = {
+  name: 'slim-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-parts', namespace: 'slim-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: root, loader: 'js' }));
+    b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'undici')}`) ? { path: 'http2', namespace: 'no-http2' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
+      contents: "throw new Error('HTTP/2 is not part of this bundle');",
+      loader: 'js',
+    }));
+    // undici reads two things of node:http, whose loading costs ~3 ms (its client, server and agent):
+    // the default response header cap (Node's default, 16 KiB; the shims pass no --max-http-header-size)
+    // and IncomingMessage's identity (to unhook a node:http response it destroys: we never give it one).
+    b.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      /node_modules\/undici\//.test(args.importer) ? { path: 'http', namespace: 'undici-http' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'undici-http' }, () => ({
+      contents: 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
+      loader: 'js',
+    }));
+    // FormData request bodies (fetch's body mixins, ~150 KB): undici's core requires them only for
+    // such a body, which we never send; one would fail with this error instead.
+    b.onResolve({ filter: /^\.\.\/web\/(fetch\/body|fetch\/formdata|webidl)(\.js)?$/ }, (args) =>
+      /node_modules\/undici\/lib\/(core|dispatcher)\//.test(args.importer) ? { path: args.path, namespace: 'no-formdata' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-formdata' }, () => ({
+      contents: "throw new Error('FormData request bodies are not part of this bundle');",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node.js built-ins by `process.getBuiltinModule()` instead of ESM imports. An ESM import of a
+ * built-in reads every export of it first, getters included: `import { readFileSync } from
+ * 'node:fs'` loads fs/promises, readline and the REPL history (34 internal modules), `node:process`
+ * the stdio streams, `node:http` Node's own undici. As a CommonJS value, only what is used is
+ * read. `require()` calls (undici's) stay as they are: they never read more than they use.
+ */
+export const builtinsOnUse: Plugin = {
+  name: 'builtins-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      return { path: name, namespace: 'builtin-on-use' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({ contents: builtinModuleSource(args.path), loader: 'js' }));
+  },
+};
+
+/**
+ * An ES module standing for built-in `name`: its default export and one named export per data
+ * property (a getter such as fs.promises is left out, so importing it fails the compile), each read
+ * once when the bundle starts. node:process is the global (getBuiltinModule would read its stdio
+ * getters, creating streams).
+ */
+function builtinModuleSource(name: string): string {
+  const source = name === 'node:process' ? 'process' : `process.getBuiltinModule(${JSON.stringify(name)})`;
+  const value = process.getBuiltinModule(name) as Record<string, unknown>;
+  const names = Object.keys(Object.getOwnPropertyDescriptors(value)).filter(
+    (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default' && 'value' in Object.getOwnPropertyDescriptor(value, key)!,
+  );
+  return [
+    `const m = ${source};`,
+    'export default m;',
+    ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => m.${key})();`),
+  ].join('\n');
+}
+
+/**
+ * @iarna/toml's index also loads its stream parser, which requires node:stream (~20 of Node's
+ * internal modules, for detect too); we call only parse (of strings) and stringify.
+ */
+const tomlParts: Plugin = {
+  name: 'toml-parts',
+  setup(b) {
+    b.onResolve({ filter: /^@iarna\/toml$/ }, () => ({ path: 'toml-parts', namespace: 'toml-parts' }));
+    b.onLoad({ filter: /.*/, namespace: 'toml-parts' }, () => ({
+      contents: "module.exports = { parse: require('@iarna/toml/parse-string.js'), stringify: require('@iarna/toml/stringify.js') };",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Entry points whose lazy imports become chunks of their own. */
 const SPLIT = ['build.ts'];
+
+/** How lib/ is bundled (scripts/compile.ts, and the bundle-contents test's view of what loads first). */
+export const LIB_BUNDLE = {
+  ...ESM_BUNDLE,
+  outExtension: { '.js': '.mjs' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  sourcemap: false,
+  legalComments: 'linked',
+  chunkNames: 'chunk-[name]-[hash]',
+  plugins: [slimUndici, builtinsOnUse, tomlParts],
+  // undici's own flag for "bundled": skips its experimental Milo parser (parser-h1.js); llhttp stays.
+  define: { esbuildDetection: 'true' },
+} as const satisfies BuildOptions;
 
 /** Bundles src/main/*.ts into `outdir` as <name>.mjs (plus build's chunk-*.mjs); returns the entry file names. */
 export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
   // Chunk names change with their content: drop the previous compile's.
   for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
-  const options = {
-    ...ESM_BUNDLE,
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    sourcemap: false,
-    legalComments: 'linked',
-    chunkNames: 'chunk-[name]-[hash]',
-  } as const satisfies BuildOptions;
+  const options = { ...LIB_BUNDLE, outdir };
   for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
   await emitNodeGuard(outdir);
+  // For the node compiling (the pinned runtime via npm run compile / bench/run.sh); scripts/package.ts
+  // writes one per target with the runtime it ships.
+  writeCompileCache(outdir, [process.execPath]);
   return entries;
 }
 

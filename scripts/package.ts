@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Assembles the distributable buildpack under dist/: one ready directory and one .tgz per
-// target (buildpack.toml, bin/ shims, lib/ bundles, runtime/ Node.js for that arch) plus the
+// target (buildpack.toml, bin/ shims, lib/ bundles and their compile cache made by the target's
+// runtime (arm64 under qemu-user on other hosts), runtime/ Node.js for that arch) plus the
 // nested linux/<arch>/ layout `pack buildpack package` reads. Never edits sources or pins.
 //   node scripts/package.ts [--arch amd64|arm64|all] [--out <dir>] [--lib <dir>] [--no-archive]
 //   --lib uses prebuilt bundles (detect.mjs, build.mjs) instead of compiling src/main/.
@@ -12,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { readCheckedVersion } from './check-version.ts';
 import { NODE_GUARD } from './compile.ts';
+import { COMPILE_CACHE_DIR, writeCompileCache } from './compile-cache.ts';
 import { ensureRuntime } from './runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,6 +85,40 @@ function stageTarget(dir: string, arch: string, libDir: string, { withDescriptor
   place(join(runtime, 'bin', 'node'), join(dir, 'runtime', 'bin', 'node'), 0o755, { link: true });
   place(join(runtime, 'LICENSE'), join(dir, 'runtime', 'LICENSE'), 0o644);
   for (const sub of ['', 'bin', 'lib', 'runtime', 'runtime/bin']) chmodSync(join(dir, sub), 0o755);
+}
+
+/** Debian's arm64 libraries, for running the arm64 runtime under qemu-user on another host. */
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/** How to run `arch`'s node here: itself on its own architecture, under qemu-aarch64 for arm64 elsewhere, else not at all. */
+function runtimeCommand(arch: string, node: string): string[] | undefined {
+  if ((arch === 'amd64' ? 'x64' : arch) === process.arch) return [node];
+  const qemu = ['/usr/bin/qemu-aarch64', '/usr/bin/qemu-aarch64-static'].find((p) => existsSync(p));
+  if (arch === 'arm64' && qemu && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) return [qemu, '-L', ARM64_SYSROOT, node];
+  return undefined;
+}
+
+/**
+ * lib/compile-cache for the target staged in `dir`, made by the runtime it ships (scripts/compile-cache.ts);
+ * copied from `from` when that target was already done. Without a way to run that runtime here the
+ * package ships none (the shims run without it, only slower to start).
+ */
+function stageCompileCache(dir: string, arch: string, from?: string): void {
+  const target = join(dir, 'lib', COMPILE_CACHE_DIR);
+  if (from && existsSync(join(from, 'lib', COMPILE_CACHE_DIR))) {
+    cpSync(join(from, 'lib', COMPILE_CACHE_DIR), target, { recursive: true });
+    for (const sub of listTree(target)) chmodSync(join(target, sub), statSync(join(target, sub)).isDirectory() ? 0o755 : 0o644);
+    chmodSync(target, 0o755);
+    return;
+  }
+  const runtime = runtimeCommand(arch, join(dir, 'runtime', 'bin', 'node'));
+  if (!runtime) {
+    console.error(
+      `package: no compile cache for ${arch}: cannot run its runtime here (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)`,
+    );
+    return;
+  }
+  writeCompileCache(join(dir, 'lib'), runtime);
 }
 
 /** Every path under `dir`, directories before their contents, sorted bytewise. */
@@ -163,7 +200,9 @@ async function main(): Promise<void> {
   for (const arch of arches) {
     const targetDir = join(outDir, `linux-${arch}`);
     stageTarget(targetDir, arch, libDir, { withDescriptor: true });
+    stageCompileCache(targetDir, arch);
     stageTarget(join(multiarch, 'linux', arch), arch, libDir, { withDescriptor: false });
+    stageCompileCache(join(multiarch, 'linux', arch), arch, targetDir);
     if (!args.includes('--no-archive')) {
       const file = join(outDir, `${name}-${version}-linux-${arch}.tgz`);
       const wrote = await archive(targetDir, file);

@@ -2,7 +2,9 @@
 // `<layer>.toml` and its SBOM files, and `launch.toml` (cnb-notes §3). Writes what the phases
 // return; decides nothing, and knows nothing about GitHub.
 
-import { rename, rm, writeFile } from 'node:fs/promises';
+// Synchronous writes: a few small files, written in order anyway; and fs/promises would cost detect
+// ~20 more of Node's internal modules (readline, streams) and the thread pool's start.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { fromFsError } from '../errors.js';
@@ -42,9 +44,11 @@ function sbomPath(layersDir: string, layer: string, extension: string): string {
  */
 export async function writeLayer(layersDir: string, layer: LayerOutput): Promise<void> {
   for (const [extension, text] of Object.entries(layer.sbom)) {
-    await writeFile(sbomPath(layersDir, layer.name, extension), text).catch((err) => {
+    try {
+      writeFileSync(sbomPath(layersDir, layer.name, extension), text);
+    } catch (err) {
       throw fromFsError(err, `writing the SBOM of layer ${layer.name}`);
-    });
+    }
   }
   await writeLayerToml(layersDir, layer.name, layer.types, layer.metadata);
 }
@@ -55,32 +59,34 @@ export async function writeLayerToml(layersDir: string, name: string, types: Lay
   const path = join(layersDir, `${name}.toml`);
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    await writeFile(tmp, text, { mode: 0o644 });
-    await rename(tmp, path);
+    writeFileSync(tmp, text, { mode: 0o644 });
+    renameSync(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw fromFsError(err, `writing ${name}.toml`);
   }
 }
 
-async function writeLaunch(layersDir: string, launch: LaunchOutput): Promise<void> {
-  await writeFile(join(layersDir, 'launch.toml'), TOML.stringify(launch as unknown as TOML.JsonMap)).catch((err) => {
+function writeLaunch(layersDir: string, launch: LaunchOutput): void {
+  try {
+    writeFileSync(join(layersDir, 'launch.toml'), TOML.stringify(launch as unknown as TOML.JsonMap));
+  } catch (err) {
     throw fromFsError(err, 'writing launch.toml');
-  });
+  }
 }
 
-async function writePlan(planPath: string, plan: BuildPlan): Promise<void> {
-  await writeFile(planPath, TOML.stringify(plan as unknown as TOML.JsonMap));
+function writePlan(planPath: string, plan: BuildPlan): void {
+  writeFileSync(planPath, TOML.stringify(plan as unknown as TOML.JsonMap));
 }
 
 /** Detect's outcome as the lifecycle takes it: pass (0) with the plan written, or fail (100). */
 export async function writeDetectResult(planPath: string, result: { plan: BuildPlan } | 'fail'): Promise<number> {
   if (result === 'fail') return ExitCode.Fail;
-  await writePlan(planPath, result.plan);
+  writePlan(planPath, result.plan);
   return ExitCode.Pass;
 }
 
 /** What the build returns that is not written as it goes (layers are committed one by one): launch.toml. */
 export async function writeBuildResult(layersDir: string, result: { launch?: LaunchOutput }): Promise<void> {
-  if (result.launch) await writeLaunch(layersDir, result.launch);
+  if (result.launch) writeLaunch(layersDir, result.launch);
 }

@@ -1,14 +1,15 @@
-// The GitHub REST edge: looks up releases through @octokit/rest (whose fetch is the network
-// layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination and maps
-// API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
+// The GitHub REST edge: looks up releases through @octokit/core with pagination (whose fetch is
+// the network layer's, net/agent.ts), type-checks every answer (api-schema.ts), caps pagination
+// and maps API failures to BuildpackErrors with next steps. It never downloads asset bodies and never
 // lets a token reach a message, a log line or an error's cause.
 
-import { Octokit } from '@octokit/rest';
+import { Octokit as OctokitCore } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import snappy from 'snappyjs';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Release } from '../model.js';
-import { createNetwork, type Network } from '../net/agent.js';
+import { createNetwork, type ApiFetch, type Network } from '../net/agent.js';
 import { parseAttestationList, parseRelease, parseReleaseList } from './api-schema.js';
 import { apiBase, networkConfigFromEnv } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
@@ -25,6 +26,10 @@ import {
   unreachable,
 } from '../errors/catalog.js';
 
+/** octokit's core with pagination: the client library's REST endpoint catalogue (@octokit/rest) is not needed for five routes. */
+const Octokit = OctokitCore.plugin(paginateRest);
+type Octokit = InstanceType<typeof Octokit>;
+
 /** Most pages of a release listing read (100 releases each): a `next` link forever must end. */
 const MAX_RELEASE_PAGES = 100;
 
@@ -39,7 +44,7 @@ export interface GitHubClientOptions {
   userAgent: string;
   log?: Logger;
   /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
-  fetch?: typeof fetch;
+  fetch?: ApiFetch;
   /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
   maxPages?: number;
   /** Named in rate-limit messages when waiting was not allowed: the cap in milliseconds. */
@@ -80,20 +85,28 @@ export interface GitHubClient {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const apiUrl = normaliseApiUrl(options.apiUrl);
   const log = options.log;
-  // octokit would print deprecations and request lines to the console, and its debug hook
-  // receives the request options (headers included): keep only the one-line summaries.
-  const quiet = {
-    debug: () => {},
-    info: (message: unknown) => {
-      if (typeof message === 'string') log?.debug(`github: ${message}`);
-    },
-    warn: () => {},
-    error: () => {},
-  };
+  // octokit would print deprecations to the console, and its debug hook receives the request
+  // options (headers included): it logs nothing; the request hook below writes one line per call.
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   // No request may bypass the network layer: without a fetch, build one for this API URL.
-  const request = { log: quiet, fetch: options.fetch ?? defaultFetch(apiUrl) };
+  const apiFetch = options.fetch ?? defaultFetch(apiUrl);
+  // octokit's types name the global fetch; it reads only what ApiResponse has (net/agent.ts).
+  const request = { log: quiet, fetch: apiFetch as unknown as typeof fetch };
   const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: options.userAgent, log: quiet, request });
+  octokit.hook.wrap('request', async (send, route) => {
+    const started = Date.now();
+    const { method, url } = octokit.request.endpoint.parse(route);
+    const line = (status: unknown) => `github: ${method} ${url.replace(apiUrl, '')} - ${String(status)} in ${Date.now() - started}ms`;
+    try {
+      const response = await send(route);
+      log?.debug(line(response.status));
+      return response;
+    } catch (err) {
+      log?.debug(line(statusOf(err) ?? 'no answer'));
+      throw err;
+    }
+  });
   const authHeaders = (token: string | undefined): Record<string, string> => {
     if (!token) return {};
     registerSecret(token);
@@ -106,8 +119,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     try {
       const response =
         tag === 'latest'
-          ? await octokit.rest.repos.getLatestRelease({ owner, repo, headers })
-          : await octokit.rest.repos.getReleaseByTag({ owner, repo, tag, headers });
+          ? await octokit.request('GET /repos/{owner}/{repo}/releases/latest', { owner, repo, headers })
+          : await octokit.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { owner, repo, tag, headers });
       return withEtag(parseRelease(response.data, { subject: describe(what), entry: ctx.entry }), response.headers.etag);
     } catch (err) {
       if (etag && statusOf(err) === 304) return undefined;
@@ -130,7 +143,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const all: Release[] = [];
       let first = true;
       let pages = 0;
-      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, {
+      for await (const page of octokit.paginate.iterator<unknown>('GET /repos/{owner}/{repo}/releases', {
         owner,
         repo,
         per_page: 100,
@@ -161,7 +174,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   /** One extra request after a 404, to tell a missing (or hidden) repo from a missing release. */
   async function repoExists(owner: string, repo: string, headers: Record<string, string>): Promise<boolean | undefined> {
     try {
-      await octokit.rest.repos.get({ owner, repo, headers });
+      await octokit.request('GET /repos/{owner}/{repo}', { owner, repo, headers });
       return true;
     } catch (err) {
       return statusOf(err) === 404 ? false : undefined;
@@ -181,7 +194,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     };
     try {
       const where = { owner, repo, headers: authHeaders(token), entry: ctx.entry, subject };
-      return await listAttestationsWith(octokit, where, sha256Hex, request.fetch);
+      return await listAttestationsWith(octokit, where, sha256Hex, apiFetch);
     } catch (err) {
       throw await toBuildpackError(err, what, async () => undefined);
     }
@@ -220,7 +233,7 @@ async function listAttestationsWith(
     subject,
   }: { owner: string; repo: string; headers: Record<string, string>; entry: string | undefined; subject: string },
   sha256Hex: string,
-  fetchFn: typeof fetch,
+  fetchFn: ApiFetch,
 ): Promise<AttestationList> {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw attestationLookupWithoutDigest();
   const skipped = { tooLarge: 0, notInline: 0, beyondCap: 0 };
@@ -264,7 +277,7 @@ async function listAttestationsWith(
 }
 
 /** One bundle from its `bundle_url`, or undefined when it cannot be had (the caller counts it as missing). */
-async function fetchBundle(raw: string, fetchFn: typeof fetch): Promise<object | undefined> {
+async function fetchBundle(raw: string, fetchFn: ApiFetch): Promise<object | undefined> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -293,7 +306,7 @@ function looksLikeJson(bytes: Buffer): boolean {
 }
 
 /** The body, or undefined as soon as it exceeds `cap` bytes. */
-async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Buffer | undefined> {
+async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise<Buffer | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -312,7 +325,7 @@ function withEtag(release: Release, etag: string | undefined): Release {
 
 /** Networks built for clients given no fetch, one per API URL, kept for the process. */
 const defaultNetworks = new Map<string, Network>();
-function defaultFetch(apiUrl: string): typeof fetch {
+function defaultFetch(apiUrl: string): ApiFetch {
   let network = defaultNetworks.get(apiUrl);
   if (!network) {
     network = createNetwork(

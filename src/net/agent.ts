@@ -3,7 +3,8 @@
 // through. Downloads get redirects, API calls (octokit's fetch) get the retry policy and a
 // capped, buffered body. It makes no requests itself and logs no headers.
 
-import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, interceptors, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
+import { BuildpackError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import { registerSecret, safeUrl } from '../util/secrets.js';
@@ -20,8 +21,8 @@ const MAX_API_ANSWER_BYTES = 32 * 1024 * 1024;
 export interface Network {
   /** For downloads: credentials by origin, deadlines, redirects (followed hop by hop through the same checks). */
   dispatcher: Dispatcher;
-  /** For the REST API (octokit's request.fetch): credentials by origin, deadlines, retries, and answers capped at MAX_API_ANSWER_BYTES. */
-  fetch: typeof fetch;
+  /** For the REST API (octokit's request.fetch): credentials by origin, deadlines, retries, redirects, and answers capped at MAX_API_ANSWER_BYTES. */
+  fetch: ApiFetch;
   retry: RetryPolicy;
   config: NetworkConfig;
   /** The origin tokens may go to (GITHUB_API_URL's). */
@@ -75,7 +76,14 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
     interceptors.redirect({ maxRedirections: 5, throwOnMaxRedirect: false }),
     limits,
   );
-  const api = base.compose(credentialsByOrigin(apiOrigin), limits, countUsage(apiUsage), retryByPolicy(retry, options.log));
+  // Redirects outermost: every hop is retried, counted, limited and checked for credentials on its own, as fetch's hops were.
+  const api = base.compose(
+    credentialsByOrigin(apiOrigin),
+    limits,
+    countUsage(apiUsage),
+    retryByPolicy(retry, options.log),
+    interceptors.redirect({ maxRedirections: 0, throwOnMaxRedirect: true }),
+  );
   let closing: Promise<void> | undefined;
   return {
     dispatcher,
@@ -88,43 +96,129 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
   };
 }
 
+/** Redirects an API request may follow (fetch's limit); each hop passes every interceptor again. */
+const MAX_API_REDIRECTS = 20;
+
+/** What an API call passes: the part of fetch's RequestInit that octokit's request and the attestation bundle fetch use. */
+export interface ApiRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** `follow` (default) or `error` (a 3xx answer fails the call, as in fetch). */
+  redirect?: 'follow' | 'error';
+  signal?: AbortSignal | null;
+}
+
+/** A whole, already read API answer, shaped like the part of fetch's Response that octokit reads. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly url: string;
+  readonly headers: ApiHeaders;
+  /** The bytes as one chunk (null for 204, 205, 304 and HEAD), so `for await` reads it like a stream. */
+  readonly body: AsyncIterable<Uint8Array> | null;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface ApiHeaders extends Iterable<[string, string]> {
+  get(name: string): string | null;
+}
+
+/** The API's fetch: what octokit gets as `request.fetch` (see cappedFetch). */
+export type ApiFetch = (input: string | URL, init?: ApiRequestInit) => Promise<ApiResponse>;
+
 /**
- * undici's fetch through `dispatcher`, reading the whole answer with a cap: an answer larger
- * than `maxBytes` (announced or streamed) fails with GHA024 before it is all in memory.
+ * A fetch for the REST API over `dispatcher.request` (undici's fetch with its web streams costs
+ * ~20 ms of start-up for four JSON calls): follows redirects through the same interceptors, and
+ * reads the whole answer with a cap: one larger than `maxBytes` (announced or streamed) fails
+ * with GHA024 before it is all in memory. A failure to get an answer rejects like fetch's
+ * (TypeError "fetch failed" with the cause), which octokit reports as status 500 with that cause.
  */
-function cappedFetch(dispatcher: Dispatcher, maxBytes: number): typeof fetch {
-  return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const response = await undiciFetch(
-      input as Parameters<typeof undiciFetch>[0],
-      { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1],
-    );
-    const url = response.url || (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+function cappedFetch(dispatcher: Dispatcher, maxBytes: number): ApiFetch {
+  return async (input, init = {}) => {
+    const url = new URL(String(input));
+    const method = (init.method ?? 'GET').toUpperCase();
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: method as Dispatcher.HttpMethod,
+        headers: init.headers ?? {},
+        body: init.body ?? null,
+        signal: init.signal ?? undefined,
+        maxRedirections: init.redirect === 'error' ? 0 : MAX_API_REDIRECTS,
+      } as Dispatcher.RequestOptions);
+    } catch (err) {
+      if (init.signal?.aborted) throw init.signal.reason;
+      throw new TypeError('fetch failed', { cause: err });
+    }
+    const { statusCode: status, body } = answer;
+    // Destroying a body we stop reading makes it emit an abort error nobody else listens for.
+    body.on('error', () => {});
     const tooLarge = (size: { announced: number } | { arrivedOver: number }) =>
-      apiAnswerTooLarge({ url: safeUrl(url), capShown: formatBytes(maxBytes), size });
-    const announced = Number(response.headers.get('content-length') ?? NaN);
+      apiAnswerTooLarge({ url: safeUrl(url.href), capShown: formatBytes(maxBytes), size });
+    if (init.redirect === 'error' && status >= 300 && status < 400) {
+      body.destroy();
+      throw new TypeError('fetch failed', { cause: new Error(`redirect (${status}) refused`) });
+    }
+    const headers = apiHeaders(answer.headers);
+    const announced = Number(headers.get('content-length') ?? NaN);
     if (Number.isFinite(announced) && announced > maxBytes) {
-      await response.body?.cancel().catch(() => {});
+      body.destroy();
       throw tooLarge({ announced });
     }
-    if (!response.body) return response;
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let total = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge({ arrivedOver: total });
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        total += chunk.byteLength;
+        if (total > maxBytes) throw tooLarge({ arrivedOver: total });
+        chunks.push(chunk);
       }
-      chunks.push(value);
+    } catch (err) {
+      body.destroy();
+      if (err instanceof BuildpackError) throw err;
+      throw new TypeError('fetch failed', { cause: err });
     }
-    const body = [204, 205, 304].includes(response.status) ? null : Buffer.concat(chunks);
-    const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    Object.defineProperty(copy, 'url', { value: response.url });
-    return copy;
-  }) as unknown as typeof fetch;
+    const bytes = [204, 205, 304].includes(status) || method === 'HEAD' ? null : Buffer.concat(chunks);
+    return apiResponse({ status, statusText: answer.statusText ?? '', url: url.href, headers, bytes });
+  };
+}
+
+function apiHeaders(raw: Record<string, string | string[] | undefined>): ApiHeaders {
+  // Repeated headers are joined as fetch's Headers joins them.
+  const entries = new Map<string, string>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) entries.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+  }
+  return {
+    get: (name) => entries.get(name.toLowerCase()) ?? null,
+    [Symbol.iterator]: () => entries[Symbol.iterator](),
+  };
+}
+
+function apiResponse(answer: { status: number; statusText: string; url: string; headers: ApiHeaders; bytes: Buffer | null }): ApiResponse {
+  const { status, statusText, url, headers, bytes } = answer;
+  const text = async () => (bytes ? bytes.toString('utf8') : '');
+  return {
+    status,
+    statusText,
+    ok: status >= 200 && status < 300,
+    url,
+    headers,
+    body: bytes ? oneChunk(bytes) : null,
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
+    arrayBuffer: async () => (bytes ? new Uint8Array(bytes).buffer : new ArrayBuffer(0)),
+  };
+}
+
+async function* oneChunk(bytes: Buffer): AsyncIterable<Uint8Array> {
+  yield bytes;
 }
 
 function passwordOf(raw: string): string | undefined {

@@ -2,7 +2,11 @@
 // release of a list satisfies it. Tags may carry a leading "v". No network here: the caller
 // fetches the releases.
 
-import semver from 'semver';
+// semver by its functions: its index loads every class and range helper (and builds some) at start-up.
+import semverGt from 'semver/functions/gt.js';
+import semverSatisfies from 'semver/functions/satisfies.js';
+import semverValid from 'semver/functions/valid.js';
+import semverValidRange from 'semver/ranges/valid.js';
 import type { Release } from '../model.js';
 import { stripV } from '../platform.js';
 
@@ -20,24 +24,24 @@ export function parseTagSpec(tag: string): TagQuery {
   if (value === 'latest') return { kind: 'latest' };
   // The common case first: a full version (v1.2.3) is an exact tag, as below, without building a
   // semver Range (its first use costs ~10 ms of a build's start-up).
-  if (!NOT_A_TAG.test(value) && semver.valid(stripV(value))) return { kind: 'exact', tag: value };
+  if (!NOT_A_TAG.test(value) && semverValid(stripV(value))) return { kind: 'exact', tag: value };
   const range = toRange(value);
   if (range === undefined) return { kind: 'exact', tag: value };
   if (NOT_A_TAG.test(value)) return { kind: 'range', range, exactFirst: false };
   // A full version such as v1.2.3 or 1.2.3 is a tag name, not a range.
-  if (semver.valid(stripV(value))) return { kind: 'exact', tag: value };
+  if (semverValid(stripV(value))) return { kind: 'exact', tag: value };
   return { kind: 'range', range, exactFirst: true };
 }
 
 function toRange(value: string): string | undefined {
   // Allow "v" prefixes inside ranges: "^v1.2", ">=v0.4 <v0.5".
   const cleaned = value.replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1');
-  return semver.validRange(cleaned, { loose: true }) ?? undefined;
+  return semverValidRange(cleaned, { loose: true }) ?? undefined;
 }
 
 /** The semantic version a release tag stands for, or undefined when it is not one. */
 export function versionOfTag(tag: string): string | undefined {
-  return semver.valid(stripV(tag), { loose: true }) ?? undefined;
+  return semverValid(stripV(tag), { loose: true }) ?? undefined;
 }
 
 /** The highest release whose tag satisfies `range` (drafts never, prereleases only when allowed). */
@@ -47,8 +51,8 @@ export function pickInRange(releases: Release[], range: string, prerelease: bool
     if (release.draft || (release.prerelease && !prerelease)) continue;
     const version = versionOfTag(release.tag);
     if (!version) continue;
-    if (!semver.satisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
-    if (!best || semver.gt(version, best.version, { loose: true })) best = { release, version };
+    if (!semverSatisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
+    if (!best || semverGt(version, best.version, { loose: true })) best = { release, version };
   }
   return best?.release;
 }

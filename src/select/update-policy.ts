@@ -2,7 +2,12 @@
 // the --to option into a policy, and picks the newest release a policy allows from a release
 // list. Never picks a release older than the current one. No network, no file I/O.
 
-import semver from 'semver';
+// semver by its functions: its index loads every class and range helper (and builds some) at start-up.
+import semverGt from 'semver/functions/gt.js';
+import semverLt from 'semver/functions/lt.js';
+import semverParse from 'semver/functions/parse.js';
+import semverSatisfies from 'semver/functions/satisfies.js';
+import semverValidRange from 'semver/ranges/valid.js';
 import type { Release } from '../model.js';
 import { versionOfTag } from './tags.js';
 
@@ -21,7 +26,7 @@ export function isUpdateLevel(value: string): value is UpdateLevel {
 export function semverRange(text: string): string | undefined {
   const cleaned = text.trim().replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1');
   if (cleaned === '') return undefined;
-  return semver.validRange(cleaned, { loose: true }) ?? undefined;
+  return semverValidRange(cleaned, { loose: true }) ?? undefined;
 }
 
 /** The `update` key's string value as a policy, or undefined when it is neither a level nor a range. */
@@ -34,7 +39,7 @@ export function parseUpdateValue(text: string): UpdatePolicy | undefined {
 
 /** The range a level allows from `current` (a semantic version without "v"). */
 export function rangeForLevel(level: UpdateLevel, current: string): string {
-  const v = semver.parse(current, { loose: true })!;
+  const v = semverParse(current, { loose: true })!;
   if (level === 'patch') return `>=${v.version} <${v.major}.${v.minor + 1}.0-0`;
   if (level === 'minor') return `>=${v.version} <${v.major + 1}.0.0-0`;
   return `>=${v.version}`;
@@ -56,9 +61,9 @@ export function newestAllowed(releases: Release[], range: string, prerelease: bo
     if (release.draft || (release.prerelease && !prerelease)) continue;
     const version = versionOfTag(release.tag);
     if (!version) continue;
-    if (!semver.satisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
-    if (current !== undefined && semver.lt(version, current, { loose: true })) continue;
-    if (!best || semver.gt(version, best.version, { loose: true })) best = { release, version };
+    if (!semverSatisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
+    if (current !== undefined && semverLt(version, current, { loose: true })) continue;
+    if (!best || semverGt(version, best.version, { loose: true })) best = { release, version };
   }
   return best;
 }

@@ -107,7 +107,11 @@ describe('pack buildpack package on dist/multiarch', () => {
       expect(entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e.path))).toEqual([]);
       // Top level of the buildpack: the descriptor, the shims, the bundles and the runtime only.
       expect([...new Set(files.map((p) => p.split('/')[0]))].sort()).toEqual(['bin', 'buildpack.toml', 'lib', 'runtime']);
-      expect(files.filter((p) => p.startsWith('lib/') && !/\.mjs(\.LEGAL\.txt)?$/.test(p))).toEqual([]);
+      // lib/: the bundles, and the compile cache of this architecture's runtime (scripts/compile-cache.ts).
+      const nodeArch = arch === 'amd64' ? 'x64' : arch;
+      const cache = new RegExp(`^lib/compile-cache(/v\\d+\\.\\d+\\.\\d+-${nodeArch}-[0-9a-f]{8}(/[0-9a-f]{8})?)?$`);
+      expect(files.filter((p) => p.startsWith('lib/') && !/\.mjs(\.LEGAL\.txt)?$/.test(p) && !cache.test(p))).toEqual([]);
+      expect(files.filter((p) => cache.test(p) && p.split('/').length === 4).length).toBeGreaterThan(0);
     });
   }
 });

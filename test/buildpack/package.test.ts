@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runPackage, writeStandInBundles, type PackageRun } from '../support/package-build.js';
@@ -30,14 +31,18 @@ const cleanup: string[] = [];
 let lib = '';
 let run: PackageRun;
 
-function tree(dir: string, prefix = ''): string[] {
+function fullTree(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix))
     .sort()
     .flatMap((name) => {
       const rel = prefix ? `${prefix}/${name}` : name;
-      return statSync(join(dir, rel)).isDirectory() ? [rel, ...tree(dir, rel)] : [rel];
+      return statSync(join(dir, rel)).isDirectory() ? [rel, ...fullTree(dir, rel)] : [rel];
     });
 }
+
+/** The compile cache's entries are named by V8 and file hashes: checked on their own below. */
+const CACHE = /^lib\/compile-cache(\/|$)/;
+const tree = (dir: string) => fullTree(dir).filter((p) => !CACHE.test(p));
 
 interface Entry {
   path: string;
@@ -106,9 +111,11 @@ describe('package (amd64)', () => {
   });
 
   it('archives the target with root-level, sorted, root-owned entries at a fixed mtime', async () => {
-    const entries = await listTgz(join(run.outDir, tgzName));
+    const all = await listTgz(join(run.outDir, tgzName));
+    const entries = all.filter((e) => !CACHE.test(e.path));
     const dirs = new Set(['bin', 'lib', 'runtime', 'runtime/bin']);
     expect(entries.map((e) => e.path.replace(/\/$/, ''))).toEqual(SHIPPED);
+    expect(all.map((e) => e.path.replace(/\/$/, ''))).toEqual(fullTree(run.targetDir('amd64')));
     for (const e of entries) {
       const rel = e.path.replace(/\/$/, '');
       expect({ rel, uid: e.uid, gid: e.gid }).toEqual({ rel, uid: 0, gid: 0 });
@@ -135,6 +142,36 @@ describe('package (amd64)', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain(`kept `);
     expect(rerun.stderr).toContain(tgzName);
+  });
+
+  it('ships a compile cache of the bundles made by the packaged runtime, which the shims read and never write', () => {
+    const dir = run.targetDir('amd64');
+    const cache = join(dir, 'lib', 'compile-cache');
+    const [tag, ...more] = readdirSync(cache);
+    expect(more).toEqual([]);
+    const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
+    expect(tag).toMatch(new RegExp(`^v${pinned.replaceAll('.', '\\.')}-x64-[0-9a-f]{8}$`));
+    const files = readdirSync(join(cache, tag!));
+    // One entry per bundle: detect.mjs and build.mjs (the stand-ins have no chunks).
+    expect(files).toHaveLength(2);
+    expect(
+      [cache, join(cache, tag!), ...files.map((f) => join(cache, tag!, f))].map((p) => (statSync(p).mode & 0o777).toString(8)),
+    ).toEqual(['755', '755', '644', '644']);
+    const before = fullTree(cache).map((p) => `${p}:${statSync(join(cache, p)).mtimeMs}`);
+    const app = mkdtempSync(join(tmpdir(), 'gha-app-'));
+    cleanup.push(app);
+    writeFileSync(join(app, 'project.toml'), '[[metadata.githubassets]]\nrepo = "a/b"\n');
+    for (const phase of ['detect', 'build']) {
+      const result = spawnSync(join(dir, 'bin', phase), [], {
+        cwd: app,
+        env: { PATH: '/usr/bin:/bin', NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toContain(`code cache for ESM ${pathToFileURL(join(dir, 'lib', `${phase}.mjs`)).href} was accepted`);
+      expect(result.stderr).not.toMatch(/writing cache|Creating temporary file/);
+    }
+    expect(fullTree(cache).map((p) => `${p}:${statSync(join(cache, p)).mtimeMs}`)).toEqual(before);
   });
 
   it('lays out dist/multiarch the way pack buildpack package reads it', () => {

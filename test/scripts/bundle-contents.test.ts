@@ -1,18 +1,30 @@
 // What each phase loads before it does any work (issue 17): detect must not carry the HTTP stack,
 // Sigstore or archive code, and the build's eagerly loaded bundle must leave Sigstore/TUF and
-// the archive formats to lazy chunks. One stray import (a constant taken from the wrong module)
-// pulled 300 KB of Sigstore into detect once; this test fails on that.
+// the archive formats to lazy chunks, take undici by its parts (no fetch, web streams, WebSocket,
+// caches, mocks or HTTP/2) and octokit without its endpoint catalogue, and import no Node.js
+// built-in as an ES module (that reads every export: node:fs loads fs/promises, readline and the
+// REPL history). One stray import (a constant taken from the wrong module) pulled 300 KB of
+// Sigstore into detect once; this test fails on that.
 
 import { build, type Metafile } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ESM_BUNDLE } from '../../scripts/compile.ts';
+import { LIB_BUNDLE } from '../../scripts/compile.ts';
 import { repoRoot } from '../support/cnb.js';
 
-/** The npm packages bundled into the file that loads first (lazy `import()`s excluded). */
-async function eagerPackages(entry: string): Promise<string[]> {
+interface Eager {
+  /** npm packages bundled into what loads first. */
+  packages: string[];
+  /** Every input file of it (node_modules/…, src/…). */
+  inputs: string[];
+  /** Imports of Node.js built-ins it makes, as `<kind> <path>`. */
+  builtins: string[];
+}
+
+/** What an entry point loads before its first lazy import(): the entry file plus the chunks it imports statically. */
+async function eagerOf(entry: string): Promise<Eager> {
   const result = await build({
-    ...ESM_BUNDLE,
+    ...LIB_BUNDLE,
     entryPoints: [join(repoRoot, 'src', 'main', entry)],
     outdir: join(repoRoot, '.cache', 'bundle-contents'),
     splitting: true,
@@ -21,13 +33,14 @@ async function eagerPackages(entry: string): Promise<string[]> {
     logLevel: 'silent',
   });
   const meta: Metafile = result.metafile;
-  // The entry file plus the chunks it imports statically (shared code), not dynamic ones.
   const eager = new Set<string>();
+  const builtins = new Set<string>();
   const visit = (path: string) => {
     const file = meta.outputs[path];
     if (!file) return;
     for (const input of Object.keys(file.inputs)) eager.add(input);
     for (const imp of file.imports) {
+      if (imp.external) builtins.add(`${imp.kind} ${imp.path}`);
       if (imp.kind !== 'import-statement' || eager.has(`out:${imp.path}`)) continue;
       eager.add(`out:${imp.path}`);
       visit(imp.path);
@@ -36,7 +49,12 @@ async function eagerPackages(entry: string): Promise<string[]> {
   const entryPath = Object.keys(meta.outputs).find((p) => meta.outputs[p]!.entryPoint === `src/main/${entry}`)!;
   visit(entryPath);
   const packages = [...eager].flatMap((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1] ?? []);
-  return [...new Set(packages)].sort();
+  return { packages: [...new Set(packages)].sort(), inputs: [...eager], builtins: [...builtins].sort() };
+}
+
+/** The npm packages bundled into the file that loads first (lazy `import()`s excluded). */
+async function eagerPackages(entry: string): Promise<string[]> {
+  return (await eagerOf(entry)).packages;
 }
 
 const SIGSTORE = /^(@sigstore\/|tuf-js$|@tufjs\/)/;
@@ -53,5 +71,22 @@ describe('what a phase loads before it starts working', () => {
     const packages = await eagerPackages('build.ts');
     expect(packages.filter((p) => SIGSTORE.test(p) || ARCHIVES.test(p))).toEqual([]);
     expect(packages.some((p) => HTTP.test(p))).toBe(true);
+  });
+
+  it('build: undici by its parts (no index, fetch, web streams, caches, mocks), octokit without its endpoint catalogue', async () => {
+    const { inputs, packages } = await eagerOf('build.ts');
+    const undici = inputs.filter((p) => p.includes('node_modules/undici/')).map((p) => p.replace(/.*node_modules\/undici\//, ''));
+    expect(undici).toContain('lib/dispatcher/agent.js');
+    expect(undici.filter((p) => p === 'index.js' || /^lib\/(web|mock|cache)\//.test(p) || p === 'lib/dispatcher/parser-h1.js')).toEqual([]);
+    expect(packages.filter((p) => /^@octokit\/(rest|plugin-rest-endpoint-methods)$/.test(p))).toEqual([]);
+    expect(packages).toContain('@octokit/core');
+  });
+
+  it('build and detect: built-ins are required on use (never an ES import but the require shim), and never node:http2', async () => {
+    for (const entry of ['build.ts', 'detect.ts']) {
+      const { builtins } = await eagerOf(entry);
+      expect(builtins.filter((b) => b.startsWith('import-statement ') && b !== 'import-statement node:module')).toEqual([]);
+      expect(builtins.filter((b) => /http2/.test(b))).toEqual([]);
+    }
   });
 });
