@@ -127,6 +127,8 @@ export class IncomingAsset implements BodySink {
   private opened = false;
   /** The extraction waits for the verified file: no pass is read any more. */
   private detached = false;
+  /** The current pass is extracted from the stream: the download need not keep the file. */
+  private streamed = false;
   private markAttached!: () => void;
   /** Resolves when the extraction holds its turn and is ready to read (see `attach`). */
   readonly attached: Promise<void> = new Promise((resolve) => (this.markAttached = resolve));
@@ -149,10 +151,15 @@ export class IncomingAsset implements BodySink {
     return this.pass.push(chunk);
   }
 
+  needsFile(): boolean {
+    return !this.streamed;
+  }
+
   /** Ends the pass being read; resolves when the extraction has cleaned up and opened the next one. */
   restart(): Promise<void> {
     if (this.fed === 0) return Promise.resolve();
     this.fed = 0;
+    this.streamed = false;
     const old = this.pass;
     this.pass = new IncomingPass();
     if (this.detached) this.pass.stopReading();
@@ -200,6 +207,11 @@ export class IncomingAsset implements BodySink {
     this.opened = true;
     this.releaseRestart();
     return this.pass;
+  }
+
+  /** This pass is all the extraction reads (it will not ask for the file); a pass already replaced changes nothing. */
+  streaming(pass: IncomingPass): void {
+    if (pass === this.pass) this.streamed = true;
   }
 
   /** The extraction will not read passes (it waits for the verified file): the download never waits for it. */

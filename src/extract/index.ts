@@ -19,7 +19,13 @@ import { extractTar } from './tar.js';
 import { findEscape } from './confine.js';
 import { LayerWriter } from './writer.js';
 import { extractZip } from './zip.js';
-import { destinationNotInLayer, filesPatternUnmatched, installDirNotEmpty, unsafeArchiveEntry } from '../errors/catalog.js';
+import {
+  destinationNotInLayer,
+  filesPatternUnmatched,
+  installDirNotEmpty,
+  streamedDownloadReread,
+  unsafeArchiveEntry,
+} from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
@@ -87,14 +93,22 @@ function fileSource(file: string): AssetSource {
 function passSource(pass: IncomingPass, incoming: IncomingAsset, file: string): AssetSource {
   const chunks = pass[Symbol.asyncIterator]();
   let peeked: Peeked | undefined;
+  let streamed = false;
   return {
     usedFile: false,
     async head() {
       peeked = await peek(chunks, HEAD_SIZE);
       return peeked.head;
     },
-    stream: () => replay(peeked ?? { head: Buffer.alloc(0), rest: chunks }),
+    stream() {
+      if (this.usedFile) throw streamedDownloadReread();
+      streamed = true;
+      incoming.streaming(pass);
+      return replay(peeked ?? { head: Buffer.alloc(0), rest: chunks });
+    },
     async file() {
+      // Once streamed, the download no longer writes the file: it would be incomplete.
+      if (streamed) throw streamedDownloadReread();
       this.usedFile = true;
       incoming.detach();
       await chunks.return(undefined);

@@ -78,6 +78,12 @@ export interface BodySink {
   restart(): Promise<void>;
   /** The next bytes; a returned promise holds the body back until the reader has room (backpressure). */
   write(chunk: Buffer): Promise<void> | undefined;
+  /**
+   * False once the reader has taken over the bytes (an archive extracting from the stream): the
+   * rest of the body is hashed and counted but not written to destFile, which is then incomplete
+   * and must not be read. True again after a restart. Absent: always true.
+   */
+  needsFile?(): boolean;
 }
 
 export interface DownloadUrlOptions extends TransferOptions {
@@ -482,6 +488,11 @@ class BatchedWriter {
   }
 
   private async writeAll(buffers: Buffer[], length: number, position: number): Promise<void> {
+    if (this.sink?.needsFile?.() === false) {
+      // Counted (a resume asks for what follows) and hashed, but nobody reads the file.
+      this.partial.bytes = position + length;
+      return;
+    }
     try {
       let written = 0;
       while (written < length) {
