@@ -20,12 +20,12 @@ function feedUntilHeld(incoming: IncomingAsset, max = 1000): { bytes: number; he
 }
 
 describe('IncomingAsset', () => {
-  it('holds the download back once 1 MiB waits for the reader, and lets it go as the reader catches up', async () => {
+  it('holds the download back once 256 KiB waits for the reader, and lets it go as the reader catches up', async () => {
     const incoming = new IncomingAsset();
     const pass = incoming.open();
     const { bytes, held } = feedUntilHeld(incoming);
     expect(held).toBeDefined();
-    expect(bytes).toBe(1024 * 1024);
+    expect(bytes).toBe(256 * 1024);
     let released = false;
     void held!.then(() => (released = true));
     const reader = pass[Symbol.asyncIterator]();
