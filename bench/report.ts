@@ -78,7 +78,8 @@ const MEMORY_LIMIT_MIB = 150;
  * starts loading the build code) rather than restate the goals.
  */
 const CI_BOUNDS = {
-  largeVsBestBaseline: 5,
+  /** Large rows of --quick (1 × 50 MiB tar.gz, 4 × 50 MiB raw) measured 1.56–2.6× on a loaded 2-core machine. */
+  largeVsBestBaseline: 3,
   manyVsSequential: 3.5,
   detectNoEntriesVsNode: 1.5,
   detectEntriesVsNode: 2.5,
