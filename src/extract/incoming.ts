@@ -56,7 +56,8 @@ export class IncomingPass implements AsyncIterable<Buffer> {
 
   /** The download's side: no more bytes in this pass. */
   finish(end: PassEnd, error?: unknown): void {
-    if (this.state !== 'open') return;
+    // A failure after the last byte (a check that found a mismatch) still stops a reader that is behind.
+    if (this.state !== 'open' && !(end === 'failed' && this.state === 'ended')) return;
     this.state = end;
     this.error = error;
     if (end !== 'ended') this.drop();

@@ -90,6 +90,18 @@ describe('IncomingAsset', () => {
     await restart;
   });
 
+  it('a failure after the last byte (a mismatch) stops a reader that has not caught up, without the rest', async () => {
+    const incoming = new IncomingAsset();
+    const pass = incoming.open();
+    for (let i = 0; i < 3; i++) incoming.write(chunk(i));
+    incoming.end();
+    const reader = pass[Symbol.asyncIterator]();
+    expect(((await reader.next()).value as Buffer).length).toBe(2 * CHUNK);
+    incoming.fail(new Error('sha256 mismatch'));
+    await expect(reader.next()).rejects.toThrow('sha256 mismatch');
+    expect(await pass.end).toBe('ended'); // as far as the download is concerned
+  });
+
   it('an extraction that waits for the file never holds the download back, and learns of a failure', async () => {
     const incoming = new IncomingAsset();
     incoming.open();
