@@ -188,6 +188,10 @@ async function main(): Promise<void> {
     // Every build looks releases up anonymously; the real per-IP limit (60/h) is not what is measured.
     gh = await startFakeGitHub({ rateLimit: { anonymous: 1_000_000 } });
     await addReleases(gh, plan, assets);
+    // BENCH_RATE_MIB_S: the download host sends every body at about this rate per connection (a
+    // CDN-like link instead of loopback), for every command alike; the report says so.
+    const rate = Number(process.env.BENCH_RATE_MIB_S ?? 0);
+    if (rate > 0) gh.injectFault({ origin: 'download', times: Infinity, trickle: { bytes: Math.round((rate * MiB) / 1000), everyMs: 1 } });
     const buildpack = wrapBuildpack(root, join(scratch, 'buildpack'));
     const ubi = quick ? undefined : findUbi(); // CI's --quick compares ratios against curl only
     const env = { GITHUB_API_URL: gh.apiUrl };
@@ -202,6 +206,7 @@ async function main(): Promise<void> {
       otherTools: { ubi: ubi ? toolVersion(ubi) : undefined },
       load: { start: loadAverage(), end: NaN },
       seconds: 0,
+      ...(rate > 0 ? { downloadRateMiBs: rate } : {}),
     };
 
     for (const { config, rounds } of plan.cold) {
@@ -263,13 +268,16 @@ async function main(): Promise<void> {
     results.load.end = loadAverage();
     const goals = evaluateGoals(results);
     const report = renderReport(results, goals);
-    const out = quick ? join(root, '.cache', 'bench', 'results-quick.md') : join(root, 'bench', 'results.md');
+    const out =
+      quick || rate > 0
+        ? join(root, '.cache', 'bench', `results${quick ? '-quick' : ''}${rate > 0 ? `-${rate}mibs` : ''}.md`)
+        : join(root, 'bench', 'results.md');
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, report);
     // Every run's raw numbers, for a closer look than the report's medians.
     mkdirSync(join(root, '.cache', 'bench'), { recursive: true });
     writeFileSync(
-      join(root, '.cache', 'bench', quick ? 'results-quick.json' : 'results.json'),
+      join(root, '.cache', 'bench', `results${quick ? '-quick' : ''}${rate > 0 ? `-${rate}mibs` : ''}.json`),
       JSON.stringify({ ...results, goals }, null, 2),
     );
     console.log(report);

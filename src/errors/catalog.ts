@@ -1693,6 +1693,16 @@ export function installDirNotEmpty(outDir: string, entry: string | undefined): B
   return internalError(`installAsset needs an empty directory, and ${outDir} is not`, { entry });
 }
 
+/** GHA099: the extraction was fed other bytes than the download hashed (a bug in the downloader): nothing is installed. */
+export function streamedBytesDiffer(entry: string, streamed: number, downloaded: number): BuildpackError {
+  return internalError(`the extraction read ${streamed} bytes of a ${downloaded}-byte download`, { entry });
+}
+
+/** GHA099: an extraction that read the download as a stream asked for the file too (incomplete by then; a bug in the extractor). */
+export function streamedDownloadReread(): BuildpackError {
+  return internalError('an extraction that read the download as it arrived asked for the downloaded file too');
+}
+
 /** GHA099: a file entry reached the writer without a way to read its content (a bug in the reader). */
 export function noContentReader(path: string): BuildpackError {
   return internalError(`no content reader for file entry ${path}`);

@@ -1,4 +1,4 @@
-// Opens a downloaded file as a stream of decompressed bytes. gzip and zstd come from node:zlib
+// Turns a downloaded file, or the download as it arrives, into a stream of decompressed bytes. gzip and zstd come from node:zlib
 // (native, in the runtime), xz from xz-decompress (xz-embedded compiled to WASM), bzip2 from
 // unbzip2-stream's block decoder (pure JS, see bzip2.ts). It does not interpret the content.
 // xz and bzip2 are loaded only when an asset needs them (util/lazy.ts).
@@ -26,25 +26,32 @@ export const READ_CHUNK = 256 * 1024;
 export const OUTPUT_CHUNK = 128 * 1024;
 
 export function openDecompressed(file: string, compression: Compression | 'none'): Readable {
-  const input = () => createReadStream(file, { highWaterMark: READ_CHUNK });
+  if (compression === 'bzip2') return Readable.from(bzip2Chunks(file), { objectMode: false });
+  return decompressStream(createReadStream(file, { highWaterMark: READ_CHUNK }), compression);
+}
+
+/** The decompressed bytes of a stream (the download as it arrives); bzip2 reads a file (openDecompressed). */
+export function decompressStream(input: Readable, compression: Exclude<Compression, 'bzip2'> | 'none'): Readable {
   switch (compression) {
     case 'none':
-      return input();
+      return input;
     case 'gzip':
-      return pipeline(input(), createGunzip({ chunkSize: OUTPUT_CHUNK }), noop);
+      return pipeline(input, createGunzip({ chunkSize: OUTPUT_CHUNK }), noop);
     case 'zstd':
-      return pipeline(input(), createZstdDecompress({ chunkSize: OUTPUT_CHUNK }), noop);
-    case 'xz':
-      return Readable.from(xzChunks(input), { objectMode: false });
-    case 'bzip2':
-      return Readable.from(bzip2Chunks(file), { objectMode: false });
+      return pipeline(input, createZstdDecompress({ chunkSize: OUTPUT_CHUNK }), noop);
+    case 'xz': {
+      const output = Readable.from(xzChunks(input), { objectMode: false });
+      // Also when the output is destroyed before the decoder ever started.
+      output.once('close', () => input.destroy());
+      return output;
+    }
   }
 }
 
-/** Destroying the returned stream ends the generator, which destroys the decoder and the file stream. */
-async function* xzChunks(input: () => Readable): AsyncGenerator<Uint8Array> {
+/** Destroying the returned stream ends the generator, which destroys the decoder and the input. */
+async function* xzChunks(input: Readable): AsyncGenerator<Uint8Array> {
   const xz = (await loadXz()).default;
-  const web = Readable.toWeb(input()) as unknown as ReadableStream<Uint8Array>;
+  const web = Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>;
   yield* Readable.fromWeb(new xz.XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>) as AsyncIterable<Uint8Array>;
 }
 

@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { BuildpackError, fromFsError } from '../errors.js';
 import type { InstalledFile } from '../model.js';
-import { openDecompressed, decoderFailure } from './decompress.js';
+import { decompressStream, openDecompressed, decoderFailure } from './decompress.js';
+import type { IncomingAsset, IncomingPass } from './incoming.js';
 import { type AssetFormat, type Compression, classify, formatRefusal, looksLikeTar } from './format.js';
 import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
 import { placeEntryPath } from './paths.js';
@@ -18,7 +19,13 @@ import { extractTar } from './tar.js';
 import { findEscape } from './confine.js';
 import { LayerWriter } from './writer.js';
 import { extractZip } from './zip.js';
-import { destinationNotInLayer, filesPatternUnmatched, installDirNotEmpty, unsafeArchiveEntry } from '../errors/catalog.js';
+import {
+  destinationNotInLayer,
+  filesPatternUnmatched,
+  installDirNotEmpty,
+  streamedDownloadReread,
+  unsafeArchiveEntry,
+} from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
@@ -37,49 +44,123 @@ export interface ExtractOptions {
   limits?: ExtractLimits;
   /** The caller is done with `file`: a raw asset may be moved into place rather than copied. */
   consumeInput?: boolean;
+  /**
+   * The download as it arrives: extraction starts at once and runs alongside it, into `outDir`
+   * only; `file` is read only by formats that need the whole, verified file (incoming.ts).
+   */
+  incoming?: IncomingAsset;
 }
 
 const HEAD_SIZE = 8192;
 const SHOWN_ENTRIES = 20;
 const compressionSuffix = /\.(gz|gzip|xz|bz2|bzip2|zst|zstd)$/i;
 
-async function readHead(file: string, size: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+/**
+ * Where the asset's bytes come from: the downloaded file, or the download itself as it arrives
+ * (a pass of IncomingAsset). Formats that need the whole file (zip's directory is at its end, a
+ * raw asset is moved into place, bzip2 reads blocks from the file) ask for it: a pass then
+ * waits until the download is complete and verified.
+ */
+interface AssetSource {
+  /** The first HEAD_SIZE bytes (fewer for a smaller asset). */
+  head(): Promise<Buffer>;
+  /** All bytes from the first, once. */
+  stream(): Readable;
+  /** The complete file. */
+  file(): Promise<string>;
+  /** file() was asked for: the result stands whatever happened to the pass. */
+  usedFile?: boolean;
 }
 
-/** The first bytes of a decompressed stream (enough for a tar header), then stops reading. */
-async function peekDecompressed(file: string, compression: Compression): Promise<Buffer> {
-  const stream = openDecompressed(file, compression);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      chunks.push(Buffer.from(chunk));
-      size += chunk.length;
-      if (size >= 512) break;
-    }
-  } finally {
-    stream.destroy();
+function fileSource(file: string): AssetSource {
+  return {
+    async head() {
+      const handle = await open(file, 'r');
+      try {
+        const buffer = Buffer.alloc(HEAD_SIZE);
+        const { bytesRead } = await handle.read(buffer, 0, HEAD_SIZE, 0);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+    stream: () => openDecompressed(file, 'none'),
+    file: async () => file,
+  };
+}
+
+/** One pass of the download: the head is read from the arriving bytes and replayed in front of the rest. */
+function passSource(pass: IncomingPass, incoming: IncomingAsset, file: string): AssetSource {
+  const chunks = pass[Symbol.asyncIterator]();
+  let peeked: Peeked | undefined;
+  let streamed = false;
+  return {
+    usedFile: false,
+    async head() {
+      peeked = await peek(chunks, HEAD_SIZE);
+      return peeked.head;
+    },
+    stream() {
+      if (this.usedFile) throw streamedDownloadReread();
+      streamed = true;
+      incoming.streaming(pass);
+      return replay(peeked ?? { head: Buffer.alloc(0), rest: chunks });
+    },
+    async file() {
+      // Once streamed, the download no longer writes the file: it would be incomplete.
+      if (streamed) throw streamedDownloadReread();
+      this.usedFile = true;
+      incoming.detach();
+      await chunks.return(undefined);
+      await incoming.verifiedFile;
+      return file;
+    },
+  };
+}
+
+interface Peeked {
+  head: Buffer;
+  rest: AsyncIterator<Buffer | Uint8Array>;
+}
+
+/** Reads chunks until `size` bytes (or the end); the rest stays unread. */
+async function peek(chunks: AsyncIterator<Buffer | Uint8Array>, size: number): Promise<Peeked> {
+  const seen: Buffer[] = [];
+  let length = 0;
+  while (length < size) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    length += next.value.length;
   }
-  return Buffer.concat(chunks);
+  return { head: Buffer.concat(seen), rest: chunks };
+}
+
+/** The peeked head, then the rest, as one stream; destroying it ends the rest too. */
+function replay({ head, rest }: Peeked): Readable {
+  async function* all(): AsyncGenerator<Buffer | Uint8Array> {
+    try {
+      if (head.length > 0) yield head;
+      for (;;) {
+        const next = await rest.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await rest.return?.(undefined);
+    }
+  }
+  return Readable.from(all(), { objectMode: false });
 }
 
 /**
  * Compressed data is a tar when what it decompresses to starts with a tar header; the name
- * (.tar.gz vs .gz) is not trusted for that.
+ * (.tar.gz vs .gz) is not trusted for that. Returns the format and the decompressed stream.
  */
-async function settleCompressed(file: string, format: AssetFormat): Promise<AssetFormat> {
-  if (format.kind !== 'compressed' && !(format.kind === 'tar' && format.compression !== 'none')) return format;
-  const compression = format.compression as Compression;
-  const inner = await peekDecompressed(file, compression);
-  return looksLikeTar(inner) ? { kind: 'tar', compression } : { kind: 'compressed', compression };
+async function settleCompressed(content: Readable, compression: Compression): Promise<{ format: AssetFormat; content: Readable }> {
+  const peeked = await peek(content[Symbol.asyncIterator](), 512);
+  const format: AssetFormat = looksLikeTar(peeked.head) ? { kind: 'tar', compression } : { kind: 'compressed', compression };
+  return { format, content: replay(peeked) };
 }
 
 /** `destination` as segments below the layer root; [] for the root itself. */
@@ -121,7 +202,7 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
     throw installDirNotEmpty(outDir, opts.entry);
   }
   try {
-    const installed = await install(file, outDir, opts);
+    const installed = opts.incoming ? await installArriving(file, outDir, opts) : await install(fileSource(file), outDir, opts);
     // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
     const escaped = await findEscape(outDir);
     if (escaped) throw unsafeArchiveEntry(escaped.path, escaped.reason);
@@ -132,22 +213,66 @@ export async function installAsset(file: string, outDir: string, opts: ExtractOp
   }
 }
 
-async function install(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
+/**
+ * Extracts the asset while it downloads, one pass per start from byte zero: when the download
+ * starts over, the pass's files are removed and the next pass extracts from the beginning. A
+ * pass's own failure waits for the download to end, so a restart can still replace it.
+ */
+async function installArriving(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
+  const incoming = opts.incoming!;
+  incoming.attach();
+  for (;;) {
+    const pass = incoming.open();
+    const source = passSource(pass, incoming, file);
+    let outcome: { installed: InstalledFile[] } | { failure: unknown };
+    try {
+      outcome = { installed: await install(source, outDir, opts) };
+    } catch (err) {
+      outcome = { failure: err };
+    }
+    pass.stopReading();
+    if (source.usedFile) {
+      // Installed from the complete, verified file: no pass matters any more.
+      if ('failure' in outcome) throw outcome.failure;
+      return outcome.installed;
+    }
+    const end = await pass.end;
+    if (end === 'restarted') {
+      await emptyDirectory(outDir);
+      continue;
+    }
+    if (end === 'failed') await incoming.verifiedFile; // throws the download's failure
+    if ('failure' in outcome) throw outcome.failure;
+    return outcome.installed;
+  }
+}
+
+async function install(source: AssetSource, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
-  const detection = classify(await readHead(file, HEAD_SIZE), opts.assetName);
+  const detection = classify(await source.head(), opts.assetName);
   if (!detection.format) throw formatRefusal(detection.unsupported, opts.assetName);
-  const format = await settleCompressed(file, detection.format);
+  let format = detection.format;
+
+  if (format.kind === 'raw' && opts.consumeInput) {
+    const target = singleFilePath(opts.destination, opts.assetName.split('/').pop()!);
+    const writer = new LayerWriter({ outDir, root: [], stripComponents: 0, limits });
+    const executable = 'executable' in detection && detection.executable;
+    await writer.adoptFile({ path: target, kind: 'file', typeName: 'File', mode: executable ? 0o755 : 0o644 }, await source.file());
+    return writer.installed();
+  }
+  if (format.kind === 'zip') {
+    const file = await source.file();
+    return extractArchive(outDir, opts, (writer) => extractZip(file, writer, limits.maxEntries, opts.assetName));
+  }
+
+  const compression = format.kind === 'raw' ? 'none' : format.compression;
+  let content = compression === 'bzip2' ? openDecompressed(await source.file(), 'bzip2') : decompressStream(source.stream(), compression);
+  if (compression !== 'none') ({ format, content } = await settleCompressed(content, compression));
 
   if (format.kind === 'raw' || format.kind === 'compressed') {
     const name = format.kind === 'compressed' ? opts.assetName.replace(compressionSuffix, '') || opts.assetName : opts.assetName;
     const target = singleFilePath(opts.destination, name.split('/').pop()!);
     const writer = new LayerWriter({ outDir, root: [], stripComponents: 0, limits });
-    if (format.kind === 'raw' && opts.consumeInput) {
-      const executable = 'executable' in detection && detection.executable;
-      await writer.adoptFile({ path: target, kind: 'file', typeName: 'File', mode: executable ? 0o755 : 0o644 }, file);
-      return writer.installed();
-    }
-    const content: Readable = openDecompressed(file, format.kind === 'raw' ? 'none' : format.compression);
     try {
       // Raw assets: ELF, Mach-O, PE and #! scripts are executables (0755); anything else we
       // install is a data file (0644). Decompressed single files are judged by their content.
@@ -158,15 +283,21 @@ async function install(file: string, outDir: string, opts: ExtractOptions): Prom
     }
     return writer.installed();
   }
+  const tar = content;
+  return extractArchive(outDir, opts, (writer) => extractTar(tar, writer, limits));
+}
 
+/** An archive's entries through the LayerWriter, then the checks on the whole tree and `files`. */
+async function extractArchive(
+  outDir: string,
+  opts: ExtractOptions,
+  read: (writer: LayerWriter) => Promise<void>,
+): Promise<InstalledFile[]> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const root = destinationSegments(opts.destination);
   const picker = opts.files && opts.files.length > 0 ? createPicker(opts.files) : undefined;
   const writer = new LayerWriter({ outDir, root, stripComponents: opts.stripComponents, limits, ...(picker ? { picker } : {}) });
-  if (format.kind === 'tar') {
-    await extractTar(openDecompressed(file, format.compression), writer, limits);
-  } else {
-    await extractZip(file, writer, limits.maxEntries, opts.assetName);
-  }
+  await read(writer);
   writer.verifyLinks();
 
   const unmatched = picker?.unmatched() ?? [];

@@ -63,6 +63,27 @@ export interface TransferOptions {
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   log?: Logger;
+  /** A second consumer of the body (an extraction running alongside the download); see BodySink. */
+  sink?: BodySink;
+}
+
+/**
+ * Another reader of the body, fed every byte in order right after it is hashed, so work on the
+ * bytes (extraction) overlaps the download. It sees one continuous stream: a resume (Range)
+ * just continues it, and a start from byte zero (a changed file, a refused resume, another
+ * source) calls restart() first. It is never told the bytes are verified: that is the caller's.
+ */
+export interface BodySink {
+  /** The body starts over from byte zero: drop what was fed; resolves when ready for new bytes. */
+  restart(): Promise<void>;
+  /** The next bytes; a returned promise holds the body back until the reader has room (backpressure). */
+  write(chunk: Buffer): Promise<void> | undefined;
+  /**
+   * False once the reader has taken over the bytes (an archive extracting from the stream): the
+   * rest of the body is hashed and counted but not written to destFile, which is then incomplete
+   * and must not be read. True again after a restart. Absent: always true.
+   */
+  needsFile?(): boolean;
 }
 
 export interface DownloadUrlOptions extends TransferOptions {
@@ -189,6 +210,8 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
     throw fromFsError(err, `writing ${what} to disk`, ctx.entry);
   }
   const partial: PartialFile = { bytes: 0, hash: createHash('sha256'), total: undefined, validator: undefined };
+  // A second call for the same sink (the downloader's fallback to the API URL) starts over too.
+  await options.sink?.restart();
   const tracker = options.progress?.start(options.progressName ?? what.replace(/^asset /, ''), options.expectedBytes);
   const transfer: Transfer = { options, dispatcher, partial, file, ctx, tracker };
   let failed = true;
@@ -198,7 +221,7 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
       if (stop === undefined) break;
       if (stop.kind === 'restart') {
         log?.info(`${what}: ${stop.reason}; downloading again from the start`);
-        await restart(partial, file, ctx);
+        await restart(transfer);
         attempt--; // the server answered; this is not a failed attempt
         continue;
       }
@@ -232,7 +255,7 @@ function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number
 
 /** One request (redirects followed by the dispatcher) and its body; resolves undefined when the file is complete. */
 async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined> {
-  const { options, dispatcher, partial, file, ctx } = transfer;
+  const { options, dispatcher, partial, ctx } = transfer;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const headers: Record<string, string> = { ...options.headers };
   if (partial.bytes > 0 && partial.validator === undefined) {
@@ -240,7 +263,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     options.log?.info(
       `${ctx.what}: the server named no ETag or Last-Modified, so a resume could splice two files; downloading again from the start`,
     );
-    await restart(partial, file, ctx);
+    await restart(transfer);
   }
   const resumeAt = partial.bytes;
   if (resumeAt > 0) {
@@ -282,7 +305,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
   if (resumeAt > 0 && statusCode === 200) {
     // The server ignored the Range, or If-Range found that the file changed: keep this answer, from zero.
     options.log?.info(`${ctx.what}: the server does not resume downloads; downloading again from the start`);
-    await restart(partial, file, ctx);
+    await restart(transfer);
   } else if (resumeAt > 0 && statusCode === 206) {
     const range = parseContentRange(header(response.headers, 'content-range'));
     const known = partial.total ?? options.expectedBytes;
@@ -357,7 +380,7 @@ async function writeBody(
   overCap: (bytes: number) => BuildpackError | undefined,
 ): Promise<Interruption | undefined> {
   const { partial, file, ctx, tracker } = transfer;
-  const sink = new BatchedWriter(file, partial, ctx);
+  const sink = new BatchedWriter(file, partial, ctx, transfer.options.sink);
   try {
     const chunks = body[Symbol.asyncIterator]();
     for (;;) {
@@ -412,13 +435,18 @@ class BatchedWriter {
     private readonly file: FileHandle,
     private readonly partial: PartialFile,
     private readonly ctx: FailureContext,
+    private readonly sink: BodySink | undefined,
   ) {
     this.received = partial.bytes;
   }
 
-  /** Hashes the chunk and queues it; waits only when a full batch must wait for the write before it. */
+  /**
+   * Hashes the chunk, hands it to the sink and queues it; waits only when a full batch must wait
+   * for the write before it, or the sink for its reader.
+   */
   async add(chunk: Buffer): Promise<void> {
     this.partial.hash.update(chunk);
+    const fed = this.sink?.write(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.received += chunk.length;
@@ -426,6 +454,7 @@ class BatchedWriter {
       if (this.inFlight) await this.take();
       this.startWrite();
     }
+    if (fed) await fed;
   }
 
   /** Writes everything received; afterwards the file holds exactly `received` bytes. */
@@ -459,6 +488,11 @@ class BatchedWriter {
   }
 
   private async writeAll(buffers: Buffer[], length: number, position: number): Promise<void> {
+    if (this.sink?.needsFile?.() === false) {
+      // Counted (a resume asks for what follows) and hashed, but nobody reads the file.
+      this.partial.bytes = position + length;
+      return;
+    }
     try {
       let written = 0;
       while (written < length) {
@@ -495,12 +529,13 @@ function discard(body: Readable): void {
   body.destroy();
 }
 
-async function restart(partial: PartialFile, file: FileHandle, ctx: FailureContext): Promise<void> {
+async function restart({ partial, file, ctx, options }: Transfer): Promise<void> {
   try {
     await file.truncate(0);
   } catch (err) {
     throw fromFsError(err, `writing ${ctx.what} to disk`, ctx.entry);
   }
+  await options.sink?.restart();
   partial.bytes = 0;
   partial.hash = createHash('sha256');
   partial.total = undefined;

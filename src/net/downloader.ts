@@ -4,7 +4,7 @@
 // for the API URL only, and the network layer strips it from every other origin (interceptors.ts).
 
 import { limiter } from '../util/concurrency.js';
-import { downloadAsset, downloadUrl, type DownloadResult } from './download.js';
+import { downloadAsset, downloadUrl, type BodySink, type DownloadResult } from './download.js';
 import { type BuildpackError, isHostRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
@@ -24,6 +24,8 @@ export interface AssetDownloadRequest {
   /** A cap tighter than GITHUB_ASSETS_MAX_DOWNLOAD_SIZE (the checksums file's), with its own error. */
   maxBytes?: number;
   overCap?: (bytes: number, cap: number) => BuildpackError;
+  /** Fed the body as it arrives (an extraction alongside the download), from byte zero again on every fresh start. */
+  sink?: BodySink;
 }
 
 export interface AssetDownloadResult extends DownloadResult {
@@ -59,7 +61,11 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     const { asset } = request;
     // The listed size caps the body; with no size listed, GITHUB_ASSETS_MAX_DOWNLOAD_SIZE does. A caller's cap (checksums) always applies.
     const maxBytes = request.maxBytes ?? (asset.size > 0 ? undefined : network.config.maxDownloadBytes);
-    const cap = { ...(maxBytes !== undefined ? { maxBytes } : {}), ...(request.overCap ? { overCap: request.overCap } : {}) };
+    const cap = {
+      ...(maxBytes !== undefined ? { maxBytes } : {}),
+      ...(request.overCap ? { overCap: request.overCap } : {}),
+      ...(request.sink ? { sink: request.sink } : {}),
+    };
     const common = {
       ...transfer,
       destFile: request.destFile,

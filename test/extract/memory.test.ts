@@ -41,9 +41,9 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function extractInChild(file: string, assetName: string, strip = 0): { maxRssBytes: number; out: string } {
-  const out = join(work, `out-${assetName}`);
-  const stdout = execFileSync(process.execPath, [driver, file, out, assetName, String(strip)], {
+function extractInChild(file: string, assetName: string, strip = 0, stream = false): { maxRssBytes: number; out: string } {
+  const out = join(work, `out-${assetName}${stream ? '-stream' : ''}`);
+  const stdout = execFileSync(process.execPath, [driver, file, out, assetName, String(strip), ...(stream ? ['stream'] : [])], {
     encoding: 'utf8',
     maxBuffer: 1024 * 1024,
   });
@@ -69,4 +69,14 @@ describe('bounded memory', () => {
       rmSync(file, { force: true });
     });
   }
+
+  it(`extracts ${CONTENT_BYTES / 1024 / 1024} MiB from a tar.gz as it arrives (extraction alongside the download) with peak RSS under 150 MiB`, () => {
+    const file = tarDirectory(tree, join(work, 'streamed.tar.gz'), 'gzip', true);
+    const { maxRssBytes, out } = extractInChild(file, 'streamed.tar.gz', 1, true);
+    expect(statSync(join(out, 'data/blob.bin')).size).toBe(CONTENT_BYTES);
+    console.log(`tar.gz as it arrives: peak RSS ${(maxRssBytes / 1024 / 1024).toFixed(1)} MiB`);
+    expect(maxRssBytes).toBeLessThan(RSS_LIMIT);
+    rmSync(out, { recursive: true, force: true });
+    rmSync(file, { force: true });
+  });
 });

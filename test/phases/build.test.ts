@@ -75,6 +75,9 @@ function fakeGitHub() {
       const content = state.tampered.get(request.asset.url) ?? bytes.get(request.asset.url) ?? bytes.get(webToApi(request.asset.url));
       if (content === undefined) throw new BuildpackError('GHA022', `nothing at ${request.asset.url}`);
       await writeFile(request.destFile, content);
+      // As the real downloader does: the sink sees the bytes that were hashed, from byte zero.
+      await request.sink?.restart();
+      await request.sink?.write(Buffer.from(content));
       return { sha256: sha256(content), bytes: content.length };
     },
     install: (file, outDir, request) => installAsset(file, outDir, request),

@@ -1,10 +1,11 @@
-// Install one entry: download the asset (and the release's checksums file), verify the digest
-// and provenance before anything is extracted, then extract into the entry's own tree in the
-// work dir. Never touches a layer: the layer unit (layer.ts) assembles and commits.
+// Install one entry: download the asset (and the release's checksums file) while extracting it
+// into the entry's own tree in the work dir, then verify the digest and provenance; an entry is
+// handed on only once verified. Never touches a layer: the layer unit (layer.ts) assembles and commits.
 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBuildpackError } from '../../errors.js';
+import { streamedBytesDiffer } from '../../errors/catalog.js';
 import type { Logger } from '../../log.js';
 import { entryLabel, type ReleaseAsset } from '../../model.js';
 import { recordFor, type EntryRecord, type ResolvedEntry } from '../../layers/reuse.js';
@@ -13,6 +14,7 @@ import { formatBytes, formatDuration } from '../../util/format.js';
 import type { VerifiedProvenance } from '../../verify/attestations.js';
 import { fetchChecksumsFor, type DownloadCap } from '../../verify/checksums-fetch.js';
 import { describeVerification, verifyDownload, type VerifySources } from '../../verify/digest.js';
+import { IncomingAsset } from '../../extract/incoming.js';
 import type { BuildEntry, BuildServices } from './services.js';
 import { logEntryHeader, summariseFiles } from './summary.js';
 
@@ -37,21 +39,44 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
   const tree = join(workDir, `entry-${entry.spec.index}`);
   await mkdir(tree, { recursive: true });
   const started = Date.now();
+  // The extraction reads the download as it arrives, into the entry's own tree (never a layer);
+  // only verified entries are returned to the layer unit, which alone commits.
+  const incoming = new IncomingAsset();
+  const installing = services.install(file, tree, {
+    assetName: entry.asset.name,
+    ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
+    stripComponents: entry.spec.stripComponents,
+    ...(entry.spec.files ? { files: entry.spec.files } : {}),
+    entry: label,
+    consumeInput: true,
+    incoming,
+  });
+  installing.catch(() => {}); // awaited below, after the checks that decide which error to report
+  let verified = false;
   try {
+    // The extraction's turn first (the extractions' limiter), then the download: a download
+    // never waits on an extraction that waits for a turn.
+    await Promise.race([incoming.attached, installing]);
     const checksumsNotes: string[] = [];
     const [download, checksumsFile] = await Promise.all([
-      services.download({
-        asset: entry.asset,
-        token: entry.creds.token,
-        tokenEnv: entry.creds.source,
-        destFile: file,
-        entry: label,
-        coordinates: coordinatesOf(entry, entry.asset.name),
-      }),
+      services
+        .download({
+          asset: entry.asset,
+          token: entry.creds.token,
+          tokenEnv: entry.creds.source,
+          destFile: file,
+          entry: label,
+          coordinates: coordinatesOf(entry, entry.asset.name),
+          sink: incoming,
+        })
+        .then((result) => {
+          incoming.end();
+          return result;
+        }),
       fetchChecksums(job, services, checksumsNotes),
     ]);
     const downloadedIn = Date.now() - started;
-    // Verify before anything is extracted: a mismatch must never reach a layer.
+    // Verify before the entry is handed to the layer: a mismatch must never reach a layer.
     const verification = verifyDownload({
       entry: label,
       assetName: entry.asset.name,
@@ -59,7 +84,7 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
       sources: { githubDigest: entry.asset.digest, pinned: entry.spec.sha256, checksumsFile },
       strict: services.strict,
     });
-    // Who built these bytes: checked before extraction too, so a refused asset never reaches a layer.
+    // Who built these bytes: checked before the entry is handed on too, so a refused asset never reaches a layer.
     const attested = services.provenance
       ? await services.provenance.checkAsset({
           spec: entry.spec,
@@ -70,14 +95,11 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
           tokenEnv: entry.creds.source,
         })
       : { notes: [] };
-    const installed = await services.install(file, tree, {
-      assetName: entry.asset.name,
-      ...(entry.spec.destination !== undefined ? { destination: entry.spec.destination } : {}),
-      stripComponents: entry.spec.stripComponents,
-      ...(entry.spec.files ? { files: entry.spec.files } : {}),
-      entry: label,
-      consumeInput: true,
-    });
+    // The extraction read the very chunks that were hashed, in order; this guards that contract.
+    if (incoming.received !== download.bytes) throw streamedBytesDiffer(label, incoming.received, download.bytes);
+    verified = true;
+    incoming.verified();
+    const installed = await installing;
     const record = recordFor(entry, download, installed, { selectSpec: entry.selectSpec, provenance: attested.provenance });
     logEntryHeader(services.log, entry);
     const via = download.via === 'mirror' ? ' from the mirror' : isDirectAsset(entry.asset) ? ' from the web host, without the API' : '';
@@ -88,6 +110,13 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
     services.log.detail(`Installed ${summariseFiles(record.files)}`);
     return { entry, record, tree };
   } catch (err) {
+    if (!verified) {
+      // The download or a check failed: stop the extraction, wait until it has let go of the
+      // tree, and drop what it wrote. The failure reported is the download's or the check's.
+      incoming.fail(err);
+      await installing.catch(() => {});
+    }
+    await rm(tree, { recursive: true, force: true });
     throw isBuildpackError(err) ? err.forEntry(label) : err;
   } finally {
     await rm(file, { force: true });

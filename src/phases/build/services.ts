@@ -4,6 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { LaunchOutput, LayerOutput } from '../../cnb/output.js';
+import type { IncomingAsset } from '../../extract/incoming.js';
 import type { Logger } from '../../log.js';
 import type { InstalledFile } from '../../model.js';
 import type { Credentials, TokenLookup } from '../../github/credentials.js';
@@ -25,6 +26,8 @@ export interface InstallRequest {
   entry: string;
   /** The downloaded file is not needed after install (a raw asset may be moved, not copied). */
   consumeInput?: boolean;
+  /** The download as it arrives, for an extraction alongside it (extract/incoming.ts). */
+  incoming?: IncomingAsset;
 }
 
 /** A point in a layer commit where a test may stop the build (then SIGKILL it). */
