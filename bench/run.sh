@@ -5,7 +5,7 @@
 #   --render     rewrite the report from the last run's numbers (.cache/bench/results.json)
 #   --build-ubi  first build ubi (crates.io ubi-cli, ~7 min on 2 cores) for the "other tool" column
 #   BENCH_RATE_MIB_S=100  the download host sends each body at ~100 MiB/s per connection (a CDN-like
-#                link) for every command; the report goes to .cache/bench/results[-quick]-100mibs.md
+#                link) for every command; the report goes to bench/results-100mibs.md (--quick: .cache/bench/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UBI_VERSION=0.13.0
