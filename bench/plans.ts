@@ -30,11 +30,14 @@ export const PLANS: Record<string, Plan> = {
       "and a V8 compile cache of the bundles ships in lib/compile-cache. What is left (CPU profile, 1 MiB .tar.gz): compiling functions on their first call (the cache holds only what node caches at compile time: each module's top level),",
       "running the module bodies (undici, octokit, valibot schemas), ~95 of Node's internal modules (crypto, streams, net, fs/promises), then ~25 ms to the first request, ~30 ms to the first asset byte",
       'and ~70 ms to extract, verify, write the layer and exit (lazy archive chunks, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
+      "Since: llhttp (undici's WebAssembly parser) is no longer recompiled by TurboFan on a background thread (a quarter of the build's instructions; 216 -> 191 ms in one run),",
+      'and the attestation lookup goes out with the download (one API round trip less after the last byte). Callgrind now counts ~450 M instructions on the main thread, a third of them compiling functions on their first call.',
     ].join(' '),
     plan: [
       'a V8 startup snapshot of the build now builds (undici no longer loads node:http2 or node:http), but its 11.7 MB blob takes as long to deserialise as it saves (CPU -10% in one loaded comparison, wall time no better),',
       'and node builds user snapshots without compiled code. Next: fewer functions run before the first byte (valibot schemas built on first use, the descriptor parser), the archive path (1a),',
-      "or a runtime-level cache of lazily compiled functions (V8's code cache after execution) once Node.js can persist one for ES modules.",
+      "or a cache of lazily compiled functions (V8's code cache made after a training build: node's own cache is made at compile time, and V8 flags such as --no-lazy make it refuse every cache).",
+      'Loading the archive chunks while the API answers does not help on loopback: the fake GitHub shares the two cores, so the compile lands on the critical path either way.',
     ].join(' '),
   },
   '1b': {

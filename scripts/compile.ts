@@ -61,6 +61,26 @@ export function request(url, { dispatcher = getGlobalDispatcher(), ...options } 
 }
 `;
 
+/** V8's --wasm-tiering-budget of the pinned runtime (test/scripts/compile-cache.test.ts checks it). */
+export const V8_WASM_TIERING_BUDGET = 13_000_000;
+
+/**
+ * llhttp's module, compiled under a larger tier-up budget. V8 compiles hot WebAssembly again with
+ * TurboFan on a background thread; llhttp's parser turns hot within a 1 MiB install, and that
+ * compile took ~170 M instructions (callgrind), ~45 ms of CPU on a 2-core machine: more than the
+ * whole of that install's HTTP parsing. Its baseline (Liftoff) code parses headers and hands
+ * bodies on by span, so it stays. As a node flag the budget would cost more than it saves: V8
+ * rejects every code cache (Node's own built-ins', lib/compile-cache) made under other flags.
+ * So it is set while undici compiles and instantiates the module (synchronously, right after
+ * requiring its bytes) and set back to the runtime's value at the next microtask.
+ */
+const LLHTTP_TIERING = (wasmModule: string) => `
+const v8 = process.getBuiltinModule('node:v8');
+v8.setFlagsFromString('--wasm-tiering-budget=${100 * V8_WASM_TIERING_BUDGET}');
+queueMicrotask(() => v8.setFlagsFromString('--wasm-tiering-budget=${V8_WASM_TIERING_BUDGET}'));
+module.exports = require(${JSON.stringify(wasmModule)});
+`;
+
 /**
  * Bundles take undici by parts (UNDICI_PARTS), never HTTP/2 (we speak HTTP/1.1 only; undici's
  * HTTP/2 client requires node:http2 at its top level, which loads readline and the REPL's history:
@@ -87,6 +107,17 @@ export const slimUndici: Plugin = {
     );
     b.onLoad({ filter: /.*/, namespace: 'undici-http' }, () => ({
       contents: 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
+      loader: 'js',
+    }));
+    // llhttp, undici's HTTP/1.1 parser, is WebAssembly; see LLHTTP_TIERING.
+    b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) =>
+      /node_modules\/undici\/lib\/dispatcher\/client-h1\.js$/.test(args.importer)
+        ? { path: join(args.resolveDir, args.path), namespace: 'llhttp-tiering' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'llhttp-tiering' }, (args) => ({
+      contents: LLHTTP_TIERING(args.path),
+      resolveDir: root,
       loader: 'js',
     }));
     // FormData request bodies (fetch's body mixins, ~150 KB): undici's core requires them only for

@@ -33,6 +33,12 @@ export interface ProvenanceChecker {
   policy(spec: AssetSpec): AttestationPolicy;
   /** Verifies an asset's attestations after its bytes matched every digest. */
   checkAsset(input: AssetInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }>;
+  /**
+   * Starts the attestation lookup for the digest GitHub announced while the asset downloads;
+   * checkAsset for bytes with that digest awaits it instead of asking again (then, and only then,
+   * are its answer and its failure used). Verifies nothing.
+   */
+  prefetchAsset?(input: Omit<AssetInput, 'assetName'>): void;
   /** Verifies a checksums file's Sigstore signature, when the release publishes one, before the file is trusted. */
   checkChecksumsSignature(input: ChecksumsInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }>;
   /** Why a restored record must be installed again under this entry's policy (see reverifyReason). */
@@ -75,25 +81,42 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
   let trust: Promise<TrustSet> | undefined;
   const trustOnce = () => (trust ??= deps.trust());
   const policy = (spec: AssetSpec) => policyFor(spec, deps.defaultMode);
+  // Lookups started by prefetchAsset, by repo, token and digest; checkAsset takes its own out.
+  const prefetched = new Map<string, Promise<AttestationList>>();
+  const lookupKey = (input: Omit<AssetInput, 'assetName'>) =>
+    JSON.stringify([input.spec.owner, input.spec.name, input.token ?? null, input.sha256]);
+  const listFor = (input: Omit<AssetInput, 'assetName'>) =>
+    deps.listAttestations(
+      {
+        owner: input.spec.owner,
+        repo: input.spec.name,
+        token: input.token,
+        ctx: {
+          entry: input.entry,
+          ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
+        },
+      },
+      input.sha256,
+    );
+
+  function prefetchAsset(input: Omit<AssetInput, 'assetName'>): void {
+    const key = lookupKey(input);
+    if (policy(input.spec).mode === 'off' || prefetched.has(key)) return;
+    const lookup = listFor(input);
+    lookup.catch(() => {}); // reported by the checkAsset that takes it; unused when the download fails
+    prefetched.set(key, lookup);
+  }
 
   async function checkAsset(input: AssetInput): Promise<{ provenance?: VerifiedProvenance; notes: string[] }> {
     const p = policy(input.spec);
     if (p.mode === 'off') return { notes: [] };
     const notes: string[] = [];
     let list: AttestationList;
+    const key = lookupKey(input);
+    const early = prefetched.get(key);
+    prefetched.delete(key);
     try {
-      list = await deps.listAttestations(
-        {
-          owner: input.spec.owner,
-          repo: input.spec.name,
-          token: input.token,
-          ctx: {
-            entry: input.entry,
-            ...(input.tokenEnv ? { tokenEnv: input.tokenEnv } : {}),
-          },
-        },
-        input.sha256,
-      );
+      list = await (early ?? listFor(input));
     } catch (err) {
       if (isForbidden(err) && p.mode === 'required') {
         throw attestationsForbidden(err, input.spec.repo);
@@ -156,6 +179,7 @@ function createProvenanceChecker(deps: ProvenanceDeps): ProvenanceChecker {
     defaultMode: deps.defaultMode,
     policy,
     checkAsset,
+    prefetchAsset,
     checkChecksumsSignature,
     reverifyReason: (record, spec) => reverifyReason(record, policy(spec), deps.acceptedIssuers),
   };

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_NODE_FLAGS, COMPILE_CACHE_DIR, writeCompileCache } from '../../scripts/compile-cache.ts';
-import { repoRoot } from '../support/cnb.js';
+import { V8_WASM_TIERING_BUDGET } from '../../scripts/compile.ts';
+import { tarDirectory } from '../support/archives.js';
+import { createWorkspace, repoRoot, runBuild } from '../support/cnb.js';
+import { startFakeGitHub } from '../support/fake-github/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -110,5 +113,37 @@ describe('the shipped compile cache', () => {
     chmodSync(cache, 0o755);
     expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: '3\n', stderr: '' });
     if (asNobody) expect(after).toEqual(['v0.0.0-x64-00000000']);
+  });
+
+  it("stays valid through a build: llhttp's tier-up budget is the runtime's again once undici has compiled it", async () => {
+    // The bundle sets the budget back to this value; any other would make V8 refuse every cache after it.
+    const v8Options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    expect(v8Options).toMatch(
+      new RegExp(`--wasm-tiering-budget \\(.*\\n\\s*type: int\\s+default: --wasm-tiering-budget=${V8_WASM_TIERING_BUDGET}\\n`),
+    );
+    const root = mkdtempSync(join(tmpdir(), 'gha-cc-build-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'tool', 'bin'), { recursive: true });
+    writeFileSync(join(root, 'tool', 'bin', 'tool'), '#!/bin/sh\necho tool\n', { mode: 0o755 });
+    const gh = await startFakeGitHub();
+    const ws = createWorkspace();
+    try {
+      gh.addRepo('acme/tool');
+      gh.addRelease('acme/tool', {
+        tag: 'v1.0',
+        assets: [{ name: 'tool.tar.gz', content: { path: tarDirectory(join(root, 'tool'), join(root, 'tool.tar.gz'), 'gzip') } }],
+      });
+      ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool.tar.gz"\ntag = "v1.0"\n' });
+      const result = await runBuild(ws, { GITHUB_API_URL: gh.apiUrl, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+      expect(result.code, result.output).toBe(0);
+      expect(readFileSync(join(ws.layersDir, 'acme_tool', 'bin', 'tool'), 'utf8')).toBe('#!/bin/sh\necho tool\n');
+      // The extract chunk loads after the first connection compiled llhttp: read from the cache, not compiled again.
+      const extractChunk = readdirSync(join(repoRoot, 'lib')).find((f) => /^chunk-extract-.*\.mjs$/.test(f))!;
+      expect(result.output).toContain(accepted(join(repoRoot, 'lib'), extractChunk));
+      expect(result.output).not.toMatch(/was rejected|writing cache/);
+    } finally {
+      ws.cleanup();
+      await gh.close();
+    }
   });
 });

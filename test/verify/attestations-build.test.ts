@@ -164,6 +164,25 @@ describe('bin/build verifies GitHub artifact attestations', () => {
     expect(stricter.output).toContain('ERROR [GHA035]');
   });
 
+  it('asks for the attestations of the digest GitHub announced while the asset downloads, once per install', async () => {
+    const attestationRequests = () => gh.countRequests({ path: /\/repos\/acme\/good\/attestations\// });
+    gh.resetRequests();
+    const result = await build(entry('acme/good'));
+    expect(result.code, result.output).toBe(0);
+    expect(attestationRequests()).toBe(1);
+    // The lookup starts with the download, not after it: a download that takes a while and then
+    // brings other bytes has seen it go out, and nothing is installed (the digest check fails first).
+    gh.resetRequests();
+    rmSync(ws.layersDir, { recursive: true, force: true });
+    gh.injectFault({ origin: 'download', delayMs: 1000, respond: { status: 200, body: 'other bytes' }, times: Infinity });
+    const failed = await build(entry('acme/good'));
+    gh.clearFaults();
+    expect(failed.code, failed.output).toBe(1);
+    expect(failed.output).toContain('ERROR [GHA');
+    expect(attestationRequests()).toBe(1);
+    expect(existsSync(join(ws.layersDir, 'acme_good'))).toBe(false);
+  });
+
   it('reads a bundle served only by bundle_url (Snappy-compressed), without sending the token there', async () => {
     ws.setPlatformEnv('GITHUB_TOKEN', 'ghp_attestTestToken0123456789abcdefABCD');
     gh.addToken('ghp_attestTestToken0123456789abcdefABCD', { repos: '*' });

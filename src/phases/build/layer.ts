@@ -118,6 +118,7 @@ async function stageAndCommit(
   const assembly = new LayerAssembly(staging);
   const fresh = await mapLimit(decided, services.concurrency, async ({ entry, decision }) => {
     if (decision.action === 'reuse') return { entry, record: decision.record, tree: undefined };
+    prefetchProvenance(entry, services);
     return installEntry({ entry, reason: decision.reason, workDir }, services);
   });
   const counts = { downloaded: 0, downloadedBytes: 0, reused: 0 };
@@ -140,6 +141,23 @@ async function stageAndCommit(
   await commitLayerDir(ctx.layersDir, name, staging, workDir);
   await services.hold?.('after-swap', name);
   return { records, counts };
+}
+
+/**
+ * The attestation lookup for the digest GitHub announced starts with the download, not after it:
+ * one API round trip off every install's tail (5 ms on loopback, a WAN round trip to GitHub).
+ * The check itself still runs on the downloaded bytes' digest (verify/provenance.ts).
+ */
+function prefetchProvenance(entry: BuildEntry, services: BuildServices): void {
+  const announced = /^sha256:([0-9a-f]{64})$/.exec(entry.asset.digest ?? '')?.[1];
+  if (!announced || !services.provenance?.prefetchAsset) return;
+  services.provenance.prefetchAsset({
+    spec: entry.spec,
+    entry: entryLabel(entry.spec),
+    sha256: announced,
+    token: entry.creds.token,
+    tokenEnv: entry.creds.source,
+  });
 }
 
 /** A reusable entry whose recorded provenance no longer meets its policy is installed (and verified) again. */
