@@ -80,8 +80,12 @@ const MEMORY_LIMIT_MIB = 150;
  * starts loading the build code) rather than restate the goals.
  */
 const CI_BOUNDS = {
-  /** Large rows of --quick (1 × 50 MiB tar.gz, 4 × 50 MiB raw) measured 1.56–2.6× on a loaded 2-core machine. */
-  largeVsBestBaseline: 3,
+  /**
+   * Large rows of --quick (1 × 50 MiB tar.gz, 4 × 50 MiB raw) measured 1.56–2.6× on a loaded 2-core machine
+   * (5× before issue 17). Loopback throughput is CPU-bound and swings with the machine's load (the full run's
+   * 1 × 50 MiB raw: 3.2×), so 4× keeps CI from failing on noise while still catching a lost fast path.
+   */
+  largeVsBestBaseline: 4,
   manyVsSequential: 3.5,
   detectNoEntriesVsNode: 1.5,
   /** Measured 1.5-1.9× (fastest rounds) after issue 17's start-up work; was 2.1-2.2×. */
