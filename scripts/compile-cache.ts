@@ -4,10 +4,11 @@
 // the buildpack never writes this directory (a cache that matches is read, not rewritten).
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NODE_GUARD } from './compile.ts';
 
 /** The cache's directory inside lib/ (the shims name it too). */
 export const COMPILE_CACHE_DIR = 'compile-cache';
@@ -29,10 +30,25 @@ export const BUILD_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /**
  * Where the caches are made: V8 keeps the module's URL in its code cache, so the same bundles give
- * the same bytes only from the same path. One fixed path, taken under a lock (concurrent packaging).
+ * the same bytes only from the same path. One fixed path per user (any user may compile: a path
+ * shared in /tmp would let another user's leftovers block us, or a planted symlink redirect our
+ * writes), private to that user, taken under a lock inside it (concurrent packaging).
  */
-const WORKSHOP = '/tmp/github-assets-compile-cache';
+const WORKSHOP = `/tmp/github-assets-compile-cache-${process.getuid?.() ?? 'user'}`;
 const LOCK_WAIT_MS = 10 * 60_000;
+
+/** Creates `dir` (mode 0700) or accepts it only as a real directory of this user that no one else may enter. */
+export function privateDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const st = lstatSync(dir);
+  const mine = process.getuid === undefined || st.uid === process.getuid();
+  if (!st.isDirectory() || !mine || (st.mode & 0o077) !== 0)
+    throw new Error(`${dir} is not a private directory of this user (a directory, mode 0700): remove it and compile again`);
+}
 
 /**
  * Fills `libDir`/compile-cache with code caches of detect.mjs, build.mjs and every chunk, made by
@@ -43,14 +59,15 @@ const LOCK_WAIT_MS = 10 * 60_000;
 export function writeCompileCache(libDir: string, runtime: string[]): string {
   const cache = join(libDir, COMPILE_CACHE_DIR);
   rmSync(cache, { recursive: true, force: true });
-  return withLock(`${WORKSHOP}.lock`, () => {
+  privateDir(WORKSHOP);
+  return withLock(join(WORKSHOP, 'lock'), () => {
     const lib = join(WORKSHOP, 'lib');
-    rmSync(WORKSHOP, { recursive: true, force: true });
-    mkdirSync(lib, { recursive: true });
-    for (const f of readdirSync(libDir).filter((n) => n.endsWith('.mjs'))) copyFileSync(join(libDir, f), join(lib, f));
+    rmSync(lib, { recursive: true, force: true });
+    mkdirSync(lib);
+    for (const f of readdirSync(libDir).filter((n) => n.endsWith('.mjs') || n === NODE_GUARD)) copyFileSync(join(libDir, f), join(lib, f));
     const made = cacheIn(lib, runtime);
     cpSync(made, cache, { recursive: true });
-    rmSync(WORKSHOP, { recursive: true, force: true });
+    rmSync(lib, { recursive: true, force: true });
     const [tag] = readdirSync(cache);
     chmodSync(cache, 0o755);
     chmodSync(join(cache, tag!), 0o755);
@@ -73,9 +90,12 @@ function cacheIn(libDir: string, runtime: string[]): string {
     const modules = readdirSync(libDir).filter((f) => f.endsWith('.mjs'));
     // The chunks are preloaded into a build (--import), so every entry in the cache names a file of lib/.
     const chunks = modules.filter((f) => f.startsWith('chunk-')).map((f) => `--import=${pathToFileURL(join(libDir, f)).href}`);
+    // The shims preload the guard when node comes from PATH (a source checkout): cached too, or
+    // such a build would write its entry into lib/compile-cache on the first run.
+    const guard = existsSync(join(libDir, NODE_GUARD)) ? ['-r', join(libDir, NODE_GUARD)] : [];
     for (const entry of ['detect.mjs', 'build.mjs'].filter((f) => modules.includes(f))) {
       const forBuild = entry === 'build.mjs' ? [...BUILD_NODE_FLAGS, ...chunks] : [];
-      const result = run([...GENERATION_FLAGS, ...forBuild, join(libDir, entry)]);
+      const result = run([...GENERATION_FLAGS, ...forBuild, ...guard, join(libDir, entry)]);
       if (result.signal || /ERR_|SyntaxError/.test(result.stderr))
         throw new Error(`${entry} did not load for the compile cache:\n${result.stderr}`);
     }

@@ -3,12 +3,24 @@
 // written by a run; one from another runtime or made under other flags is ignored, not an error.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_NODE_FLAGS, COMPILE_CACHE_DIR, writeCompileCache } from '../../scripts/compile-cache.ts';
+import { BUILD_NODE_FLAGS, COMPILE_CACHE_DIR, privateDir, writeCompileCache } from '../../scripts/compile-cache.ts';
 import { V8_WASM_TIERING_BUDGET } from '../../scripts/compile.ts';
 import { tarDirectory } from '../support/archives.js';
 import { createWorkspace, repoRoot, runBuild } from '../support/cnb.js';
@@ -51,6 +63,31 @@ function runWithCache(lib: string, file: string, flags: string[] = []): { status
 }
 
 const accepted = (lib: string, file: string) => `code cache for ESM ${pathToFileURL(join(lib, file)).href} was accepted`;
+
+describe('the directory the caches are made in', () => {
+  it('is created private (0700), and refused when it is a symlink or others may enter it', () => {
+    const base = mkdtempSync(join(tmpdir(), 'gha-private-'));
+    try {
+      const fresh = join(base, 'fresh');
+      privateDir(fresh);
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+      privateDir(fresh); // ours already: accepted again
+
+      const elsewhere = join(base, 'elsewhere');
+      mkdirSync(elsewhere, { mode: 0o700 });
+      const planted = join(base, 'planted');
+      symlinkSync(elsewhere, planted);
+      expect(() => privateDir(planted)).toThrow(/not a private directory/);
+
+      const open = join(base, 'open');
+      mkdirSync(open);
+      chmodSync(open, 0o755);
+      expect(() => privateDir(open)).toThrow(/not a private directory/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('the shipped compile cache', () => {
   it('is the same bytes from two checkout paths (the package stays reproducible)', () => {
