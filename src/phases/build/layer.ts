@@ -22,6 +22,7 @@ import {
 import { layerSbom, SBOM_EXTENSION, serialiseSbom } from '../../layers/sbom.js';
 import { commitLayerDir, exists, layerDir, readLayerMetadata } from '../../layers/store.js';
 import { mapLimit } from '../../util/concurrency.js';
+import { githubDigestHex } from '../../verify/digest.js';
 import { installEntry } from './install-entry.js';
 import type { BuildEntry, BuildServices, BuiltLayer, EntryCounts, LayerState } from './services.js';
 import { logReused } from './summary.js';
@@ -149,7 +150,7 @@ async function stageAndCommit(
  * The check itself still runs on the downloaded bytes' digest (verify/provenance.ts).
  */
 function prefetchProvenance(entry: BuildEntry, services: BuildServices): void {
-  const announced = /^sha256:([0-9a-f]{64})$/.exec(entry.asset.digest ?? '')?.[1];
+  const announced = githubDigestHex(entry.asset.digest);
   if (!announced || !services.provenance?.prefetchAsset) return;
   services.provenance.prefetchAsset({
     spec: entry.spec,
