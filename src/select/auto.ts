@@ -51,7 +51,6 @@ export interface AutoRefusal {
 
 export type AutoResult = AutoPick | AutoRefusal;
 
-/** Why a name is never a program to install, or undefined when it may be one. Order matters: first match names the category. */
 /** Why a package or installer is not a program to install: the buildpack unpacks archives and binaries, not packages. */
 const PACKAGE = 'package or installer';
 
@@ -68,6 +67,7 @@ function packagesNote(packages: readonly string[], os: string): string {
   return ` (its ${os} builds are packages or installers, which the buildpack does not install: ${ours.join(', ')})`;
 }
 
+/** Why a name is never a program to install, or undefined when it may be one. Order matters: first match names the category. */
 export function nonProgramReason(name: string, targetOs: string): string | undefined {
   const lower = name.toLowerCase();
   const ends = (...suffixes: string[]) => suffixes.some((s) => lower.endsWith(s));
