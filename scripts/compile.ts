@@ -6,7 +6,7 @@
 // Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js, and
 // lib/compile-cache (scripts/compile-cache.ts). Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin, type PluginBuild } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { writeCompileCache } from './compile-cache.ts';
@@ -92,45 +92,57 @@ export const slimUndici: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-parts', namespace: 'slim-undici' }));
     b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: root, loader: 'js' }));
-    b.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
-      args.importer.includes(`${join('node_modules', 'undici')}`) ? { path: 'http2', namespace: 'no-http2' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
-      contents: "throw new Error('HTTP/2 is not part of this bundle');",
-      loader: 'js',
-    }));
+    substitute(b, {
+      namespace: 'no-http2',
+      filter: /^(node:)?http2$/,
+      importer: /node_modules\/undici\//,
+      contents: () => "throw new Error('HTTP/2 is not part of this bundle');",
+    });
     // undici reads two things of node:http, whose loading costs ~3 ms (its client, server and agent):
     // the default response header cap (Node's default, 16 KiB; the shims pass no --max-http-header-size)
     // and IncomingMessage's identity (to unhook a node:http response it destroys: we never give it one).
-    b.onResolve({ filter: /^(node:)?http$/ }, (args) =>
-      /node_modules\/undici\//.test(args.importer) ? { path: 'http', namespace: 'undici-http' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'undici-http' }, () => ({
-      contents: 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
-      loader: 'js',
-    }));
+    substitute(b, {
+      namespace: 'undici-http',
+      filter: /^(node:)?http$/,
+      importer: /node_modules\/undici\//,
+      contents: () => 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
+    });
     // llhttp, undici's HTTP/1.1 parser, is WebAssembly; see LLHTTP_TIERING.
-    b.onResolve({ filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/ }, (args) =>
-      /node_modules\/undici\/lib\/dispatcher\/client-h1\.js$/.test(args.importer)
-        ? { path: join(args.resolveDir, args.path), namespace: 'llhttp-tiering' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'llhttp-tiering' }, (args) => ({
-      contents: LLHTTP_TIERING(args.path),
-      resolveDir: root,
-      loader: 'js',
-    }));
+    substitute(b, {
+      namespace: 'llhttp-tiering',
+      filter: /^\.\.\/llhttp\/llhttp(_simd)?-wasm\.js$/,
+      importer: /node_modules\/undici\/lib\/dispatcher\/client-h1\.js$/,
+      contents: LLHTTP_TIERING,
+    });
     // FormData request bodies (fetch's body mixins, ~150 KB): undici's core requires them only for
     // such a body, which we never send; one would fail with this error instead.
-    b.onResolve({ filter: /^\.\.\/web\/(fetch\/body|fetch\/formdata|webidl)(\.js)?$/ }, (args) =>
-      /node_modules\/undici\/lib\/(core|dispatcher)\//.test(args.importer) ? { path: args.path, namespace: 'no-formdata' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'no-formdata' }, () => ({
-      contents: "throw new Error('FormData request bodies are not part of this bundle');",
-      loader: 'js',
-    }));
+    substitute(b, {
+      namespace: 'no-formdata',
+      filter: /^\.\.\/web\/(fetch\/body|fetch\/formdata|webidl)(\.js)?$/,
+      importer: /node_modules\/undici\/lib\/(core|dispatcher)\//,
+      contents: () => "throw new Error('FormData request bodies are not part of this bundle');",
+    });
   },
 };
+
+/**
+ * Gives imports matching `filter` from files matching `importer` the module `contents(specifier)`
+ * instead, in a namespace of its own, resolving what it requires from the importer's directory.
+ * Keyed by the specifier as written, so no path of this checkout ends up in the bundle.
+ */
+function substitute(
+  b: PluginBuild,
+  rule: { namespace: string; filter: RegExp; importer: RegExp; contents: (specifier: string) => string },
+): void {
+  b.onResolve({ filter: rule.filter }, (args) =>
+    rule.importer.test(args.importer) ? { path: args.path, namespace: rule.namespace, pluginData: args.resolveDir } : undefined,
+  );
+  b.onLoad({ filter: /.*/, namespace: rule.namespace }, (args) => ({
+    contents: rule.contents(args.path),
+    resolveDir: args.pluginData as string,
+    loader: 'js',
+  }));
+}
 
 /**
  * Node.js built-ins by `process.getBuiltinModule()` instead of ESM imports. An ESM import of a
