@@ -5,13 +5,13 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BuildpackError, fromFsError, isTooSlow } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import { createNetwork, type Network } from './agent.js';
+import { Exchange, type ResponseHead, type ResponseHeaders } from './exchange.js';
 import { DEFAULTS, networkConfigFromEnv } from './config.js';
 import {
   NO_RETRIES,
@@ -146,8 +146,6 @@ interface FailureContext {
   hadToken: boolean;
 }
 
-type UndiciResponse = Awaited<ReturnType<typeof request>>;
-
 /** The bytes on disk so far: the file holds exactly `bytes` bytes and `hash` covers them. */
 interface PartialFile {
   bytes: number;
@@ -161,7 +159,7 @@ interface PartialFile {
 /** How one attempt ended, when it did not finish the file. */
 type Interruption =
   | { kind: 'network'; err: unknown; doing: string }
-  | { kind: 'status'; status: number; headers: UndiciResponse['headers']; detail: string }
+  | { kind: 'status'; status: number; headers: ResponseHeaders; detail: string }
   | { kind: 'short'; doing: string }
   /** The server would not resume (200 to a Range, wrong Content-Range, 416, another validator): start over at once. */
   | { kind: 'restart'; reason: string };
@@ -272,17 +270,21 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
   }
   const url = options.url;
   if (resumeAt > 0) options.log?.debug(`${ctx.what}: asking to resume from byte ${resumeAt} (If-Range: ${partial.validator})`);
-  let response: UndiciResponse;
+  let exchange: Exchange;
+  let response: ResponseHead;
   try {
-    response = await request(url, {
+    const { origin, pathname, search } = new URL(url);
+    exchange = Exchange.send(dispatcher, {
+      origin,
+      path: `${pathname}${search}`,
       method: 'GET',
       headers,
-      dispatcher,
       maxRedirections: maxRedirects,
       hopLog: options.log,
       ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
       ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
-    } as Parameters<typeof request>[1]);
+    } as Dispatcher.DispatchOptions);
+    response = await exchange.head;
   } catch (err) {
     if ((err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test((err as Error).message)) {
       // undici's redirect interceptor stops when a Location repeats one already visited.
@@ -293,13 +295,13 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
   const { statusCode } = response;
 
   if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
-    await response.body.dump().catch(() => {});
+    await drain(exchange);
     if (!header(response.headers, 'location')) throw redirectWithoutLocation({ entry: ctx.entry, what: ctx.what, status: statusCode });
     throw redirectLoop({ entry: ctx.entry, what: ctx.what, seen: `more than ${maxRedirects} redirects` });
   }
 
   if (resumeAt > 0 && statusCode === 416) {
-    await response.body.dump().catch(() => {});
+    await drain(exchange);
     return { kind: 'restart', reason: 'the server refused to resume (416)' };
   }
   if (resumeAt > 0 && statusCode === 200) {
@@ -310,7 +312,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     const range = parseContentRange(header(response.headers, 'content-range'));
     const known = partial.total ?? options.expectedBytes;
     if (!range || range.start !== resumeAt || (range.total !== undefined && known !== undefined && range.total !== known)) {
-      discard(response.body);
+      discard(exchange);
       return {
         kind: 'restart',
         reason: `the server resumed at the wrong place (Content-Range: ${header(response.headers, 'content-range') ?? 'missing'}, wanted bytes ${resumeAt}-)`,
@@ -318,7 +320,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     }
     const now = validatorOf(response.headers);
     if (now !== partial.validator) {
-      discard(response.body);
+      discard(exchange);
       return {
         kind: 'restart',
         reason: `the file changed on the server since the download began (${partial.validator} is now ${now ?? 'not named'})`,
@@ -327,7 +329,7 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     options.log?.debug(`${ctx.what}: resumed at byte ${resumeAt}`);
     if (range.total !== undefined) partial.total = range.total;
   } else if (statusCode !== 200) {
-    const detail = await readSmallBody(response.body);
+    const detail = await readSmallBody(exchange);
     return { kind: 'status', status: statusCode, headers: response.headers, detail };
   }
 
@@ -337,22 +339,22 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     partial.validator = validatorOf(response.headers);
     const cap = capOf(options);
     if (partial.total !== undefined && cap !== undefined && partial.total > cap) {
-      discard(response.body);
+      discard(exchange);
       throw overCap(options, ctx, partial.total);
     }
     if (partial.total !== undefined && options.expectedBytes !== undefined && partial.total !== options.expectedBytes) {
-      discard(response.body);
+      discard(exchange);
       throw downloadSizeDiffers({ entry: ctx.entry, what: ctx.what, bytes: partial.total, listed: options.expectedBytes });
     }
   }
-  return writeBody(response.body, transfer, (bytes) => {
+  return writeBody(exchange, transfer, (bytes) => {
     const cap = capOf(options);
     return cap !== undefined && bytes > cap ? overCap(options, ctx, bytes) : undefined;
   });
 }
 
 /** A strong ETag, else Last-Modified: what If-Range may carry (weak ETags may not). */
-function validatorOf(headers: UndiciResponse['headers']): string | undefined {
+function validatorOf(headers: ResponseHeaders): string | undefined {
   const etag = header(headers, 'etag')?.trim();
   if (etag && /^"[^"]*"$/.test(etag)) return etag;
   const modified = header(headers, 'last-modified')?.trim();
@@ -371,65 +373,83 @@ const WRITE_BATCH_CHUNKS = 256;
 /**
  * Appends the body to the file. Each chunk is hashed as it arrives and gathered into a batch of
  * about 256 KiB, written with one writev while the next batch fills; at most one write is in flight
- * (the body waits for it: backpressure). Whenever this returns or throws, nothing is in flight, and
- * on return every byte received is on disk, so `partial` (bytes and hash) matches the disk.
+ * (the body is paused meanwhile: backpressure). Whenever this returns or throws, nothing is in flight,
+ * and on return every byte received is on disk, so `partial` (bytes and hash) matches the disk.
  */
-async function writeBody(
-  body: Readable,
+function writeBody(
+  exchange: Exchange,
   transfer: Transfer,
   overCap: (bytes: number) => BuildpackError | undefined,
 ): Promise<Interruption | undefined> {
-  const { partial, file, ctx, tracker } = transfer;
-  const sink = new BatchedWriter(file, partial, ctx, transfer.options.sink);
-  try {
-    const chunks = body[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<Buffer>;
+  const { partial, ctx, tracker } = transfer;
+  const writer = new BatchedWriter(transfer.file, partial, ctx, transfer.options.sink);
+  /** The first failure of our own (cap, disk, sink): it wins over the abort error undici reports for it. */
+  let failure: unknown;
+  const fail = (err: unknown): Promise<never> => {
+    failure ??= err;
+    return Promise.reject(err);
+  };
+  return new Promise<Interruption | undefined>((resolve, reject) => {
+    /** After the body ended either way: wait for the write in flight, then report. */
+    const conclude = async (ending: () => Promise<Interruption | undefined>) => {
+      let outcome: { value: Interruption | undefined } | { error: unknown };
       try {
-        next = await chunks.next();
+        outcome = { value: await ending() };
       } catch (err) {
-        // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
-        if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
-        await sink.flush(); // what arrived before the cut is good: keep it for the resume
-        const of = partial.total !== undefined ? ` of ${partial.total}` : '';
-        return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
+        outcome = { error: err };
       }
-      if (next.done) break;
-      const chunk = next.value;
-      // Cut before writing: the disk never holds more than the cap.
-      const tooMuch = overCap(sink.received + chunk.length);
-      if (tooMuch) {
-        discard(body);
-        throw tooMuch;
-      }
-      try {
-        await sink.add(chunk);
-      } catch (err) {
-        discard(body);
-        throw err;
-      }
-      tracker?.update(sink.received);
-    }
-    await sink.flush();
-  } finally {
-    await sink.settle();
-  }
-  if (partial.total !== undefined && partial.bytes < partial.total) {
-    return { kind: 'short', doing: `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${partial.total}` };
-  }
-  return undefined;
+      await writer.settle();
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.value);
+    };
+    exchange.receive({
+      data(chunk) {
+        // Cut before writing: the disk never holds more than the cap.
+        const tooMuch = overCap(writer.received + chunk.length);
+        if (tooMuch) return fail(tooMuch);
+        let wait: Promise<void> | undefined;
+        try {
+          wait = writer.add(chunk);
+        } catch (err) {
+          return fail(err);
+        }
+        tracker?.update(writer.received);
+        return wait?.catch(fail);
+      },
+      end() {
+        void conclude(async () => {
+          await writer.flush();
+          if (partial.total !== undefined && partial.bytes < partial.total) {
+            return { kind: 'short', doing: `download of ${ctx.what} is incomplete: got ${partial.bytes} bytes, expected ${partial.total}` };
+          }
+          return undefined;
+        });
+      },
+      error(err) {
+        void conclude(async () => {
+          if (failure !== undefined) throw failure;
+          // Our own limits (interceptors.ts) end the body with a BuildpackError; only "too slow" is worth a resume.
+          if (err instanceof BuildpackError && !isTooSlow(err)) throw ctx.entry ? err.forEntry(ctx.entry) : err;
+          await writer.flush(); // what arrived before the cut is good: keep it for the resume
+          const of = partial.total !== undefined ? ` of ${partial.total}` : '';
+          return { kind: 'network', err, doing: `connection lost while downloading ${ctx.what} after ${partial.bytes}${of} bytes` };
+        });
+      },
+    });
+  });
 }
 
 /**
- * Hashes chunks as they arrive and writes them in batches at the end of the file. `partial.bytes`
- * counts what is on disk; `received` also counts the batch being gathered and the one in flight.
- * The hash runs ahead of the disk only while a batch is pending, and flush() brings them level.
+ * Hashes chunks as they arrive and writes them in batches at the end of the file, one write at a
+ * time. `partial.bytes` counts what is on disk; `received` also counts the batch being gathered and
+ * the ones queued or in flight. The hash runs ahead of the disk only until flush() brings them level.
  */
 class BatchedWriter {
   received: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private inFlight: Promise<void> | undefined;
+  /** The last write queued; each write starts when the one before it is done, at the end of the file. */
+  private tail: Promise<void> | undefined;
 
   constructor(
     private readonly file: FileHandle,
@@ -441,53 +461,50 @@ class BatchedWriter {
   }
 
   /**
-   * Hashes the chunk, hands it to the sink and queues it; waits only when a full batch must wait
-   * for the write before it, or the sink for its reader.
+   * Hashes the chunk, hands it to the sink and queues it. Returns a promise when the body must
+   * wait: a full batch queued behind a write in flight waits for it, and the sink for its reader.
    */
-  async add(chunk: Buffer): Promise<void> {
+  add(chunk: Buffer): Promise<void> | undefined {
     this.partial.hash.update(chunk);
     const fed = this.sink?.write(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.received += chunk.length;
+    let before: Promise<void> | undefined;
     if (this.pendingBytes >= WRITE_BATCH_BYTES || this.pending.length >= WRITE_BATCH_CHUNKS) {
-      if (this.inFlight) await this.take();
-      this.startWrite();
+      before = this.tail;
+      this.queueWrite();
     }
-    if (fed) await fed;
+    if (before && fed) return Promise.all([before, fed]).then(() => {});
+    return before ?? fed;
   }
 
   /** Writes everything received; afterwards the file holds exactly `received` bytes. */
   async flush(): Promise<void> {
-    if (this.inFlight) await this.take();
-    if (this.pending.length > 0) {
-      this.startWrite();
-      await this.take();
-    }
+    if (this.pending.length > 0) this.queueWrite();
+    const tail = this.tail;
+    await tail;
+    if (this.tail === tail) this.tail = undefined;
   }
 
-  /** Waits for a write still in flight (after a failure elsewhere), ignoring its outcome: the caller is already failing. */
+  /** Waits for the writes queued (after a failure elsewhere), ignoring their outcome: the caller is already failing. */
   async settle(): Promise<void> {
-    if (this.inFlight) await this.take().catch(() => {});
+    await this.tail?.catch(() => {});
   }
 
-  private startWrite(): void {
+  private queueWrite(): void {
     const buffers = this.pending;
     const length = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    const write = this.writeAll(buffers, length, this.partial.bytes);
-    write.catch(() => {}); // its error is thrown where it is awaited (take), not reported as unhandled meanwhile
-    this.inFlight = write;
+    const before = this.tail;
+    const write = before ? before.then(() => this.writeAll(buffers, length)) : this.writeAll(buffers, length);
+    write.catch(() => {}); // its error is thrown where it is awaited, not reported as unhandled meanwhile
+    this.tail = write;
   }
 
-  private async take(): Promise<void> {
-    const write = this.inFlight!;
-    this.inFlight = undefined;
-    await write;
-  }
-
-  private async writeAll(buffers: Buffer[], length: number, position: number): Promise<void> {
+  private async writeAll(buffers: Buffer[], length: number): Promise<void> {
+    const position = this.partial.bytes;
     if (this.sink?.needsFile?.() === false) {
       // Counted (a resume asks for what follows) and hashed, but nobody reads the file.
       this.partial.bytes = position + length;
@@ -523,10 +540,24 @@ function remainder(buffers: Buffer[], skip: number): Buffer[] {
   return out;
 }
 
-/** Drops a body we will not read; undici reports the abort as an error nobody needs. */
-function discard(body: Readable): void {
-  body.on('error', () => {});
-  body.destroy();
+/** Drops a body we will not read (closes the connection). */
+function discard(exchange: Exchange): void {
+  exchange.abort(new Error('body not needed'));
+}
+
+/** Reads and drops a short body so the connection can be reused; a longer one is cut (undici's dump() limit). */
+function drain(exchange: Exchange, limit = 128 * 1024): Promise<void> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    exchange.receive({
+      data(chunk) {
+        bytes += chunk.length;
+        return bytes > limit ? Promise.reject(new Error('body too long to drain')) : undefined;
+      },
+      end: resolve,
+      error: () => resolve(),
+    });
+  });
 }
 
 async function restart({ partial, file, ctx, options }: Transfer): Promise<void> {
@@ -590,7 +621,7 @@ function finalFailure(
 }
 
 function httpFailure(
-  { status, headers, detail }: { status: number; headers: UndiciResponse['headers']; detail: string },
+  { status, headers, detail }: { status: number; headers: ResponseHeaders; detail: string },
   ctx: FailureContext,
   waitedUnder?: RetryPolicy,
 ): BuildpackError {
@@ -632,31 +663,34 @@ function networkFailure(err: unknown, ctx: FailureContext, doing: string): Build
 }
 
 /** First few hundred bytes of an error body, as one line (for messages; never huge, never binary). */
-async function readSmallBody(body: Readable): Promise<string> {
-  try {
+async function readSmallBody(exchange: Exchange): Promise<string> {
+  const text = await new Promise<string>((resolve) => {
     let text = '';
-    for await (const chunk of body) {
-      text += Buffer.from(chunk as Buffer).toString('utf8');
-      if (text.length > 400) break;
-    }
-    body.destroy();
-    let message = text;
-    try {
-      const parsed = JSON.parse(text) as { message?: unknown };
-      if (typeof parsed.message === 'string') message = parsed.message;
-    } catch {
-      const xml = /<Message>([^<]*)<\/Message>/.exec(text);
-      if (xml) message = xml[1]!;
-    }
-    message = message.replace(/\s+/g, ' ').trim();
-    if (!/^[\x20-\x7e]*$/.test(message)) return '';
-    return redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
+    exchange.receive({
+      data(chunk) {
+        text += Buffer.from(chunk).toString('utf8');
+        if (text.length <= 400) return undefined;
+        resolve(text);
+        return Promise.reject(new Error('enough of the body read'));
+      },
+      end: () => resolve(text),
+      error: () => resolve(''),
+    });
+  });
+  let message = text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') message = parsed.message;
   } catch {
-    return '';
+    const xml = /<Message>([^<]*)<\/Message>/.exec(text);
+    if (xml) message = xml[1]!;
   }
+  message = message.replace(/\s+/g, ' ').trim();
+  if (!/^[\x20-\x7e]*$/.test(message)) return '';
+  return redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
 }
 
-function header(headers: UndiciResponse['headers'], name: string): string | undefined {
+function header(headers: ResponseHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

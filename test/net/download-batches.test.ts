@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
 import type { ReleaseAsset } from '../../src/model.js';
-import { downloadAsset } from '../../src/net/download.js';
+import { downloadAsset, type BodySink } from '../../src/net/download.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 
@@ -36,8 +36,9 @@ async function publish(content: Buffer): Promise<ReleaseAsset> {
   return release.assets[0]!;
 }
 
-const download = (asset: ReleaseAsset, destFile: string) =>
+const download = (asset: ReleaseAsset, destFile: string, sink?: BodySink) =>
   downloadAsset({
+    ...(sink ? { sink } : {}),
     asset,
     destFile,
     userAgent: UA,
@@ -98,4 +99,98 @@ describe('batched writes', () => {
     expect(result).toEqual({ sha256: sha(content), bytes: content.length });
     expect(await readFile(destFile)).toEqual(content);
   });
+
+  it('backpressure: while the sink holds a chunk back, no further chunk arrives, and it sees every byte in order', async () => {
+    const content = randomBytes(3 * MiB + 12_345);
+    const asset = await publish(content);
+    const sink = new SlowSink(3);
+    const result = await download(asset, join(dir, 'slow.bin'), sink);
+    expect(result).toEqual({ sha256: sha(content), bytes: content.length });
+    expect(Buffer.concat(sink.chunks)).toEqual(content);
+    expect(sink.arrivedWhileHeld).toBe(0);
+    expect(sink.held).toBeGreaterThan(0);
+  });
+
+  it('a connection reset while the sink holds the body back resumes, and the sink sees one continuous stream', async () => {
+    const content = randomBytes(2 * MiB);
+    const asset = await publish(content);
+    gh.injectFault({ ...SIGNED, cutAfterBytes: 700_000 });
+    const sink = new SlowSink(2);
+    const destFile = join(dir, 'reset.bin');
+    const result = await download(asset, destFile, sink);
+    expect(result).toEqual({ sha256: sha(content), bytes: content.length });
+    expect(await readFile(destFile)).toEqual(content);
+    expect(Buffer.concat(sink.chunks)).toEqual(content);
+    expect(sink.restarts).toBe(1); // the call's own start only: the resume continued the stream
+    expect(rangeStarts()).toHaveLength(2);
+  });
+
+  it('a 200 answer to a Range request starts the sink over: it sees the whole body once, from byte zero', async () => {
+    const content = randomBytes(2 * MiB);
+    const asset = await publish(content);
+    gh.injectFault({ ...SIGNED, cutAfterBytes: 900_000 });
+    gh.injectFault({ ...SIGNED, respond: { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: content } });
+    const sink = new SlowSink(5);
+    const destFile = join(dir, 'ignored-range.bin');
+    const result = await download(asset, destFile, sink);
+    expect(result).toEqual({ sha256: sha(content), bytes: content.length });
+    expect(await readFile(destFile)).toEqual(content);
+    expect(Buffer.concat(sink.chunks)).toEqual(content);
+    expect(sink.restarts).toBe(2);
+    expect(gh.requests.filter((r) => r.origin === 'download').map((r) => r.headers.range)).toEqual([
+      undefined,
+      expect.stringMatching(/^bytes=\d+-$/),
+    ]);
+  });
+
+  it('a reader failing mid-body aborts the download with its error: the connection is dropped and the file removed', async () => {
+    const content = randomBytes(4 * MiB);
+    const asset = await publish(content);
+    const failure = new Error('the extraction refused an entry');
+    let fed = 0;
+    const sink: BodySink = {
+      restart: async () => {},
+      write(chunk) {
+        fed += chunk.length;
+        if (fed > MiB) throw failure;
+        return undefined;
+      },
+    };
+    const destFile = join(dir, 'aborted.bin');
+    await expect(download(asset, destFile, sink)).rejects.toBe(failure);
+    await expect(readFile(destFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(fed).toBeLessThan(content.length); // the rest of the body was never read
+    expect(gh.requests.filter((r) => r.origin === 'download')).toHaveLength(1); // not retried
+  });
 });
+
+/** A sink whose reader is slow: every `every`-th chunk is held back for a moment; records what it sees. */
+class SlowSink implements BodySink {
+  chunks: Buffer[] = [];
+  restarts = 0;
+  held = 0;
+  arrivedWhileHeld = 0;
+  private holding = false;
+  private count = 0;
+
+  constructor(private readonly every: number) {}
+
+  async restart(): Promise<void> {
+    this.restarts++;
+    this.chunks = [];
+  }
+
+  write(chunk: Buffer): Promise<void> | undefined {
+    if (this.holding) this.arrivedWhileHeld++;
+    this.chunks.push(Buffer.from(chunk));
+    if (++this.count % this.every !== 0) return undefined;
+    this.held++;
+    this.holding = true;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        this.holding = false;
+        resolve();
+      }, 2),
+    );
+  }
+}
