@@ -292,6 +292,18 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
     }
     return { kind: 'network', err, doing: `could not download ${ctx.what} from ${safeUrl(url)}` };
   }
+  try {
+    return await answer(exchange, response, transfer, resumeAt);
+  } catch (err) {
+    discard(exchange); // whatever failed, the connection is not left paused (a no-op once the body ended)
+    throw err;
+  }
+}
+
+/** What to do with the answer to one attempt: read its body into the file, or end the attempt. */
+async function answer(exchange: Exchange, response: ResponseHead, transfer: Transfer, resumeAt: number): Promise<Interruption | undefined> {
+  const { options, partial, ctx } = transfer;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const { statusCode } = response;
 
   if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
