@@ -25,8 +25,9 @@ export interface BodyReceiver {
 type Outcome = { kind: 'end' } | { kind: 'error'; err: Error };
 
 /**
- * Measured against `request()`'s BodyReadable and `for await`: 500 MiB on loopback, ~8,000 chunks
- * of 64 KiB, took ~15% less CPU with the chunks handed straight to the hash and the write batch.
+ * Measured against `request()`'s BodyReadable and `for await` (bin/build, 50 MiB raw, callgrind):
+ * 28% fewer instructions per byte besides sha256, with the chunks handed straight to the hash and
+ * the write batch.
  */
 export class Exchange implements Dispatcher.DispatchHandler {
   /** Resolves with the status and headers of the last hop (redirects are followed below); rejects when none arrives. */
