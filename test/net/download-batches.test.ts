@@ -1,6 +1,7 @@
-// The downloader hashes chunks on arrival and writes them in ~1 MiB batches with one write in
-// flight. These tests try to break what that must keep: after any cut the bytes on disk and the
-// hash agree (so a resume splices nothing), and bodies of many tiny chunks arrive intact.
+// The downloader hashes chunks on arrival and writes them in ~256 KiB batches, one write queued
+// behind the one in flight, pausing the body while a write or the sink holds it back. These tests
+// try to break what that must keep: after any cut the bytes on disk and the hash agree (so a resume
+// splices nothing), bodies of many tiny chunks arrive intact, and the sink sees one ordered stream.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
