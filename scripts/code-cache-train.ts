@@ -1,0 +1,19 @@
+// Runs in the target's runtime, spawned by scripts/code-cache.ts (arm64 under qemu-user): one bundle
+// through lib/boot.cjs's loadBundle, as the shims run it, on a training job; at exit it writes the code
+// cache V8 makes of the bundle then, which holds every function that job compiled. Nothing else.
+//   node <the shim's flags> scripts/code-cache-train.ts <lib> <build|detect> <cache file> [bundle args...]
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BundleName, LoadedBundle } from '../src/main/boot.ts';
+
+const [libDir, bundle, cacheFile, ...args] = process.argv.slice(2) as [string, BundleName, string, ...string[]];
+const { loadBundle } = createRequire(import.meta.url)(join(libDir, 'boot.cjs')) as {
+  loadBundle: (libDir: string, bundle: BundleName) => LoadedBundle;
+};
+const loaded = loadBundle(libDir, bundle);
+// The bundle reads its arguments from process.argv.slice(2), as under lib/boot.cjs.
+process.argv.splice(2, Infinity, ...args);
+// Registered before the bundle runs, so it comes before the bundle's own exit handlers.
+process.once('exit', () => writeFileSync(cacheFile, loaded.script.createCachedData(), { mode: 0o644 }));
+loaded.run();
