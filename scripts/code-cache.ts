@@ -18,6 +18,13 @@ const TRAINER = join(root, 'scripts', 'code-cache-train.ts');
 const RUN_TIMEOUT_MS = 300_000;
 
 /**
+ * V8's predictable mode (fixed hash and random seeds, one thread): strings in a code cache carry hashes
+ * of the run's random seed, so without it no two trainings give the same bytes. V8 leaves it out of the
+ * flags a cache is checked against (test/scripts/code-cache.test.ts checks that the runtime accepts it).
+ */
+const TRAINING_FLAGS = ['--predictable'];
+
+/**
  * The node flags bin/<shim> runs a bundle with, read from its exec line (`exec "$node" <flags> "$@"`):
  * V8 refuses a cache made under other flags, so the shim is their one source.
  */
@@ -73,7 +80,7 @@ async function trainingJobs<T>(use: (jobs: Job[]) => Promise<T>): Promise<T> {
   try {
     gh.addRepo('acme/tool');
     gh.addRelease('acme/tool', {
-      tag: 'v1.0',
+      tag: 'v1.0.0',
       assets: [
         { name: 'tool-linux-amd64.tar.gz', content: trainingArchive(scratch) },
         // Compressible bytes of a made-up binary, enough for a few body chunks.
@@ -81,7 +88,7 @@ async function trainingJobs<T>(use: (jobs: Job[]) => Promise<T>): Promise<T> {
       ],
     });
     const entry = (repo: string, asset: string, extra: string) =>
-      `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "v1.0"\n${extra}\n`;
+      `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "v1.0.0"\n${extra}\n`;
     // Detect reads and validates every entry: 16 of them, as the benchmark's "detect with entries".
     detectWs.writeApp({
       'project.toml': Array.from({ length: 16 }, (_, i) => entry(`acme/tool-${i}`, 'tool.tar.gz', 'strip_components = 1')).join('\n'),
@@ -133,7 +140,7 @@ function trainingArchive(scratch: string): Buffer {
 /** Runs one job in `runtime` through the trainer, which writes the cache to `file`. */
 async function train(libDir: string, runtime: string[], { job, file }: { job: Job; file: string }): Promise<void> {
   const [cmd, ...prefix] = runtime;
-  const args = [...prefix, ...shimNodeFlags(job.bundle), TRAINER, libDir, job.bundle, file, ...job.args];
+  const args = [...prefix, ...TRAINING_FLAGS, ...shimNodeFlags(job.bundle), TRAINER, libDir, job.bundle, file, ...job.args];
   const result = await runChild(cmd!, args, { cwd: job.ws.appDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...job.env } });
   if (result.status !== 0) throw new Error(`training ${job.bundle} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
 }

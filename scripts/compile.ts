@@ -6,7 +6,7 @@
 // Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js, and
 // lib/code-cache. Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
-import { build, type BuildOptions, type Plugin, type PluginBuild } from 'esbuild';
+import { build, buildSync, type BuildOptions, type Plugin, type PluginBuild } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { CODE_CACHE_DIR } from '../src/main/boot.ts';
 import { isBuiltin } from 'node:module';
@@ -230,7 +230,7 @@ const PHASE_BUNDLE = {
 
 /** The bundles lib/boot.cjs runs (src/main/boot.ts names them too). */
 const PHASES = ['build.ts', 'detect.ts'];
-/** The loader, bundled as readable CommonJS (src/main/boot.ts). */
+/** The loader (src/main/boot.ts), emitted by emitLoader. */
 const LOADER = 'boot.ts';
 
 /** Bundles src/main/*.ts into `outdir` (<phase>.cjs, boot.cjs, cli.mjs), trains their code caches; returns the entry file names. */
@@ -239,10 +239,11 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   // A code cache is checked against its bundle's length only: none may outlive the compile that made it.
   // Chunks and .mjs phase bundles are an earlier layout's.
   for (const f of existsSync(outdir) ? readdirSync(outdir) : [])
-    if (f === CODE_CACHE_DIR || f.startsWith('chunk-') || /^(build|detect)\.mjs/.test(f) || f === 'compile-cache') rmSync(join(outdir, f), { recursive: true });
+    if (f === CODE_CACHE_DIR || f.startsWith('chunk-') || /^(build|detect)\.mjs/.test(f) || f === 'compile-cache')
+      rmSync(join(outdir, f), { recursive: true });
   for (const f of entries) {
     const entryPoints = [join(root, 'src', 'main', f)];
-    if (f === LOADER) await build({ entryPoints, outdir, bundle: true, platform: 'node', format: 'cjs', target: ESM_BUNDLE.target, outExtension: { '.js': '.cjs' }, logLevel: 'warning' });
+    if (f === LOADER) emitLoader(outdir);
     else await build({ ...(PHASES.includes(f) ? PHASE_BUNDLE : LIB_BUNDLE), outdir, entryPoints });
   }
   await emitNodeGuard(outdir);
@@ -250,6 +251,19 @@ export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   // trains one per target with the runtime it ships.
   await writeCodeCaches(outdir, [process.execPath]);
   return entries;
+}
+
+/** Writes `outdir`/boot.cjs, the loader of the phase bundles, as readable CommonJS (it is small, and not cached). */
+export function emitLoader(outdir: string): void {
+  buildSync({
+    entryPoints: [join(root, 'src', 'main', LOADER)],
+    outfile: join(outdir, 'boot.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: ESM_BUNDLE.target,
+    logLevel: 'warning',
+  });
 }
 
 /** The file name of the guard in lib/ (the shims and scripts/package.ts name it too). */

@@ -45,7 +45,9 @@ export function loadBundle(libDir: string, bundle: BundleName): LoadedBundle {
   const cachedData = readIfThere(codeCachePath(libDir, bundle));
   // Node's CommonJS wrapper, so the bundle gets require, module and its own names as under require().
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
-  const script = new Script(source, { filename: file, cachedData });
+  // V8 writes the script's name into the cache: one that names no checkout keeps the trained bytes
+  // the same wherever they are made (V8 accepts a cache under any name). Stack traces show it.
+  const script = new Script(source, { filename: `github-assets/lib/${bundle}.cjs`, cachedData });
   const cache: CacheUse = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
   const run = () => {
     const module = { exports: {} };

@@ -54,7 +54,11 @@ async function main(): Promise<void> {
           dispatcher: network().network.dispatcher,
         }),
     },
-    { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(settings.noColor, process.stderr.isTTY) },
+    {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      color: colorEnabled(settings.noColor, process.stderr.isTTY),
+    },
   );
   process.exitCode = code;
   await services?.close();
