@@ -12,7 +12,7 @@ import { CODE_CACHE_DIR, CODE_CACHE_PREFIX, codeCacheName } from '../../src/main
 import { shimNodeFlags, writeCodeCaches } from '../../scripts/code-cache.ts';
 import { emitLoader, V8_WASM_TIERING_BUDGET } from '../../scripts/compile.ts';
 import { tarDirectory } from '../support/archives.js';
-import { createWorkspace, runBuild, runDetect } from '../support/cnb.js';
+import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
 
 const dirs: string[] = [];
@@ -112,6 +112,14 @@ describe('the trained caches', () => {
     for (const lib of libs) await writeCodeCaches(lib, [process.execPath]);
     const name = codeCacheName('detect', process);
     expect(readFileSync(join(libs[0]!, CODE_CACHE_DIR, name)).equals(readFileSync(join(libs[1]!, CODE_CACHE_DIR, name)))).toBe(true);
+  });
+
+  it('are of ASCII-only bundles: V8 keeps the source a one-byte string (a two-byte one doubles it and its line-end scans)', () => {
+    // esbuild escapes non-ASCII in strings but not in a regular expression literal: write \u2026 there.
+    for (const bundle of ['build.cjs', 'detect.cjs']) {
+      const text = readFileSync(join(repoRoot, 'lib', bundle), 'latin1');
+      expect({ bundle, nonAscii: text.match(/[^\x00-\x7f]+/g) ?? [] }).toEqual({ bundle, nonAscii: [] });
+    }
   });
 
   it("shipped in lib/, are accepted by bin/detect and bin/build as they run, with llhttp's tier-up budget the runtime's again", async () => {
