@@ -119,7 +119,10 @@ describe('the trained caches', () => {
     for (const bundle of ['build.cjs', 'detect.cjs']) {
       const bytes = readFileSync(join(repoRoot, 'lib', bundle));
       const at = bytes.findIndex((b) => b > 0x7f);
-      expect({ bundle, nonAscii: at < 0 ? '' : bytes.subarray(Math.max(0, at - 40), at + 10).toString() }).toEqual({ bundle, nonAscii: '' });
+      expect({ bundle, nonAscii: at < 0 ? '' : bytes.subarray(Math.max(0, at - 40), at + 10).toString() }).toEqual({
+        bundle,
+        nonAscii: '',
+      });
     }
   });
 
