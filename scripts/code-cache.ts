@@ -21,6 +21,9 @@ const RUN_TIMEOUT_MS = 300_000;
  * V8's predictable mode (fixed hash and random seeds, one thread): strings in a code cache carry hashes
  * of the run's random seed, so without it no two trainings give the same bytes. V8 leaves it out of the
  * flags a cache is checked against (test/scripts/code-cache.test.ts checks that the runtime accepts it).
+ * Detect's cache is then the same bytes on every training; build's can still differ in a few bytes
+ * between trainings (state of functions that its network job's timing decides; the size stayed the
+ * same in the trainings compared). --predictable-gc-schedule did not help, and V8 refuses caches made under it.
  */
 const TRAINING_FLAGS = ['--predictable'];
 
