@@ -27,10 +27,11 @@ export const PLANS: Record<string, Plan> = {
   },
   '1c': {
     reason: [
-      'the start-up breakdown above. Loading the build bundle now takes ~50 ms after the runtime boots (was 80-130 ms): undici is bundled by its parts (no fetch, web streams, WebSocket, caches, mocks, HTTP/2, node:http),',
+      'the start-up breakdown above. Loading the build bundle now takes ~40 ms after the runtime boots (was 80-130 ms, then ~50 ms): undici is bundled by its parts (no fetch, web streams, WebSocket, caches, mocks, HTTP/2, node:http),',
       "octokit as @octokit/core without the endpoint catalogue, its fetch a thin adapter over undici's dispatcher.request, built-ins required on use instead of ES-imported (an ES import of node:fs loads fs/promises, readline and the REPL history),",
-      "and a V8 compile cache of the bundles ships in lib/compile-cache. What is left (CPU profile, 1 MiB .tar.gz): compiling functions on their first call (the cache holds only what node caches at compile time: each module's top level),",
-      "running the module bodies (undici, octokit, valibot schemas), ~95 of Node's internal modules (crypto, streams, net, fs/promises), then ~25 ms to the first request, ~30 ms to the first asset byte",
+      "and build and detect are classic scripts run by lib/boot.cjs with a V8 code cache trained by running them (lib/code-cache, scripts/code-cache.ts): it holds every function a build calls, not only the top level as node's compile cache did",
+      "(callgrind, one 1 MiB .tar.gz build, all threads: 525 M -> 391 M instructions; lazy compiles 163 M -> 41 M, now mostly Node's own streams, net, fs/promises and zlib). What is left:",
+      "~95 of Node's internal modules (crypto, streams, net, fs/promises; crypto and fs/promises now load on first call), deserialising the 1.1 MB cache (~9 ms), then ~15 ms to the first request, ~30 ms to the first asset byte",
       'and ~70 ms to extract, verify, write the layer and exit (lazy archive chunks, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
       "Since: llhttp (undici's WebAssembly parser) is no longer recompiled by TurboFan on a background thread (a quarter of the build's instructions; 216 -> 191 ms in one run),",
       'and the attestation lookup goes out with the download (one API round trip less after the last byte). Callgrind now counts ~450 M instructions on the main thread, a third of them compiling functions on their first call.',
@@ -38,8 +39,8 @@ export const PLANS: Record<string, Plan> = {
     plan: [
       'a V8 startup snapshot of the build now builds (undici no longer loads node:http2 or node:http), but its 11.7 MB blob takes as long to deserialise as it saves (CPU -10% in one loaded comparison, wall time no better),',
       'and node builds user snapshots without compiled code. Next: fewer functions run before the first byte (valibot schemas built on first use, the descriptor parser), the archive path (1a),',
-      "or a cache of lazily compiled functions (V8's code cache made after a training build: node's own cache is made at compile time, and V8 flags such as --no-lazy make it refuse every cache).",
-      'Loading the archive chunks while the API answers does not help on loopback: the fake GitHub shares the two cores, so the compile lands on the critical path either way.',
+      'Loading the archive chunks and node:crypto while the first API request is in flight does not help on loopback (21 interleaved runs: no change): the fake GitHub shares the two cores, so the work lands on the critical path either way.',
+      'Closing the connections at exit formats the stacks of three ClientDestroyedErrors (undici), which makes V8 compute the line ends of the 1.25 MB bundle (~8 M instructions).',
     ].join(' '),
   },
   '1b': {
@@ -81,9 +82,9 @@ export const PLANS: Record<string, Plan> = {
   },
   '4b': {
     reason: [
-      "with entries, detect starts Node.js and then loads lib/detect.mjs (~150 KB) and writes the plan. It now loads none of Node's internal modules beyond what `node -e 0` loads (built-ins required on use, @iarna/toml without its stream parser),",
-      "the plan is written synchronously (no thread pool) and the compile cache covers the bundle's top level; what remains is mostly @iarna/toml parsing project.toml (a character-level state machine",
-      'whose functions compile on first call), semver building its regular expressions, and the validation of 16 entries.',
+      "with entries, detect starts Node.js and then loads lib/detect.cjs (~140 KB, with its trained code cache) and writes the plan. It loads none of Node's internal modules beyond node:vm (built-ins required on use, @iarna/toml without its stream parser),",
+      'the plan is written synchronously (no thread pool) and the code cache holds every function detect calls; what remains is mostly @iarna/toml parsing project.toml (a character-level state machine, run by the interpreter',
+      'at first), semver building its regular expressions, and the validation of 16 entries.',
     ].join(' '),
     plan: [
       'a faster TOML parser for the descriptor (the same documents and error positions), semver loaded only when a tag is a range,',

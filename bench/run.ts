@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   if (args.includes('--render')) return renderSaved(root, quick);
   const plan = planFor(quick);
   requireTools();
-  if (!existsSync(join(root, 'lib', 'build.mjs'))) throw new Error(`${root}/lib/build.mjs is missing: run npm run compile first`);
+  if (!existsSync(join(root, 'lib', 'build.cjs'))) throw new Error(`${root}/lib/build.cjs is missing: run npm run compile first`);
 
   const started = Date.now();
   const sizes = [...new Set(plan.cold.map((c) => c.config.sizeMiB))];

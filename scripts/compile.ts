@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Bundles each entrypoint (src/main/*.ts) with its dependencies into ESM files under lib/,
-// so the buildpack runs without a node_modules tree. build is code-split: each dynamic import()
-// (src/util/lazy.ts) becomes a chunk (lib/chunk-*.mjs) loaded only when a build needs it. detect
-// (no HTTP or archive code, one file to read) and the CLI (the npm package) stay single files.
+// Bundles the entry points (src/main/*.ts) with their dependencies into lib/: build and detect as
+// classic CommonJS scripts (lib/<phase>.cjs) that lib/boot.cjs runs with a trained V8 code cache
+// (scripts/code-cache.ts), the CLI (the npm package) as one ES module, lib/cli.mjs. A dynamic import()
+// (src/util/lazy.ts) stays lazy in either form: esbuild evaluates such a module on its first import().
 // Also emits lib/node-guard.cjs, which the bin shims preload to refuse an older Node.js, and
-// lib/compile-cache (scripts/compile-cache.ts). Owns the one set of bundle settings.
+// lib/code-cache. Owns the one set of bundle settings.
 //   node scripts/compile.ts [--outdir <dir>]
-import { build, type BuildOptions, type Plugin, type PluginBuild } from 'esbuild';
+import { build, buildSync, type BuildOptions, type Plugin, type PluginBuild } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { CODE_CACHE_DIR } from '../src/main/boot.ts';
 import { isBuiltin } from 'node:module';
-import { writeCompileCache } from './compile-cache.ts';
+import { writeCodeCaches } from './code-cache.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -164,21 +165,31 @@ export const builtinsOnUse: Plugin = {
 };
 
 /**
- * An ES module standing for built-in `name`: its default export and one named export per data
- * property (a getter such as fs.promises is left out, so importing it fails the compile), each read
- * once when the bundle starts. node:process is the global (getBuiltinModule would read its stdio
- * getters, creating streams).
+ * An ES module standing for built-in `name`, loaded on first use: a function (lowercase: not a class)
+ * is exported as one that calls the built-in's, a class or other data property as its value, read
+ * when the importing module starts, as is the default export (the whole module: minipass and
+ * minizlib, in the lazy extractor, take it); a getter such as fs.promises is left out, so importing
+ * it fails the compile. Loading node:crypto costs ~8 ms and node:fs/promises ~3 ms
+ * (CPU profile of a 1 MiB build): a module importing createHash no longer pays that at start-up, only
+ * its first call does. node:process is the global (getBuiltinModule would read its stdio getters).
  */
 function builtinModuleSource(name: string): string {
-  const source = name === 'node:process' ? 'process' : `process.getBuiltinModule(${JSON.stringify(name)})`;
   const value = process.getBuiltinModule(name) as Record<string, unknown>;
   const names = Object.keys(Object.getOwnPropertyDescriptors(value)).filter(
     (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default' && 'value' in Object.getOwnPropertyDescriptor(value, key)!,
   );
+  const load =
+    name === 'node:process'
+      ? 'const load = () => process;'
+      : `let m;\nconst load = () => (m ??= process.getBuiltinModule(${JSON.stringify(name)}));`;
   return [
-    `const m = ${source};`,
-    'export default m;',
-    ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => m.${key})();`),
+    load,
+    'export default /* @__PURE__ */ (() => load())();',
+    ...names.map((key) =>
+      typeof value[key] === 'function' && /^[a-z]/.test(key)
+        ? `export function ${key}(...args) { return load().${key}(...args); }`
+        : `export const ${key} = /* @__PURE__ */ (() => load().${key})();`,
+    ),
   ].join('\n');
 }
 
@@ -198,10 +209,7 @@ const tomlParts: Plugin = {
   },
 };
 
-/** Entry points whose lazy imports become chunks of their own. */
-const SPLIT = ['build.ts'];
-
-/** How lib/ is bundled (scripts/compile.ts, and the bundle-contents test's view of what loads first). */
+/** How lib/ is bundled: lib/cli.mjs, and the bundle-contents test's view of what a phase loads before its first import(). */
 export const LIB_BUNDLE = {
   ...ESM_BUNDLE,
   outExtension: { '.js': '.mjs' },
@@ -216,18 +224,56 @@ export const LIB_BUNDLE = {
   define: { esbuildDetection: 'true' },
 } as const satisfies BuildOptions;
 
-/** Bundles src/main/*.ts into `outdir` as <name>.mjs (plus build's chunk-*.mjs); returns the entry file names. */
+/**
+ * lib/build.cjs and lib/detect.cjs: LIB_BUNDLE as one classic script each. V8 can cache the code of a
+ * script after it ran (every function it compiled, not only the top level as for an ES module), which
+ * is what lib/code-cache ships; CommonJS has no chunks, and needs neither the require banner nor
+ * import.meta (the loader gives the bundle __dirname, lib/).
+ */
+const PHASE_BUNDLE = {
+  ...LIB_BUNDLE,
+  format: 'cjs',
+  banner: {},
+  outExtension: { '.js': '.cjs' },
+  define: { ...LIB_BUNDLE.define, 'import.meta.dirname': '__dirname' },
+} as const satisfies BuildOptions;
+
+/** The bundles lib/boot.cjs runs (src/main/boot.ts names them too). */
+const PHASES = ['build.ts', 'detect.ts'];
+/** The loader (src/main/boot.ts), emitted by emitLoader. */
+const LOADER = 'boot.ts';
+
+/** Bundles src/main/*.ts into `outdir` (<phase>.cjs, boot.cjs, cli.mjs), trains their code caches; returns the entry file names. */
 export async function compile(outdir = join(root, 'lib')): Promise<string[]> {
   const entries = readdirSync(join(root, 'src', 'main')).filter((f) => f.endsWith('.ts'));
-  // Chunk names change with their content: drop the previous compile's.
-  for (const f of existsSync(outdir) ? readdirSync(outdir).filter((n) => n.startsWith('chunk-')) : []) rmSync(join(outdir, f));
-  const options = { ...LIB_BUNDLE, outdir };
-  for (const f of entries) await build({ ...options, entryPoints: [join(root, 'src', 'main', f)], splitting: SPLIT.includes(f) });
+  // A code cache is checked against its bundle's length only: none may outlive the compile that made it.
+  // Chunks and .mjs phase bundles are an earlier layout's.
+  for (const f of existsSync(outdir) ? readdirSync(outdir) : [])
+    if (f === CODE_CACHE_DIR || f.startsWith('chunk-') || /^(build|detect)\.mjs/.test(f) || f === 'compile-cache')
+      rmSync(join(outdir, f), { recursive: true });
+  for (const f of entries) {
+    const entryPoints = [join(root, 'src', 'main', f)];
+    if (f === LOADER) emitLoader(outdir);
+    else await build({ ...(PHASES.includes(f) ? PHASE_BUNDLE : LIB_BUNDLE), outdir, entryPoints });
+  }
   await emitNodeGuard(outdir);
   // For the node compiling (the pinned runtime via npm run compile / bench/run.sh); scripts/package.ts
-  // writes one per target with the runtime it ships.
-  writeCompileCache(outdir, [process.execPath]);
+  // trains one per target with the runtime it ships.
+  await writeCodeCaches(outdir, [process.execPath]);
   return entries;
+}
+
+/** Writes `outdir`/boot.cjs, the loader of the phase bundles, as readable CommonJS (it is small, and not cached). */
+export function emitLoader(outdir: string): void {
+  buildSync({
+    entryPoints: [join(root, 'src', 'main', LOADER)],
+    outfile: join(outdir, 'boot.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: ESM_BUNDLE.target,
+    logLevel: 'warning',
+  });
 }
 
 /** The file name of the guard in lib/ (the shims and scripts/package.ts name it too). */

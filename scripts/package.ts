@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Assembles the distributable buildpack under dist/: one ready directory and one .tgz per
-// target (buildpack.toml, bin/ shims, lib/ bundles and their compile cache made by the target's
+// target (buildpack.toml, bin/ shims, lib/ bundles and their code caches trained by the target's
 // runtime (arm64 under qemu-user on other hosts), runtime/ Node.js for that arch) plus the
 // nested linux/<arch>/ layout `pack buildpack package` reads. Never edits sources or pins.
 //   node scripts/package.ts [--arch amd64|arm64|all] [--out <dir>] [--lib <dir>] [--no-archive]
-//   --lib uses prebuilt bundles (detect.mjs, build.mjs) instead of compiling src/main/.
+//   --lib uses prebuilt bundles (boot.cjs, detect.cjs, build.cjs) instead of compiling src/main/.
 // Multi-arch image: cd dist/multiarch && pack buildpack package <image> --config package.toml --publish
 // (pack reads [[targets]] from ./buildpack.toml and copies it into linux/<arch>/ itself, so
 // run it from that directory or pass --path dist/multiarch instead of --config.)
@@ -28,12 +28,13 @@ import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { readCheckedVersion } from './check-version.ts';
 import { NODE_GUARD } from './compile.ts';
-import { COMPILE_CACHE_DIR, writeCompileCache } from './compile-cache.ts';
+import { writeCodeCaches } from './code-cache.ts';
+import { CODE_CACHE_DIR } from '../src/main/boot.ts';
 import { ensureRuntime } from './runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ARCHES = ['amd64', 'arm64'];
-const REQUIRED_BUNDLES = ['detect.mjs', 'build.mjs'];
+const REQUIRED_BUNDLES = ['boot.cjs', 'detect.cjs', 'build.cjs'];
 // Archive entries get one fixed time so the same inputs give the same bytes.
 const FIXED_MTIME = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? 315532801) * 1000);
 
@@ -78,7 +79,8 @@ function stageTarget(dir: string, arch: string, libDir: string, { withDescriptor
   for (const shim of ['detect', 'build']) place(join(root, 'bin', shim), join(dir, 'bin', shim), 0o755);
   for (const file of readdirSync(libDir).sort()) {
     // The shims run the runtime shipped here unguarded (it is the bundles' version): no node guard.
-    if (file === NODE_GUARD) continue;
+    // The code caches are the compiling node's: each target's are trained by its own runtime.
+    if (file === NODE_GUARD || file === CODE_CACHE_DIR) continue;
     if (statSync(join(libDir, file)).isFile()) place(join(libDir, file), join(dir, 'lib', file), 0o644);
   }
   const runtime = ensureRuntime(arch);
@@ -99,26 +101,26 @@ function runtimeCommand(arch: string, node: string): string[] | undefined {
 }
 
 /**
- * lib/compile-cache for the target staged in `dir`, made by the runtime it ships (scripts/compile-cache.ts);
+ * lib/code-cache for the target staged in `dir`, trained by the runtime it ships (scripts/code-cache.ts);
  * copied from `from` when that target was already done. Without a way to run that runtime here the
- * package ships none (the shims run without it, only slower to start).
+ * package ships none (the loader then compiles the bundles, only slower to start).
  */
-function stageCompileCache(dir: string, arch: string, from?: string): void {
-  const target = join(dir, 'lib', COMPILE_CACHE_DIR);
-  if (from && existsSync(join(from, 'lib', COMPILE_CACHE_DIR))) {
-    cpSync(join(from, 'lib', COMPILE_CACHE_DIR), target, { recursive: true });
-    for (const sub of listTree(target)) chmodSync(join(target, sub), statSync(join(target, sub)).isDirectory() ? 0o755 : 0o644);
+async function stageCodeCache(dir: string, arch: string, from?: string): Promise<void> {
+  const target = join(dir, 'lib', CODE_CACHE_DIR);
+  if (from && existsSync(join(from, 'lib', CODE_CACHE_DIR))) {
+    cpSync(join(from, 'lib', CODE_CACHE_DIR), target, { recursive: true });
+    for (const sub of listTree(target)) chmodSync(join(target, sub), 0o644);
     chmodSync(target, 0o755);
     return;
   }
   const runtime = runtimeCommand(arch, join(dir, 'runtime', 'bin', 'node'));
   if (!runtime) {
     console.error(
-      `package: no compile cache for ${arch}: cannot run its runtime here (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)`,
+      `package: no code cache for ${arch}: cannot run its runtime here (apt-get install qemu-user libc6-arm64-cross libstdc++6-arm64-cross)`,
     );
     return;
   }
-  writeCompileCache(join(dir, 'lib'), runtime);
+  await writeCodeCaches(join(dir, 'lib'), runtime);
 }
 
 /** Every path under `dir`, directories before their contents, sorted bytewise. */
@@ -200,9 +202,9 @@ async function main(): Promise<void> {
   for (const arch of arches) {
     const targetDir = join(outDir, `linux-${arch}`);
     stageTarget(targetDir, arch, libDir, { withDescriptor: true });
-    stageCompileCache(targetDir, arch);
+    await stageCodeCache(targetDir, arch);
     stageTarget(join(multiarch, 'linux', arch), arch, libDir, { withDescriptor: false });
-    stageCompileCache(join(multiarch, 'linux', arch), arch, targetDir);
+    await stageCodeCache(join(multiarch, 'linux', arch), arch, targetDir);
     if (!args.includes('--no-archive')) {
       const file = join(outDir, `${name}-${version}-linux-${arch}.tgz`);
       const wrote = await archive(targetDir, file);

@@ -21,38 +21,47 @@ const userAgent = `github-assets-cli/${buildpack.version}`;
 let services: NetworkServices | undefined;
 const network = (): NetworkServices => (services ??= createNetworkServices(settings.network, { userAgent }));
 
-process.exitCode = await runCli(
-  {
-    argv: process.argv.slice(2),
-    get descriptorPath() {
-      return settings.descriptorPath;
+async function main(): Promise<void> {
+  const code = await runCli(
+    {
+      argv: process.argv.slice(2),
+      get descriptorPath() {
+        return settings.descriptorPath;
+      },
+      cwd: process.cwd(),
+      version: buildpack.version,
+      // Getters: an invalid setting is then reported by runCli like any other error.
+      get hostTarget() {
+        return targetFromEnv(env);
+      },
+      layersRoot: `/layers/${buildpack.id.replaceAll('/', '_')}`,
+      get strict() {
+        return settings.strict;
+      },
+      debug: settings.debug,
+      github: () => network().github,
+      // Tokens are looked up by the name an entry gives (token_env), so the CLI gets a lookup, not a value.
+      lookupToken: (name) => env[name],
+      download: (request) => network().download(request),
+      provenance: () =>
+        provenanceCheckerFrom({
+          settings,
+          listAttestations: network().github.listAttestations,
+          serverUrl: settings.network.serverUrl,
+          baseDir: process.cwd(),
+          // The CLI keeps TUF metadata where build tools keep caches on the developer's machine.
+          tufCacheDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'github-assets', 'sigstore-tuf'),
+          dispatcher: network().network.dispatcher,
+        }),
     },
-    cwd: process.cwd(),
-    version: buildpack.version,
-    // Getters: an invalid setting is then reported by runCli like any other error.
-    get hostTarget() {
-      return targetFromEnv(env);
+    {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      color: colorEnabled(settings.noColor, process.stderr.isTTY),
     },
-    layersRoot: `/layers/${buildpack.id.replaceAll('/', '_')}`,
-    get strict() {
-      return settings.strict;
-    },
-    debug: settings.debug,
-    github: () => network().github,
-    // Tokens are looked up by the name an entry gives (token_env), so the CLI gets a lookup, not a value.
-    lookupToken: (name) => env[name],
-    download: (request) => network().download(request),
-    provenance: () =>
-      provenanceCheckerFrom({
-        settings,
-        listAttestations: network().github.listAttestations,
-        serverUrl: settings.network.serverUrl,
-        baseDir: process.cwd(),
-        // The CLI keeps TUF metadata where build tools keep caches on the developer's machine.
-        tufCacheDir: join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'github-assets', 'sigstore-tuf'),
-        dispatcher: network().network.dispatcher,
-      }),
-  },
-  { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color: colorEnabled(settings.noColor, process.stderr.isTTY) },
-);
-await services?.close();
+  );
+  process.exitCode = code;
+  await services?.close();
+}
+
+void main();

@@ -245,7 +245,7 @@ export function retryByPolicy(policy: RetryPolicy, log?: Logger): Interceptor {
   return (dispatch: Dispatch) => (options, handler) => {
     const method = (options.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') return dispatch(options, handler);
-    const what = `GitHub API ${method} ${safeUrl(`${originOf(options) ?? ''}${options.path ?? ''}`).replace(/\?…$/, '')}`;
+    const what = `GitHub API ${method} ${safeUrl(`${originOf(options) ?? ''}${options.path ?? ''}`).replace(/\?\u2026$/, '')}`;
     const retry = (err: Error, { state }: { state: { counter: number } }, callback: (err?: Error | null) => void): void => {
       const failure = err as Error & { statusCode?: number; headers?: ResponseHeaders; code?: string };
       const attempt = state.counter;

@@ -1,5 +1,5 @@
 // The bin shims' runtime guard, preloaded before any bundle is read (node -r lib/node-guard.cjs
-// lib/<bundle>.mjs): an older Node.js would die on the bundles' syntax with a screen of minified
+// lib/boot.cjs build): an older Node.js would die on the bundles' syntax with a screen of minified
 // code, so it is refused here in one line. Runs inside the one node the shim starts anyway (no
 // extra `node --version`); owns nothing else and must stay parseable by Node >= 12.
 

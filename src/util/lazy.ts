@@ -1,6 +1,6 @@
 // Loads a module the first time it is needed, once: the seam that keeps start-up to what a
-// build uses (a format's decoder, a feature's library). The bundle turns each `import()`
-// behind it into a chunk under lib/chunks/ (scripts/compile.mjs). No other logic here.
+// build uses (a format's decoder, a feature's library). In the bundles (scripts/compile.ts) the
+// module behind each `import()` is evaluated on its first call only. No other logic here.
 
 /**
  * A memoised loader: `const loadTar = lazy(() => import('tar/parse'))`, then `(await loadTar()).Parser`.

@@ -56,9 +56,17 @@ describe('arm64 package under qemu', () => {
     const result = runArm64Phase(run.targetDir('arm64'), 'detect', {
       appDir: app,
       args: ['/platform', plan],
-      env: { CNB_BUILD_PLAN_PATH: plan, CNB_PLATFORM_DIR: '/nonexistent', CNB_TARGET_OS: 'linux', CNB_TARGET_ARCH: 'arm64' },
+      env: {
+        CNB_BUILD_PLAN_PATH: plan,
+        CNB_PLATFORM_DIR: '/nonexistent',
+        CNB_TARGET_OS: 'linux',
+        CNB_TARGET_ARCH: 'arm64',
+        GITHUB_ASSETS_TIMING: '1',
+      },
     });
     expect(result.code, result.stderr).toBe(0);
+    // The code cache was trained by this runtime (under qemu at packaging): V8 accepts it.
+    expect(result.stderr).toContain('github-assets code cache: detect accepted\n');
     if (!realBundles) {
       expect(JSON.parse(result.stdout)).toMatchObject({ phase: 'detect', arch: 'arm64', version: `v${pinned}` });
     }

@@ -92,7 +92,7 @@ describe('pack buildpack package on dist/multiarch', () => {
       expect(byPath.get(`${prefix}/bin/detect`)?.mode).toBe(0o755);
       expect(byPath.get(`${prefix}/bin/build`)?.mode).toBe(0o755);
       expect(byPath.has(`${prefix}/buildpack.toml`)).toBe(true);
-      expect(byPath.has(`${prefix}/lib/detect.mjs`)).toBe(true);
+      expect(byPath.has(`${prefix}/lib/detect.cjs`)).toBe(true);
       // pack copies buildpack.toml into linux/<arch>/ while packaging and removes it after.
       expect(entries.filter((e) => e.path.includes('/linux/'))).toEqual([]);
       expect(existsSync(join(run.outDir, 'multiarch', 'linux', arch, 'buildpack.toml'))).toBe(false);
@@ -107,11 +107,11 @@ describe('pack buildpack package on dist/multiarch', () => {
       expect(entries.filter((e) => /(^|\/)node_modules(\/|$)/.test(e.path))).toEqual([]);
       // Top level of the buildpack: the descriptor, the shims, the bundles and the runtime only.
       expect([...new Set(files.map((p) => p.split('/')[0]))].sort()).toEqual(['bin', 'buildpack.toml', 'lib', 'runtime']);
-      // lib/: the bundles, and the compile cache of this architecture's runtime (scripts/compile-cache.ts).
+      // lib/: the loader, the bundles, and the code caches trained by this architecture's runtime (scripts/code-cache.ts).
       const nodeArch = arch === 'amd64' ? 'x64' : arch;
-      const cache = new RegExp(`^lib/compile-cache(/v\\d+\\.\\d+\\.\\d+-${nodeArch}-[0-9a-f]{8}(/[0-9a-f]{8})?)?$`);
-      expect(files.filter((p) => p.startsWith('lib/') && !/\.mjs(\.LEGAL\.txt)?$/.test(p) && !cache.test(p))).toEqual([]);
-      expect(files.filter((p) => cache.test(p) && p.split('/').length === 4).length).toBeGreaterThan(0);
+      const cache = new RegExp(`^lib/code-cache(/(build|detect)-v\\d+\\.\\d+\\.\\d+-${nodeArch}\\.v8)?$`);
+      expect(files.filter((p) => p.startsWith('lib/') && !/\.[cm]js(\.LEGAL\.txt)?$/.test(p) && !cache.test(p))).toEqual([]);
+      expect(files.filter((p) => cache.test(p) && p.split('/').length === 3).length).toBe(2);
     });
   }
 });

@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runPackage, writeStandInBundles, type PackageRun } from '../support/package-build.js';
@@ -20,8 +19,9 @@ const SHIPPED = [
   'bin/detect',
   'buildpack.toml',
   'lib',
-  'lib/build.mjs',
-  'lib/detect.mjs',
+  'lib/boot.cjs',
+  'lib/build.cjs',
+  'lib/detect.cjs',
   'runtime',
   'runtime/LICENSE',
   'runtime/bin',
@@ -40,8 +40,8 @@ function fullTree(dir: string, prefix = ''): string[] {
     });
 }
 
-/** The compile cache's entries are named by V8 and file hashes: checked on their own below. */
-const CACHE = /^lib\/compile-cache(\/|$)/;
+/** The code caches are named by the runtime that trained them: checked on their own below. */
+const CACHE = /^lib\/code-cache(\/|$)/;
 const tree = (dir: string) => fullTree(dir).filter((p) => !CACHE.test(p));
 
 interface Entry {
@@ -90,7 +90,7 @@ describe('package (amd64)', () => {
     expect(tree(dir)).toEqual(SHIPPED);
     expect(readFileSync(join(dir, 'buildpack.toml'))).toEqual(readFileSync(join(repoRoot, 'buildpack.toml')));
     expect(readFileSync(join(dir, 'bin', 'detect'))).toEqual(readFileSync(join(repoRoot, 'bin', 'detect')));
-    expect(readFileSync(join(dir, 'lib', 'detect.mjs'))).toEqual(readFileSync(join(lib, 'detect.mjs')));
+    expect(readFileSync(join(dir, 'lib', 'detect.cjs'))).toEqual(readFileSync(join(lib, 'detect.cjs')));
     const modes = Object.fromEntries(SHIPPED.map((p) => [p, (statSync(join(dir, p)).mode & 0o7777).toString(8)]));
     expect(modes).toEqual({
       bin: '755',
@@ -98,8 +98,9 @@ describe('package (amd64)', () => {
       'bin/detect': '755',
       'buildpack.toml': '644',
       lib: '755',
-      'lib/build.mjs': '644',
-      'lib/detect.mjs': '644',
+      'lib/boot.cjs': '644',
+      'lib/build.cjs': '644',
+      'lib/detect.cjs': '644',
       runtime: '755',
       'runtime/LICENSE': '644',
       'runtime/bin': '755',
@@ -123,7 +124,7 @@ describe('package (amd64)', () => {
       expect({ rel, mtime: e.mtime }).toEqual({ rel, mtime: 315532801_000 });
     }
     const mode = (p: string) => entries.find((e) => e.path === p)?.mode.toString(8);
-    expect([mode('bin/detect'), mode('bin/build'), mode('runtime/bin/node'), mode('buildpack.toml'), mode('lib/detect.mjs')]).toEqual([
+    expect([mode('bin/detect'), mode('bin/build'), mode('runtime/bin/node'), mode('buildpack.toml'), mode('lib/detect.cjs')]).toEqual([
       '755',
       '755',
       '755',
@@ -144,19 +145,16 @@ describe('package (amd64)', () => {
     expect(rerun.stderr).toContain(tgzName);
   });
 
-  it('ships a compile cache of the bundles made by the packaged runtime, which the shims read and never write', () => {
+  it('ships code caches of the bundles trained by the packaged runtime, which the shims accept and never write', () => {
     const dir = run.targetDir('amd64');
-    const cache = join(dir, 'lib', 'compile-cache');
-    const [tag, ...more] = readdirSync(cache);
-    expect(more).toEqual([]);
+    const cache = join(dir, 'lib', 'code-cache');
     const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
-    expect(tag).toMatch(new RegExp(`^v${pinned.replaceAll('.', '\\.')}-x64-[0-9a-f]{8}$`));
-    const files = readdirSync(join(cache, tag!));
-    // One entry per bundle: detect.mjs and build.mjs (the stand-ins have no chunks).
-    expect(files).toHaveLength(2);
+    expect(readdirSync(cache).sort()).toEqual([`build-v${pinned}-x64.v8`, `detect-v${pinned}-x64.v8`]);
     expect(
-      [cache, join(cache, tag!), ...files.map((f) => join(cache, tag!, f))].map((p) => (statSync(p).mode & 0o777).toString(8)),
-    ).toEqual(['755', '755', '644', '644']);
+      fullTree(join(dir, 'lib'))
+        .filter((p) => p.startsWith('code-cache'))
+        .map((p) => (statSync(join(dir, 'lib', p)).mode & 0o777).toString(8)),
+    ).toEqual(['755', '644', '644']);
     const before = fullTree(cache).map((p) => `${p}:${statSync(join(cache, p)).mtimeMs}`);
     const app = mkdtempSync(join(tmpdir(), 'gha-app-'));
     cleanup.push(app);
@@ -164,12 +162,11 @@ describe('package (amd64)', () => {
     for (const phase of ['detect', 'build']) {
       const result = spawnSync(join(dir, 'bin', phase), [], {
         cwd: app,
-        env: { PATH: '/usr/bin:/bin', NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+        env: { PATH: '/usr/bin:/bin', GITHUB_ASSETS_TIMING: '1' },
         encoding: 'utf8',
       });
       expect(result.status, result.stderr).toBe(0);
-      expect(result.stderr).toContain(`code cache for ESM ${pathToFileURL(join(dir, 'lib', `${phase}.mjs`)).href} was accepted`);
-      expect(result.stderr).not.toMatch(/writing cache|Creating temporary file/);
+      expect(result.stderr).toBe(`github-assets code cache: ${phase} accepted\n`);
     }
     expect(fullTree(cache).map((p) => `${p}:${statSync(join(cache, p)).mtimeMs}`)).toEqual(before);
   });
@@ -213,12 +210,13 @@ describe('package (amd64)', () => {
   it('refuses to package without both bundles, naming the missing one', () => {
     const partial = mkdtempSync(join(tmpdir(), 'gha-lib-'));
     cleanup.push(partial);
-    writeFileSync(join(partial, 'detect.mjs'), '');
+    writeFileSync(join(partial, 'detect.cjs'), '');
+    writeFileSync(join(partial, 'boot.cjs'), '');
     const failed = runPackage({ lib: partial, arch: 'amd64', archive: false });
     cleanup.push(failed.outDir);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('bundles missing from');
-    expect(failed.stderr).toContain('build.mjs');
+    expect(failed.stderr).toContain('build.cjs');
     expect(existsSync(join(failed.outDir, 'linux-amd64'))).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emitNodeGuard } from '../../scripts/compile.ts';
+import { emitLoader, emitNodeGuard } from '../../scripts/compile.ts';
 import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
 import { refusalLine, SYSTEM_NODE, systemNode } from '../support/node-guard.js';
 
@@ -79,9 +79,10 @@ describe('version comparison, through the real shims and a stand-in node on PATH
     bp = mkdtempSync(join(tmpdir(), 'gha-guard-'));
     for (const dir of ['bin', 'lib', 'path', 'app']) mkdirSync(join(bp, dir));
     for (const shim of SHIMS) copyFileSync(join(repoRoot, 'bin', shim), join(bp, 'bin', shim));
-    for (const bundle of ['build', 'detect', 'cli']) {
-      writeFileSync(join(bp, 'lib', `${bundle}.mjs`), `console.log('ran ${bundle} ' + process.argv.slice(2).join(' '));\n`);
+    for (const bundle of ['build.cjs', 'detect.cjs', 'cli.mjs']) {
+      writeFileSync(join(bp, 'lib', bundle), `console.log('ran ${bundle.split('.')[0]} ' + process.argv.slice(2).join(' '));\n`);
     }
+    emitLoader(join(bp, 'lib'));
     await emitNodeGuard(join(bp, 'lib'), '26.10.0');
     standIn = join(bp, 'path', 'node');
     marks = join(bp, 'started');

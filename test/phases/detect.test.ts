@@ -53,7 +53,7 @@ describe('bin/detect', () => {
     const result = await runDetect(ws);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('ERROR [GHA002] project.toml is not valid TOML at line 2');
-    expect(result.stderr).not.toMatch(/\bat .*\.mjs:\d+/); // no stack trace without debug
+    expect(result.stderr).not.toMatch(/\bat .*\.cjs:\d+/); // no stack trace without debug
   });
 
   it('errors (1) naming the entry on an invalid entry', async () => {
@@ -81,7 +81,7 @@ describe('bin/detect', () => {
     const result = await runDetect(ws, { BP_LOG_LEVEL: 'DEBUG' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/BuildpackError: repo must be a non-empty string/);
-    expect(result.stderr).toMatch(/\.mjs:\d+/);
+    expect(result.stderr).toMatch(/lib\/detect\.cjs:\d+/);
   });
 
   it('keeps a hostile value escaped in the debug stack trace too', async () => {

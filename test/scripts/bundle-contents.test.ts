@@ -4,13 +4,17 @@
 // caches, mocks or HTTP/2) and octokit without its endpoint catalogue, and import no Node.js
 // built-in as an ES module (that reads every export: node:fs loads fs/promises, readline and the
 // REPL history). One stray import (a constant taken from the wrong module) pulled 300 KB of
-// Sigstore into detect once; this test fails on that.
+// Sigstore into detect once; this test fails on that. The module graph is the same in lib/'s
+// CommonJS bundles (a dynamic import() stays lazy there); the shipped detect is also run, and must
+// load none of Node's modules for HTTP, streams, crypto or compression.
 
 import { build, type Metafile } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIB_BUNDLE } from '../../scripts/compile.ts';
-import { repoRoot } from '../support/cnb.js';
+import { createWorkspace, repoRoot, runDetect } from '../support/cnb.js';
 
 interface Eager {
   /** npm packages bundled into what loads first. */
@@ -87,6 +91,30 @@ describe('what a phase loads before it starts working', () => {
       const { builtins } = await eagerOf(entry);
       expect(builtins.filter((b) => b.startsWith('import-statement ') && b !== 'import-statement node:module')).toEqual([]);
       expect(builtins.filter((b) => /http2/.test(b))).toEqual([]);
+    }
+  });
+});
+
+describe('what the shipped detect loads', () => {
+  it("passes with entries having loaded none of Node's HTTP, stream, crypto or compression modules", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'gha-detect-loads-'));
+    const ws = createWorkspace();
+    try {
+      const preload = join(scratch, 'record.cjs');
+      const loaded = join(scratch, 'loaded.txt');
+      writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`,
+      );
+      ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool.tar.gz"\ntag = "v1.0.0"\n' });
+      const result = await runDetect(ws, { NODE_OPTIONS: `--require ${preload}` });
+      expect(result.code, result.output).toBe(0);
+      const modules = readFileSync(loaded, 'utf8').split('\n');
+      expect(modules).toContain('NativeModule vm'); // the loader ran: the list is the real one
+      expect(modules.filter((m) => /^NativeModule (net|https?|http2|tls|stream|crypto|zlib|fs\/promises)$/.test(m))).toEqual([]);
+    } finally {
+      ws.cleanup();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitLoader } from '../../scripts/compile.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,12 +19,13 @@ export interface PackageRun {
   targetDir(arch: 'amd64' | 'arm64'): string;
 }
 
-/** Stand-in lib/: bundles that print which node runs them, then exit 0. */
+/** Stand-in lib/: the real loader (lib/boot.cjs) and bundles that print which node runs them, then exit 0. */
 export function writeStandInBundles(dir: string = mkdtempSync(join(tmpdir(), 'gha-lib-'))): string {
   mkdirSync(dir, { recursive: true });
+  emitLoader(dir);
   for (const phase of ['detect', 'build']) {
     writeFileSync(
-      join(dir, `${phase}.mjs`),
+      join(dir, `${phase}.cjs`),
       `console.log(JSON.stringify({ phase: '${phase}', execPath: process.execPath, version: process.version, arch: process.arch, args: process.argv.slice(2) }));\n`,
     );
   }
