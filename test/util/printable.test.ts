@@ -22,6 +22,19 @@ describe('printable', () => {
     expect(unsafeCharacter('a\tb')).toBe('\\t');
   });
 
+  it('finds exactly what the Unicode classes find, plain ASCII or not (property)', () => {
+    // The ASCII fast path must never hide a character the full class would catch.
+    const reference = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.oneof(ascii, fc.string({ unit: 'binary', maxLength: 40 })), (text) => {
+        expect(unsafeCharacter(text) === undefined).toBe(!reference.test(text));
+        expect(printable(text) === text).toBe(!reference.test(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('leaves no unsafe character in any text (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
