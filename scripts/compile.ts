@@ -202,7 +202,9 @@ const tomlParts: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^@iarna\/toml$/ }, () => ({ path: 'toml-parts', namespace: 'toml-parts' }));
     b.onLoad({ filter: /.*/, namespace: 'toml-parts' }, () => ({
-      contents: "module.exports = { parse: require('@iarna/toml/parse-string.js'), stringify: require('@iarna/toml/stringify.js') };",
+      // The parser is evaluated on its first call: descriptors usually take descriptor/simple-toml.ts's fast path.
+      contents:
+        "module.exports = { parse: (text) => require('@iarna/toml/parse-string.js')(text), stringify: require('@iarna/toml/stringify.js') };",
       resolveDir: root,
       loader: 'js',
     }));

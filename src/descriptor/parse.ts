@@ -10,6 +10,7 @@ import { parseChecksumsField, parseSha256Field } from './integrity.js';
 import { parseUpdateValue } from '../select/update-policy.js';
 import { unsafeCharacter } from '../util/printable.js';
 import { parseAttestationKeys } from './attestation-keys.js';
+import { parseSimpleToml } from './simple-toml.js';
 import {
   archAssetNotString,
   archEntryNotTable,
@@ -118,7 +119,8 @@ export function parseDescriptor(text: string, source = 'project.toml'): Descript
   let document: Record<string, unknown>;
   try {
     // A UTF-8 byte order mark (Windows editors write one) is not part of the TOML.
-    document = TOML.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as Record<string, unknown>;
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    document = parseSimpleToml(body) ?? (TOML.parse(body) as Record<string, unknown>);
   } catch (err) {
     const e = err as { line?: number; col?: number; message?: string };
     const where = typeof e.line === 'number' ? ` at line ${e.line + 1}, column ${(e.col ?? 0) + 1}` : '';
