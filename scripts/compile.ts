@@ -158,9 +158,17 @@ export const builtinsOnUse: Plugin = {
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
       const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-      return { path: name, namespace: 'builtin-on-use' };
+      // One stand-in per package: esbuild starts a module whole, and a package taking the whole
+      // built-in (minizlib: `import * as zlib`) keeps every export, each read when it starts. Shared,
+      // that loaded node:zlib (and 15 of Node's modules, ~3 ms) as soon as our extractor started, for
+      // raw assets too; now it loads when node-tar starts, or on our first call.
+      const pkg = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(args.importer)?.[1];
+      return { path: pkg ? `${name}#${pkg}` : name, namespace: 'builtin-on-use' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({ contents: builtinModuleSource(args.path), loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, (args) => ({
+      contents: builtinModuleSource(args.path.replace(/#.*/, '')),
+      loader: 'js',
+    }));
   },
 };
 

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, zstdCompressSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { constants, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/extract/index.js';
 import { isExecutableHead, looksLikeTar } from '../../src/extract/format.js';
@@ -63,6 +64,15 @@ describe('detectFormat', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('looks inside from the first KiB of a long .tar.gz (a cut stream, decoded with a sync flush)', () => {
+    // Random bytes do not compress: the 1 KiB peek sees a cut stream, which only a sync flush decodes.
+    // (zstd decodes whole blocks of up to 128 KiB: a long .tar.zst is told by its name.)
+    const long = tarOf([{ name: 'tool/bin/x', body: randomBytes(64 * 1024) }]);
+    expect(detectFormat(gzipSync(long).subarray(0, 8192), 'tool.gz')).toEqual({ kind: 'tar', compression: 'gzip' });
+    // format.ts writes the two flush modes out (importing zlib's constants loads node:zlib at start-up).
+    expect([constants.Z_SYNC_FLUSH, constants.ZSTD_e_flush]).toEqual([2, 1]);
   });
 
   it('does not let a zstd bomb head allocate: it falls back to the name', () => {

@@ -145,3 +145,27 @@ describe('redirects', () => {
     expect(gh.countRequests({ origin: 'api', path: '/loop' })).toBeLessThanOrEqual(21);
   });
 });
+
+describe('closing', () => {
+  it("ends the open connections without formatting undici's ClientDestroyedError stacks, and restores the stack limit", async () => {
+    const answer = await net.fetch(`${gh.apiUrl}${RELEASE}`, { headers: auth });
+    await answer.text(); // the connection now idles in the pool
+    // Node's stream destroy reads the stack of the error a socket is destroyed with: every one
+    // formatted here (frames and all) made V8 compute the line ends of the whole bundle at exit.
+    const formatted: Array<{ name: string; frames: number }> = [];
+    const previous = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    Error.prepareStackTrace = (err: Error, frames: NodeJS.CallSite[]) => {
+      formatted.push({ name: err.name, frames: frames.length });
+      return `${err.name}: ${err.message}`;
+    };
+    try {
+      await net.close();
+    } finally {
+      Error.prepareStackTrace = previous;
+    }
+    expect(formatted.length).toBeGreaterThan(0); // the pooled connection was destroyed with an error
+    expect(formatted.filter((f) => f.frames > 0)).toEqual([]);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+});

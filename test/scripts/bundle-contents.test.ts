@@ -6,7 +6,8 @@
 // REPL history). One stray import (a constant taken from the wrong module) pulled 300 KB of
 // Sigstore into detect once; this test fails on that. The module graph is the same in lib/'s
 // CommonJS bundles (a dynamic import() stays lazy there); the shipped detect is also run, and must
-// load none of Node's modules for HTTP, streams, crypto or compression.
+// load none of Node's modules for HTTP, streams, crypto or compression; the shipped build of a raw
+// asset none for compression.
 
 import { build, type Metafile } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIB_BUNDLE } from '../../scripts/compile.ts';
-import { createWorkspace, repoRoot, runDetect } from '../support/cnb.js';
+import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
+import { startFakeGitHub } from '../support/fake-github/index.js';
 
 interface Eager {
   /** npm packages bundled into what loads first. */
@@ -97,24 +99,53 @@ describe('what a phase loads before it starts working', () => {
 
 describe('what the shipped detect loads', () => {
   it("passes with entries having loaded none of Node's HTTP, stream, crypto or compression modules", async () => {
-    const scratch = mkdtempSync(join(tmpdir(), 'gha-detect-loads-'));
     const ws = createWorkspace();
     try {
-      const preload = join(scratch, 'record.cjs');
-      const loaded = join(scratch, 'loaded.txt');
-      writeFileSync(
-        preload,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`,
-      );
       ws.writeApp({ 'project.toml': '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool.tar.gz"\ntag = "v1.0.0"\n' });
-      const result = await runDetect(ws, { NODE_OPTIONS: `--require ${preload}` });
-      expect(result.code, result.output).toBe(0);
-      const modules = readFileSync(loaded, 'utf8').split('\n');
+      const modules = await loadedBy((preload) => runDetect(ws, { NODE_OPTIONS: `--require ${preload}` }));
       expect(modules).toContain('NativeModule vm'); // the loader ran: the list is the real one
       expect(modules.filter((m) => /^NativeModule (net|https?|http2|tls|stream|crypto|zlib|fs\/promises)$/.test(m))).toEqual([]);
     } finally {
       ws.cleanup();
-      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Runs `phase` with a preload that writes process.moduleLoadList at exit; returns the list. */
+async function loadedBy(phase: (preload: string) => Promise<{ code: number | null; output: string }>): Promise<string[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'gha-loads-'));
+  try {
+    const preload = join(scratch, 'record.cjs');
+    const loaded = join(scratch, 'loaded.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const result = await phase(preload);
+    expect(result.code, result.output).toBe(0);
+    return readFileSync(loaded, 'utf8').split('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+describe('what the shipped build loads', () => {
+  it("installs a raw asset without loading Node's compression modules (node:zlib stays node-tar's and our decoders')", async () => {
+    const gh = await startFakeGitHub();
+    const ws = createWorkspace();
+    try {
+      gh.addRepo('acme/tool');
+      gh.addRelease('acme/tool', { tag: 'v1.0.0', assets: [{ name: 'tool-linux-amd64', content: Buffer.from('#!/bin/sh\necho tool\n') }] });
+      ws.writeApp({
+        'project.toml':
+          '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool-linux-amd64"\ntag = "v1.0.0"\ndestination = "bin/tool"\n',
+      });
+      const modules = await loadedBy((preload) => runBuild(ws, { GITHUB_API_URL: gh.apiUrl, NODE_OPTIONS: `--require ${preload}` }));
+      expect(modules).toContain('NativeModule crypto'); // the download was hashed: the list is the real one
+      expect(modules.filter((m) => /^NativeModule (zlib|internal\/zip.*)$/.test(m))).toEqual([]);
+    } finally {
+      ws.cleanup();
+      await gh.close();
     }
   });
 });
