@@ -57,6 +57,8 @@ export interface BenchResults {
   otherTools: { ubi: string | undefined };
   /** 1-minute load average when the run started and ended. */
   load: { start: number; end: number };
+  /** FileHugePages (bench/machine.ts) when the run started and ended; absent in results made before it was recorded. */
+  fileHugePagesMiB?: { start: number; end: number };
   /** BENCH_RATE_MIB_S: the download host's rate per connection; loopback speed when absent. */
   downloadRateMiBs?: number;
   seconds: number;
@@ -291,8 +293,13 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
   out.push(`| runtime | Node.js ${m.node} (the pinned runtime) |`, `| baselines | ${m.curl}, ${m.tar}, ${m.gzip} |`);
   out.push(
     `| load average (1 min) at start / end | ${r.load.start} / ${r.load.end}${Math.max(r.load.start, r.load.end) > m.cores * 0.5 ? ' — other work shared the machine: wall times are noisy; the CPU columns in section 5 are not affected by waiting' : ''} |`,
-    '',
   );
+  const thp = r.fileHugePagesMiB;
+  if (thp)
+    out.push(
+      `| file pages held as huge pages at start / end | ${thp.start} / ${thp.end} MiB${Math.max(thp.start, thp.end) > 0 ? " — RSS includes whole huge pages of node's executable text: peak memory reads higher than on a machine without them" : ''} |`,
+    );
+  out.push('');
   out.push(
     'Method. A local GitHub stand-in (test/support/fake-github/: API, web and download hosts on 127.0.0.1) serves generated assets from files;',
     'each asset is half random 4 KiB blocks and half repetitive text, like a binary (gzip -6 compresses it about 1.9:1). ',

@@ -23,7 +23,7 @@ import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github/in
 import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
 import { simulateRestore } from '../test/support/layers.ts';
 import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';
-import { describeMachine, loadAverage, toolVersion } from './machine.ts';
+import { describeMachine, fileHugePagesMiB, loadAverage, toolVersion } from './machine.ts';
 import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.ts';
 import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.ts';
 import {
@@ -205,6 +205,7 @@ async function main(): Promise<void> {
       detect: [],
       otherTools: { ubi: ubi ? toolVersion(ubi) : undefined },
       load: { start: loadAverage(), end: NaN },
+      fileHugePagesMiB: { start: fileHugePagesMiB(), end: NaN },
       seconds: 0,
       ...(rate > 0 ? { downloadRateMiBs: rate } : {}),
     };
@@ -266,6 +267,7 @@ async function main(): Promise<void> {
 
     results.seconds = (Date.now() - started) / 1000;
     results.load.end = loadAverage();
+    if (results.fileHugePagesMiB) results.fileHugePagesMiB.end = fileHugePagesMiB();
     const goals = evaluateGoals(results);
     const report = renderReport(results, goals);
     // A full run is committed: bench/results.md at loopback speed, bench/results-<rate>mibs.md at a CDN-like rate.

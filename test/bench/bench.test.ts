@@ -142,6 +142,9 @@ describe('goals', () => {
     r.detect[2]!.runs = [60, 60, 60];
     const report = renderReport(r, evaluateGoals(r));
     expect(report).toContain('| CPU | test cpu |');
+    expect(report).not.toContain('huge pages');
+    r.fileHugePagesMiB = { start: 0, end: 12 };
+    expect(renderReport(r, evaluateGoals(r))).toContain('| file pages held as huge pages at start / end | 0 / 12 MiB — RSS includes');
     expect(report).toMatch(
       /\*\*4b\. detect with entries within 1\.5× of a bare runtime start\*\* — measured 2\.00× node -e 0\.\n {2}Reason: .+\n {2}Plan: /,
     );
