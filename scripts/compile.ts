@@ -62,7 +62,7 @@ export function request(url, { dispatcher = getGlobalDispatcher(), ...options } 
 }
 `;
 
-/** V8's --wasm-tiering-budget of the pinned runtime (test/scripts/compile-cache.test.ts checks it). */
+/** V8's --wasm-tiering-budget of the pinned runtime (test/scripts/code-cache.test.ts checks it). */
 export const V8_WASM_TIERING_BUDGET = 13_000_000;
 
 /**
@@ -71,7 +71,7 @@ export const V8_WASM_TIERING_BUDGET = 13_000_000;
  * compile took ~170 M instructions (callgrind), ~45 ms of CPU on a 2-core machine: more than the
  * whole of that install's HTTP parsing. Its baseline (Liftoff) code parses headers and hands
  * bodies on by span, so it stays. As a node flag the budget would cost more than it saves: V8
- * rejects every code cache (Node's own built-ins', lib/compile-cache) made under other flags.
+ * rejects every code cache (Node's own built-ins', lib/code-cache) made under other flags.
  * So it is set while undici compiles and instantiates the module (synchronously, right after
  * requiring its bytes) and set back to the runtime's value at the next microtask.
  */
