@@ -18,12 +18,7 @@ import { createPicker } from './pick.js';
 import { extractTar } from './tar.js';
 import { LayerWriter } from './writer.js';
 import { extractZip } from './zip.js';
-import {
-  destinationNotInLayer,
-  filesPatternUnmatched,
-  installDirNotEmpty,
-  streamedDownloadReread,
-} from '../errors/catalog.js';
+import { destinationNotInLayer, filesPatternUnmatched, installDirNotEmpty, streamedDownloadReread } from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
