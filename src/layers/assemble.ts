@@ -1,7 +1,7 @@
 // Builds a layer directory from per-entry trees: moves each freshly extracted entry tree in,
 // and links files of reused entries from the previous layer, refusing two entries that
-// write the same path, and checks the result once more (no link leads out) before it may be
-// committed. Works on a staging dir only; the swap into place is store.ts.
+// write the same path, and walks the result on disk (no link leads out: the only such walk)
+// before it may be committed. Works on a staging dir only; the swap into place is store.ts.
 
 import { copyFile, link, lstat, mkdir, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
