@@ -16,16 +16,9 @@ import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
 import { placeEntryPath } from './paths.js';
 import { createPicker } from './pick.js';
 import { extractTar } from './tar.js';
-import { findEscape } from './confine.js';
 import { LayerWriter } from './writer.js';
 import { extractZip } from './zip.js';
-import {
-  destinationNotInLayer,
-  filesPatternUnmatched,
-  installDirNotEmpty,
-  streamedDownloadReread,
-  unsafeArchiveEntry,
-} from '../errors/catalog.js';
+import { destinationNotInLayer, filesPatternUnmatched, installDirNotEmpty, streamedDownloadReread } from '../errors/catalog.js';
 
 export { detectFormat, SUPPORTED_FORMATS, type AssetFormat } from './format.js';
 export { findEscape, type Escape } from './confine.js';
@@ -196,17 +189,21 @@ function toUserError(err: unknown, assetName: string): BuildpackError {
   return decoderFailure(err, `the asset ${assetName}`);
 }
 
+/**
+ * Installs into `outDir`, which must be new or empty. What is on disk is checked once more,
+ * independently of the writer's bookkeeping, by the layer unit's walk of the whole staged layer
+ * (layers/assemble.ts verifyConfined) before anything is committed: that check also sees links
+ * of several entries that chain out together, so a second walk here per entry only repeated it
+ * (2+ fs calls per directory). A caller that commits `outDir` anywhere must run findEscape on it.
+ */
 export async function installAsset(file: string, outDir: string, opts: ExtractOptions): Promise<InstalledFile[]> {
-  await mkdir(outDir, { recursive: true });
-  if ((await readdir(outDir)).length > 0) {
+  // mkdir says whether it created the dir: only an existing one needs the look inside.
+  const created = await mkdir(outDir, { recursive: true });
+  if (created === undefined && (await readdir(outDir)).length > 0) {
     throw installDirNotEmpty(outDir, opts.entry);
   }
   try {
-    const installed = opts.incoming ? await installArriving(file, outDir, opts) : await install(fileSource(file), outDir, opts);
-    // Independent of the writer's bookkeeping: what is on disk must stay inside outDir.
-    const escaped = await findEscape(outDir);
-    if (escaped) throw unsafeArchiveEntry(escaped.path, escaped.reason);
-    return installed;
+    return opts.incoming ? await installArriving(file, outDir, opts) : await install(fileSource(file), outDir, opts);
   } catch (err) {
     await emptyDirectory(outDir).catch(() => {});
     throw toUserError(err, opts.assetName).forEntry(opts.entry);

@@ -103,9 +103,13 @@ export async function commitLayerDir(layersDir: string, name: string, stagedDir:
 export async function swapLayerDir(layersDir: string, name: string, stagedDir: string, workDir: string): Promise<void> {
   const target = layerDir(layersDir, name);
   const aside = join(workDir, `previous-${name}`);
-  const hadPrevious = await exists(target);
+  let hadPrevious = true;
   try {
-    if (hadPrevious) await rename(target, aside);
+    // Moving the previous dir aside is also the look whether there is one (no lstat first).
+    await rename(target, aside).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      hadPrevious = false;
+    });
     try {
       await rename(stagedDir, target);
     } catch (err) {

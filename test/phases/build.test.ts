@@ -3,7 +3,7 @@
 // asserted is the phase's own work (layer state, reuse, the fallback policy, counts, files).
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,6 +263,31 @@ describe('build() through fake services', () => {
       await expect(failed).rejects.toMatchObject({ code: 'GHA020' });
       expect(gh.state.downloads).toEqual([]);
     });
+  });
+
+  it('never commits an entry tree that leads out of the layer, even one the extractor let through', async () => {
+    // The on-disk walk runs once, on the staged layer before the swap (not per entry in the
+    // extractor): an install that plants an escaping link must still be refused there.
+    gh.publish('acme/tool', 'v1', { 'tool-linux': tool('v1') });
+    gh.publish('acme/tool', 'v2', { 'tool-linux': tool('v2') });
+    writeDescriptor(entry('acme/tool', 'v1'));
+    await buildAndRestore();
+    const tomlBefore = readFileSync(join(ctx.layersDir, 'acme_tool.toml'), 'utf8');
+    writeDescriptor(entry('acme/tool', 'v2'));
+    const planting: Partial<BuildServices> = {
+      install: async (file, outDir, request) => {
+        const installed = await installAsset(file, outDir, request);
+        symlinkSync('../../outside', join(outDir, 'bin', 'escape'));
+        return installed;
+      },
+    };
+
+    const err = await build(ctx, gh.services(log, planting)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'GHA046', entry: 'githubassets[1] (acme/tool)' });
+    expect((err as Error).message).toContain('"bin/escape"');
+    expect(layerFile('acme_tool', 'bin/tool')).toBe(tool('v1'));
+    expect(existsSync(join(ctx.layersDir, 'acme_tool', 'bin', 'escape'))).toBe(false);
+    expect(readFileSync(join(ctx.layersDir, 'acme_tool.toml'), 'utf8')).toBe(tomlBefore);
   });
 
   it('leaves the previous layer intact when an entry fails', async () => {

@@ -2,7 +2,7 @@
 // into the entry's own tree in the work dir, then verify the digest and provenance; an entry is
 // handed on only once verified. Never touches a layer: the layer unit (layer.ts) assembles and commits.
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBuildpackError } from '../../errors.js';
 import { streamedBytesDiffer } from '../../errors/catalog.js';
@@ -36,8 +36,8 @@ export async function installEntry(job: InstallJob, services: BuildServices): Pr
   const { entry, reason, workDir } = job;
   const label = entryLabel(entry.spec);
   const file = join(workDir, `download-${entry.spec.index}`);
+  // The install creates the tree itself (one fs call fewer per entry than creating it here).
   const tree = join(workDir, `entry-${entry.spec.index}`);
-  await mkdir(tree, { recursive: true });
   const started = Date.now();
   // The extraction reads the download as it arrives, into the entry's own tree (never a layer);
   // only verified entries are returned to the layer unit, which alone commits.
