@@ -31,8 +31,8 @@ export const PLANS: Record<string, Plan> = {
       "octokit as @octokit/core without the endpoint catalogue, its fetch a thin adapter over undici's dispatcher.request, built-ins required on use instead of ES-imported (an ES import of node:fs loads fs/promises, readline and the REPL history),",
       "and build and detect are classic scripts run by lib/boot.cjs with a V8 code cache trained by running them (lib/code-cache, scripts/code-cache.ts): it holds every function a build calls, not only the top level as node's compile cache did",
       "(callgrind, one 1 MiB .tar.gz build, all threads: 525 M -> 391 M instructions; lazy compiles 163 M -> 41 M, now mostly Node's own streams, net, fs/promises and zlib). What is left:",
-      "~95 of Node's internal modules (crypto, streams, net, fs/promises; crypto and fs/promises now load on first call), deserialising the 1.1 MB cache (~9 ms), then ~15 ms to the first request, ~30 ms to the first asset byte",
-      'and ~70 ms to extract, verify, write the layer and exit (lazy archive chunks, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
+      "~95 of Node's internal modules (crypto, streams, net, fs/promises; crypto and fs/promises now load on first call), deserialising the 1.1 MB cache (~9 ms), then ~15 ms to the first request, ~20-25 ms to the first asset byte",
+      'and ~35 ms (.tar.gz; raw ~12 ms) to extract, verify, write the layer and exit (the first evaluation of the extractor, gunzip, tar, SBOM and TOML). --max-semi-space-size=1 costs nothing measurable here (20 interleaved runs each: 213 vs 223 ms to exit, CPU 238 vs 226 ms).',
       "Since: llhttp (undici's WebAssembly parser) is no longer recompiled by TurboFan on a background thread (a quarter of the build's instructions; 216 -> 191 ms in one run),",
       'and the attestation lookup goes out with the download (one API round trip less after the last byte).',
       'Then (30 interleaved rounds each, medians): the download makes its sha256 once its request is sent, so node:crypto loads while the server answers (API answer -> first byte 30 -> 22 ms .tar.gz, 29 -> 25 ms raw);',
@@ -42,7 +42,7 @@ export const PLANS: Record<string, Plan> = {
     ].join(' '),
     plan: [
       'a V8 startup snapshot of the build now builds (undici no longer loads node:http2 or node:http), but its 11.7 MB blob takes as long to deserialise as it saves (CPU -10% in one loaded comparison, wall time no better),',
-      'and node builds user snapshots without compiled code. Next: fewer functions run before the first byte (valibot schemas built on first use, the descriptor parser), the archive path (1a),',
+      'and node builds user snapshots without compiled code. Next: fewer of Node's own modules before the first byte (streams, net), valibot schemas built on first use, the archive path (1a).',
       'Loading the archive chunks and node:crypto while the first API request is in flight does not help on loopback (21 interleaved runs: no change): the fake GitHub shares the two cores, so the work lands on the critical path either way.',
       "Tried without gain: bundles without keepNames (1,900 __name calls; callgrind: no change), process.exit() instead of a natural exit (within noise); the start-up scavenges (~5 x 1-3 ms) would need a V8 flag for a larger young generation, which makes V8 refuse Node's own code cache.",
     ].join(' '),
@@ -57,7 +57,7 @@ export const PLANS: Record<string, Plan> = {
       'Concurrency 2, 4 or 8 measured the same (443-447 ms, one interleaved run): the two cores are busy, not waiting.',
     ].join(' '),
     plan: [
-      'a larger young generation for many small assets if 2a allows (GC is the largest per-entry cost left);',
+      'GC is the largest per-entry cost left, but a larger young generation buys no time for the memory it costs (measured, see 2b);',
       'the descriptor fast path and lazy semver (4b) took a few ms off every build (16 × 1 MiB .tar.gz 745 -> 661 ms median in one interleaved run; raw 547 -> 530 ms, within noise).',
     ].join(' '),
   },
