@@ -42,8 +42,8 @@ export const PLANS: Record<string, Plan> = {
     ].join(' '),
     plan: [
       'a V8 startup snapshot of the build now builds (undici no longer loads node:http2 or node:http), but its 11.7 MB blob takes as long to deserialise as it saves (CPU -10% in one loaded comparison, wall time no better),',
-      'and node builds user snapshots without compiled code. Next: fewer of Node's own modules before the first byte (streams, net), valibot schemas built on first use, the archive path (1a).',
-      'Loading the archive chunks and node:crypto while the first API request is in flight does not help on loopback (21 interleaved runs: no change): the fake GitHub shares the two cores, so the work lands on the critical path either way.',
+      "and node builds user snapshots without compiled code. Next: fewer of Node's own modules before the first byte (streams, net), valibot schemas built on first use, the archive path (1a).",
+      'Loading the extractor and node:crypto while the first API request is in flight does not help on loopback (21 interleaved runs: no change): the fake GitHub shares the two cores, so the work lands on the critical path either way.',
       "Tried without gain: bundles without keepNames (1,900 __name calls; callgrind: no change), process.exit() instead of a natural exit (within noise); the start-up scavenges (~5 x 1-3 ms) would need a V8 flag for a larger young generation, which makes V8 refuse Node's own code cache.",
     ].join(' '),
   },
