@@ -27,6 +27,7 @@ import {
   type Verdict,
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
+import { isPlainAscii } from '../util/printable.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
   assetGoneForDownload,
@@ -720,7 +721,7 @@ async function readSmallBody(exchange: Exchange): Promise<string> {
     if (xml) message = xml[1]!;
   }
   message = message.replace(/\s+/g, ' ').trim();
-  if (!/^[\x20-\x7e]*$/.test(message)) return '';
+  if (!isPlainAscii(message)) return '';
   return redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
 }
 

@@ -16,6 +16,11 @@ const UNSAFE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
  */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
+/** Whether `text` is printable ASCII only (space to tilde): nothing in it is unsafe or even unusual. */
+export function isPlainAscii(text: string): boolean {
+  return PLAIN_ASCII.test(text);
+}
+
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\x1b', '\u0000': '\\0' };
 
 /** The escape shown for one unsafe character: `\n`, `\x1b`, `\u202e`. */
@@ -28,14 +33,14 @@ function escapeCharacter(ch: string): string {
 
 /** The first unsafe character of `text`, escaped (for messages), or undefined when there is none. */
 export function unsafeCharacter(text: string): string | undefined {
-  if (PLAIN_ASCII.test(text)) return undefined;
+  if (isPlainAscii(text)) return undefined;
   const match = UNSAFE.exec(text);
   return match ? escapeCharacter(match[0]) : undefined;
 }
 
 /** `text` with every unsafe character replaced by its escape, so it stays one inert line. */
 export function printable(text: string): string {
-  return !PLAIN_ASCII.test(text) && UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeCharacter) : text;
+  return !isPlainAscii(text) && UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeCharacter) : text;
 }
 
 /** Like printable(), keeping line breaks: for multi-line text we produce ourselves (stack traces). */
