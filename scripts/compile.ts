@@ -91,8 +91,7 @@ module.exports = require(${JSON.stringify(wasmModule)});
 export const slimUndici: Plugin = {
   name: 'slim-undici',
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-parts', namespace: 'slim-undici' }));
-    b.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({ contents: UNDICI_PARTS, resolveDir: root, loader: 'js' }));
+    substitute(b, { namespace: 'slim-undici', filter: /^undici$/, contents: () => UNDICI_PARTS });
     substitute(b, {
       namespace: 'no-http2',
       filter: /^(node:)?http2$/,
@@ -127,16 +126,18 @@ export const slimUndici: Plugin = {
 };
 
 /**
- * Gives imports matching `filter` from files matching `importer` the module `contents(specifier)`
- * instead, in a namespace of its own, resolving what it requires from the importer's directory.
- * Keyed by the specifier as written, so no path of this checkout ends up in the bundle.
+ * Gives imports matching `filter` from files matching `importer` (default: any file) the module
+ * `contents(specifier)` instead, in a namespace of its own, resolving what it requires from the
+ * importer's directory. Keyed by the specifier as written, so no path of this checkout ends up in the bundle.
  */
 function substitute(
   b: PluginBuild,
-  rule: { namespace: string; filter: RegExp; importer: RegExp; contents: (specifier: string) => string },
+  rule: { namespace: string; filter: RegExp; importer?: RegExp; contents: (specifier: string) => string },
 ): void {
   b.onResolve({ filter: rule.filter }, (args) =>
-    rule.importer.test(args.importer) ? { path: args.path, namespace: rule.namespace, pluginData: args.resolveDir } : undefined,
+    !rule.importer || rule.importer.test(args.importer)
+      ? { path: args.path, namespace: rule.namespace, pluginData: args.resolveDir }
+      : undefined,
   );
   b.onLoad({ filter: /.*/, namespace: rule.namespace }, (args) => ({
     contents: rule.contents(args.path),
@@ -208,14 +209,13 @@ function builtinModuleSource(name: string): string {
 const tomlParts: Plugin = {
   name: 'toml-parts',
   setup(b) {
-    b.onResolve({ filter: /^@iarna\/toml$/ }, () => ({ path: 'toml-parts', namespace: 'toml-parts' }));
-    b.onLoad({ filter: /.*/, namespace: 'toml-parts' }, () => ({
+    substitute(b, {
+      namespace: 'toml-parts',
+      filter: /^@iarna\/toml$/,
       // The parser is evaluated on its first call: descriptors usually take descriptor/simple-toml.ts's fast path.
-      contents:
+      contents: () =>
         "module.exports = { parse: (text) => require('@iarna/toml/parse-string.js')(text), stringify: require('@iarna/toml/stringify.js') };",
-      resolveDir: root,
-      loader: 'js',
-    }));
+    });
   },
 };
 
@@ -228,14 +228,13 @@ const tomlParts: Plugin = {
 const semverOnUse: Plugin = {
   name: 'semver-on-use',
   setup(b) {
-    b.onResolve({ filter: /^semver\/(functions|ranges)\/[a-z-]+\.js$/ }, (args) =>
-      /\/src\//.test(args.importer) ? { path: args.path, namespace: 'semver-on-use' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'semver-on-use' }, (args) => ({
-      contents: `let f;\nexport default function semverOnUse(...args) { return (f ??= require(${JSON.stringify(args.path)}))(...args); }`,
-      resolveDir: root,
-      loader: 'js',
-    }));
+    substitute(b, {
+      namespace: 'semver-on-use',
+      filter: /^semver\/(functions|ranges)\/[a-z-]+\.js$/,
+      importer: /\/src\//,
+      contents: (specifier) =>
+        `let f;\nexport default function semverOnUse(...args) { return (f ??= require(${JSON.stringify(specifier)}))(...args); }`,
+    });
   },
 };
 
