@@ -3,14 +3,13 @@
 // qemu-user) under the V8 flags its shim passes. Jobs: detect of a 16-entry project.toml, and a build
 // of a .tar.gz and a raw asset from the fake GitHub. Build time only: the buildpack never writes here.
 
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { type BundleName, CODE_CACHE_DIR, codeCacheName } from '../src/main/boot.ts';
-import { createWorkspace, type Workspace } from '../test/support/cnb.ts';
+import { createWorkspace, runChild, type Workspace } from '../test/support/cnb.ts';
 import { startFakeGitHub } from '../test/support/fake-github/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,8 +67,11 @@ interface Job {
 /** process.version and process.arch of `runtime` (the target's, not necessarily this process's). */
 async function runtimeIdentity(runtime: string[]): Promise<{ version: string; arch: string }> {
   const [cmd, ...prefix] = runtime;
-  const { status, stdout, stderr } = await runChild(cmd!, [...prefix, '-p', 'process.version + " " + process.arch'], { env: {} });
-  if (status !== 0) throw new Error(`${runtime.join(' ')} does not run here: ${stderr}`);
+  const { code, stdout, stderr } = await runChild(cmd!, [...prefix, '-p', 'process.version + " " + process.arch'], {
+    env: {},
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  if (code !== 0) throw new Error(`${runtime.join(' ')} does not run here: ${stderr}`);
   const [version, arch] = stdout.trim().split(' ');
   return { version: version!, arch: arch! };
 }
@@ -144,22 +146,7 @@ function trainingArchive(scratch: string): Buffer {
 async function train(libDir: string, runtime: string[], { job, file }: { job: Job; file: string }): Promise<void> {
   const [cmd, ...prefix] = runtime;
   const args = [...prefix, ...TRAINING_FLAGS, ...shimNodeFlags(job.bundle), TRAINER, libDir, job.bundle, file, ...job.args];
-  const result = await runChild(cmd!, args, { cwd: job.ws.appDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...job.env } });
-  if (result.status !== 0) throw new Error(`training ${job.bundle} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-}
-
-function runChild(
-  cmd: string,
-  args: string[],
-  options: { cwd?: string; env: Record<string, string> },
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...job.env };
+  const result = await runChild(cmd!, args, { cwd: job.ws.appDir, env, timeoutMs: RUN_TIMEOUT_MS });
+  if (result.code !== 0) throw new Error(`training ${job.bundle} failed (exit ${result.code}):\n${result.stdout}${result.stderr}`);
 }

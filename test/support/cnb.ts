@@ -69,12 +69,14 @@ function baseEnv(extra: Record<string, string | undefined>): Record<string, stri
 
 /** Where and how long a child runs: its working directory, its whole environment, and a cap after which it is killed. */
 interface RunOptions {
-  cwd: string;
+  /** Default: this process's. */
+  cwd?: string;
   env: Record<string, string>;
   timeoutMs?: number;
 }
 
-function run(cmd: string, args: string[], { cwd, env, timeoutMs = 120_000 }: RunOptions): Promise<PhaseResult> {
+/** Runs `cmd` to its end with only `env`, collecting its output; killed after the timeout (exit 128). */
+export function runChild(cmd: string, args: string[], { cwd, env, timeoutMs = 120_000 }: RunOptions): Promise<PhaseResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -103,7 +105,7 @@ export async function runCli(
   options: { cwd: string; env?: Record<string, string | undefined>; bin?: string },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const bin = options.bin ?? join(repoRoot, 'bin', 'github-assets');
-  const { code, stdout, stderr } = await run(bin, args, { cwd: options.cwd, env: baseEnv(options.env ?? {}) });
+  const { code, stdout, stderr } = await runChild(bin, args, { cwd: options.cwd, env: baseEnv(options.env ?? {}) });
   return { code, stdout, stderr };
 }
 
@@ -114,7 +116,7 @@ export async function runDetect(
 ): Promise<PhaseResult & { plan: string }> {
   const planPath = join(ws.root, 'plan.toml');
   writeFileSync(planPath, '');
-  const result = await run(join(buildpackDir, 'bin', 'detect'), [ws.platformDir, planPath], {
+  const result = await runChild(join(buildpackDir, 'bin', 'detect'), [ws.platformDir, planPath], {
     cwd: ws.appDir,
     env: baseEnv({
       CNB_BUILDPACK_DIR: buildpackDir,
@@ -132,7 +134,7 @@ export async function runDetect(
 export async function runBuild(ws: Workspace, env: Record<string, string | undefined> = {}, buildpackDir = repoRoot): Promise<PhaseResult> {
   const planPath = join(ws.root, 'bp-plan.toml');
   writeFileSync(planPath, '[[entries]]\nname = "github-assets"\n');
-  return run(join(buildpackDir, 'bin', 'build'), [ws.layersDir, ws.platformDir, planPath], {
+  return runChild(join(buildpackDir, 'bin', 'build'), [ws.layersDir, ws.platformDir, planPath], {
     cwd: ws.appDir,
     env: baseEnv({
       CNB_BUILDPACK_DIR: buildpackDir,
