@@ -28,6 +28,7 @@ import {
 } from './retry.js';
 import type { Progress, ProgressTracker } from './progress.js';
 import { isPlainAscii } from '../util/printable.js';
+import { releaseChunk } from '../util/release.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
   assetGoneForDownload,
@@ -85,6 +86,12 @@ export interface BodySink {
    * and must not be read. True again after a restart. Absent: always true.
    */
   needsFile?(): boolean;
+  /**
+   * Whether the reader keeps the chunk just written beyond write() (it queued it to read later).
+   * A chunk no reader keeps is released by the download once it is hashed and on disk (its memory
+   * freed at once, util/release.ts); a kept one is the reader's to release. Absent: always true.
+   */
+  keepsChunks?(): boolean;
 }
 
 export interface DownloadUrlOptions extends TransferOptions {
@@ -479,6 +486,8 @@ class BatchedWriter {
   received: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The chunks of `pending` that only this writer holds: released once written. */
+  private pendingOwn: Buffer[] = [];
   /** The writes queued and not yet done, oldest first; each starts when the one before it is done, at the end of the file. */
   private readonly writes: Promise<void>[] = [];
 
@@ -498,6 +507,7 @@ class BatchedWriter {
   add(chunk: Buffer): Promise<void> | undefined {
     hashOf(this.partial).update(chunk);
     const fed = this.sink?.write(chunk);
+    if (this.sink === undefined || this.sink.keepsChunks?.() === false) this.pendingOwn.push(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     this.received += chunk.length;
@@ -525,10 +535,17 @@ class BatchedWriter {
   private queueWrite(): void {
     const buffers = this.pending;
     const length = this.pendingBytes;
+    const own = this.pendingOwn;
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingOwn = [];
+    const writeAndRelease = async () => {
+      await this.writeAll(buffers, length);
+      // Hashed, on disk (or not needed there), and no reader keeps them: nothing reads these again.
+      for (const chunk of own) releaseChunk(chunk);
+    };
     const before = this.writes.at(-1);
-    const write = before ? before.then(() => this.writeAll(buffers, length)) : this.writeAll(buffers, length);
+    const write = before ? before.then(writeAndRelease) : writeAndRelease();
     // Done writes leave the queue in order (each starts after the one before); a failed one's error
     // is thrown where it is awaited, not reported as unhandled meanwhile.
     const leave = () => {

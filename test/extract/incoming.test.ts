@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { IncomingAsset } from '../../src/extract/incoming.js';
 
+const detached = (chunk: Uint8Array) => (chunk.buffer as ArrayBuffer).detached;
+
 const CHUNK = 64 * 1024;
 const chunk = (fill: number) => Buffer.alloc(CHUNK, fill);
 
@@ -88,6 +90,27 @@ describe('IncomingAsset', () => {
     expect(incoming.needsFile()).toBe(true);
     incoming.open();
     await restart;
+  });
+
+  it('once the pass is streamed it releases the chunks it joins for the reader; earlier ones may still be written to the file', async () => {
+    const incoming = new IncomingAsset();
+    const pass = incoming.open();
+    const reader = pass[Symbol.asyncIterator]();
+    const early = [Buffer.allocUnsafeSlow(CHUNK).fill(1), Buffer.allocUnsafeSlow(CHUNK).fill(2)];
+    for (const part of early) incoming.write(part);
+    expect(incoming.keepsChunks()).toBe(true);
+    expect(((await reader.next()).value as Buffer).equals(Buffer.concat([chunk(1), chunk(2)]))).toBe(true);
+    expect(early.every((part) => !detached(part))).toBe(true); // the download may still write them
+
+    incoming.streaming(pass);
+    const late = [Buffer.allocUnsafeSlow(CHUNK).fill(3), Buffer.allocUnsafeSlow(CHUNK).fill(4)];
+    for (const part of late) incoming.write(part);
+    expect(((await reader.next()).value as Buffer).equals(Buffer.concat([chunk(3), chunk(4)]))).toBe(true);
+    expect(late.every(detached)).toBe(true);
+
+    // A reader that stopped keeps nothing: the download releases what it writes.
+    await reader.return!(undefined);
+    expect(incoming.keepsChunks()).toBe(false);
   });
 
   it('a failure after the last byte (a mismatch) stops a reader that has not caught up, without the rest', async () => {

@@ -16,6 +16,8 @@ import { downloadAsset, type BodySink } from '../../src/net/download.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { testNetwork, type TestNetwork } from '../support/network.js';
 
+const detached = (chunk: Uint8Array) => (chunk.buffer as ArrayBuffer).detached;
+
 const UA = 'gha-test/1.0';
 const SIGNED = { origin: 'download' as const, path: '/signed/*' };
 const MiB = 1024 * 1024;
@@ -144,6 +146,24 @@ describe('batched writes', () => {
     ]);
   });
 
+  it('chunks no reader keeps are released once hashed and on disk; chunks the sink keeps keep every byte', async () => {
+    const content = randomBytes(3 * MiB + 4_321);
+    const asset = await publish(content);
+    const passing = new KeepingSink(false);
+    const passed = join(dir, 'released.bin');
+    expect(await download(asset, passed, passing)).toEqual({ sha256: sha(content), bytes: content.length });
+    expect(await readFile(passed)).toEqual(content);
+    // Socket reads of their own (not the first, which shares its buffer with the headers) are freed.
+    expect(passing.chunks.filter(detached).length).toBeGreaterThan(0);
+
+    const keeping = new KeepingSink(true);
+    const kept = join(dir, 'kept.bin');
+    expect(await download(asset, kept, keeping)).toEqual({ sha256: sha(content), bytes: content.length });
+    expect(await readFile(kept)).toEqual(content);
+    expect(keeping.chunks.some(detached)).toBe(false);
+    expect(Buffer.concat(keeping.chunks)).toEqual(content);
+  });
+
   it('a reader failing mid-body aborts the download with its error: the connection is dropped and the file removed', async () => {
     const content = randomBytes(4 * MiB);
     const asset = await publish(content);
@@ -193,5 +213,24 @@ class SlowSink implements BodySink {
         resolve();
       }, 2),
     );
+  }
+}
+
+/** A sink that holds on to the very chunks it is fed (no copies) and says whether it keeps them. */
+class KeepingSink implements BodySink {
+  chunks: Buffer[] = [];
+
+  constructor(private readonly keeps: boolean) {}
+
+  async restart(): Promise<void> {
+    this.chunks = [];
+  }
+
+  write(chunk: Buffer): undefined {
+    this.chunks.push(chunk);
+  }
+
+  keepsChunks(): boolean {
+    return this.keeps;
   }
 }
