@@ -4,11 +4,12 @@
 // xz and bzip2 are loaded only when an asset needs them (util/lazy.ts).
 
 import { createReadStream } from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
+import { Readable, pipeline, type Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { BuildpackError } from '../errors.js';
 import { lazy } from '../util/lazy.js';
+import { releaseHandedOver } from '../util/release.js';
 import type { Compression } from './format.js';
 import { corruptArchive, xzUnsupported } from '../errors/catalog.js';
 
@@ -36,9 +37,9 @@ export function decompressStream(input: Readable, compression: Exclude<Compressi
     case 'none':
       return input;
     case 'gzip':
-      return pipeline(input, createGunzip({ chunkSize: OUTPUT_CHUNK }), noop);
+      return pipeline(input, releasingInput(createGunzip({ chunkSize: OUTPUT_CHUNK })), noop);
     case 'zstd':
-      return pipeline(input, createZstdDecompress({ chunkSize: OUTPUT_CHUNK }), noop);
+      return pipeline(input, releasingInput(createZstdDecompress({ chunkSize: OUTPUT_CHUNK })), noop);
     case 'xz': {
       const output = Readable.from(xzChunks(input), { objectMode: false });
       // Also when the output is destroyed before the decoder ever started.
@@ -46,6 +47,22 @@ export function decompressStream(input: Readable, compression: Exclude<Compressi
       return output;
     }
   }
+}
+
+/**
+ * Releases each input chunk handed over to the decoder (the download's 128 KiB batches, see
+ * util/release.ts) once the decoder has consumed it: a Transform calls back for a chunk when it
+ * is processed, and node:zlib's decoders call back only after their thread-pool work on it is
+ * done. Measured, 500 MiB .tar.gz build: peak RSS ~83.4 -> ~81 MiB, arrayBuffers lower.
+ */
+function releasingInput<T extends Transform>(decoder: T): T {
+  const transform = decoder._transform.bind(decoder);
+  decoder._transform = (chunk: Buffer, encoding: BufferEncoding, done: TransformCallback) =>
+    transform(chunk, encoding, (err, data) => {
+      if (!err) releaseHandedOver(chunk);
+      done(err, data);
+    });
+  return decoder;
 }
 
 /** Destroying the returned stream ends the generator, which destroys the decoder and the input. */

@@ -4,7 +4,7 @@
 // verified. It holds no policy: it neither verifies nor extracts nor touches a layer.
 
 import type { BodySink } from '../net/download.js';
-import { releaseChunk } from '../util/release.js';
+import { handOver, releaseChunk } from '../util/release.js';
 
 /**
  * Bytes queued between the download and the extraction before the download waits. Small: with
@@ -123,6 +123,8 @@ export class IncomingPass implements AsyncIterable<Buffer> {
     // The network chunks are copied into the batch: free them now rather than at the next
     // scavenge (500 MiB .tar.gz: ~2 MiB less peak RSS; see util/release.ts).
     for (let i = 0; i < taken.length; i++) if (own[i]) releaseChunk(taken[i]!);
+    // The batch is a copy only its reader holds: a decompressor releases it once it has read it.
+    handOver(batch);
     return batch;
   }
 

@@ -1,6 +1,7 @@
 // Frees a body chunk's memory as soon as its last reader is done with it, instead of at V8's next
-// scavenge. It decides nothing about who may still read a chunk: callers release only chunks they
-// alone hold, after every read (hash, file write, copy) has finished.
+// scavenge, and carries that duty from a chunk's producer to its one reader (handOver). It decides
+// nothing about who may still read a chunk: callers release only chunks they alone hold, after
+// every read (hash, file write, copy, decompression) has finished.
 
 /**
  * Releases the memory behind `chunk` now by detaching its ArrayBuffer; afterwards the chunk is
@@ -23,4 +24,20 @@ export function releaseChunk(chunk: Uint8Array): boolean {
   } catch {
     return false; // a buffer that cannot be detached (WebAssembly memory): the collector frees it
   }
+}
+
+/** Chunks whose producer holds them no more: their one reader releases them once it is done. */
+const handedOver = new WeakSet<Uint8Array>();
+
+/**
+ * Marks `chunk`, a buffer of its own that its producer made and no longer holds or reads, as its
+ * reader's to release (releaseHandedOver). A reader that does not release it leaves it to the collector.
+ */
+export function handOver(chunk: Uint8Array): void {
+  handedOver.add(chunk);
+}
+
+/** Releases `chunk` if its producer handed it over; call when nothing will read it any more. */
+export function releaseHandedOver(chunk: Uint8Array): void {
+  if (handedOver.delete(chunk)) releaseChunk(chunk);
 }

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { IncomingAsset } from '../../src/extract/incoming.js';
+import { releaseHandedOver } from '../../src/util/release.js';
 
 const detached = (chunk: Uint8Array) => (chunk.buffer as ArrayBuffer).detached;
 
@@ -105,8 +106,12 @@ describe('IncomingAsset', () => {
     incoming.streaming(pass);
     const late = [Buffer.allocUnsafeSlow(CHUNK).fill(3), Buffer.allocUnsafeSlow(CHUNK).fill(4)];
     for (const part of late) incoming.write(part);
-    expect(((await reader.next()).value as Buffer).equals(Buffer.concat([chunk(3), chunk(4)]))).toBe(true);
+    const batch = (await reader.next()).value as Buffer;
+    expect(batch.equals(Buffer.concat([chunk(3), chunk(4)]))).toBe(true);
     expect(late.every(detached)).toBe(true);
+    // The joined batch is the reader's to release (a decoder does once it consumed it).
+    releaseHandedOver(batch);
+    expect(detached(batch)).toBe(true);
 
     // A reader that stopped keeps nothing: the download releases what it writes.
     await reader.return!(undefined);

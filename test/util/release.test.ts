@@ -2,7 +2,7 @@
 // a slice of a larger buffer (Node's Buffer pool, a read shared with other bytes) keeps its bytes.
 
 import { describe, expect, it } from 'vitest';
-import { releaseChunk } from '../../src/util/release.js';
+import { handOver, releaseChunk, releaseHandedOver } from '../../src/util/release.js';
 
 // The project's TypeScript libraries (es2024, no DOM) do not declare WebAssembly.
 declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer } };
@@ -43,5 +43,16 @@ describe('releaseChunk', () => {
     view[0] = 9;
     expect(releaseChunk(view)).toBe(false);
     expect(new Uint8Array(memory.buffer)[0]).toBe(9);
+  });
+
+  it('a chunk handed over is released by its reader, once; one never handed over keeps its bytes', () => {
+    const handed = Buffer.allocUnsafeSlow(1024).fill(1);
+    const kept = Buffer.allocUnsafeSlow(1024).fill(2);
+    handOver(handed);
+    releaseHandedOver(handed);
+    releaseHandedOver(kept);
+    expect(detached(handed)).toBe(true);
+    expect(detached(kept)).toBe(false);
+    expect(kept.every((b) => b === 2)).toBe(true);
   });
 });
