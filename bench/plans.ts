@@ -70,14 +70,17 @@ export const PLANS: Record<string, Plan> = {
   },
   '2b': {
     reason: [
-      'the ratio now misses because its baseline fell: a 1 MiB build peaks at ~65 MiB (86 MiB before issue 17: undici by parts, no fetch, no octokit endpoint catalogue), while every large row is lower than before too (500 MiB: 85-91 MiB, was 96-98).',
-      'The growth is not in the JavaScript heap (--trace-gc: 13 MB at most, one mark-compact, for 1, 50 and 300 MiB raw alike) but outside it: chunk buffers between scavenges (with a 1 MiB young generation) and the queues of a transfer in flight, ~15 MiB from 1 to 50 MiB, then ~5 MiB from 50 to 300 MiB.',
-      "MALLOC_ARENA_MAX=1 or 2 saves only 3-5 MiB (measured), so bin/build doesn't set it.",
-      'A larger young generation buys no time and costs memory (one interleaved run, each with its own trained code cache; --max-semi-space-size 1 / 2 / 4 MiB):',
-      '1 MiB tar.gz 235 / 254 / 267 ms; 16 × 1 MiB raw 465 / 436 / 516 ms; 500 MiB raw peak 91 / 113 / 142 MiB; so it stays at 1.',
+      'the growth was outside the JavaScript heap (--trace-gc: 13 MB at most, one mark-compact, at 1, 50 and 500 MiB alike): every 64 KiB socket read is an ArrayBuffer of its own, freed only when a scavenge finds it dead,',
+      'and with few JS allocations per chunk a scavenge came every ~13 MiB of body, so ~20 MiB of spent chunks stayed resident (process.memoryUsage() sampled every 2 ms, 500 MiB raw: arrayBuffers 19.5 MiB, rss 91.7 MiB; 1 MiB: 1.6 and 65.6).',
+      'Now each chunk is released (its ArrayBuffer detached, util/release.ts) as soon as its last reader is done: the download after hashing and writing it when no reader keeps it,',
+      "a streamed archive's pass after copying it into a 128 KiB batch, and the gzip/zstd decoder after consuming that batch; only a chunk that is its buffer's sole view is ever released.",
+      'One interleaved run (8 × 1 MiB, 5 × 500 MiB; medians): 500 MiB raw 91.9 -> 75.1 MiB (arrayBuffers ~1.3 MiB), 500 MiB .tar.gz 85.4 -> 80.8 MiB, 16 × 1 MiB .tar.gz 93.1 -> 89.4 MiB; 1 MiB .tar.gz 67.5 -> 67.0 MiB; wall and CPU unchanged within noise (500 MiB raw CPU 1390 -> 1290 ms).',
+      "What is left of the growth: ~6-7 MiB of the runtime's own code (TurboFan and Maglev compiling the hot path; --max-opt=1 kept RSS flat but cost .tar.gz 25% CPU) and ~2-3 MiB of zlib output buffers that node-tar slices.",
+      "Tried without gain: MALLOC_ARENA_MAX=1 or 2 (3-5 MiB less, before this change), MALLOC_MMAP_THRESHOLD_=128 KiB (-1.5 MiB, .tar.gz +20% CPU), forcing scavenges (--expose-gc in bin/build slows node's start by 15-30 ms; --minor-gc-task-trigger=20 set at run time: -2 MiB, +4% CPU).",
+      'A larger young generation costs memory (--max-semi-space-size 1 / 2 / 4 MiB: 500 MiB raw peak 91 / 113 / 142 MiB before this change), so it stays at 1.',
     ].join(' '),
     plan: [
-      'measure the in-flight buffers (socket reads, 256 KiB write batches, the 256 KiB extraction queue) with a heap snapshot at 50 MiB and cut the largest; the bound that matters (under 150 MiB for any size, section 2a) holds with 28 MiB to spare.',
+      "met in a quick run; if a full run misses, the next step is the zlib output (Node allocates a 128 KiB buffer per output chunk that node-tar slices, so no single reader can release it).",
     ].join(' '),
   },
   '3b': {
