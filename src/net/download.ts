@@ -10,9 +10,8 @@ import { BuildpackError, fromFsError, isTooSlow } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
-import { createNetwork, type Network } from './agent.js';
+import { defaultNetwork } from './agent.js';
 import { Exchange, type ResponseHead, type ResponseHeaders } from './exchange.js';
-import { DEFAULTS, networkConfigFromEnv } from './config.js';
 import {
   NO_RETRIES,
   errorSummary,
@@ -49,11 +48,11 @@ export interface DownloadResult {
   bytes: number;
 }
 
-/** How a download talks to the network; all optional (defaults: undici's global agent, one attempt, no progress). */
+/** How a download talks to the network; all optional (defaults: the default network for apiUrl, one attempt, no progress). */
 export interface TransferOptions {
   /**
    * The network layer's download dispatcher (createNetwork().dispatcher): it follows redirects
-   * and strips credentials from every origin but the API's. Default: a network for `apiUrl`.
+   * and strips credentials from every origin but the API's. Default: defaultNetwork(apiUrl) (agent.ts).
    */
   dispatcher?: Dispatcher;
   /** Only used to build the default network when no dispatcher is given (default api.github.com). */
@@ -166,18 +165,6 @@ type Interruption =
   /** The server would not resume (200 to a Range, wrong Content-Range, 416, another validator): start over at once. */
   | { kind: 'restart'; reason: string };
 
-/** Networks built for callers that pass no dispatcher, one per API URL, kept for the process. */
-const defaultNetworks = new Map<string, Network>();
-function defaultDispatcher(apiUrl: string | undefined): Dispatcher {
-  const key = apiUrl ?? DEFAULTS.apiUrl;
-  let network = defaultNetworks.get(key);
-  if (!network) {
-    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? key : undefined)));
-    defaultNetworks.set(key, network);
-  }
-  return network.dispatcher;
-}
-
 /** One download in progress: what it fetches, through what, and the file and hash it has so far. */
 interface Transfer {
   options: DownloadUrlOptions;
@@ -202,7 +189,7 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
   };
   const policy = options.retry ?? NO_RETRIES;
   const log = options.log;
-  const dispatcher = options.dispatcher ?? defaultDispatcher(options.apiUrl);
+  const dispatcher = options.dispatcher ?? defaultNetwork(options.apiUrl).dispatcher;
   let file: FileHandle;
   try {
     file = await open(options.destFile, 'w', 0o600);
