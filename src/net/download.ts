@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
 import { defaultNetwork } from './agent.js';
 import { Exchange, type ResponseHead, type ResponseHeaders } from './exchange.js';
+import { header } from './headers.js';
 import {
   NO_RETRIES,
   errorSummary,
@@ -710,9 +711,4 @@ async function readSmallBody(exchange: Exchange): Promise<string> {
   message = message.replace(/\s+/g, ' ').trim();
   if (!isPlainAscii(message)) return '';
   return redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
-}
-
-function header(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
