@@ -62,7 +62,7 @@ async function main(): Promise<number> {
           }),
           hold: testHoldFrom(settings.testHold),
         });
-        await writeBuildResult(ctx.layersDir, result);
+        writeBuildResult(ctx.layersDir, result);
         const usage = network.apiUsage;
         if (usage.requests > 0) {
           const left = usage.rateLimit

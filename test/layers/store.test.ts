@@ -43,7 +43,7 @@ function tree(dir: string, files: Record<string, string>): string {
 
 describe('layer TOML', () => {
   it('writes [types] and [metadata] and reads the metadata back', async () => {
-    await writeLayerToml(root, 'acme_tool', { launch: true, build: false, cache: true }, { format: 1, entries: [{ repo: 'acme/tool' }] });
+    writeLayerToml(root, 'acme_tool', { launch: true, build: false, cache: true }, { format: 1, entries: [{ repo: 'acme/tool' }] });
     const doc = TOML.parse(readFileSync(join(root, 'acme_tool.toml'), 'utf8'));
     expect(doc.types).toEqual({ launch: true, build: false, cache: true });
     expect(await readLayerMetadata(root, 'acme_tool')).toEqual({ format: 1, entries: [{ repo: 'acme/tool' }] });
@@ -100,7 +100,7 @@ describe('swapLayerDir', () => {
 describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
   it('retracts the TOML and the SBOM before the dir is swapped, so no metadata ever describes other content', async () => {
     tree(join(root, 'l'), { old: 'old' });
-    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [{ tag: 'v1' }] });
+    writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [{ tag: 'v1' }] });
     writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
     writeFileSync(join(root, 'l2.toml'), ''); // another layer whose name starts the same
     const work = await createWorkDir(root);
@@ -118,7 +118,7 @@ describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
 
   it('puts the old dir and its metadata back when the swap fails', async () => {
     tree(join(root, 'l'), { old: 'old' });
-    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
+    writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
     writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
     const toml = readFileSync(join(root, 'l.toml'), 'utf8');
     const work = await createWorkDir(root);
