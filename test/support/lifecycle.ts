@@ -22,7 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
-import { hostOciArch, writeRunImage } from './oci-layout.js';
+import { expect } from 'vitest';
+import { hostOciArch, readLayoutImage, writeRunImage } from './oci-layout.js';
 import { nodeFreeBin } from './sandbox-path.js';
 
 /** Platform API the harness speaks; lifecycle 0.21 supports 0.7–0.15. */
@@ -90,6 +91,32 @@ export interface RunOptions {
   env?: Record<string, string>;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   timeoutMs?: number;
+}
+
+/** Asserts every phase exited 0, in order; a failure shows the first failed phase's output. */
+export function expectPhasesPassed(results: PhaseResult[], phases: readonly string[]): void {
+  const summary = results.map((r) => `${r.phase}=${r.code}`).join(' ');
+  const failed = results.find((r) => r.code !== 0);
+  expect(summary, failed ? `${failed.phase} output:\n${failed.output}` : '').toBe(phases.map((p) => `${p}=0`).join(' '));
+}
+
+/** A layer as the exporter records it in the image's io.buildpacks.lifecycle.metadata label. */
+export interface ExportedLayer {
+  data?: Record<string, unknown>;
+  launch?: boolean;
+  cache?: boolean;
+  sha?: string;
+}
+
+/** The layers the exported app image records for `buildpackId` (throws when the buildpack is not in the label). */
+export function exportedLayers(ws: LifecycleWorkspace, buildpackId: string): Record<string, ExportedLayer> {
+  const labels = readLayoutImage(ws.appImageDir).config.config.Labels ?? {};
+  const metadata = JSON.parse(labels['io.buildpacks.lifecycle.metadata'] ?? '{}') as {
+    buildpacks: { key: string; layers: Record<string, ExportedLayer> }[];
+  };
+  const bp = metadata.buildpacks.find((b) => b.key === buildpackId);
+  if (!bp) throw new Error(`no ${buildpackId} in io.buildpacks.lifecycle.metadata`);
+  return bp.layers;
 }
 
 /** `/` → `_`, as the lifecycle names buildpack dirs and layers dirs (launch.EscapeID). */
