@@ -3,10 +3,10 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, zipDirectory } from '../support/archives.js';
+import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, zipDirectory, type TreeFiles } from '../support/archives.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
 import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
 import { createWorkspace, runBuild } from '../support/cnb.js';
@@ -21,14 +21,8 @@ const ws = workspacePerTest();
 
 const SEED = seedProjectToml(TOKEN);
 
-function fixture(name: string, files: Record<string, string | { exe: true }>): string {
-  const dir = join(fixtures, `${name}.d`);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    if (typeof content === 'string') writeFileSync(join(dir, rel), content);
-    else copyFileSync(exe, join(dir, rel));
-  }
-  return dir;
+function fixture(name: string, files: TreeFiles): string {
+  return writeTree(join(fixtures, `${name}.d`), files, { exe });
 }
 
 beforeAll(async () => {

@@ -5,10 +5,10 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
+import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, type TreeFiles } from '../support/archives.js';
 import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
 import { createWorkspace, runBuild, runCli } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';
@@ -20,13 +20,8 @@ const ws = workspacePerTest();
 
 const ARM_SCRIPT = '#!/bin/sh\necho arm64 gnu build\n';
 
-function archive(name: string, files: Record<string, string | { exe: true }>): string {
-  const dir = join(fixtures, `${name}.d`);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    if (typeof content === 'string') writeFileSync(join(dir, rel), content, { mode: 0o755 });
-    else copyFileSync(exe, join(dir, rel));
-  }
+function archive(name: string, files: TreeFiles): string {
+  const dir = writeTree(join(fixtures, `${name}.d`), files, { exe, textMode: 0o755 });
   return tarDirectory(dir, join(fixtures, `${name}.tar.gz`), 'gzip');
 }
 
