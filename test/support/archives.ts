@@ -37,14 +37,16 @@ export function buildExecutable(dir: string): string {
 export type TreeFiles = Record<string, string | { exe: true }>;
 
 /**
- * Writes `files` below `dir` (to archive it): each text as a file (with `textMode`, when given),
- * each `{ exe: true }` as a copy of `exe`. Returns `dir`.
+ * Writes `files` below `dir` (a fixture tree, or one to archive): each text as a file (with
+ * `textMode`, when given), each `{ exe: true }` as a copy of `exe`. Returns `dir`.
  */
-export function writeTree(dir: string, files: TreeFiles, { exe, textMode }: { exe: string; textMode?: number }): string {
+export function writeTree(dir: string, files: TreeFiles, { exe, textMode }: { exe?: string; textMode?: number } = {}): string {
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
-    if (typeof content !== 'string') copyFileSync(exe, join(dir, rel));
-    else if (textMode === undefined) writeFileSync(join(dir, rel), content);
+    if (typeof content !== 'string') {
+      if (exe === undefined) throw new Error(`writeTree: ${rel} asks for the executable, but none was given`);
+      copyFileSync(exe, join(dir, rel));
+    } else if (textMode === undefined) writeFileSync(join(dir, rel), content);
     else writeFileSync(join(dir, rel), content, { mode: textMode });
   }
   return dir;
