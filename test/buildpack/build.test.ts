@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, zipDirectory, type TreeFiles } from '../support/archives.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
-import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
 import { createWorkspace, runBuild } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 import { seedProjectToml } from '../support/seed.js';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildExecutable, compressFile, EXECUTABLE_OUTPUT, tarDirectory, tarOf, zipDirectory, zipOf } from '../support/archives.js';
-import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
 import { runBuild } from '../support/cnb.js';
 
 const gh = await fakeGitHubForFile();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type AddedRelease } from '../support/fake-github/index.js';
-import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/build-file.js';
+import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
 import { runBuild, runCli } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 

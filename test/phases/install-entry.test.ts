@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/build-file.js';
+import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
 import { runBuild } from '../support/cnb.js';
 import { tarOf } from '../support/archives.js';
 import { allFiles } from '../support/layers.js';

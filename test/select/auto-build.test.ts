@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
 import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, type TreeFiles } from '../support/archives.js';
-import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
 import { createWorkspace, runBuild, runCli } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/build-file.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
 import { runBuild, runCli } from '../support/cnb.js';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';
 

@@ -1,6 +1,7 @@
-// What a test file that runs bin/build against the fake GitHub sets up every time: one fake for
-// the file, a fresh workspace for each test, a fixtures dir for the file, and the error codes a
-// run printed. Test support only: it registers vitest hooks and asserts nothing itself.
+// What an end-to-end test file (bin/build or the CLI as child processes against the fake GitHub)
+// sets up every time: one fake for the file, a fresh workspace for each test, a fixtures dir for
+// the file, and the error codes a run printed. Test support only: it registers vitest hooks and
+// asserts nothing itself.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
