@@ -33,8 +33,8 @@ export function parseTagSpec(tag: string): TagQuery {
   return { kind: 'range', range, exactFirst: true };
 }
 
-function toRange(value: string): string | undefined {
-  // Allow "v" prefixes inside ranges: "^v1.2", ">=v0.4 <v0.5".
+/** `value` as a semver range, "v" prefixes allowed inside it ("^v1.2", ">=v0.4 <v0.5"), or undefined. */
+export function toRange(value: string): string | undefined {
   const cleaned = value.replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1');
   return semverValidRange(cleaned, { loose: true }) ?? undefined;
 }
@@ -44,17 +44,33 @@ export function versionOfTag(tag: string): string | undefined {
   return semverValid(stripV(tag), { loose: true }) ?? undefined;
 }
 
-/** The highest release whose tag satisfies `range` (drafts never, prereleases only when allowed). */
-export function pickInRange(releases: Release[], range: string, prerelease: boolean): Release | undefined {
-  let best: { release: Release; version: string } | undefined;
+/** A release and the semantic version its tag stands for. */
+export interface VersionedRelease {
+  release: Release;
+  version: string;
+}
+
+/**
+ * The highest release whose tag satisfies `range` and, when `atLeast` is given, is not older than
+ * it (drafts never, prereleases only when allowed), with its version.
+ */
+export function newestInRange(releases: Release[], range: string, prerelease: boolean, atLeast?: string): VersionedRelease | undefined {
+  let best: VersionedRelease | undefined;
   for (const release of releases) {
     if (release.draft || (release.prerelease && !prerelease)) continue;
     const version = versionOfTag(release.tag);
     if (!version) continue;
     if (!semverSatisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
+    // "older than atLeast" as atLeast > version: semver's lt is the same comparison, one module more in the bundle.
+    if (atLeast !== undefined && semverGt(atLeast, version, { loose: true })) continue;
     if (!best || semverGt(version, best.version, { loose: true })) best = { release, version };
   }
-  return best?.release;
+  return best;
+}
+
+/** The highest release whose tag satisfies `range` (drafts never, prereleases only when allowed). */
+export function pickInRange(releases: Release[], range: string, prerelease: boolean): Release | undefined {
+  return newestInRange(releases, range, prerelease)?.release;
 }
 
 /** The newest non-draft release, prereleases included (for `latest` with `prerelease = true`). */
