@@ -4,7 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { LaunchOutput, LayerOutput } from '../../cnb/output.js';
-import type { IncomingAsset } from '../../extract/incoming.js';
+import type { ExtractOptions } from '../../extract/index.js';
 import type { Logger } from '../../log.js';
 import type { InstalledFile } from '../../model.js';
 import type { Credentials, TokenLookup } from '../../github/credentials.js';
@@ -18,17 +18,8 @@ import type { ProvenanceChecker } from '../../verify/provenance.js';
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
 
-export interface InstallRequest {
-  assetName: string;
-  destination?: string;
-  stripComponents: number;
-  files?: string[];
-  entry: string;
-  /** The downloaded file is not needed after install (a raw asset may be moved, not copied). */
-  consumeInput?: boolean;
-  /** The download as it arrives, for an extraction alongside it (extract/incoming.ts). */
-  incoming?: IncomingAsset;
-}
+/** What the build asks the installer for: extract/index.ts's options but the caps, which the composition root adds from the settings. */
+export type InstallRequest = Omit<ExtractOptions, 'limits'>;
 
 /** A point in a layer commit where a test may stop the build (then SIGKILL it). */
 export type HoldPoint = 'after-swap';
