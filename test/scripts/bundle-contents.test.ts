@@ -10,11 +10,11 @@
 // asset none for compression.
 
 import { build, type Metafile } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIB_BUNDLE } from '../../scripts/compile.ts';
+import { LIB_BUNDLE, UNDICI_ASSERT } from '../../scripts/compile.ts';
 import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
 
@@ -143,9 +143,41 @@ describe('what the shipped build loads', () => {
       const modules = await loadedBy((preload) => runBuild(ws, { GITHUB_API_URL: gh.apiUrl, NODE_OPTIONS: `--require ${preload}` }));
       expect(modules).toContain('NativeModule crypto'); // the download was hashed: the list is the real one
       expect(modules.filter((m) => /^NativeModule (zlib|internal\/zip.*)$/.test(m))).toEqual([]);
+      // undici's invariants are checked by the bundle's own assert (UNDICI_ASSERT), not node:assert's 7 modules.
+      expect(modules.filter((m) => /^NativeModule (assert|internal\/assert\/.*)$/.test(m))).toEqual([]);
     } finally {
       ws.cleanup();
       await gh.close();
     }
+  });
+});
+
+describe("undici's node:assert stand-in", () => {
+  const assert = (() => {
+    const module = { exports: undefined as unknown };
+    new Function('module', UNDICI_ASSERT)(module);
+    return module.exports as (value: unknown, message?: string | Error) => void;
+  })();
+
+  it("passes a truthy value and throws for a falsy one, with node:assert's code and the message", () => {
+    expect(() => assert(1)).not.toThrow();
+    expect(() => assert(0)).toThrow(
+      expect.objectContaining({ code: 'ERR_ASSERTION', message: 'undici: an internal invariant does not hold' }),
+    );
+    expect(() => assert(null, 'socket gone')).toThrow(expect.objectContaining({ code: 'ERR_ASSERTION', message: 'socket gone' }));
+    const own = Object.assign(new Error('own'), { code: 'UND_ERR_X' });
+    expect(() => assert(false, own)).toThrow(own);
+  });
+
+  it('stands in only where undici calls assert as a function (never assert.equal and the like)', () => {
+    const lib = join(repoRoot, 'node_modules', 'undici', 'lib');
+    const users = readdirSync(lib, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => ({ file, text: readFileSync(join(lib, file), 'utf8') }))
+      .filter(({ text }) => /require\(['"](node:)?assert['"]\)/.test(text));
+    expect(users.length).toBeGreaterThan(5); // the scan saw undici's sources
+    expect(users.filter(({ text }) => /\bassert\.[a-zA-Z]/.test(text)).map(({ file }) => file)).toEqual([]);
+    // Every require names it `assert`, so the scan above sees every use.
+    expect(users.filter(({ text }) => !/const assert = require\(['"](node:)?assert['"]\)/.test(text)).map(({ file }) => file)).toEqual([]);
   });
 });
