@@ -83,13 +83,15 @@ module.exports = require(${JSON.stringify(wasmModule)});
 `;
 
 /**
- * node:assert as undici's parts use it: a call with the value and at most a message (checked by
- * test/scripts/compile.test.ts). A failed invariant still throws, with node:assert's code.
+ * node:assert as undici's parts and minizlib (node-tar's) use it: a call with the value and at most
+ * a message (test/scripts/bundle-contents.test.ts checks their sources). A failed invariant still
+ * throws, with node:assert's code.
  */
-export const UNDICI_ASSERT = `
+export const ASSERT_STAND_IN_PACKAGES = ['undici', 'minizlib'];
+export const ASSERT_STAND_IN = `
 module.exports = function assert(value, message) {
   if (value) return;
-  const err = message instanceof Error ? message : new Error(message ?? 'undici: an internal invariant does not hold');
+  const err = message instanceof Error ? message : new Error(message ?? 'an internal invariant does not hold');
   err.code ??= 'ERR_ASSERTION';
   throw err;
 };
@@ -120,13 +122,13 @@ export const slimUndici: Plugin = {
       importer: /node_modules\/undici\//,
       contents: () => 'module.exports = { IncomingMessage: class IncomingMessage {}, maxHeaderSize: 16 * 1024 };',
     });
-    // undici's parts call node:assert only as assert(value) on their own invariants; loading the
-    // module costs ~1.5 ms (7 of Node's modules: the assertion error's diff and colour code).
+    // undici's parts and minizlib call node:assert only as assert(value) on their own invariants;
+    // loading the module costs ~1.5 ms (7 of Node's modules: the assertion error's diff and colours).
     substitute(b, {
-      namespace: 'undici-assert',
+      namespace: 'assert-stand-in',
       filter: /^(node:)?assert$/,
-      importer: /node_modules\/undici\//,
-      contents: () => UNDICI_ASSERT,
+      importer: new RegExp(`node_modules/(${ASSERT_STAND_IN_PACKAGES.join('|')})/`),
+      contents: () => ASSERT_STAND_IN,
     });
     // llhttp, undici's HTTP/1.1 parser, is WebAssembly; see LLHTTP_TIERING.
     substitute(b, {
