@@ -359,9 +359,9 @@ export function renderReport(r: BenchResults, goals: Goal[]): string {
     out.push('### Start-up breakdown (1 × 1 MiB)', '');
     out.push(`Goal: ${goal('1c').text} — ${verdict(goal('1c').met)} (${goal('1c').measured}).`, '');
     out.push(
-      'bin/build ran with GITHUB_ASSETS_TIMING=1 (src/net/timing.ts): at exit it prints when each phase ended, in ms since its own process started (median over the rounds, min–max);',
+      'An extra bin/build each round ran with GITHUB_ASSETS_TIMING=1 (src/net/timing.ts): at exit it prints when each phase ended, in ms since its own process started (median over the rounds, min–max);',
       "the first request, answer and asset byte come from undici's diagnostics channels. `node -e 0` ran right before each round with the same environment.",
-      'The last rows are wall clock as this benchmark sees them (spawn to exit, through the shell shim and GNU time).',
+      'The last rows are wall clock as this benchmark sees them (spawn to exit, through the shell shim and GNU time), of the builds without the timing line (recording it costs ~2-4 ms).',
       'The minimal install (bench/minimal-install.cjs, run right before each round) is the least a Node.js program does for the same install: one API lookup, the download and its redirect through node:http,',
       "sha256 against the API digest, the bytes written (node-tar for the .tar.gz); no checks, no layer, no SBOM. It is the runtime's floor for this row, not a tool.",
       '',
