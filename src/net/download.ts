@@ -219,6 +219,9 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
     for (let attempt = 1; ; attempt++) {
       const stop = await attemptOnce(transfer);
       if (stop === undefined) break;
+      // Every byte the server announced is on disk and hashed: a connection lost after the last one
+      // (a reset read before the body's end) changes nothing, and a resume from there would get a 416.
+      if (stop.kind === 'network' && partial.total !== undefined && partial.bytes === partial.total) break;
       if (stop.kind === 'restart') {
         log?.info(`${what}: ${stop.reason}; downloading again from the start`);
         await restart(transfer);
