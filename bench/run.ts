@@ -194,7 +194,8 @@ async function main(): Promise<void> {
     if (rate > 0) gh.injectFault({ origin: 'download', times: Infinity, trickle: { bytes: Math.round((rate * MiB) / 1000), everyMs: 1 } });
     const buildpack = wrapBuildpack(root, join(scratch, 'buildpack'));
     const ubi = quick ? undefined : findUbi(); // CI's --quick compares ratios against curl only
-    const env = { GITHUB_API_URL: gh.apiUrl };
+    // Both, as a GitHub Actions runner sets them: the web host is known, so a public asset's download starts alongside its lookup.
+    const env = { GITHUB_API_URL: gh.apiUrl, GITHUB_SERVER_URL: gh.webUrl };
     const bench: Bench = { gh, buildpack, env, scratch, ubi };
     const results: BenchResults = {
       quick,

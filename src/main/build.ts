@@ -45,6 +45,7 @@ async function main(): Promise<number> {
         const result = await build(ctx, {
           github: services.github,
           download: services.download,
+          sendEarly: services.download.sendEarly,
           install: (file, outDir, req) => extracting(async () => (await loadExtract()).installAsset(file, outDir, { ...req, limits })),
           log,
           concurrency: config.concurrency,

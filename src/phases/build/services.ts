@@ -27,6 +27,8 @@ export type HoldPoint = 'after-swap';
 export interface BuildServices {
   github: ReleaseSource;
   download(request: DownloadRequest): Promise<{ sha256: string; bytes: number; via?: 'api' | 'mirror' | 'web' }>;
+  /** Sends a public asset's first GET while its release is looked up (net/downloader.ts); absent: downloads start after the lookup. */
+  sendEarly?(url: string): void;
   install(file: string, outDir: string, request: InstallRequest): Promise<InstalledFile[]>;
   log: Logger;
   /** How many entries download at once. */
@@ -34,7 +36,7 @@ export interface BuildServices {
   /** Fail entries without a pinned sha256 (GITHUB_ASSETS_STRICT). */
   strict: boolean;
   /** Mirror template and web host, for entries resolved without the API when it is rate limited. */
-  network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
+  network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'> & Partial<Pick<NetworkConfig, 'serverUrlKnown'>>;
   /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
   provenance?: ProvenanceChecker;
   /**
