@@ -295,7 +295,7 @@ function sendGet(dispatcher: Dispatcher, options: RequestOptions, headers: Recor
  */
 export function sendEarly(options: RequestOptions & { headers: Record<string, string> }): EarlyRequest {
   const headers = { ...options.headers };
-  const exchange = sendGet(options.dispatcher ?? defaultDispatcher(options.apiUrl), options, headers);
+  const exchange = sendGet(options.dispatcher ?? defaultNetwork(options.apiUrl).dispatcher, options, headers);
   // node:crypto loads (5-8 ms) while the answers are awaited, as attemptOnce has it do for its own request.
   setImmediate(() => createHash('sha256'));
   return { url: options.url, headers, exchange };
