@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github/index.ts';
 import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
 import { simulateRestore } from '../test/support/layers.ts';
-import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';
+import { generateAssets, MiB, sha256File, sha256Speed, type AssetFiles } from './assets.ts';
 import { describeMachine, fileHugePagesMiB, loadAverage, toolVersion } from './machine.ts';
 import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.ts';
 import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.ts';
@@ -140,12 +140,19 @@ function checkInstalled(dir: string, expectedBytes: number, what: string): void 
   }
 }
 
-function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>): Run {
+function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { standInCpuMs?: number }): Run {
   return {
     ms: r.ms,
     ...(r.maxRssKiB !== undefined ? { maxRssKiB: r.maxRssKiB } : {}),
     ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}),
+    ...(r.standInCpuMs !== undefined ? { standInCpuMs: r.standInCpuMs } : {}),
   };
+}
+
+/** CPU milliseconds of this process (the stand-in) since `start` (process.cpuUsage()). */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 function syncDisks(): void {
@@ -209,6 +216,7 @@ async function main(): Promise<void> {
       fileHugePagesMiB: { start: fileHugePagesMiB(), end: NaN },
       seconds: 0,
       ...(rate > 0 ? { downloadRateMiBs: rate } : {}),
+      sha256MiBs: sha256Speed(assets.get(Math.max(...assets.keys()))!.raw),
     };
 
     for (const { config, rounds } of plan.cold) {
@@ -239,7 +247,7 @@ async function main(): Promise<void> {
         for (const variant of order) {
           syncDisks();
           const keep = variant === 'buildpack' && round === rounds - 1;
-          let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
+          let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { standInCpuMs?: number };
           if (variant === 'buildpack') {
             if (startup) {
               startup.nodeMs.push(await bareNodeStart(scratch));
@@ -356,14 +364,23 @@ interface Bench {
 async function coldBuild(
   { gh, buildpack, env, scratch }: Bench,
   { config, files, keep, startup }: { config: Config; files: AssetFiles; keep: boolean; startup: boolean },
-): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace; timing?: StartupTiming }> {
+): Promise<
+  Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & {
+    standInCpuMs: number;
+    downloadedBytes: number;
+    workspace?: Workspace;
+    timing?: StartupTiming;
+  }
+> {
   const ws = createWorkspace();
   liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
   const rssFile = join(scratch, 'build.rss');
   gh.resetRequests();
   const buildEnv = { ...env, ...(startup ? { [STARTUP_ENV]: '1' } : {}), BENCH_RSS_FILE: rssFile };
+  const standIn = process.cpuUsage();
   const { ms, value: result } = await timeAsync(() => runBuild(ws, buildEnv, buildpack));
+  const standInCpuMs = cpuMsSince(standIn);
   if (result.code !== 0) throw new Error(`bin/build failed (exit ${result.code}):\n${result.output}`);
   for (let i = 0; i < config.count; i++)
     checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
@@ -375,7 +392,7 @@ async function coldBuild(
     liveWorkspaces.delete(ws);
   }
   const timing = parseStartupTiming(result.output);
-  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
+  return { ms, ...usage, standInCpuMs, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
 async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, { gh, scratch, ubi }: Bench, config: Config, files: AssetFiles) {
@@ -406,11 +423,13 @@ async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, { gh, sc
       { ubi: ubi!, apiUrl: gh.apiUrl, format: config.format, scratch: dir },
     );
   }
+  const standIn = process.cpuUsage();
   const result = await runTimed(command.cmd, command.args, { rssFile: join(scratch, `${variant}.rss`) });
+  const standInCpuMs = cpuMsSince(standIn);
   if (result.code !== 0) throw new Error(`${variant} failed (exit ${result.code}):\n${result.output}`);
   for (const [i, d] of dirs.entries()) checkInstalled(d, files.rawBytes, `${variant}, item ${i + 1}`);
   rmSync(dir, { recursive: true, force: true });
-  return result;
+  return { ...result, standInCpuMs };
 }
 
 /** `rounds` rebuilds of the workspace a cold build kept, each after the lifecycle's restore, measured against that cold row. */

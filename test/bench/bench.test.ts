@@ -139,6 +139,20 @@ describe('goals', () => {
     expect(evaluateGoals(r).find((g) => g.id === '1c')).toMatchObject({ met: false, ciMet: false });
   });
 
+  it("bounds what a client that also hashes can do on these cores, from the stand-in CPU of curl's own run", () => {
+    const r = results({ sha256MiBs: 1000 });
+    const big = r.cold[2]!; // 1 × 500 MiB: curl seq 1000 ms with 500 ms of its own CPU
+    big.runs['curl-seq'] = [{ ms: 1000, cpuMs: 500, standInCpuMs: 700 }];
+    big.runs.buildpack = [{ ms: 1050, cpuMs: 900, standInCpuMs: 720 }];
+    // (700 stand-in + 500 curl + 500 hashing 500 MiB at 1000 MiB/s) / 2 cores = 850 ms < curl's own 1000 ms: 1.00×.
+    expect(renderReport(r, evaluateGoals(r))).toContain('| 900 / 500 / – ms | 720 / 700 ms | 1.00× |');
+    big.runs['curl-seq'] = [{ ms: 600, cpuMs: 500, standInCpuMs: 700 }];
+    // Now curl takes 600 ms: the bound is 850 ms, 1.42× the best curl time, past the 1.1× goal.
+    expect(renderReport(r, evaluateGoals(r))).toContain('| 720 / 700 ms | 1.42× |');
+    // Results from before the stand-in was measured render without the bound column.
+    expect(renderReport(results(), evaluateGoals(results()))).not.toContain('hashing client bound');
+  });
+
   it('reads the timing line bin/build prints with GITHUB_ASSETS_TIMING=1, and nothing else', () => {
     const output =
       'GitHub Assets 0.1.0\n  Done in 50 ms\ngithub-assets timing: {"runtime":21.5,"modules":80,"firstRequest":99.1,"done":150}\n';
