@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github/index.ts';
 import { createWorkspace, runBuild, runDetect, type Workspace } from '../test/support/cnb.ts';
 import { simulateRestore } from '../test/support/layers.ts';
-import { generateAssets, MiB, sha256File, type AssetFiles } from './assets.ts';
+import { generateAssets, MiB, sha256File, sha256Speed, type AssetFiles } from './assets.ts';
 import { describeMachine, fileHugePagesMiB, loadAverage, toolVersion } from './machine.ts';
 import { readUsageFile, requireGnuTime, runTimed, timeAsync, GNU_TIME, GNU_TIME_FORMAT, type RunResult } from './measure.ts';
 import { installCommand, ubiCommand, type AssetFormat, type ShellCommand } from './shell.ts';
@@ -140,12 +140,19 @@ function checkInstalled(dir: string, expectedBytes: number, what: string): void 
   }
 }
 
-function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>): Run {
+function usageRun(r: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { standInCpuMs?: number }): Run {
   return {
     ms: r.ms,
     ...(r.maxRssKiB !== undefined ? { maxRssKiB: r.maxRssKiB } : {}),
     ...(r.cpuMs !== undefined ? { cpuMs: r.cpuMs } : {}),
+    ...(r.standInCpuMs !== undefined ? { standInCpuMs: r.standInCpuMs } : {}),
   };
+}
+
+/** CPU milliseconds of this process (the stand-in) since `start` (process.cpuUsage()). */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 function syncDisks(): void {
@@ -194,7 +201,8 @@ async function main(): Promise<void> {
     if (rate > 0) gh.injectFault({ origin: 'download', times: Infinity, trickle: { bytes: Math.round((rate * MiB) / 1000), everyMs: 1 } });
     const buildpack = wrapBuildpack(root, join(scratch, 'buildpack'));
     const ubi = quick ? undefined : findUbi(); // CI's --quick compares ratios against curl only
-    const env = { GITHUB_API_URL: gh.apiUrl };
+    // Both, as a GitHub Actions runner sets them: the web host is known, so a public asset's download starts alongside its lookup.
+    const env = { GITHUB_API_URL: gh.apiUrl, GITHUB_SERVER_URL: gh.webUrl };
     const bench: Bench = { gh, buildpack, env, scratch, ubi };
     const results: BenchResults = {
       quick,
@@ -208,6 +216,7 @@ async function main(): Promise<void> {
       fileHugePagesMiB: { start: fileHugePagesMiB(), end: NaN },
       seconds: 0,
       ...(rate > 0 ? { downloadRateMiBs: rate } : {}),
+      sha256MiBs: sha256Speed(assets.get(Math.max(...assets.keys()))!.raw),
     };
 
     for (const { config, rounds } of plan.cold) {
@@ -221,7 +230,8 @@ async function main(): Promise<void> {
         downloadedBytes: [],
       };
       // One small asset: where does the time go, next to a bare runtime start in the same round.
-      const startup: ColdRow['startup'] = config.count === 1 && config.sizeMiB === 1 ? { nodeMs: [], timings: [] } : undefined;
+      const startup: ColdRow['startup'] =
+        config.count === 1 && config.sizeMiB === 1 ? { nodeMs: [], minimalMs: [], timings: [] } : undefined;
       if (startup) row.startup = startup;
       const variants: VariantName[] = [
         'buildpack',
@@ -237,11 +247,17 @@ async function main(): Promise<void> {
         for (const variant of order) {
           syncDisks();
           const keep = variant === 'buildpack' && round === rounds - 1;
-          let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'>;
+          let measured: Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { standInCpuMs?: number };
           if (variant === 'buildpack') {
-            if (startup) startup.nodeMs.push(await bareNodeStart(scratch));
-            const build = await coldBuild(bench, { config, files, keep, startup: !!startup });
-            if (startup && build.timing) startup.timings.push(build.timing);
+            if (startup) {
+              startup.nodeMs.push(await bareNodeStart(scratch));
+              startup.minimalMs.push(await minimalInstall(bench, config, files));
+              // The phase times come from a build of their own: recording them costs the measured build ~2-4 ms
+              // (the performance global loads 11 of Node's modules; undici publishes to the subscribed channels).
+              const timed = await coldBuild(bench, { config, files, keep: false, startup: true });
+              if (timed.timing) startup.timings.push(timed.timing);
+            }
+            const build = await coldBuild(bench, { config, files, keep, startup: false });
             row.downloadedBytes.push(build.downloadedBytes);
             if (keep) lastWorkspace = build.workspace;
             measured = build;
@@ -348,14 +364,23 @@ interface Bench {
 async function coldBuild(
   { gh, buildpack, env, scratch }: Bench,
   { config, files, keep, startup }: { config: Config; files: AssetFiles; keep: boolean; startup: boolean },
-): Promise<Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & { downloadedBytes: number; workspace?: Workspace; timing?: StartupTiming }> {
+): Promise<
+  Pick<RunResult, 'ms' | 'maxRssKiB' | 'cpuMs'> & {
+    standInCpuMs: number;
+    downloadedBytes: number;
+    workspace?: Workspace;
+    timing?: StartupTiming;
+  }
+> {
   const ws = createWorkspace();
   liveWorkspaces.add(ws);
   ws.writeApp({ 'project.toml': descriptor(config) });
   const rssFile = join(scratch, 'build.rss');
   gh.resetRequests();
   const buildEnv = { ...env, ...(startup ? { [STARTUP_ENV]: '1' } : {}), BENCH_RSS_FILE: rssFile };
+  const standIn = process.cpuUsage();
   const { ms, value: result } = await timeAsync(() => runBuild(ws, buildEnv, buildpack));
+  const standInCpuMs = cpuMsSince(standIn);
   if (result.code !== 0) throw new Error(`bin/build failed (exit ${result.code}):\n${result.output}`);
   for (let i = 0; i < config.count; i++)
     checkInstalled(join(ws.layersDir, repoName(i).replace('/', '_')), files.rawBytes, `bin/build, entry ${i + 1}`);
@@ -367,7 +392,7 @@ async function coldBuild(
     liveWorkspaces.delete(ws);
   }
   const timing = parseStartupTiming(result.output);
-  return { ms, ...usage, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
+  return { ms, ...usage, standInCpuMs, downloadedBytes: served.bytes, ...(keep ? { workspace: ws } : {}), ...(timing ? { timing } : {}) };
 }
 
 async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, { gh, scratch, ubi }: Bench, config: Config, files: AssetFiles) {
@@ -398,11 +423,13 @@ async function shellInstall(variant: Exclude<VariantName, 'buildpack'>, { gh, sc
       { ubi: ubi!, apiUrl: gh.apiUrl, format: config.format, scratch: dir },
     );
   }
+  const standIn = process.cpuUsage();
   const result = await runTimed(command.cmd, command.args, { rssFile: join(scratch, `${variant}.rss`) });
+  const standInCpuMs = cpuMsSince(standIn);
   if (result.code !== 0) throw new Error(`${variant} failed (exit ${result.code}):\n${result.output}`);
   for (const [i, d] of dirs.entries()) checkInstalled(d, files.rawBytes, `${variant}, item ${i + 1}`);
   rmSync(dir, { recursive: true, force: true });
-  return result;
+  return { ...result, standInCpuMs };
 }
 
 /** `rounds` rebuilds of the workspace a cold build kept, each after the lifecycle's restore, measured against that cold row. */
@@ -447,6 +474,20 @@ async function bareNodeStart(scratch: string): Promise<number> {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
   });
   if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
+  return r.ms;
+}
+
+/** bench/minimal-install.cjs on the row's asset: the least a Node.js program does for the same install (its yardstick). */
+async function minimalInstall({ gh, scratch }: Bench, config: Config, files: AssetFiles): Promise<number> {
+  const dir = mkdtempSync(join(scratch, 'minimal-'));
+  const script = join(import.meta.dirname, 'minimal-install.cjs');
+  const r = await runTimed(process.execPath, [script, gh.apiUrl, repoName(0), TAG, assetName(config.sizeMiB, config.format), dir], {
+    cwd: scratch,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+  });
+  if (r.code !== 0) throw new Error(`bench/minimal-install.cjs exited ${r.code}:\n${r.output}`);
+  checkInstalled(dir, files.rawBytes, 'bench/minimal-install.cjs');
+  rmSync(dir, { recursive: true, force: true });
   return r.ms;
 }
 

@@ -54,6 +54,11 @@ export interface NetworkConfig {
   concurrency: number;
   /** Web host for the unauthenticated download fallback (GITHUB_SERVER_URL), no trailing slash. */
   serverUrl: string;
+  /**
+   * Whether serverUrl is known to be the API's web host: GITHUB_SERVER_URL was set, or the API is
+   * github.com's own. Otherwise it is only the default, and nothing is sent there unasked (early downloads).
+   */
+  serverUrlKnown: boolean;
   /** How often a long download prints a progress line. */
   progressIntervalMs: number;
   /** REST base (GITHUB_API_URL, without credentials or a trailing slash): the one origin that gets tokens. */

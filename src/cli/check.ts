@@ -3,12 +3,12 @@
 // per entry, with any error attributed to it. It downloads nothing and prints nothing.
 
 import { specForTarget } from '../descriptor/parse.js';
-import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
+import { credentialsFor, explainedLookup, type TokenLookup } from '../github/credentials.js';
 import type { BuildpackError } from '../errors.js';
 import { singleFilePath } from '../extract/index.js';
 import { mapLimit } from '../util/concurrency.js';
 import { normaliseSha256 } from '../descriptor/integrity.js';
-import { entryLabel, layerNameFor, type AssetSpec, type Release, type Target } from '../model.js';
+import { entryLabel, layerNameFor, type AssetSpec, type Target } from '../model.js';
 import { createReleaseResolver, type ReleaseSource } from '../github/resolve.js';
 import { isAutomatic, isPattern, selectAssetFor } from '../select/index.js';
 import { formatBytes } from '../util/format.js';
@@ -100,17 +100,12 @@ export async function checkEntries(
       };
       if (options.offline) return row;
       const creds = credentialsFor(spec, options.lookupToken);
-      let release: Release;
-      try {
-        release = await resolveRelease(spec, creds);
-      } catch (err) {
-        throw explainLookupError(
-          err,
-          spec,
-          creds,
-          (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`,
-        );
-      }
+      const release = await explainedLookup(
+        () => resolveRelease(spec, creds),
+        spec,
+        creds,
+        (name) => `${name} is not set; export ${name}=<token> before running github-assets (pack build --env ${name} for builds)`,
+      );
       const selection = selectAssetFor(release, spec, options.target);
       const asset = selection.asset;
       const resolved: CheckRow = {

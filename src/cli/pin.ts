@@ -4,7 +4,7 @@
 // toml-edit.ts and proves the edit by re-parsing it. No file I/O (run.ts).
 
 import { parseDescriptor, specForTarget } from '../descriptor/parse.js';
-import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
+import { credentialsFor, explainedLookup, type TokenLookup } from '../github/credentials.js';
 import { type BuildpackError, isAssetNotFound } from '../errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
@@ -135,16 +135,12 @@ async function pinEntry(
     const target = { os: options.os, arch };
     const archSpec = specForTarget(spec, target);
     const creds = credentialsFor(archSpec, options.lookupToken);
-    try {
-      release = await resolveRelease(archSpec, creds);
-    } catch (err) {
-      throw explainLookupError(
-        err,
-        archSpec,
-        creds,
-        (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`,
-      );
-    }
+    release = await explainedLookup(
+      () => resolveRelease(archSpec, creds),
+      archSpec,
+      creds,
+      (name) => `${name} is not set; export ${name}=<token> before running github-assets pin`,
+    );
     let asset: Release['assets'][number];
     let selection: ReturnType<typeof selectAssetFor>;
     try {

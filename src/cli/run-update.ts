@@ -2,14 +2,12 @@
 // through pin.ts (so the edit is proved by re-parsing), writes FILE unless --dry-run, and prints
 // text or JSON. The GitHub client comes from the same environment.github() check and pin use.
 
-import { writeFile } from 'node:fs/promises';
 import type { CliCommand } from './args.js';
-import { unifiedDiff } from './diff.js';
 import { descriptorFilePath, readDescriptorFile } from './file.js';
-import { errorJson, errorText, jsonText } from './output.js';
-import { applyPlan } from './pin.js';
+import { jsonText } from './output.js';
 import type { CliEnvironment, CliIo } from './run.js';
 import { planUpdates, type EntryUpdate } from './update.js';
+import { reportNothingWritten, writePlan } from './write-plan.js';
 import { noEntries } from '../errors/catalog.js';
 
 export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>, environment: CliEnvironment, io: CliIo): Promise<number> {
@@ -25,20 +23,13 @@ export async function runUpdate(command: Extract<CliCommand, { kind: 'update' }>
     download: environment.download,
   });
   if (errors.length > 0) {
-    if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
-    else {
-      for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
-      io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be updated.\n`);
-    }
+    reportNothingWritten(errors, 'updated', command.json, io);
     return 1;
   }
-  const edited = applyPlan(file, plan, command.os);
-  const changed = edited !== file.text;
-  const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
-  if (changed && !command.dryRun) await writeFile(file.path, edited);
+  const { changed, written, diff } = await writePlan(file, plan, command);
 
   if (command.json) {
-    io.out(jsonText({ file: file.shown, changed, written: changed && !command.dryRun, entries: updates, diff }));
+    io.out(jsonText({ file: file.shown, changed, written, entries: updates, diff }));
     return 0;
   }
   for (const update of updates) io.out(describeUpdate(update));

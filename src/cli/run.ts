@@ -2,7 +2,6 @@
 // check or pin with the services it is given, writes text or JSON, and returns the exit
 // status (0 ok, 1 problems found, 2 usage). Services and output streams are injected.
 
-import { writeFile } from 'node:fs/promises';
 import { isUsageError } from '../errors.js';
 import type { Target } from '../model.js';
 import type { ReleaseSource } from '../github/resolve.js';
@@ -10,13 +9,13 @@ import type { TokenLookup } from '../github/credentials.js';
 import { CHECK_HELP, MAIN_HELP, parseCommandLine, PIN_HELP, UPDATE_HELP, wantsJson, type CliCommand } from './args.js';
 import type { DownloadFn } from './asset-hash.js';
 import { checkEntries, renderCheckTable } from './check.js';
-import { unifiedDiff } from './diff.js';
 import { descriptorFilePath, readDescriptorFile } from './file.js';
 import { debugStack } from '../log.js';
 import { errorJson, errorText, jsonText, toBuildpackError } from './output.js';
-import { applyPlan, planPins, type EntryPin } from './pin.js';
+import { planPins, type EntryPin } from './pin.js';
 import { redact } from '../util/secrets.js';
 import { runUpdate } from './run-update.js';
+import { reportNothingWritten, writePlan } from './write-plan.js';
 import type { ProvenanceChecker } from '../verify/provenance.js';
 import { noEntries } from '../errors/catalog.js';
 
@@ -130,18 +129,13 @@ async function runPin(command: Extract<CliCommand, { kind: 'pin' }>, environment
     ...(command.signer && environment.provenance ? { signer: environment.provenance() } : {}),
   });
   if (errors.length > 0) {
-    if (command.json) io.out(jsonText({ error: errorJson(errors[0]!), errors: errors.map(errorJson) }));
-    else for (const error of errors) io.err(`${errorText(error, io.color)}\n`);
-    if (!command.json) io.err(`\nNothing was written: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} could not be pinned.\n`);
+    reportNothingWritten(errors, 'pinned', command.json, io);
     return CliExit.Problems;
   }
-  const edited = applyPlan(file, plan, command.os);
-  const changed = edited !== file.text;
-  const diff = unifiedDiff(file.text, edited, { fromFile: `a/${file.shown}`, toFile: `b/${file.shown}` });
-  if (changed && !command.dryRun) await writeFile(file.path, edited);
+  const { changed, written, diff } = await writePlan(file, plan, command);
 
   if (command.json) {
-    io.out(jsonText({ file: file.shown, changed, written: changed && !command.dryRun, entries: plan.entries, diff }));
+    io.out(jsonText({ file: file.shown, changed, written, entries: plan.entries, diff }));
     return CliExit.Ok;
   }
   for (const entry of plan.entries) io.out(describePin(entry));

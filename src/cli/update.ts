@@ -2,7 +2,7 @@
 // key, a range `tag`, or --to), then hands the moved entries to pin.ts, which hashes them and
 // edits the text. Each repo's release list is fetched once and answers every lookup. No file I/O.
 
-import { credentialsFor, explainLookupError, type TokenLookup } from '../github/credentials.js';
+import { credentialsFor, explainedLookup, type TokenLookup } from '../github/credentials.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { BuildpackError } from '../errors.js';
 import { entryLabel, type AssetSpec, type Release } from '../model.js';
@@ -214,16 +214,12 @@ function releaseLists(github: ReleaseSource, lookupToken: TokenLookup): ReleaseL
   return {
     async forSpec(spec) {
       const creds = credentialsFor(spec, lookupToken);
-      try {
-        return await list(repoQueryFor(spec, creds));
-      } catch (err) {
-        throw explainLookupError(
-          err,
-          spec,
-          creds,
-          (name) => `${name} is not set; export ${name}=<token> before running github-assets update`,
-        );
-      }
+      return explainedLookup(
+        () => list(repoQueryFor(spec, creds)),
+        spec,
+        creds,
+        (name) => `${name} is not set; export ${name}=<token> before running github-assets update`,
+      );
     },
     source: {
       listReleases: list,

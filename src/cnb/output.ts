@@ -2,7 +2,7 @@
 // `<layer>.toml` and its SBOM files, and `launch.toml` (cnb-notes §3). Writes what the phases
 // return; decides nothing, and knows nothing about GitHub.
 
-// Synchronous writes: a few small files, written in order anyway; and fs/promises would cost detect
+// Synchronous writes, and so synchronous functions: a few small files, written in order anyway; and fs/promises would cost detect
 // ~20 more of Node's internal modules (readline, streams) and the thread pool's start.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ function sbomPath(layersDir: string, layer: string, extension: string): string {
  * Writes a layer's SBOM files, then `<name>.toml` last: the TOML is the commit record, so a
  * build killed in between leaves a layer no later build reuses (layers/store.ts commitLayerDir).
  */
-export async function writeLayer(layersDir: string, layer: LayerOutput): Promise<void> {
+export function writeLayer(layersDir: string, layer: LayerOutput): void {
   for (const [extension, text] of Object.entries(layer.sbom)) {
     try {
       writeFileSync(sbomPath(layersDir, layer.name, extension), text);
@@ -50,11 +50,11 @@ export async function writeLayer(layersDir: string, layer: LayerOutput): Promise
       throw fromFsError(err, `writing the SBOM of layer ${layer.name}`);
     }
   }
-  await writeLayerToml(layersDir, layer.name, layer.types, layer.metadata);
+  writeLayerToml(layersDir, layer.name, layer.types, layer.metadata);
 }
 
 /** `<name>.toml`, replaced atomically (written aside, renamed over). */
-export async function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): Promise<void> {
+export function writeLayerToml(layersDir: string, name: string, types: LayerTypes, metadata: object): void {
   const text = TOML.stringify({ types, metadata } as unknown as TOML.JsonMap);
   const path = join(layersDir, `${name}.toml`);
   const tmp = `${path}.tmp-${process.pid}`;
@@ -80,13 +80,13 @@ function writePlan(planPath: string, plan: BuildPlan): void {
 }
 
 /** Detect's outcome as the lifecycle takes it: pass (0) with the plan written, or fail (100). */
-export async function writeDetectResult(planPath: string, result: { plan: BuildPlan } | 'fail'): Promise<number> {
+export function writeDetectResult(planPath: string, result: { plan: BuildPlan } | 'fail'): number {
   if (result === 'fail') return ExitCode.Fail;
   writePlan(planPath, result.plan);
   return ExitCode.Pass;
 }
 
 /** What the build returns that is not written as it goes (layers are committed one by one): launch.toml. */
-export async function writeBuildResult(layersDir: string, result: { launch?: LaunchOutput }): Promise<void> {
+export function writeBuildResult(layersDir: string, result: { launch?: LaunchOutput }): void {
   if (result.launch) writeLaunch(layersDir, result.launch);
 }

@@ -9,9 +9,9 @@ import snappy from 'snappyjs';
 import { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Release } from '../model.js';
-import { createNetwork, type ApiFetch, type Network } from '../net/agent.js';
+import { defaultNetwork, type ApiFetch } from '../net/agent.js';
 import { parseAttestationList, parseRelease, parseReleaseList } from './api-schema.js';
-import { apiBase, networkConfigFromEnv } from '../net/config.js';
+import { apiBase } from '../net/config.js';
 import { isRateLimitAnswer, rateLimitCapNote, rateLimitOf, rateLimitWhen } from '../net/retry.js';
 import { redact, registerSecret, safeUrl } from '../util/secrets.js';
 import {
@@ -43,7 +43,7 @@ export interface GitHubClientOptions {
   apiUrl?: string;
   userAgent: string;
   log?: Logger;
-  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: a network with default settings for apiUrl. */
+  /** The fetch octokit uses: createNetwork().fetch (shared dispatcher, proxy, timeouts, retries). Default: defaultNetwork(apiUrl) (net/agent.ts), no API retries. */
   fetch?: ApiFetch;
   /** Pages of a listing read at most (default MAX_RELEASE_PAGES). */
   maxPages?: number;
@@ -88,8 +88,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   // octokit would print deprecations to the console, and its debug hook receives the request
   // options (headers included): it logs nothing; the request hook below writes one line per call.
   const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  // No request may bypass the network layer: without a fetch, build one for this API URL.
-  const apiFetch = options.fetch ?? defaultFetch(apiUrl);
+  // No request may bypass the network layer: without a fetch, the default network for this API URL.
+  const apiFetch = options.fetch ?? defaultNetwork(apiUrl).fetch;
   // octokit's types name the global fetch; it reads only what ApiResponse has (net/agent.ts).
   const request = { log: quiet, fetch: apiFetch as unknown as typeof fetch };
   const maxPages = options.maxPages ?? MAX_RELEASE_PAGES;
@@ -321,19 +321,6 @@ async function readCapped(body: AsyncIterable<Uint8Array>, cap: number): Promise
 
 function withEtag(release: Release, etag: string | undefined): Release {
   return etag ? { ...release, etag } : release;
-}
-
-/** Networks built for clients given no fetch, one per API URL, kept for the process. */
-const defaultNetworks = new Map<string, Network>();
-function defaultFetch(apiUrl: string): ApiFetch {
-  let network = defaultNetworks.get(apiUrl);
-  if (!network) {
-    network = createNetwork(
-      networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? apiUrl : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)),
-    );
-    defaultNetworks.set(apiUrl, network);
-  }
-  return network.fetch;
 }
 
 function paginationRunaway(what: Lookup, maxPages: number, releases: number): BuildpackError {

@@ -43,3 +43,17 @@ export function explainLookupError(err: unknown, spec: AssetSpec, creds: Credent
   }
   return err.forEntry(label);
 }
+
+/** Runs a lookup made with `creds` for `spec`; a failure is rethrown explained (explainLookupError). */
+export async function explainedLookup<T>(
+  lookup: () => Promise<T>,
+  spec: AssetSpec,
+  creds: Credentials,
+  unset: (name: string) => string,
+): Promise<T> {
+  try {
+    return await lookup();
+  } catch (err) {
+    throw explainLookupError(err, spec, creds, unset);
+  }
+}

@@ -42,5 +42,9 @@ export function createNetworkServices(config: NetworkConfig, options: NetworkSer
     ...(options.log ? { log: options.log } : {}),
     ...(options.progress ? { progress: options.progress(config) } : {}),
   });
-  return { config, network, github, download, close: () => network.close() };
+  const close = () => {
+    download.dropEarly();
+    return network.close();
+  };
+  return { config, network, github, download, close };
 }

@@ -45,6 +45,7 @@ async function main(): Promise<number> {
         const result = await build(ctx, {
           github: services.github,
           download: services.download,
+          sendEarly: services.download.sendEarly,
           install: (file, outDir, req) => extracting(async () => (await loadExtract()).installAsset(file, outDir, { ...req, limits })),
           log,
           concurrency: config.concurrency,
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
           }),
           hold: testHoldFrom(settings.testHold),
         });
-        await writeBuildResult(ctx.layersDir, result);
+        writeBuildResult(ctx.layersDir, result);
         const usage = network.apiUsage;
         if (usage.requests > 0) {
           const left = usage.rateLimit

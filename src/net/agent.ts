@@ -8,7 +8,7 @@ import { BuildpackError } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import { registerSecret, safeUrl } from '../util/secrets.js';
-import type { NetworkConfig } from './config.js';
+import { apiBase, networkConfigFromEnv, type NetworkConfig } from './config.js';
 import { countUsage, credentialsByOrigin, deadlines, logHops, retryByPolicy, type ApiUsage } from './interceptors.js';
 import { retryPolicyFrom, type RetryPolicy } from './retry.js';
 import { apiAnswerTooLarge } from '../errors/catalog.js';
@@ -94,6 +94,26 @@ export function createNetwork(config: NetworkConfig, options: { log?: Logger; re
     apiUsage,
     close: () => (closing ??= closeWithoutStacks(base)),
   };
+}
+
+/** Networks for callers given none (tests, a client built alone), one per API URL, kept for the process. */
+const defaultNetworks = new Map<string, Network>();
+
+/**
+ * The network for `apiUrl` (default api.github.com) with default settings and no API retries: what a
+ * download or a GitHub client uses when its caller passes no dispatcher or fetch. Downloads retry
+ * under their own policy, so the download dispatcher is the same whatever the API's retries are.
+ */
+export function defaultNetwork(apiUrl: string | undefined): Network {
+  const key = apiBase(apiUrl);
+  let network = defaultNetworks.get(key);
+  if (!network) {
+    network = createNetwork(
+      networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? key : name === 'GITHUB_ASSETS_RETRIES' ? '0' : undefined)),
+    );
+    defaultNetworks.set(key, network);
+  }
+  return network;
 }
 
 /**

@@ -36,6 +36,7 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
   const mirror = read('GITHUB_ASSETS_MIRROR');
   if (mirror !== undefined) checkMirror(mirror);
   const serverUrl = credentialFreeBase('GITHUB_SERVER_URL', read('GITHUB_SERVER_URL') ?? '', DEFAULTS.serverUrl);
+  const apiUrl = apiBase(read('GITHUB_API_URL'));
 
   const proxy: ProxySettings = {};
   const httpsProxy = read('https_proxy') ?? read('HTTPS_PROXY');
@@ -65,8 +66,9 @@ export function networkConfigFromEnv(lookup: SettingReader): NetworkConfig {
     ...(mirror !== undefined ? { mirror } : {}),
     concurrency: wholeNumberSetting(read, 'GITHUB_ASSETS_CONCURRENCY', { fallback: DEFAULTS.concurrency, min: 1, max: 64 }),
     serverUrl,
+    serverUrlKnown: read('GITHUB_SERVER_URL') !== undefined || apiUrl === DEFAULTS.apiUrl,
     progressIntervalMs: duration(read, 'GITHUB_ASSETS_PROGRESS_INTERVAL', DEFAULTS.progressIntervalMs, 1),
-    apiUrl: apiBase(read('GITHUB_API_URL')),
+    apiUrl,
   };
 }
 

@@ -10,9 +10,9 @@ import { BuildpackError, fromFsError, isTooSlow } from '../errors.js';
 import { formatBytes } from '../util/format.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
-import { createNetwork, type Network } from './agent.js';
+import { defaultNetwork } from './agent.js';
 import { Exchange, type ResponseHead, type ResponseHeaders } from './exchange.js';
-import { DEFAULTS, networkConfigFromEnv } from './config.js';
+import { header } from './headers.js';
 import {
   NO_RETRIES,
   errorSummary,
@@ -50,11 +50,11 @@ export interface DownloadResult {
   bytes: number;
 }
 
-/** How a download talks to the network; all optional (defaults: undici's global agent, one attempt, no progress). */
+/** How a download talks to the network; all optional (defaults: the default network for apiUrl, one attempt, no progress). */
 export interface TransferOptions {
   /**
    * The network layer's download dispatcher (createNetwork().dispatcher): it follows redirects
-   * and strips credentials from every origin but the API's. Default: a network for `apiUrl`.
+   * and strips credentials from every origin but the API's. Default: defaultNetwork(apiUrl) (agent.ts).
    */
   dispatcher?: Dispatcher;
   /** Only used to build the default network when no dispatcher is given (default api.github.com). */
@@ -114,6 +114,19 @@ export interface DownloadUrlOptions extends TransferOptions {
   maxRedirects?: number;
   /** Shown in progress lines (default: the file name part of `what`). */
   progressName?: string;
+  /**
+   * This download's first request, sent ahead (sendEarly) with the same URL and headers: the first
+   * attempt takes its answer when that is a success, and otherwise drops it and asks again itself,
+   * so every failure is reported as if nothing had been sent early.
+   */
+  early?: EarlyRequest;
+}
+
+/** A download's first GET, sent before the download starts; its answer waits, paused, to be taken. */
+export interface EarlyRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly exchange: Exchange;
 }
 
 export interface DownloadAssetOptions extends TransferOptions {
@@ -173,18 +186,6 @@ type Interruption =
   /** The server would not resume (200 to a Range, wrong Content-Range, 416, another validator): start over at once. */
   | { kind: 'restart'; reason: string };
 
-/** Networks built for callers that pass no dispatcher, one per API URL, kept for the process. */
-const defaultNetworks = new Map<string, Network>();
-function defaultDispatcher(apiUrl: string | undefined): Dispatcher {
-  const key = apiUrl ?? DEFAULTS.apiUrl;
-  let network = defaultNetworks.get(key);
-  if (!network) {
-    network = createNetwork(networkConfigFromEnv((name) => (name === 'GITHUB_API_URL' ? key : undefined)));
-    defaultNetworks.set(key, network);
-  }
-  return network.dispatcher;
-}
-
 /** One download in progress: what it fetches, through what, and the file and hash it has so far. */
 interface Transfer {
   options: DownloadUrlOptions;
@@ -209,11 +210,12 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
   };
   const policy = options.retry ?? NO_RETRIES;
   const log = options.log;
-  const dispatcher = options.dispatcher ?? defaultDispatcher(options.apiUrl);
+  const dispatcher = options.dispatcher ?? defaultNetwork(options.apiUrl).dispatcher;
   let file: FileHandle;
   try {
     file = await open(options.destFile, 'w', 0o600);
   } catch (err) {
+    if (options.early) discard(options.early.exchange);
     throw fromFsError(err, `writing ${what} to disk`, ctx.entry);
   }
   const partial: PartialFile = { bytes: 0, hash: undefined, total: undefined, validator: undefined };
@@ -226,6 +228,9 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
     for (let attempt = 1; ; attempt++) {
       const stop = await attemptOnce(transfer);
       if (stop === undefined) break;
+      // Every byte the server announced is on disk and hashed: a connection lost after the last one
+      // (a reset read before the body's end) changes nothing, and a resume from there would get a 416.
+      if (stop.kind === 'network' && partial.total !== undefined && partial.bytes === partial.total) break;
       if (stop.kind === 'restart') {
         log?.info(`${what}: ${stop.reason}; downloading again from the start`);
         await restart(transfer);
@@ -269,10 +274,62 @@ function overCap(options: DownloadUrlOptions, ctx: FailureContext, bytes: number
   return downloadTooLarge({ entry: ctx.entry, what: ctx.what, bytes, cap, listed });
 }
 
+type RequestOptions = Pick<
+  DownloadUrlOptions,
+  'url' | 'dispatcher' | 'apiUrl' | 'maxRedirects' | 'log' | 'headersTimeoutMs' | 'bodyTimeoutMs'
+>;
+
+/** A GET of `url` through the download dispatcher (redirects followed there); the answer arrives on the exchange. */
+function sendGet(dispatcher: Dispatcher, options: RequestOptions, headers: Record<string, string>): Exchange {
+  const { origin, pathname, search } = new URL(options.url);
+  return Exchange.send(dispatcher, {
+    origin,
+    path: `${pathname}${search}`,
+    method: 'GET',
+    headers,
+    maxRedirections: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    hopLog: options.log,
+    ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
+    ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
+  } as Dispatcher.DispatchOptions);
+}
+
+/**
+ * Sends the first GET of a download now, before the download itself starts (the build sends an
+ * asset's while its release lookup is still under way); downloadUrl takes it as `early`. Its body
+ * stays paused until then (a paused body is neither too slow nor idle: interceptors.ts, undici).
+ * Whoever sends one must take or abort it: an unanswered exchange keeps its connection.
+ */
+export function sendEarly(options: RequestOptions & { headers: Record<string, string> }): EarlyRequest {
+  const headers = { ...options.headers };
+  const exchange = sendGet(options.dispatcher ?? defaultNetwork(options.apiUrl).dispatcher, options, headers);
+  // node:crypto loads (5-8 ms) while the answers are awaited, as attemptOnce has it do for its own request.
+  setImmediate(() => createHash('sha256'));
+  return { url: options.url, headers, exchange };
+}
+
+/** The early request's answer when it is this first attempt's and a success; else it is dropped (undefined). */
+async function takeEarly(
+  options: DownloadUrlOptions,
+  headers: Record<string, string>,
+): Promise<{ exchange: Exchange; response: ResponseHead } | undefined> {
+  const early = options.early;
+  if (!early) return undefined;
+  const same = early.url === options.url && sameHeaders(early.headers, headers);
+  const response = same ? await early.exchange.head.catch(() => undefined) : undefined;
+  if (response && response.statusCode >= 200 && response.statusCode < 300) return { exchange: early.exchange, response };
+  discard(early.exchange);
+  return undefined;
+}
+
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /** One request (redirects followed by the dispatcher) and its body; resolves undefined when the file is complete. */
 async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined> {
   const { options, dispatcher, partial, ctx } = transfer;
-  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const headers: Record<string, string> = { ...options.headers };
   if (partial.bytes > 0 && partial.validator === undefined) {
     // Nothing proves the server still has the same file: a spliced head and tail is worse than a restart.
@@ -290,22 +347,19 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
   if (resumeAt > 0) options.log?.debug(`${ctx.what}: asking to resume from byte ${resumeAt} (If-Range: ${partial.validator})`);
   let exchange: Exchange;
   let response: ResponseHead;
+  // The early request serves the first attempt only (resumeAt 0, taken once).
+  const early = resumeAt === 0 ? await takeEarly(transfer.options, headers) : undefined;
+  transfer.options = { ...transfer.options, early: undefined };
   try {
-    const { origin, pathname, search } = new URL(url);
-    exchange = Exchange.send(dispatcher, {
-      origin,
-      path: `${pathname}${search}`,
-      method: 'GET',
-      headers,
-      maxRedirections: maxRedirects,
-      hopLog: options.log,
-      ...(options.headersTimeoutMs !== undefined ? { headersTimeout: options.headersTimeoutMs } : {}),
-      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeout: options.bodyTimeoutMs } : {}),
-    } as Dispatcher.DispatchOptions);
-    // After the event loop's next poll, which connects and writes the request (a macrotask, unlike
-    // the connect's nextTick): node:crypto then loads while the server answers, not before it is asked.
-    if (partial.hash === undefined) setImmediate(() => hashOf(partial));
-    response = await exchange.head;
+    if (early) {
+      ({ exchange, response } = early);
+    } else {
+      exchange = sendGet(dispatcher, options, headers);
+      // After the event loop's next poll, which connects and writes the request (a macrotask, unlike
+      // the connect's nextTick): node:crypto then loads while the server answers, not before it is asked.
+      if (partial.hash === undefined) setImmediate(() => hashOf(partial));
+      response = await exchange.head;
+    }
   } catch (err) {
     if ((err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test((err as Error).message)) {
       // undici's redirect interceptor stops when a Location repeats one already visited.
@@ -740,9 +794,4 @@ async function readSmallBody(exchange: Exchange): Promise<string> {
   message = message.replace(/\s+/g, ' ').trim();
   if (!isPlainAscii(message)) return '';
   return redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
-}
-
-function header(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -4,7 +4,7 @@
 // for the API URL only, and the network layer strips it from every other origin (interceptors.ts).
 
 import { limiter } from '../util/concurrency.js';
-import { downloadAsset, downloadUrl, type BodySink, type DownloadResult } from './download.js';
+import { downloadAsset, downloadUrl, sendEarly, type BodySink, type DownloadResult, type EarlyRequest } from './download.js';
 import { type BuildpackError, isHostRefusal } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReleaseAsset } from '../model.js';
@@ -35,7 +35,17 @@ export interface AssetDownloadResult extends DownloadResult {
   from: string;
 }
 
-export type AssetDownloader = (request: AssetDownloadRequest) => Promise<AssetDownloadResult>;
+export interface AssetDownloader {
+  (request: AssetDownloadRequest): Promise<AssetDownloadResult>;
+  /**
+   * Sends the GET of a public asset's web URL now, before its download is asked for (the build
+   * does while the release lookup runs): the download of the same URL takes the answer. At most
+   * as many wait at once as downloads may run; beyond that, and for a URL already sent, nothing happens.
+   */
+  sendEarly(url: string): void;
+  /** Aborts every early request no download took (before the network closes: an unanswered one keeps its connection). */
+  dropEarly(): void;
+}
 
 export interface AssetDownloaderOptions {
   userAgent: string;
@@ -54,8 +64,32 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
+  const concurrency = options.concurrency ?? network.config.concurrency;
+  /** Early requests by URL until a download takes one; every one sent, to abort the leftovers. */
+  const waiting = new Map<string, EarlyRequest>();
+  const sent: EarlyRequest[] = [];
 
-  return (request) => limited(() => fetchAsset(request));
+  const download = (request: AssetDownloadRequest) => limited(() => fetchAsset(request));
+  return Object.assign(download, {
+    sendEarly(url: string) {
+      if (waiting.has(url) || waiting.size >= concurrency) return;
+      const early = sendEarly({ url, headers: plain, dispatcher: network.dispatcher, ...(options.log ? { log: options.log } : {}) });
+      waiting.set(url, early);
+      sent.push(early);
+    },
+    dropEarly() {
+      waiting.clear();
+      for (const early of sent.splice(0)) early.exchange.abort(new Error('early request not taken'));
+    },
+  });
+
+  /** The early request for `url`, once. */
+  function takeEarly(url: string): { early?: EarlyRequest } {
+    const early = waiting.get(url);
+    if (!early) return {};
+    waiting.delete(url);
+    return { early };
+  }
 
   async function fetchAsset(request: AssetDownloadRequest): Promise<AssetDownloadResult> {
     const { asset } = request;
@@ -98,7 +132,13 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
       // matters under the 60-an-hour unauthenticated limit. Should that host be unreachable
       // or refuse (some proxies allow only the API), the API URL below still works.
       try {
-        const result = await downloadUrl({ ...common, url: asset.browserDownloadUrl, headers: plain, what: `asset ${asset.name}` });
+        const result = await downloadUrl({
+          ...common,
+          url: asset.browserDownloadUrl,
+          headers: plain,
+          what: `asset ${asset.name}`,
+          ...takeEarly(asset.browserDownloadUrl),
+        });
         return { ...result, via: 'web', from: safeUrl(asset.browserDownloadUrl) };
       } catch (err) {
         if (!isHostRefusal(err)) throw err;

@@ -6,6 +6,8 @@ import { RetryHandler, type Dispatcher } from 'undici';
 import type { BuildpackError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { safeUrl } from '../util/secrets.js';
+import type { ResponseHeaders } from './exchange.js';
+import { header, headerNames, withoutHeader } from './headers.js';
 import { logRetry, sleepFor, verdictForError, verdictForStatus, type RetryPolicy } from './retry.js';
 import { requestDeadlineExceeded, transferTooSlow } from '../errors/catalog.js';
 
@@ -13,7 +15,6 @@ type Dispatch = Dispatcher['dispatch'];
 type DispatchOptions = Dispatcher.DispatchOptions;
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
-type ResponseHeaders = Record<string, string | string[] | undefined>;
 export type Interceptor = Dispatcher.DispatcherComposeInterceptor;
 
 /** Forwards every callback unchanged; subclasses override the ones they watch. */
@@ -50,25 +51,6 @@ function originOf(options: DispatchOptions): string | undefined {
   }
 }
 
-/** Removes `name` from headers in any of the shapes undici accepts (object, flat array, iterable of pairs). */
-export function withoutHeader(headers: DispatchOptions['headers'], name: string): DispatchOptions['headers'] {
-  if (headers == null) return headers;
-  const drop = (key: unknown) => String(key).toLowerCase() === name;
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0]))
-      return (headers as unknown as [string, string][]).filter(([k]) => !drop(k)) as never;
-    const out: string[] = [];
-    for (let i = 0; i < headers.length; i += 2) if (!drop(headers[i])) out.push(headers[i] as string, headers[i + 1] as string);
-    return out;
-  }
-  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    return [...(headers as Iterable<[string, string]>)].filter(([k]) => !drop(k)) as never;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(headers)) if (!drop(k)) out[k] = v;
-  return out as DispatchOptions['headers'];
-}
-
 /**
  * Credentials by origin: Authorization (and Cookie) reach only `apiOrigin`. Every hop is
  * checked, so a redirect, a pagination link or an asset URL from an API answer that names
@@ -94,17 +76,6 @@ export function logHops(): Interceptor {
     }
     return dispatch(options, handler);
   };
-}
-
-function headerNames(headers: DispatchOptions['headers']): string[] {
-  if (headers == null) return [];
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) return (headers as unknown as [string, string][]).map(([k]) => k.toLowerCase());
-    return headers.filter((_, i) => i % 2 === 0).map((k) => String(k).toLowerCase());
-  }
-  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function')
-    return [...(headers as Iterable<[string, string]>)].map(([k]) => k.toLowerCase());
-  return Object.keys(headers).map((k) => k.toLowerCase());
 }
 
 export interface DeadlineSettings {
@@ -227,7 +198,7 @@ class UsageHandler extends ForwardingHandler {
   }
   override onResponseStart(controller: Controller, statusCode: number, headers: ResponseHeaders, statusMessage?: string): void {
     const [limit, remaining, reset] = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((n) =>
-      Number(first(headers[n]) ?? NaN),
+      Number(header(headers, n) ?? NaN),
     );
     if (Number.isSafeInteger(limit) && Number.isSafeInteger(remaining) && Number.isSafeInteger(reset) && Math.abs(reset!) < 8.64e12) {
       this.usage.rateLimit = { limit: limit!, remaining: remaining!, resetAt: new Date(reset! * 1000) };
@@ -251,7 +222,7 @@ export function retryByPolicy(policy: RetryPolicy, log?: Logger): Interceptor {
       const attempt = state.counter;
       const verdict =
         typeof failure.statusCode === 'number' && failure.code === 'UND_ERR_REQ_RETRY'
-          ? verdictForStatus(policy, attempt, failure.statusCode, (n) => first(failure.headers?.[n]))
+          ? verdictForStatus(policy, attempt, failure.statusCode, (n) => header(failure.headers, n))
           : verdictForError(policy, attempt, err);
       if (!verdict.retry) {
         callback(err);
@@ -269,10 +240,6 @@ export function retryByPolicy(policy: RetryPolicy, log?: Logger): Interceptor {
     );
     return dispatch(options, retryHandler as unknown as Handler);
   };
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** setTimeout fires at once for delays beyond 2^31-1 ms; never ask it for more. */

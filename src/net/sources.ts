@@ -36,6 +36,22 @@ export function qualifiesForDirectDownload(spec: Pick<AssetSpec, 'tag' | 'asset'
   return token === undefined && spec.asset !== '' && parseTagSpec(spec.tag).kind === 'exact' && !isPattern(spec.asset);
 }
 
+/**
+ * The web URL whose GET an entry may send while its release lookup runs (the downloader's
+ * sendEarly): for an asset it would download from the web host anyway (no token, an exact tag and
+ * name, no mirror), on a web host that is known rather than assumed (GITHUB_SERVER_URL set, or
+ * github.com's own API). The lookup still decides: the download takes the early answer only for
+ * the URL the release lists, and verifies it as always.
+ */
+export function earlyDownloadUrl(
+  spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>,
+  token: string | undefined,
+  config: Pick<NetworkConfig, 'mirror' | 'serverUrl'> & Partial<Pick<NetworkConfig, 'serverUrlKnown'>>,
+): string | undefined {
+  if (config.mirror !== undefined || !config.serverUrlKnown || !qualifiesForDirectDownload(spec, token)) return undefined;
+  return webDownloadUrl(config.serverUrl, { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset });
+}
+
 /** Where a direct download goes: the mirror when one is set, else the web host. */
 function directDownloadUrl(
   c: AssetCoordinates,

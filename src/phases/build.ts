@@ -70,7 +70,7 @@ function launchFor(executables: string[]): LaunchOutput {
 /** The TUF metadata cache (verify/trust-root.ts) is a cache-only layer: kept between builds, never in the image. */
 async function keepTufCache(layersDir: string): Promise<void> {
   if (await exists(layerDir(layersDir, TUF_CACHE_LAYER))) {
-    await writeLayerToml(layersDir, TUF_CACHE_LAYER, { launch: false, build: false, cache: true }, {});
+    writeLayerToml(layersDir, TUF_CACHE_LAYER, { launch: false, build: false, cache: true }, {});
   }
 }
 

@@ -3,13 +3,9 @@
 // list. Never picks a release older than the current one. No network, no file I/O.
 
 // semver by its functions: its index loads every class and range helper (and builds some) at start-up.
-import semverGt from 'semver/functions/gt.js';
-import semverLt from 'semver/functions/lt.js';
 import semverParse from 'semver/functions/parse.js';
-import semverSatisfies from 'semver/functions/satisfies.js';
-import semverValidRange from 'semver/ranges/valid.js';
 import type { Release } from '../model.js';
-import { versionOfTag } from './tags.js';
+import { newestInRange, toRange, versionOfTag, type VersionedRelease } from './tags.js';
 
 /** `--to` values and the named policies an entry's `update` key may hold. */
 export const UPDATE_LEVELS = ['patch', 'minor', 'latest'] as const;
@@ -24,9 +20,8 @@ export function isUpdateLevel(value: string): value is UpdateLevel {
 
 /** A semver range in a tag-like spelling ("~1.4", "^v2", ">=0.4 <0.5", "1.x"), or undefined. */
 export function semverRange(text: string): string | undefined {
-  const cleaned = text.trim().replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1');
-  if (cleaned === '') return undefined;
-  return semverValidRange(cleaned, { loose: true }) ?? undefined;
+  const value = text.trim();
+  return value === '' ? undefined : toRange(value);
 }
 
 /** The `update` key's string value as a policy, or undefined when it is neither a level nor a range. */
@@ -45,27 +40,13 @@ export function rangeForLevel(level: UpdateLevel, current: string): string {
   return `>=${v.version}`;
 }
 
-export interface Pick {
-  release: Release;
-  version: string;
-}
-
 /**
  * The newest release `range` allows that is not older than `current` (drafts never,
  * prereleases only when `prerelease`). With no `current` (a floating entry being pinned),
  * the newest the range allows.
  */
-export function newestAllowed(releases: Release[], range: string, prerelease: boolean, current?: string): Pick | undefined {
-  let best: Pick | undefined;
-  for (const release of releases) {
-    if (release.draft || (release.prerelease && !prerelease)) continue;
-    const version = versionOfTag(release.tag);
-    if (!version) continue;
-    if (!semverSatisfies(version, range, { includePrerelease: prerelease, loose: true })) continue;
-    if (current !== undefined && semverLt(version, current, { loose: true })) continue;
-    if (!best || semverGt(version, best.version, { loose: true })) best = { release, version };
-  }
-  return best;
+export function newestAllowed(releases: Release[], range: string, prerelease: boolean, current?: string): VersionedRelease | undefined {
+  return newestInRange(releases, range, prerelease, current);
 }
 
 /** The semantic version of an exact tag ("v1.4.7" -> "1.4.7"), or undefined. */

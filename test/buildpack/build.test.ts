@@ -1,40 +1,32 @@
 // bin/build end to end: real child processes with the CNB environment, a local GitHub
 // stand-in, real archives and a real executable that is run after install.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, zipDirectory } from '../support/archives.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, zipDirectory, type TreeFiles } from '../support/archives.js';
+import { startFakeGitHub } from '../support/fake-github/index.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
+import { createWorkspace, runBuild } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 import { seedProjectToml } from '../support/seed.js';
 
 const TOKEN = 'ghp_e2eSecretToken0123456789abcdef';
-let gh: FakeGitHub;
-let fixtures: string;
+const gh = await fakeGitHubForFile();
+const fixtures = fixturesDirForFile('gha-e2e-fixtures-');
 let exe: string;
-let ws: Workspace;
+const ws = workspacePerTest();
 
 const SEED = seedProjectToml(TOKEN);
 
-function fixture(name: string, files: Record<string, string | { exe: true }>): string {
-  const dir = join(fixtures, `${name}.d`);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    if (typeof content === 'string') writeFileSync(join(dir, rel), content);
-    else copyFileSync(exe, join(dir, rel));
-  }
-  return dir;
+function fixture(name: string, files: TreeFiles): string {
+  return writeTree(join(fixtures, `${name}.d`), files, { exe });
 }
 
 beforeAll(async () => {
-  fixtures = mkdtempSync(join(tmpdir(), 'gha-e2e-fixtures-'));
   exe = buildExecutable(join(fixtures, 'exe'));
-  gh = await startFakeGitHub();
 
   const youtube = tarDirectory(
     fixture('youtubedr', { youtubedr: { exe: true }, LICENSE: 'MIT\n' }),
@@ -81,17 +73,6 @@ beforeAll(async () => {
     ],
   });
 });
-
-afterAll(async () => {
-  await gh?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  ws = createWorkspace();
-  gh.resetRequests();
-});
-afterEach(() => ws.cleanup());
 
 function env(extra: Record<string, string> = {}) {
   return { GITHUB_API_URL: gh.apiUrl, ...extra };

@@ -2,19 +2,18 @@
 // runs, whatever the asset's packaging; `files` picks one file and installs it under the
 // destination's name; hostile archives are refused with nothing left in the layers dir.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { buildExecutable, compressFile, EXECUTABLE_OUTPUT, tarDirectory, tarOf, zipDirectory, zipOf } from '../support/archives.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
+import { runBuild } from '../support/cnb.js';
 
-let gh: FakeGitHub;
-let fixtures: string;
+const gh = await fakeGitHubForFile();
+const fixtures = fixturesDirForFile('gha-formats-');
 let exe: string;
-let ws: Workspace;
+const ws = workspacePerTest();
 
 const ARCHIVES: [string, (dir: string, out: string) => string][] = [
   ['tool.tar', (d, o) => tarDirectory(d, o)],
@@ -35,7 +34,6 @@ const SINGLE: [string, 'gzip' | 'xz' | 'bzip2' | 'zstd'][] = [
 ];
 
 beforeAll(async () => {
-  fixtures = mkdtempSync(join(tmpdir(), 'gha-formats-'));
   exe = buildExecutable(join(fixtures, 'exe'));
   const tree = join(fixtures, 'tree');
   mkdirSync(join(tree, 'tool-1.0', 'bin'), { recursive: true });
@@ -49,20 +47,9 @@ beforeAll(async () => {
     { name: 'evil.zip', content: zipOf([{ name: '../escape', body: 'x' }]) },
     { name: 'abs.tar.gz', content: execFileSync('gzip', ['-c'], { input: tarOf([{ name: '/etc/evil', body: 'x' }]) }) },
   ];
-  gh = await startFakeGitHub();
   gh.addRepo('acme/tool');
   gh.addRelease('acme/tool', { tag: 'v1.0', assets });
 });
-
-afterAll(async () => {
-  await gh?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  ws = createWorkspace();
-});
-afterEach(() => ws.cleanup());
 
 async function install(lines: string): Promise<{ code: number; output: string; layer: string }> {
   ws.writeApp({ 'project.toml': `[[metadata.githubassets]]\nrepo = "acme/tool"\ntag = "v1.0"\n${lines}\n` });

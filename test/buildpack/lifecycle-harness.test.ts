@@ -13,13 +13,13 @@ import {
   createLifecycleWorkspace,
   disposeLifecycleWorkspace,
   ensureLifecycle,
+  expectPhasesPassed,
+  exportedLayers,
   prepareRebuild,
   runLauncher,
   runPhases,
   type LifecycleWorkspace,
-  type PhaseResult,
 } from '../support/lifecycle.js';
-import { readLayoutImage } from '../support/oci-layout.js';
 import { runPackage, writeStandInBundles } from '../support/package-build.js';
 
 const workspaces: LifecycleWorkspace[] = [];
@@ -41,32 +41,11 @@ function workspace(app: Record<string, string>): LifecycleWorkspace {
   return ws;
 }
 
-function expectAllPassed(results: PhaseResult[], phases: readonly string[]): void {
-  const summary = results.map((r) => `${r.phase}=${r.code}`).join(' ');
-  const failed = results.find((r) => r.code !== 0);
-  expect(summary, failed ? `${failed.phase} output:\n${failed.output}` : '').toBe(phases.map((p) => `${p}=0`).join(' '));
-}
-
-interface LifecycleMetadata {
-  buildpacks: {
-    key: string;
-    layers: Record<string, { data?: Record<string, unknown>; launch?: boolean; cache?: boolean; sha?: string }>;
-  }[];
-}
-
-function exportedLayers(ws: LifecycleWorkspace): LifecycleMetadata['buildpacks'][number]['layers'] {
-  const labels = readLayoutImage(ws.appImageDir).config.config.Labels ?? {};
-  const metadata = JSON.parse(labels['io.buildpacks.lifecycle.metadata'] ?? '{}') as LifecycleMetadata;
-  const bp = metadata.buildpacks.find((b) => b.key === FIXTURE_ID);
-  if (!bp) throw new Error(`no ${FIXTURE_ID} in io.buildpacks.lifecycle.metadata`);
-  return bp.layers;
-}
-
 describe('lifecycle harness', () => {
   it('detects and builds with the real lifecycle as a non-root user, without node on PATH', async () => {
     const ws = workspace({ 'fixture.txt': 'hi\n' });
     const results = await runPhases(ws, DETECT_BUILD);
-    expectAllPassed(results, DETECT_BUILD);
+    expectPhasesPassed(results, DETECT_BUILD);
 
     const group = TOML.parse(readFileSync(ws.groupPath, 'utf8')) as { group: { id: string; version: string }[] };
     expect(group.group).toEqual([expect.objectContaining({ id: FIXTURE_ID, version: '1.0.0' })]);
@@ -99,15 +78,15 @@ describe('lifecycle harness', () => {
   it('exports to an OCI layout, then restores cache contents and launch metadata on rebuild', async () => {
     const ws = workspace({ 'fixture.txt': 'hi\n' });
     const first = await runPhases(ws, FULL_BUILD);
-    expectAllPassed(first, FULL_BUILD);
+    expectPhasesPassed(first, FULL_BUILD);
     expect(first[0]!.output).toContain('Image with name');
-    const firstLayers = exportedLayers(ws);
+    const firstLayers = exportedLayers(ws, FIXTURE_ID);
     expect(firstLayers.tool).toMatchObject({ launch: true, cache: true, data: { build: 1, foo: 'bar' } });
     expect(firstLayers.meta).toMatchObject({ launch: true, data: { first: true } });
 
     prepareRebuild(ws);
     const second = await runPhases(ws, FULL_BUILD);
-    expectAllPassed(second, FULL_BUILD);
+    expectPhasesPassed(second, FULL_BUILD);
     const [, , restore, build, exporter] = second;
     expect(restore!.output).toContain(`Restoring metadata for "${FIXTURE_ID}:tool" from app image`);
     expect(restore!.output).toContain(`Restoring data for "${FIXTURE_ID}:tool" from cache`);
@@ -122,7 +101,7 @@ describe('lifecycle harness', () => {
     expect(exporter!.output).toContain(`Reusing layer '${FIXTURE_ID}:meta'`);
     expect(exporter!.output).toContain(`Adding layer '${FIXTURE_ID}:tool'`);
 
-    const secondLayers = exportedLayers(ws);
+    const secondLayers = exportedLayers(ws, FIXTURE_ID);
     expect(secondLayers.tool).toMatchObject({ data: { build: 2 } });
     expect(secondLayers.meta!.sha).toBe(firstLayers.meta!.sha);
     expect(secondLayers.tool!.sha).not.toBe(firstLayers.tool!.sha);
@@ -147,7 +126,7 @@ describe('lifecycle harness with the packaged buildpack', () => {
     });
     workspaces.push(ws);
     const results = await runPhases(ws, DETECT_BUILD, { logLevel: 'debug' });
-    expectAllPassed(results, DETECT_BUILD);
+    expectPhasesPassed(results, DETECT_BUILD);
     const [detect, build] = results;
     const packagedNode = join(ws.buildpack.dir, 'runtime', 'bin', 'node');
     expect(ws.buildpack.dir).toBe(join(ws.buildpacksDir, 'github-assets_buildpack', ws.buildpack.version));

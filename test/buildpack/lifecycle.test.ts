@@ -17,11 +17,12 @@ import {
   createLifecycleWorkspace,
   disposeLifecycleWorkspace,
   ensureLifecycle,
+  expectPhasesPassed,
+  exportedLayers,
   prepareRebuild,
   runLauncher,
   runPhases,
   type LifecycleWorkspace,
-  type PhaseResult,
 } from '../support/lifecycle.js';
 import { readLayoutImage } from '../support/oci-layout.js';
 import { runPackage, type PackageRun } from '../support/package-build.js';
@@ -94,18 +95,11 @@ function workspace(project = PROJECT): LifecycleWorkspace {
   return ws;
 }
 
-function expectPassed(results: PhaseResult[], phases: readonly string[]): void {
-  const failed = results.find((r) => r.code !== 0);
-  expect(results.map((r) => `${r.phase}=${r.code}`).join(' '), failed ? `${failed.phase}:\n${failed.output}` : '').toBe(
-    phases.map((p) => `${p}=0`).join(' '),
-  );
-}
-
 describe('packaged buildpack under the real lifecycle', () => {
   it('detects, builds, exports, and on rebuild reuses the cached layers without downloading', async () => {
     const ws = workspace();
     const first = await runPhases(ws, FULL_BUILD);
-    expectPassed(first, FULL_BUILD);
+    expectPhasesPassed(first, FULL_BUILD);
 
     const group = TOML.parse(readFileSync(ws.groupPath, 'utf8')) as { group: { id: string }[] };
     expect(group.group.map((g) => g.id)).toEqual([BP_ID]);
@@ -134,10 +128,7 @@ describe('packaged buildpack under the real lifecycle', () => {
     const labels = image.config.config.Labels ?? {};
     // (Absolute paths of this build's layers dir; /layers/... in a pack build.)
     expect(JSON.parse(labels['io.github-assets.executables'] ?? '[]').sort()).toEqual([probe, toolchain].sort());
-    const lifecycleMetadata = JSON.parse(labels['io.buildpacks.lifecycle.metadata'] ?? '{}') as {
-      buildpacks: { key: string; layers: Record<string, { launch?: boolean; cache?: boolean }> }[];
-    };
-    const layers = lifecycleMetadata.buildpacks.find((b) => b.key === BP_ID)?.layers ?? {};
+    const layers = exportedLayers(ws, BP_ID);
     expect(Object.keys(layers).sort()).toEqual(['acme_private-toolchain', 'grpc-ecosystem_grpc-health-probe']);
     expect(JSON.stringify(image)).not.toContain(TOKEN);
 
@@ -145,7 +136,7 @@ describe('packaged buildpack under the real lifecycle', () => {
     prepareRebuild(ws);
     gh.resetRequests();
     const second = await runPhases(ws, FULL_BUILD);
-    expectPassed(second, FULL_BUILD);
+    expectPhasesPassed(second, FULL_BUILD);
     expect(gh.countRequests({ origin: 'download' })).toBe(0);
     const rebuild = second.find((r) => r.phase === 'builder')!;
     expect(rebuild.output.match(/Reused /g)?.length).toBe(2);

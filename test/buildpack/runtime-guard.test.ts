@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitLoader, emitNodeGuard } from '../../scripts/compile.ts';
-import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
+import { repoRoot, runBuild, runDetect } from '../support/cnb.js';
+import { workspacePerTest } from '../support/e2e.js';
 import { refusalLine, SYSTEM_NODE, systemNode } from '../support/node-guard.js';
 
 const pinned = (JSON.parse(readFileSync(join(repoRoot, 'runtime.json'), 'utf8')) as { version: string }).version;
@@ -21,6 +22,7 @@ const kindOf = (shim: string) => (shim === 'github-assets' ? 'cli' : 'buildpack'
 
 describe('the source checkout on the system Node.js, older than the pinned one', () => {
   const system = systemNode();
+  const ws = workspacePerTest();
   const env = { PATH: '/usr/bin:/bin' };
 
   it('is really older, and is the node the shims find on that PATH (the premise of these tests)', () => {
@@ -30,33 +32,23 @@ describe('the source checkout on the system Node.js, older than the pinned one',
   });
 
   it('bin/build says which Node.js it found, where, and which it needs, in one line instead of a SyntaxError', async () => {
-    const ws = createWorkspace();
-    try {
-      ws.writeApp({ 'project.toml': ENTRY });
-      const result = await runBuild(ws, env);
-      expect(result.stderr).toBe(refusalLine('buildpack', system.version, system.execPath, pinned));
-      expect(result.stdout).toBe('');
-      expect(result.code).toBe(1);
-    } finally {
-      ws.cleanup();
-    }
+    ws.writeApp({ 'project.toml': ENTRY });
+    const result = await runBuild(ws, env);
+    expect(result.stderr).toBe(refusalLine('buildpack', system.version, system.execPath, pinned));
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(1);
   });
 
   it('bin/detect refuses it the same way when there are entries, and still answers 100 from the shell when there are none', async () => {
-    const ws = createWorkspace();
-    try {
-      ws.writeApp({ 'project.toml': ENTRY });
-      const result = await runDetect(ws, env);
-      expect(result.stderr).toBe(refusalLine('buildpack', system.version, system.execPath, pinned));
-      expect(result.stdout).toBe('');
-      expect(result.code).toBe(1);
-      ws.writeApp({ 'project.toml': '[project]\nid = "app"\n' });
-      const none = await runDetect(ws, env);
-      expect(none.output).toBe('');
-      expect(none.code).toBe(100);
-    } finally {
-      ws.cleanup();
-    }
+    ws.writeApp({ 'project.toml': ENTRY });
+    const result = await runDetect(ws, env);
+    expect(result.stderr).toBe(refusalLine('buildpack', system.version, system.execPath, pinned));
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(1);
+    ws.writeApp({ 'project.toml': '[project]\nid = "app"\n' });
+    const none = await runDetect(ws, env);
+    expect(none.output).toBe('');
+    expect(none.code).toBe(100);
   });
 
   it('bin/github-assets refuses it with the advice for the CLI', () => {

@@ -1,12 +1,13 @@
 // bin/github-assets end to end: the compiled CLI as a child process (pinned runtime on PATH)
 // against the local GitHub stand-in, on real project.toml files in temp dirs.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
+import { startFakeGitHub } from '../support/fake-github/index.js';
+import { fakeGitHubForFile } from '../support/e2e.js';
 import { repoRoot, runCli } from '../support/cnb.js';
 
 const TOKEN = 'ghp_cliSecretToken0123456789abcdef';
@@ -20,7 +21,7 @@ const BYTES = {
   private: 'private toolchain',
 };
 
-let gh: FakeGitHub;
+const gh = await fakeGitHubForFile();
 let dir: string;
 
 interface CliResult {
@@ -38,8 +39,7 @@ function write(text: string, name = 'project.toml'): string {
   return join(dir, name);
 }
 
-beforeAll(async () => {
-  gh = await startFakeGitHub();
+beforeAll(() => {
   gh.addRepo('acme/tool');
   gh.addRelease('acme/tool', { tag: 'v1.4.6', assets: [{ name: 'tool_1.4.6_linux_amd64.tar.gz', content: BYTES.old }] });
   gh.addRelease('acme/tool', {
@@ -84,13 +84,8 @@ beforeAll(async () => {
   gh.addRelease('acme/private', { tag: 'v0.1.0', assets: [{ name: 'toolchain-linux-amd64', content: BYTES.private }] });
 });
 
-afterAll(async () => {
-  await gh?.close();
-});
-
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gha-cli-'));
-  gh.resetRequests();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

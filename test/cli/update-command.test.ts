@@ -2,19 +2,19 @@
 // GitHub stand-in, on real project.toml files. Asserts the bytes written, the hashes, what the
 // stand-in was asked (one release list per repo), dry runs and the JSON report.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
+import { fakeGitHubForFile } from '../support/e2e.js';
 import { runCli } from '../support/cnb.js';
 import { parseDescriptor } from '../../src/descriptor/parse.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const bytes = (repo: string, version: string, arch: string) => `${repo} ${version} for ${arch}`;
 
-let gh: FakeGitHub;
+const gh = await fakeGitHubForFile();
 let dir: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {
@@ -42,8 +42,7 @@ function addTool(repo: string, version: string, opts: { prerelease?: boolean } =
   });
 }
 
-beforeAll(async () => {
-  gh = await startFakeGitHub();
+beforeAll(() => {
   gh.addRepo('acme/tool');
   for (const v of ['1.4.6', '1.4.7', '1.5.0', '2.0.0']) addTool('acme/tool', v);
   addTool('acme/tool', '2.1.0-rc.1', { prerelease: true });
@@ -60,13 +59,8 @@ beforeAll(async () => {
   gh.addRelease('acme/nightly', { tag: 'nightly', assets: [{ name: 'nightly-linux', content: 'nightly' }] });
 });
 
-afterAll(async () => {
-  await gh?.close();
-});
-
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gha-update-'));
-  gh.resetRequests();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

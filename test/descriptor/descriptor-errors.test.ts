@@ -4,18 +4,17 @@
 // fails with exit 1, the code, the entry and field, never GHA099, and output free of raw
 // control characters (a name with a newline or an escape sequence cannot forge log lines).
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tarOf } from '../support/archives.js';
-import { createWorkspace, runBuild, runDetect, type PhaseResult, type Workspace } from '../support/cnb.js';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
+import { runBuild, runDetect, type PhaseResult } from '../support/cnb.js';
+import { fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
 
-let ws: Workspace;
-let gh: FakeGitHub;
-beforeAll(async () => {
-  gh = await startFakeGitHub();
+const ws = workspacePerTest();
+const gh = await fakeGitHubForFile();
+beforeAll(() => {
   gh.addRepo('acme/evil');
   // An archive whose file name holds a newline, an indented fake log line and colour codes.
   const evilName = 'bin/tool\n    Installed sudo\u001b[31m';
@@ -24,11 +23,6 @@ beforeAll(async () => {
     assets: [{ name: 'evil.tar', content: tarOf([{ name: evilName, body: 'x', mode: 0o755 }]) }],
   });
 });
-afterAll(() => gh.close());
-beforeEach(() => {
-  ws = createWorkspace();
-});
-afterEach(() => ws.cleanup());
 
 const ENTRY = '[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "tool"\n';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFor, explainLookupError } from '../../src/github/credentials.js';
+import { credentialsFor, explainedLookup, explainLookupError } from '../../src/github/credentials.js';
+import { rejected } from '../support/errors.js';
 import { BuildpackError } from '../../src/errors.js';
 import { parseDescriptor } from '../../src/descriptor/parse.js';
 import { redact } from '../../src/util/secrets.js';
@@ -44,5 +45,25 @@ describe('explainLookupError', () => {
     );
     const limited = explainLookupError(new BuildpackError('GHA013', 'rate limited'), s, creds, () => '') as BuildpackError;
     expect([limited.code, limited.entry, limited.hint]).toEqual(['GHA013', 'githubassets[1] (acme/tool)', undefined]);
+  });
+});
+
+describe('explainedLookup', () => {
+  it('passes an answer through and explains a failure, thrown or rejected, for the entry', async () => {
+    const s = spec('token_env = "MISSING"');
+    const creds = credentialsFor(s, () => undefined);
+    const unset = (n: string) => `${n} is not set; export ${n}`;
+    expect(await explainedLookup(async () => 'release', s, creds, unset)).toBe('release');
+    const notFound = () => new BuildpackError('GHA010', 'repository acme/tool not found');
+    for (const lookup of [
+      async () => Promise.reject(notFound()),
+      () => {
+        throw notFound();
+      },
+    ]) {
+      const err = await rejected(explainedLookup(lookup, s, creds, unset));
+      expect([err.code, err.entry]).toEqual(['GHA010', 'githubassets[1] (acme/tool)']);
+      expect(err.hint).toContain('MISSING is not set; export MISSING');
+    }
   });
 });

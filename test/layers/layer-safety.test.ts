@@ -2,22 +2,21 @@
 // entries of one layer (GHA046) leave the previous layer intact and nothing outside it; a
 // build SIGKILLed between the layer swap and the metadata write is never reused wrongly.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
 import { tarOf } from '../support/archives.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { runBuild } from '../support/cnb.js';
+import { fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
 import { simulateRestore } from '../support/layers.js';
 
-let gh: FakeGitHub;
-let ws: Workspace;
+const gh = await fakeGitHubForFile();
+const ws = workspacePerTest();
 const LAYER = 'acme_links';
 
-beforeAll(async () => {
-  gh = await startFakeGitHub();
+beforeAll(() => {
   gh.addRepo('acme/links');
   gh.addRelease('acme/links', {
     tag: 'v1',
@@ -65,17 +64,10 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await gh?.close();
-});
-
 beforeEach(() => {
-  ws = createWorkspace();
   // Something real outside the layers for an escaping link to reach.
   writeFileSync(join(ws.root, 'outside'), 'outside the layers\n');
-  gh.resetRequests();
 });
-afterEach(() => ws.cleanup());
 
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, ...extra });
 const entry = (repo: string, tag: string, asset: string, extra = '') =>

@@ -26,6 +26,7 @@ import {
 } from '../../src/layers/store.js';
 import { writeLayerToml } from '../../src/cnb/output.js';
 import { BuildpackError } from '../../src/errors.js';
+import { writeTree } from '../support/archives.js';
 
 let root: string;
 beforeEach(() => {
@@ -33,17 +34,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-function tree(dir: string, files: Record<string, string>): string {
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
-}
-
 describe('layer TOML', () => {
   it('writes [types] and [metadata] and reads the metadata back', async () => {
-    await writeLayerToml(root, 'acme_tool', { launch: true, build: false, cache: true }, { format: 1, entries: [{ repo: 'acme/tool' }] });
+    writeLayerToml(root, 'acme_tool', { launch: true, build: false, cache: true }, { format: 1, entries: [{ repo: 'acme/tool' }] });
     const doc = TOML.parse(readFileSync(join(root, 'acme_tool.toml'), 'utf8'));
     expect(doc.types).toEqual({ launch: true, build: false, cache: true });
     expect(await readLayerMetadata(root, 'acme_tool')).toEqual({ format: 1, entries: [{ repo: 'acme/tool' }] });
@@ -64,7 +57,7 @@ describe('layer TOML', () => {
   });
 
   it('removes a layer with its SBOM files', async () => {
-    tree(join(root, 'a'), { 'bin/x': 'x' });
+    writeTree(join(root, 'a'), { 'bin/x': 'x' });
     writeFileSync(join(root, 'a.toml'), '');
     writeFileSync(join(root, 'a.sbom.cdx.json'), '{}');
     writeFileSync(join(root, 'ab.toml'), '');
@@ -75,16 +68,16 @@ describe('layer TOML', () => {
 
 describe('swapLayerDir', () => {
   it('replaces the previous layer dir and removes it', async () => {
-    tree(join(root, 'l'), { old: 'old' });
+    writeTree(join(root, 'l'), { old: 'old' });
     const work = await createWorkDir(root);
-    const staged = tree(join(work, 'staged'), { new: 'new' });
+    const staged = writeTree(join(work, 'staged'), { new: 'new' });
     await swapLayerDir(root, 'l', staged, work);
     expect(readdirSync(join(root, 'l'))).toEqual(['new']);
     expect(readdirSync(work)).toEqual([]);
   });
 
   it('keeps the previous layer intact when the staged dir cannot be moved', async () => {
-    tree(join(root, 'l'), { old: 'old' });
+    writeTree(join(root, 'l'), { old: 'old' });
     const work = await createWorkDir(root);
     await expect(swapLayerDir(root, 'l', join(work, 'does-not-exist'), work)).rejects.toBeInstanceOf(BuildpackError);
     expect(readFileSync(join(root, 'l', 'old'), 'utf8')).toBe('old');
@@ -99,12 +92,12 @@ describe('swapLayerDir', () => {
 
 describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
   it('retracts the TOML and the SBOM before the dir is swapped, so no metadata ever describes other content', async () => {
-    tree(join(root, 'l'), { old: 'old' });
-    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [{ tag: 'v1' }] });
+    writeTree(join(root, 'l'), { old: 'old' });
+    writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [{ tag: 'v1' }] });
     writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
     writeFileSync(join(root, 'l2.toml'), ''); // another layer whose name starts the same
     const work = await createWorkDir(root);
-    const staged = tree(join(work, 'staged'), { new: 'new' });
+    const staged = writeTree(join(work, 'staged'), { new: 'new' });
     await commitLayerDir(root, 'l', staged, work);
     // The caller writes the SBOM and then the TOML; until then the new dir has no metadata.
     expect(
@@ -117,8 +110,8 @@ describe('commitLayerDir (issue 14: metadata and content can disagree)', () => {
   });
 
   it('puts the old dir and its metadata back when the swap fails', async () => {
-    tree(join(root, 'l'), { old: 'old' });
-    await writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
+    writeTree(join(root, 'l'), { old: 'old' });
+    writeLayerToml(root, 'l', { launch: true, build: false, cache: true }, { format: 3, entries: [] });
     writeFileSync(join(root, 'l.sbom.cdx.json'), '{"v":1}');
     const toml = readFileSync(join(root, 'l.toml'), 'utf8');
     const work = await createWorkDir(root);
@@ -134,8 +127,8 @@ describe('LayerAssembly', () => {
     const staging = join(root, 'staging');
     mkdirSync(staging);
     const asm = new LayerAssembly(staging);
-    await asm.addTree(tree(join(root, 'e1'), { 'bin/one': '1', 'share/one/doc': 'd' }), 'e1');
-    await asm.addTree(tree(join(root, 'e2'), { 'bin/two': '2' }), 'e2');
+    await asm.addTree(writeTree(join(root, 'e1'), { 'bin/one': '1', 'share/one/doc': 'd' }), 'e1');
+    await asm.addTree(writeTree(join(root, 'e2'), { 'bin/two': '2' }), 'e2');
     expect(readdirSync(join(staging, 'bin')).sort()).toEqual(['one', 'two']);
     expect(readFileSync(join(staging, 'share/one/doc'), 'utf8')).toBe('d');
   });
@@ -144,8 +137,8 @@ describe('LayerAssembly', () => {
     const staging = join(root, 'staging');
     mkdirSync(staging);
     const asm = new LayerAssembly(staging);
-    await asm.addTree(tree(join(root, 'e1'), { 'bin/tool': '1' }), 'githubassets[1] (a/b)');
-    const err = await asm.addTree(tree(join(root, 'e2'), { 'bin/tool': '2' }), 'githubassets[2] (a/b)').catch((e) => e);
+    await asm.addTree(writeTree(join(root, 'e1'), { 'bin/tool': '1' }), 'githubassets[1] (a/b)');
+    const err = await asm.addTree(writeTree(join(root, 'e2'), { 'bin/tool': '2' }), 'githubassets[2] (a/b)').catch((e) => e);
     expect(err).toBeInstanceOf(BuildpackError);
     expect(err.code).toBe('GHA045');
     expect(err.message).toBe('"bin/tool" is also installed by githubassets[1] (a/b)');
@@ -156,13 +149,13 @@ describe('LayerAssembly', () => {
   it('refuses a tree that would install env/ at the layer root', async () => {
     const staging = join(root, 'staging');
     mkdirSync(staging);
-    const err = await new LayerAssembly(staging).addTree(tree(join(root, 'e'), { 'env/PATH': '/evil' }), 'e').catch((e) => e);
+    const err = await new LayerAssembly(staging).addTree(writeTree(join(root, 'e'), { 'env/PATH': '/evil' }), 'e').catch((e) => e);
     expect(err.code).toBe('GHA042');
     expect(existsSync(join(staging, 'env'))).toBe(false);
   });
 
   it('links reused files from the previous layer without touching it', async () => {
-    const previous = tree(join(root, 'prev'), { 'bin/tool': 'tool' });
+    const previous = writeTree(join(root, 'prev'), { 'bin/tool': 'tool' });
     symlinkSync('tool', join(previous, 'bin/alias'));
     const staging = join(root, 'staging');
     mkdirSync(staging);

@@ -22,6 +22,7 @@ describe('networkConfigFromEnv', () => {
       proxy: {},
       concurrency: 4,
       serverUrl: 'https://github.com',
+      serverUrlKnown: true,
       progressIntervalMs: 5000,
       apiUrl: 'https://api.github.com',
     });
@@ -50,7 +51,18 @@ describe('networkConfigFromEnv', () => {
       concurrency: 8,
       progressIntervalMs: 10_000,
       serverUrl: 'https://ghe.example',
+      serverUrlKnown: true,
     });
+  });
+
+  it('knows the web host when GITHUB_SERVER_URL is set or the API is github.com, and only assumes it otherwise', () => {
+    expect(from({}).serverUrlKnown).toBe(true);
+    expect(from({ GITHUB_API_URL: 'https://api.github.com/' }).serverUrlKnown).toBe(true);
+    expect(from({ GITHUB_API_URL: 'https://ghe.example/api/v3' })).toMatchObject({
+      serverUrl: 'https://github.com',
+      serverUrlKnown: false,
+    });
+    expect(from({ GITHUB_API_URL: 'https://ghe.example/api/v3', GITHUB_SERVER_URL: 'https://ghe.example' }).serverUrlKnown).toBe(true);
   });
 
   it('proxies: lowercase wins over uppercase, host:port gets http://, empty values are unset', () => {

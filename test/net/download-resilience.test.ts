@@ -15,7 +15,7 @@ import { downloadAsset } from '../../src/net/download.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import { memoryLogger } from '../../src/log.js';
 import type { AssetSpec, ReleaseAsset } from '../../src/model.js';
-import { createAssetDownloader } from '../../src/net/downloader.js';
+import { createAssetDownloader, type AssetDownloadRequest } from '../../src/net/downloader.js';
 import { createProgress } from '../../src/net/progress.js';
 import { directRelease, directReleaseFor, qualifiesForDirectDownload } from '../../src/net/sources.js';
 import { selectAsset } from '../../src/select/index.js';
@@ -63,6 +63,30 @@ const download = (asset: ReleaseAsset, destFile: string, token?: string) =>
     entry: 'githubassets[1] (acme/tool)',
     ...(token ? { token, tokenEnv: 'ACME_TOKEN' } : {}),
   });
+
+/** One download through a fresh downloader over this test's network, into `dir/x` as entry `e`; anonymous unless the request says otherwise. */
+const fetchAsset = (asset: ReleaseAsset, request: Partial<AssetDownloadRequest> = {}) =>
+  createAssetDownloader(net, { userAgent: UA, log })({
+    asset,
+    token: undefined,
+    tokenEnv: undefined,
+    destFile: join(dir, 'x'),
+    entry: 'e',
+    ...request,
+  });
+
+/** An exact entry for acme/tool's tool.bin at `tag`. */
+const toolSpec = (tag: string, extra: Partial<AssetSpec> = {}): AssetSpec => ({
+  index: 1,
+  repo: 'acme/tool',
+  owner: 'acme',
+  name: 'tool',
+  asset: 'tool.bin',
+  tag,
+  prerelease: false,
+  stripComponents: 0,
+  ...extra,
+});
 
 const rangesSent = () => gh.requests.filter((r) => r.origin === 'download').map((r) => r.headers.range);
 
@@ -337,13 +361,9 @@ describe('mirror', () => {
     await net.close();
     useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/gh/{owner}/{repo}/{tag}/{asset}` });
     const asset = await assetOf('acme/secret', 'secret.bin', TOKEN);
-    const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
-    const result = await downloadWith({
-      asset,
+    const result = await fetchAsset(asset, {
       token: TOKEN,
       tokenEnv: 'ACME_TOKEN',
-      destFile: join(dir, 'x'),
-      entry: 'e',
       coordinates: { owner: 'acme', repo: 'secret', tag: 'v1', asset: asset.name },
     });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'mirror', from: `${mirror.url}/gh/acme/secret/v1/secret.bin` });
@@ -359,26 +379,10 @@ describe('mirror', () => {
     await gh.close();
     const client = createGitHubClient({ apiUrl, userAgent: UA, fetch: net.fetch });
     expect((await rejected(client.getRelease({ owner: 'acme', repo: 'tool', token: TOKEN }, 'v1'))).code).toBe('GHA020');
-    const spec: AssetSpec = {
-      index: 1,
-      repo: 'acme/tool',
-      owner: 'acme',
-      name: 'tool',
-      asset: 'tool.bin',
-      tag: 'v1.0.0',
-      prerelease: false,
-      stripComponents: 0,
-      tokenEnv: 'ACME_TOKEN',
-    };
+    const spec = toolSpec('v1.0.0', { tokenEnv: 'ACME_TOKEN' });
     const release = directReleaseFor(spec, TOKEN, net.config)!;
     const asset = selectAsset(release, spec, { os: 'linux', arch: 'amd64' });
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({
-      asset,
-      token: TOKEN,
-      tokenEnv: 'ACME_TOKEN',
-      destFile: join(dir, 'x'),
-      entry: 'e',
-    });
+    const result = await fetchAsset(asset, { token: TOKEN, tokenEnv: 'ACME_TOKEN' });
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'mirror' });
     expect(mirror.seen.map((r) => [r.path, r.headers.authorization])).toEqual([['/gh/acme/tool/v1.0.0/tool.bin', undefined]]);
   });
@@ -387,17 +391,7 @@ describe('mirror', () => {
     await net.close();
     useNetwork({ GITHUB_ASSETS_MIRROR: `${mirror.url}/other/{owner}/{repo}/{tag}/{asset}` });
     const asset = await assetOf('acme/tool', 'tool.bin');
-    const downloadWith = createAssetDownloader(net, { userAgent: UA, log });
-    const err = await rejected(
-      downloadWith({
-        asset,
-        token: undefined,
-        tokenEnv: undefined,
-        destFile: join(dir, 'x'),
-        entry: 'e',
-        coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' },
-      }),
-    );
+    const err = await rejected(fetchAsset(asset, { coordinates: { owner: 'acme', repo: 'tool', tag: 'v1', asset: 'tool.bin' } }));
     expect(err.code).toBe('GHA014');
     expect(err.message).toBe(
       `asset tool.bin from the mirror ${mirror.url}/other/acme/tool/v1/tool.bin not found for download (HTTP 404) (no such artifact)`,
@@ -414,16 +408,7 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
     gh.addRelease('acme/tool', { tag: 'v1.2.0', assets: [{ name: 'tool.bin', content: big }] });
     await net.close();
     useNetwork({ GITHUB_SERVER_URL: gh.webUrl });
-    const spec: AssetSpec = {
-      index: 1,
-      repo: 'acme/tool',
-      owner: 'acme',
-      name: 'tool',
-      asset: 'tool.bin',
-      tag: 'v1.2.0',
-      prerelease: false,
-      stripComponents: 0,
-    };
+    const spec = toolSpec('v1.2.0');
     const client = createGitHubClient({
       apiUrl: gh.apiUrl,
       userAgent: UA,
@@ -445,13 +430,7 @@ describe('web-host fallback for a rate-limited anonymous build', () => {
       origin: 'direct',
     });
     gh.resetRequests();
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({
-      asset,
-      token: undefined,
-      tokenEnv: undefined,
-      destFile: join(dir, 'x'),
-      entry: 'e',
-    });
+    const result = await fetchAsset(asset);
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web' });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'download']);
   });
@@ -485,13 +464,7 @@ describe('parallel downloads', () => {
 describe('API budget', () => {
   it('a public asset without a token downloads from the web host: no API call', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({
-      asset,
-      token: undefined,
-      tokenEnv: undefined,
-      destFile: join(dir, 'x'),
-      entry: 'e',
-    });
+    const result = await fetchAsset(asset);
     expect(result).toMatchObject({ sha256: sha(big), bytes: SIZE, via: 'web', from: asset.browserDownloadUrl });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'download']);
   });
@@ -499,13 +472,7 @@ describe('API budget', () => {
   it('when the web host refuses, the API URL still delivers', async () => {
     const asset = await assetOf('acme/tool', 'tool.bin');
     gh.injectFault({ origin: 'web', respond: { status: 403, body: 'blocked by policy' } });
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({
-      asset,
-      token: undefined,
-      tokenEnv: undefined,
-      destFile: join(dir, 'x'),
-      entry: 'e',
-    });
+    const result = await fetchAsset(asset);
     expect(result).toMatchObject({ sha256: sha(big), via: 'api' });
     expect(gh.requests.map((r) => r.origin)).toEqual(['web', 'api', 'download']);
     expect(
@@ -519,13 +486,7 @@ describe('API budget', () => {
 
   it('with a token the asset comes through the API URL (the web host takes no API tokens)', async () => {
     const asset = await assetOf('acme/secret', 'secret.bin', TOKEN);
-    const result = await createAssetDownloader(net, { userAgent: UA, log })({
-      asset,
-      token: TOKEN,
-      tokenEnv: 'ACME_TOKEN',
-      destFile: join(dir, 'x'),
-      entry: 'e',
-    });
+    const result = await fetchAsset(asset, { token: TOKEN, tokenEnv: 'ACME_TOKEN' });
     expect(result.via).toBe('api');
     expect(gh.requests.map((r) => [r.origin, r.headers.authorization])).toEqual([
       ['api', `token ${TOKEN}`],

@@ -7,21 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type AddedRelease, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGitHub, type AddedRelease } from '../support/fake-github/index.js';
+import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
+import { runBuild, runCli } from '../support/cnb.js';
 import { allFiles, simulateRestore } from '../support/layers.js';
 
 const TOKEN = 'ghp_hostileNetworkToken0123456789ab';
 const BIG = 2 * 1024 * 1024;
-let gh: FakeGitHub;
-let ws: Workspace;
+const gh = await fakeGitHubForFile();
+const ws = workspacePerTest();
 let secret: AddedRelease;
 let plain: Buffer;
 let sums: AddedRelease;
 
-beforeAll(async () => {
-  gh = await startFakeGitHub();
+beforeAll(() => {
   plain = Buffer.from(randomBytes(BIG * 0.75).toString('base64'));
   gh.addRepo('acme/plain');
   gh.addRelease('acme/plain', { tag: 'v1', assets: [{ name: 'plain', content: plain }] });
@@ -41,29 +41,10 @@ beforeAll(async () => {
   gh.addRelease('acme/pages', { tag: 'v1.0.0', assets: [{ name: 'tool', content: 'x\n' }] });
 });
 
-afterAll(async () => {
-  await gh?.close();
-});
-
-beforeEach(() => {
-  ws = createWorkspace();
-  gh.resetRequests();
-  gh.clearFaults();
-});
-afterEach(() => {
-  gh.clearFaults();
-  ws.cleanup();
-});
-
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_RETRY_DELAY: '100ms', ...extra });
 const entry = (repo: string, asset: string, tag = 'v1', extra = '') =>
   `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "${tag}"\n${extra}`;
 const SECRET_ENTRY = entry('acme/secret', 'secret', 'v1', 'token_env = "SECRET_TOKEN"\n');
-
-/** `ERROR [GHA0xx]` codes printed, in order. */
-function codes(output: string): string[] {
-  return [...output.matchAll(/ERROR \[(GHA\d{3})\]/g)].map((m) => m[1]!);
-}
 
 function expectNoLayers() {
   expect(readdirSync(ws.layersDir)).toEqual([]);
@@ -120,7 +101,7 @@ describe('credentials by origin', () => {
     const result = await runBuild(ws, env({ SECRET_TOKEN: TOKEN }));
     // Once a redirect left the API origin the token is gone for the rest of the chain: the private asset is then not found.
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA014']);
+    expect(errorCodes(result.output)).toEqual(['GHA014']);
     // The download's hops: not the release lookup, nor the attestation lookup sent alongside (API origin, token).
     const lookups = ['/repos/acme/secret/releases/tags/v1', '/repos/acme/secret/attestations/'];
     const hops = gh.requests
@@ -151,7 +132,7 @@ describe('caps while streaming', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA023']);
+    expect(errorCodes(result.output)).toEqual(['GHA023']);
     const stopped = Number(/was stopped at (\d+) bytes: the release lists (\d+) bytes/.exec(result.output)?.[1]);
     expect(result.output).toContain(`the release lists ${plain.length + 2} bytes`);
     // Cut at the first chunk past the cap, not after hundreds of MiB.
@@ -172,7 +153,7 @@ describe('caps while streaming', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA023']);
+    expect(errorCodes(result.output)).toEqual(['GHA023']);
     expectNoLayers();
   });
 
@@ -192,7 +173,7 @@ describe('caps while streaming', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA032']);
+    expect(errorCodes(result.output)).toEqual(['GHA032']);
     expect(result.output).toMatch(/checksums file SHA256SUMS was stopped at \d+ bytes/);
     expectNoLayers();
   });
@@ -207,7 +188,7 @@ describe('caps while streaming', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA025']);
+    expect(errorCodes(result.output)).toEqual(['GHA025']);
     expect(result.output).toContain('after 100 pages');
     expect(gh.countRequests({ origin: 'api', path: '/repos/acme/pages/releases' })).toBe(101);
   });
@@ -222,7 +203,7 @@ describe('caps while streaming', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA024']);
+    expect(errorCodes(result.output)).toEqual(['GHA024']);
     expectNoLayers();
   });
 });
@@ -233,7 +214,7 @@ describe('deadlines', () => {
     gh.injectFault({ origin: 'download', path: '/signed/*', times: Infinity, trickle: { bytes: 1, everyMs: 1000 } });
     const result = await runBuild(ws, env({ GITHUB_ASSETS_BODY_TIMEOUT: '2s', GITHUB_ASSETS_RETRIES: '1' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA026']);
+    expect(errorCodes(result.output)).toEqual(['GHA026']);
     expect(result.output).toContain('less than the minimum of 1024 bytes/s');
     expectNoLayers();
   });
@@ -243,7 +224,7 @@ describe('deadlines', () => {
     gh.injectFault({ origin: 'download', path: '/signed/*', times: Infinity, trickle: { bytes: 8192, everyMs: 100 } });
     const result = await runBuild(ws, env({ GITHUB_ASSETS_REQUEST_TIMEOUT: '2s' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA027']);
+    expect(errorCodes(result.output)).toEqual(['GHA027']);
     expectNoLayers();
   });
 });
@@ -303,7 +284,7 @@ describe('bounded waits', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA013']);
+    expect(errorCodes(result.output)).toEqual(['GHA013']);
     expect(result.output).toContain('beyond any wait allowed');
     expect(gh.countRequests({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1' })).toBe(1);
   });
@@ -318,7 +299,7 @@ describe('bounded waits', () => {
     });
     const result = await runBuild(ws, env({ GITHUB_ASSETS_RATE_LIMIT_MAX_WAIT: '100000000' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA013']);
+    expect(errorCodes(result.output)).toEqual(['GHA013']);
     expect(gh.countRequests({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1' })).toBe(1);
   });
 
@@ -347,7 +328,7 @@ describe('API answers are type-checked at the edge', () => {
     gh.injectFault({ origin: 'api', path: '/repos/acme/plain/releases/tags/v1', respond: releaseAnswer(assets) });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA028']);
+    expect(errorCodes(result.output)).toEqual(['GHA028']);
     expect(result.output).toMatch(message);
     expectNoLayers();
   });
@@ -361,7 +342,7 @@ describe('API answers are type-checked at the edge', () => {
     });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA028']);
+    expect(errorCodes(result.output)).toEqual(['GHA028']);
     expect(result.output).toContain('the answer is not JSON');
   });
 });
@@ -376,7 +357,7 @@ describe('attestation listings are type-checked at the edge too', () => {
     gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA028']);
+    expect(errorCodes(result.output)).toEqual(['GHA028']);
     expect(result.output).toMatch(/the GitHub API answered the attestations of sha256:[0-9a-f]{16}… in acme\/plain with malformed data/);
     expect(result.output).toContain(detail);
     expect(result.output).not.toContain('no SLSA provenance attestation');
@@ -397,7 +378,7 @@ describe('attestation listings are type-checked at the edge too', () => {
     gh.injectFault({ origin: 'api', path: /\/attestations\//, times: Infinity, respond: { status: 500, body: { message: 'boom' } } });
     const result = await runBuild(ws, env({ GITHUB_ASSETS_RETRIES: '0' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA021']);
+    expect(errorCodes(result.output)).toEqual(['GHA021']);
     expect(result.output).toMatch(/answered 500 while looking up the attestations of sha256:[0-9a-f]{16}… in acme\/plain/);
   });
 });
@@ -408,7 +389,7 @@ describe('redaction', () => {
     const closed = 'http://apiuser:s3cr3tPassw0rd@127.0.0.1:9/api/v3';
     const result = await runBuild(ws, env({ GITHUB_API_URL: closed, GITHUB_ASSETS_RETRIES: '0', BP_LOG_LEVEL: 'DEBUG' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA020']);
+    expect(errorCodes(result.output)).toEqual(['GHA020']);
     expect(result.output).not.toContain('s3cr3tPassw0rd');
     expect(result.output).not.toContain('apiuser');
     expect(result.output).toContain('http://127.0.0.1:9/api/v3');
@@ -427,7 +408,7 @@ describe('redaction', () => {
     });
     const result = await runBuild(ws, env({ GITHUB_API_URL: url.toString(), GITHUB_ASSETS_RETRIES: '1', BP_LOG_LEVEL: 'DEBUG' }));
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA021']);
+    expect(errorCodes(result.output)).toEqual(['GHA021']);
     expect(result.output).not.toContain('s3cr3tPassw0rd');
     expect(gh.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRelease, parseReleaseList } from '../../src/github/api-schema.js';
 import { apiBase, networkConfigFromEnv, parseByteSize } from '../../src/net/config.js';
-import { clampTimer, credentialsByOrigin, MAX_TIMER_MS, withoutHeader } from '../../src/net/interceptors.js';
+import { withoutHeader } from '../../src/net/headers.js';
+import { clampTimer, credentialsByOrigin, MAX_TIMER_MS } from '../../src/net/interceptors.js';
 import {
   parseReset,
   parseRetryAfter,

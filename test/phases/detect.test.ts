@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import TOML from '@iarna/toml';
-import { createWorkspace, runDetect, type Workspace } from '../support/cnb.js';
+import { runDetect } from '../support/cnb.js';
+import { workspacePerTest } from '../support/e2e.js';
 
-let ws: Workspace;
-beforeEach(() => {
-  ws = createWorkspace();
-});
-afterEach(() => ws.cleanup());
+const ws = workspacePerTest();
 
 const ENTRY = `[[metadata.githubassets]]\nrepo = "grpc-ecosystem/grpc-health-probe"\nasset = "grpc_health_probe-linux-amd64"\ndestination = "bin/grpc_health_probe"\n`;
 

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, runBuild, type Workspace } from '../support/cnb.js';
+import { describe, expect, it } from 'vitest';
+import { errorCodes, fakeGitHubForFile, workspacePerTest } from '../support/e2e.js';
+import { runBuild } from '../support/cnb.js';
 import { tarOf } from '../support/archives.js';
 import { allFiles } from '../support/layers.js';
 
-let gh: FakeGitHub;
-let ws: Workspace;
+const gh = await fakeGitHubForFile();
+const ws = workspacePerTest();
 
 /** Base64 text: incompressible enough that a gzip of it is about as long, and printable. */
 const text = (bytes: number) =>
@@ -35,26 +35,9 @@ function archive(variant: string, dataBytes = 1_500_000): Buffer {
   ]);
 }
 
-beforeAll(async () => {
-  gh = await startFakeGitHub();
-});
-afterAll(async () => {
-  await gh?.close();
-});
-beforeEach(() => {
-  ws = createWorkspace();
-  gh.resetRequests();
-  gh.clearFaults();
-});
-afterEach(() => {
-  gh.clearFaults();
-  ws.cleanup();
-});
-
 const env = () => ({ GITHUB_API_URL: gh.apiUrl, GITHUB_ASSETS_RETRY_DELAY: '100ms' });
 const entry = (repo: string, asset: string, extra = '') =>
   `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "${asset}"\ntag = "v1"\nstrip_components = 1\n${extra}`;
-const codes = (output: string) => [...output.matchAll(/ERROR \[(GHA\d{3})\]/g)].map((m) => m[1]!);
 const filesIn = (layer: string) =>
   allFiles(layer)
     .map((path) => relative(layer, path))
@@ -93,7 +76,7 @@ describe('extraction alongside the download', () => {
       ws.writeApp({ 'project.toml': entry(repo, 'tool.tar.gz', pin ? `sha256 = "${'1'.repeat(64)}"\n` : '') });
       const result = await runBuild(ws, env());
       expect(result.code, result.output).toBe(1);
-      expect(codes(result.output)).toEqual(['GHA030']);
+      expect(errorCodes(result.output)).toEqual(['GHA030']);
       expect(downloads()).toHaveLength(1); // the whole archive was read (and extracted) before the check failed
       expect(result.output).not.toMatch(/Installed/);
       expectNothingStaged();
@@ -110,7 +93,7 @@ describe('extraction alongside the download', () => {
     ws.writeApp({ 'project.toml': entry('acme/hostile-mismatch', 'tool.tar') });
     const result = await runBuild(ws, env());
     expect(result.code, result.output).toBe(1);
-    expect(codes(result.output)).toEqual(['GHA030']);
+    expect(errorCodes(result.output)).toEqual(['GHA030']);
     expectNothingStaged();
     expect(existsSync(join(ws.root, 'layers', 'escape.txt'))).toBe(false);
   });

@@ -10,11 +10,11 @@
 // asset none for compression.
 
 import { build, type Metafile } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIB_BUNDLE } from '../../scripts/compile.ts';
+import { ASSERT_STAND_IN, ASSERT_STAND_IN_PACKAGES, LIB_BUNDLE } from '../../scripts/compile.ts';
 import { createWorkspace, repoRoot, runBuild, runDetect } from '../support/cnb.js';
 import { startFakeGitHub } from '../support/fake-github/index.js';
 
@@ -143,9 +143,40 @@ describe('what the shipped build loads', () => {
       const modules = await loadedBy((preload) => runBuild(ws, { GITHUB_API_URL: gh.apiUrl, NODE_OPTIONS: `--require ${preload}` }));
       expect(modules).toContain('NativeModule crypto'); // the download was hashed: the list is the real one
       expect(modules.filter((m) => /^NativeModule (zlib|internal\/zip.*)$/.test(m))).toEqual([]);
+      // undici's invariants are checked by the bundle's own assert (ASSERT_STAND_IN), not node:assert's 7 modules.
+      expect(modules.filter((m) => /^NativeModule (assert|internal\/assert\/.*)$/.test(m))).toEqual([]);
     } finally {
       ws.cleanup();
       await gh.close();
     }
+  });
+});
+
+describe('the node:assert stand-in (undici, minizlib)', () => {
+  const assert = (() => {
+    const module = { exports: undefined as unknown };
+    new Function('module', ASSERT_STAND_IN)(module);
+    return module.exports as (value: unknown, message?: string | Error) => void;
+  })();
+
+  it("passes a truthy value and throws for a falsy one, with node:assert's code and the message", () => {
+    expect(() => assert(1)).not.toThrow();
+    expect(() => assert(0)).toThrow(expect.objectContaining({ code: 'ERR_ASSERTION', message: 'an internal invariant does not hold' }));
+    expect(() => assert(null, 'socket gone')).toThrow(expect.objectContaining({ code: 'ERR_ASSERTION', message: 'socket gone' }));
+    const own = Object.assign(new Error('own'), { code: 'UND_ERR_X' });
+    expect(() => assert(false, own)).toThrow(own);
+  });
+
+  it.each(ASSERT_STAND_IN_PACKAGES)('stands in only where %s calls assert as a function (never assert.equal and the like)', (pkg) => {
+    const dir = join(repoRoot, 'node_modules', pkg);
+    const users = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.[cm]?js$/.test(file) && !file.includes('node_modules'))
+      .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }))
+      .filter(({ text }) => /(require\(|from )['"](node:)?assert['"]/.test(text));
+    expect(users.length).toBeGreaterThan(0); // the scan saw the package's sources
+    // Each names it assert (or minizlib's compiled assert_1.default), so the scan below sees every use.
+    const binding = /(?:const|import)\s+(\w+)\s*(?:=\s*(?:__importDefault\()?require\(|from\s+)['"](?:node:)?assert['"]/;
+    expect(users.map(({ text }) => binding.exec(text)?.[1]).filter((name) => name !== 'assert' && name !== 'assert_1')).toEqual([]);
+    expect(users.filter(({ text }) => /\bassert(_1\.default)?\.[a-zA-Z]/.test(text)).map(({ file }) => file)).toEqual([]);
   });
 });

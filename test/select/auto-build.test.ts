@@ -3,38 +3,30 @@
 // signatures in the release; the right bytes land, the log and layer metadata say why, a rebuild
 // downloads nothing, and a release with two programs fails listing the candidates.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory } from '../support/archives.js';
-import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
+import { buildExecutable, EXECUTABLE_OUTPUT, tarDirectory, writeTree, type TreeFiles } from '../support/archives.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
+import { createWorkspace, runBuild, runCli } from '../support/cnb.js';
 import { simulateRestore } from '../support/layers.js';
 
-let gh: FakeGitHub;
-let fixtures: string;
+const gh = await fakeGitHubForFile();
+const fixtures = fixturesDirForFile('gha-e2e-auto-');
 let exe: string;
-let ws: Workspace;
+const ws = workspacePerTest();
 
 const ARM_SCRIPT = '#!/bin/sh\necho arm64 gnu build\n';
 
-function archive(name: string, files: Record<string, string | { exe: true }>): string {
-  const dir = join(fixtures, `${name}.d`);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    if (typeof content === 'string') writeFileSync(join(dir, rel), content, { mode: 0o755 });
-    else copyFileSync(exe, join(dir, rel));
-  }
+function archive(name: string, files: TreeFiles): string {
+  const dir = writeTree(join(fixtures, `${name}.d`), files, { exe, textMode: 0o755 });
   return tarDirectory(dir, join(fixtures, `${name}.tar.gz`), 'gzip');
 }
 
 beforeAll(async () => {
-  fixtures = mkdtempSync(join(tmpdir(), 'gha-e2e-auto-'));
   exe = buildExecutable(join(fixtures, 'exe'));
-  gh = await startFakeGitHub();
 
   // Shaped like a ripgrep release: musl and glibc for amd64, glibc only for arm64, plus things that are never programs.
   gh.addRepo('acme/grep');
@@ -74,17 +66,6 @@ beforeAll(async () => {
     ],
   });
 });
-
-afterAll(async () => {
-  await gh?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  ws = createWorkspace();
-  gh.resetRequests();
-});
-afterEach(() => ws.cleanup());
 
 const env = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: gh.apiUrl, ...extra });
 

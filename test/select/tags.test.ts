@@ -50,6 +50,33 @@ describe('parseTagSpec', () => {
       }),
     );
   });
+
+  it('versions of one, two or three numbers are decided as semver decides them (the fast paths agree with the range rules)', () => {
+    // The rules without fast paths, from semver itself: a valid version is a tag; else a valid range,
+    // tried as a tag first unless the text cannot be one; else a tag.
+    const bySemver = (tag: string) => {
+      const value = tag.trim();
+      if (semver.valid(value.replace(/^v(?=\d)/, ''))) return { kind: 'exact', tag: value };
+      const range = semver.validRange(value.replace(/(^|[\s^~<>=|])v(?=\d)/g, '$1'), { loose: true });
+      if (range === null) return { kind: 'exact', tag: value };
+      return { kind: 'range', range, exactFirst: !/[\s~^:?*[\\]|^[<>=]/.test(value) };
+    };
+    const number = fc.oneof(
+      fc.integer({ min: 0, max: 20 }),
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.constant(999_999_999),
+      fc.constant(1_000_000_000),
+    );
+    const text = fc
+      .record({ v: fc.constantFrom('', 'v', 'V', ' '), zero: fc.boolean(), parts: fc.array(number, { minLength: 1, maxLength: 4 }) })
+      .map(({ v, zero, parts }) => `${v}${zero ? '0' : ''}${parts.join('.')}`);
+    fc.assert(
+      fc.property(text, (tag) => {
+        expect(parseTagSpec(tag)).toEqual(bySemver(tag));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('pickInRange', () => {

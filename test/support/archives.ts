@@ -3,7 +3,7 @@
 // zip writers below, because well-behaved tools refuse to produce them.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 
@@ -31,6 +31,25 @@ export function buildExecutable(dir: string): string {
   writeFileSync(out, `#!/bin/sh\necho '${EXECUTABLE_OUTPUT}'\n`);
   chmodSync(out, 0o755);
   return out;
+}
+
+/** What a fixture tree holds at each path: text, or `{ exe: true }` for a copy of the executable. */
+export type TreeFiles = Record<string, string | { exe: true }>;
+
+/**
+ * Writes `files` below `dir` (a fixture tree, or one to archive): each text as a file (with
+ * `textMode`, when given), each `{ exe: true }` as a copy of `exe`. Returns `dir`.
+ */
+export function writeTree(dir: string, files: TreeFiles, { exe, textMode }: { exe?: string; textMode?: number } = {}): string {
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    if (typeof content !== 'string') {
+      if (exe === undefined) throw new Error(`writeTree: ${rel} asks for the executable, but none was given`);
+      copyFileSync(exe, join(dir, rel));
+    } else if (textMode === undefined) writeFileSync(join(dir, rel), content);
+    else writeFileSync(join(dir, rel), content, { mode: textMode });
+  }
+  return dir;
 }
 
 const compressArgs: Record<Codec, [string, string[]]> = {

@@ -1,9 +1,9 @@
-// Test helpers that capture the BuildpackError a call throws or a promise rejects with.
-// They assert the error really is a BuildpackError and fail the test when nothing is thrown;
-// they never inspect codes or messages, which stay in each test.
+// Test helpers that capture the BuildpackError a call throws or a promise rejects with, or only
+// its code. They fail the test when the error is not a BuildpackError (and thrown/rejected when
+// nothing is thrown); they never judge codes or messages, which stay in each test.
 
 import { expect } from 'vitest';
-import { BuildpackError } from '../../src/errors.js';
+import { BuildpackError, isBuildpackError } from '../../src/errors.js';
 
 /** Calls `fn`, expects it to throw a BuildpackError, and returns that error. */
 export function thrown(fn: () => unknown): BuildpackError {
@@ -25,4 +25,26 @@ export async function rejected(promise: Promise<unknown>): Promise<BuildpackErro
     return err as BuildpackError;
   }
   throw new Error('expected a rejection');
+}
+
+/** The code of the BuildpackError `fn` throws, or undefined when it returns; any other error is rethrown. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    if (isBuildpackError(err)) return err.code;
+    throw err;
+  }
+}
+
+/** The code of the BuildpackError `promise` rejects with, or undefined when it resolves; any other error is rethrown. */
+export async function codeOfRejection(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (err) {
+    if (isBuildpackError(err)) return err.code;
+    throw err;
+  }
 }

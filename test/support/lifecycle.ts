@@ -22,7 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureLifecycle as buildLifecycle } from '../../scripts/lifecycle.ts';
-import { hostOciArch, writeRunImage } from './oci-layout.js';
+import { expect } from 'vitest';
+import { hostOciArch, readLayoutImage, writeRunImage } from './oci-layout.js';
 import { nodeFreeBin } from './sandbox-path.js';
 
 /** Platform API the harness speaks; lifecycle 0.21 supports 0.7–0.15. */
@@ -90,6 +91,32 @@ export interface RunOptions {
   env?: Record<string, string>;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   timeoutMs?: number;
+}
+
+/** Asserts every phase exited 0, in order; a failure shows the first failed phase's output. */
+export function expectPhasesPassed(results: PhaseResult[], phases: readonly string[]): void {
+  const summary = results.map((r) => `${r.phase}=${r.code}`).join(' ');
+  const failed = results.find((r) => r.code !== 0);
+  expect(summary, failed ? `${failed.phase} output:\n${failed.output}` : '').toBe(phases.map((p) => `${p}=0`).join(' '));
+}
+
+/** A layer as the exporter records it in the image's io.buildpacks.lifecycle.metadata label. */
+export interface ExportedLayer {
+  data?: Record<string, unknown>;
+  launch?: boolean;
+  cache?: boolean;
+  sha?: string;
+}
+
+/** The layers the exported app image records for `buildpackId` (throws when the buildpack is not in the label). */
+export function exportedLayers(ws: LifecycleWorkspace, buildpackId: string): Record<string, ExportedLayer> {
+  const labels = readLayoutImage(ws.appImageDir).config.config.Labels ?? {};
+  const metadata = JSON.parse(labels['io.buildpacks.lifecycle.metadata'] ?? '{}') as {
+    buildpacks: { key: string; layers: Record<string, ExportedLayer> }[];
+  };
+  const bp = metadata.buildpacks.find((b) => b.key === buildpackId);
+  if (!bp) throw new Error(`no ${buildpackId} in io.buildpacks.lifecycle.metadata`);
+  return bp.layers;
 }
 
 /** `/` → `_`, as the lifecycle names buildpack dirs and layers dirs (launch.EscapeID). */
@@ -238,27 +265,16 @@ function phaseArgs(ws: LifecycleWorkspace, phase: Phase, lifecycleDir: string): 
 /** Runs one lifecycle phase as the build user and captures its output. */
 async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOptions = {}): Promise<PhaseResult> {
   const lifecycleDir = await lifecycleDirFor(ws);
-  const binary = join(lifecycleDir, phase);
   const args = [...(options.logLevel ? ['-log-level', options.logLevel] : []), ...phaseArgs(ws, phase, lifecycleDir)];
-  const env: Record<string, string> = {
-    PATH: ws.path,
-    HOME: ws.homeDir,
-    CNB_PLATFORM_API: PLATFORM_API,
+  const env = lifecycleEnv(ws, {
     // OCI layout export is an experimental lifecycle feature; without this it refuses.
     CNB_EXPERIMENTAL_MODE: 'quiet',
-    CNB_NO_COLOR: 'true',
     CNB_USER_ID: String(ws.user.uid),
     CNB_GROUP_ID: String(ws.user.gid),
     ...options.env,
-  };
-  // setpriv (util-linux) drops to the build user without a shell or PAM in between.
-  const [command, argv] =
-    process.getuid?.() === 0
-      ? [setprivPath(), [`--reuid=${ws.user.uid}`, `--regid=${ws.user.gid}`, '--clear-groups', '--', binary, ...args]]
-      : [binary, args];
-  const started = Date.now();
-  const result = await spawnCollect(command, argv, { env, cwd: ws.root, timeoutMs: options.timeoutMs ?? 120_000 });
-  return { phase, ...result, output: result.stdout + result.stderr, durationMs: Date.now() - started };
+  });
+  const result = await runAsBuildUser(ws, join(lifecycleDir, phase), args, { env, cwd: ws.root, timeoutMs: options.timeoutMs ?? 120_000 });
+  return { phase, ...result };
 }
 
 /**
@@ -268,21 +284,29 @@ async function runPhase(ws: LifecycleWorkspace, phase: Phase, options: RunOption
  */
 export async function runLauncher(ws: LifecycleWorkspace, args: string[], options: RunOptions = {}): Promise<Omit<PhaseResult, 'phase'>> {
   const launcher = join(await lifecycleDirFor(ws), 'launcher');
-  const env: Record<string, string> = {
-    PATH: ws.path,
-    HOME: ws.homeDir,
-    CNB_PLATFORM_API: PLATFORM_API,
-    CNB_NO_COLOR: 'true',
-    CNB_LAYERS_DIR: ws.layersDir,
-    CNB_APP_DIR: ws.appDir,
-    ...options.env,
-  };
+  const env = lifecycleEnv(ws, { CNB_LAYERS_DIR: ws.layersDir, CNB_APP_DIR: ws.appDir, ...options.env });
+  return runAsBuildUser(ws, launcher, args, { env, cwd: ws.appDir, timeoutMs: options.timeoutMs ?? 60_000 });
+}
+
+/** What every lifecycle binary gets: the workspace's PATH and HOME, the platform API, no colours; then `extra`. */
+function lifecycleEnv(ws: LifecycleWorkspace, extra: Record<string, string>): Record<string, string> {
+  return { PATH: ws.path, HOME: ws.homeDir, CNB_PLATFORM_API: PLATFORM_API, CNB_NO_COLOR: 'true', ...extra };
+}
+
+/** Runs `binary` as the build user (through setpriv when we are root), timing it and joining its output. */
+async function runAsBuildUser(
+  ws: LifecycleWorkspace,
+  binary: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs: number },
+): Promise<Omit<PhaseResult, 'phase'>> {
+  // setpriv (util-linux) drops to the build user without a shell or PAM in between.
   const [command, argv] =
     process.getuid?.() === 0
-      ? [setprivPath(), [`--reuid=${ws.user.uid}`, `--regid=${ws.user.gid}`, '--clear-groups', '--', launcher, ...args]]
-      : [launcher, args];
+      ? [setprivPath(), [`--reuid=${ws.user.uid}`, `--regid=${ws.user.gid}`, '--clear-groups', '--', binary, ...args]]
+      : [binary, args];
   const started = Date.now();
-  const result = await spawnCollect(command, argv, { env, cwd: ws.appDir, timeoutMs: options.timeoutMs ?? 60_000 });
+  const result = await spawnCollect(command, argv, options);
   return { ...result, output: result.stdout + result.stderr, durationMs: Date.now() - started };
 }
 

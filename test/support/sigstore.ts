@@ -183,15 +183,7 @@ export async function createTestSigstore(): Promise<TestSigstore> {
         signatures: [{ signature: sig.toString('base64'), verifier: Buffer.from(pem(leaf.der)).toString('base64') }],
       },
     };
-    return {
-      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: {
-        certificate: { rawBytes: leaf.der.toString('base64') },
-        tlogEntries: await tlogEntry('dsse', body, Math.floor(signedAt / 1000), options.tlog),
-        timestampVerificationData: {},
-      },
-      dsseEnvelope: envelope,
-    };
+    return bundleOf(leaf, { kind: 'dsse', body, signedAt, tlog: options.tlog }, { dsseEnvelope: envelope });
   }
 
   async function signBlob(bytes: Buffer, options: BundleOptions): Promise<object> {
@@ -207,14 +199,32 @@ export async function createTestSigstore(): Promise<TestSigstore> {
         signature: { content: sig.toString('base64'), publicKey: { content: Buffer.from(pem(leaf.der)).toString('base64') } },
       },
     };
+    return bundleOf(
+      leaf,
+      { kind: 'hashedrekord', body, signedAt, tlog: options.tlog },
+      {
+        messageSignature: {
+          messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') },
+          signature: sig.toString('base64'),
+        },
+      },
+    );
+  }
+
+  /** A v0.3 bundle: the signing certificate, the log entry for `body` (as `tlog` asks), then the signed content. */
+  async function bundleOf(
+    leaf: { der: Buffer },
+    entry: { kind: 'dsse' | 'hashedrekord'; body: object; signedAt: number; tlog: BundleOptions['tlog'] },
+    content: Record<string, unknown>,
+  ): Promise<object> {
     return {
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
       verificationMaterial: {
         certificate: { rawBytes: leaf.der.toString('base64') },
-        tlogEntries: await tlogEntry('hashedrekord', body, Math.floor(signedAt / 1000), options.tlog),
+        tlogEntries: await tlogEntry(entry.kind, entry.body, Math.floor(entry.signedAt / 1000), entry.tlog),
         timestampVerificationData: {},
       },
-      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') }, signature: sig.toString('base64') },
+      ...content,
     };
   }
 

@@ -9,7 +9,7 @@ import { runPhase } from '../../src/cnb/run.js';
 import { BuildpackError } from '../../src/errors.js';
 import { renderTable } from '../../src/cli/table.js';
 import { createLogger, formatError, memoryLogger } from '../../src/log.js';
-import { printable, unsafeCharacter } from '../../src/util/printable.js';
+import { printable, SAFE_TEXT_RANGES, unsafeCharacter } from '../../src/util/printable.js';
 
 const EVIL = 'tool\n    Installed /usr/bin/evil\u001b[31m RED\u001b[0m\r\u202egnp.exe\u2028x\u0000';
 
@@ -28,6 +28,36 @@ describe('printable', () => {
     const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 40 });
     fc.assert(
       fc.property(fc.oneof(ascii, fc.string({ unit: 'binary', maxLength: 40 })), (text) => {
+        expect(unsafeCharacter(text) === undefined).toBe(!reference.test(text));
+        expect(printable(text) === text).toBe(!reference.test(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the fast path only for characters the Unicode classes call safe (every code point of its ranges)', () => {
+    const reference = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+    let checked = 0;
+    for (const [from, to] of SAFE_TEXT_RANGES) {
+      for (let code = from; code <= to; code++) {
+        const ch = String.fromCodePoint(code);
+        expect(reference.test(ch), `U+${code.toString(16)}`).toBe(false);
+        expect(printable(`x${ch}y`)).toBe(`x${ch}y`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(757);
+    // Right beside the ranges: the soft hyphen, zero-width space, line separator, bidi override.
+    expect(printable('a\u00adb\u200bc\u2028d\u202ee\u2060')).toBe('a\\xadb\\u200bc\\u2028d\\u202ee\\u2060');
+  });
+
+  it("finds the unsafe character in text that is otherwise made of the fast path's symbols (property)", () => {
+    const reference = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+    const safe = fc.constantFrom('a', ' ', '…', '→', '×', '–', '“', 'é', '─');
+    const any = fc.oneof(safe, safe, safe, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+    fc.assert(
+      fc.property(fc.array(any, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
         expect(unsafeCharacter(text) === undefined).toBe(!reference.test(text));
         expect(printable(text) === text).toBe(!reference.test(text));
       }),

@@ -11,18 +11,10 @@ import {
   workflowOfSignerUri,
 } from '../../src/verify/attestation-policy.js';
 import { reverifyReason } from '../../src/verify/provenance.js';
-import { isBuildpackError } from '../../src/errors.js';
+import { codeOf } from '../support/errors.js';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const entry = (body: string) => `[[metadata.githubassets]]\nrepo = "acme/tool"\nasset = "x"\n${body}\n`;
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    return isBuildpackError(err) ? err.code : 'thrown';
-  }
-};
 
 describe('provenance keys in project.toml', () => {
   it('reads attestations, signer_repo and signer_workflow', () => {

@@ -3,21 +3,20 @@
 // attestations served by the fake GitHub. Every kind of bad provenance fails with its own code
 // and leaves no layer; a good one is recorded in the layer metadata and the SBOM.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import TOML from '@iarna/toml';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/index.js';
-import { createWorkspace, runBuild, runCli, type Workspace } from '../support/cnb.js';
+import { fakeGitHubForFile, fixturesDirForFile, workspacePerTest } from '../support/e2e.js';
+import { runBuild, runCli } from '../support/cnb.js';
 import { createTestSigstore, type BundleOptions, type TestSigstore } from '../support/sigstore.js';
 
-let gh: FakeGitHub;
+const gh = await fakeGitHubForFile();
 let sigstore: TestSigstore;
-let fixtures: string;
+const fixtures = fixturesDirForFile('gha-attest-');
 let trustedRootPath: string;
-let ws: Workspace;
+const ws = workspacePerTest();
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 /** A small executable script, different every time (so every asset has its own digest). */
@@ -43,11 +42,9 @@ async function repoWithAsset(
 }
 
 beforeAll(async () => {
-  fixtures = mkdtempSync(join(tmpdir(), 'gha-attest-'));
   sigstore = await createTestSigstore();
   trustedRootPath = join(fixtures, 'trusted_root.json');
   writeFileSync(trustedRootPath, JSON.stringify(sigstore.trustedRoot));
-  gh = await startFakeGitHub();
 
   await repoWithAsset('acme/good', {});
   await repoWithAsset('acme/other-bytes', { otherBytes: true });
@@ -107,16 +104,6 @@ beforeAll(async () => {
     await sigstore.attest([{ name: 'tool', sha256: sha(sigPem) }], { identity: { signerRepo: 'acme/sig-pem-sums' } }),
   );
 });
-
-afterAll(async () => {
-  await gh?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  ws = createWorkspace();
-});
-afterEach(() => ws.cleanup());
 
 function entry(repo: string, extra = ''): string {
   return `[[metadata.githubassets]]\nrepo = "${repo}"\nasset = "tool"\ndestination = "bin/tool"\n${extra}`;
@@ -230,8 +217,7 @@ describe('bin/build verifies GitHub artifact attestations', () => {
     expect(result.stdout).toContain('no SLSA provenance attestation for sha256:');
     expect(result.stdout).toContain('provenance not checked (attestations = auto)');
     gh.resetRequests();
-    ws.cleanup();
-    ws = createWorkspace();
+    ws.startOver();
     const off = await build(entry('acme/other-repo', 'attestations = "off"\n'));
     expect(off.code, off.output).toBe(0);
     expect(gh.countRequests({ path: /\/attestations\// })).toBe(0);

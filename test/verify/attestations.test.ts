@@ -7,7 +7,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import { verifyAttestationBundles, verifySignedFile, type TrustSet } from '../../src/verify/attestations.js';
 import { policyFor } from '../../src/verify/attestation-policy.js';
-import { isBuildpackError } from '../../src/errors.js';
+import { codeOf } from '../support/errors.js';
 import { createTestSigstore, ACTIONS_ISSUER, type TestSigstore } from '../support/sigstore.js';
 
 let sigstore: TestSigstore;
@@ -32,16 +32,6 @@ beforeAll(async () => {
     notes: [],
   };
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (isBuildpackError(err)) return err.code;
-    throw err;
-  }
-}
 
 describe('verifyAttestationBundles', () => {
   it('accepts a valid SLSA provenance attestation and reports who built the bytes', async () => {

@@ -9,25 +9,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTrustSet, MAX_TRUSTED_ROOT_BYTES } from '../../src/verify/trust-root.js';
 import { issuersFor } from '../../src/verify/trust-names.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from '../../src/verify/roots/public-good.js';
-import { isBuildpackError } from '../../src/errors.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getGlobalDispatcher } from 'undici';
+import { codeOfRejection } from '../support/errors.js';
 import { startProxy } from '../support/proxy.js';
 import { testNetwork } from '../support/network.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gha-trust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    if (isBuildpackError(err)) return err.code;
-    throw err;
-  }
-}
 
 describe('GITHUB_ASSETS_TRUSTED_ROOT', () => {
   it('replaces the built-in roots with the file it names', async () => {
@@ -58,7 +48,7 @@ describe('GITHUB_ASSETS_TRUSTED_ROOT', () => {
   ])('refuses %s with GHA038', async (what, content) => {
     const path = join(dir, `${what.replaceAll(' ', '-')}.json`);
     if (content !== undefined) writeFileSync(path, content);
-    expect(await codeOf(loadTrustSet({ trustedRootFile: path }))).toBe('GHA038');
+    expect(await codeOfRejection(loadTrustSet({ trustedRootFile: path }))).toBe('GHA038');
   });
 });
 

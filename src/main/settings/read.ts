@@ -43,38 +43,31 @@ export function readOutputSettings(read: SettingReader): OutputSettings {
  * (GHA007, naming the variable) surfaces where the command would use it, as any other error.
  */
 export function readSettings(read: SettingReader, output: OutputSettings = readOutputSettings(read)): Settings {
-  const network = once(() => networkConfigFromEnv(read));
-  const extractLimits = once(() => limitsFromEnv(read));
-  const strict = once(() => strictModeFromEnv(read(STRICT_ENV)));
-  const attestations = once(() => attestationModeFromEnv(read(ATTESTATIONS_ENV)));
-  const trustedRoot = once(() => read(TRUSTED_ROOT_ENV)?.trim() || undefined);
-  const descriptorPath = once(() => descriptorPathSetting(read('GITHUB_ASSETS_PATH')));
-  const testHold = once(() => read('GITHUB_ASSETS_TEST_HOLD') || undefined);
-  return {
-    debug: output.debug,
-    noColor: output.noColor,
-    get network() {
-      return network();
+  return withReadOnFirstUse<OutputSettings, Omit<Settings, keyof OutputSettings>>(
+    { debug: output.debug, noColor: output.noColor },
+    {
+      network: () => networkConfigFromEnv(read),
+      extractLimits: () => limitsFromEnv(read),
+      strict: () => strictModeFromEnv(read(STRICT_ENV)),
+      attestations: () => attestationModeFromEnv(read(ATTESTATIONS_ENV)),
+      trustedRoot: () => read(TRUSTED_ROOT_ENV)?.trim() || undefined,
+      descriptorPath: () => descriptorPathSetting(read('GITHUB_ASSETS_PATH')),
+      testHold: () => read('GITHUB_ASSETS_TEST_HOLD') || undefined,
     },
-    get extractLimits() {
-      return extractLimits();
-    },
-    get strict() {
-      return strict();
-    },
-    get attestations() {
-      return attestations();
-    },
-    get trustedRoot() {
-      return trustedRoot();
-    },
-    get descriptorPath() {
-      return descriptorPath();
-    },
-    get testHold() {
-      return testHold();
-    },
-  };
+  );
+}
+
+/** `ready`, plus one getter per entry of `later`, each computing its value on first read (see once). */
+function withReadOnFirstUse<Ready extends object, Later extends object>(
+  ready: Ready,
+  later: { [K in keyof Later]-?: () => Later[K] },
+): Ready & Later {
+  const settings = { ...ready } as Ready & Later;
+  for (const key of Object.keys(later) as (keyof Later & string)[]) {
+    // Enumerable and configurable, like a getter written in an object literal.
+    Object.defineProperty(settings, key, { get: once(later[key]), enumerable: true, configurable: true });
+  }
+  return settings;
 }
 
 /** `compute` run on the first call only; a throw is not kept, so the next read reports it again. */

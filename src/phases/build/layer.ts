@@ -95,7 +95,7 @@ export async function buildLayer(
   const sbom = serialiseSbom(layerSbom({ layer: name, records, buildpack: ctx.buildpack }));
   const layer: BuiltLayer = { name, types: LAYER_TYPES, metadata, sbom: { [SBOM_EXTENSION]: sbom }, state };
   // SBOM, then the TOML last: the commit record.
-  await writeLayer(ctx.layersDir, layer);
+  writeLayer(ctx.layersDir, layer);
   return { layer, counts };
 }
 

@@ -9,7 +9,7 @@ import { specForTarget } from '../../descriptor/parse.js';
 import { credentialsFor, explainLookupError, type Credentials } from '../../github/credentials.js';
 import { createReleaseResolver, UNCHANGED } from '../../github/resolve.js';
 import { previousRecordFor, resolvedFromRecord, selectSpecOf, type EntryRecord } from '../../layers/reuse.js';
-import { directReleaseFor } from '../../net/sources.js';
+import { directReleaseFor, earlyDownloadUrl } from '../../net/sources.js';
 import { selectAssetFor } from '../../select/index.js';
 import { parseTagSpec } from '../../select/tags.js';
 import { mapLimit } from '../../util/concurrency.js';
@@ -73,6 +73,9 @@ export async function resolveAll(
     const previous = previousRecordFor(spec, layer?.metadata, selectSpec);
     const reusable = previous !== undefined && (layer?.present.get(previous) ?? false) ? previous : undefined;
     const fromRecord = (record: EntryRecord): BuildEntry => ({ ...resolvedFromRecord(spec, record), creds, selectSpec });
+    // Nothing to reuse: the asset will be downloaded, so its request goes out alongside the lookup.
+    const early = reusable || !services.network ? undefined : earlyDownloadUrl(spec, creds.token, services.network);
+    if (early) services.sendEarly?.(early);
     let release: Release;
     try {
       const answer = reusable?.etag ? await resolver.resolveIfChanged(spec, creds, reusable.etag) : await resolver.resolve(spec, creds);

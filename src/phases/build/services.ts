@@ -4,7 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { LaunchOutput, LayerOutput } from '../../cnb/output.js';
-import type { IncomingAsset } from '../../extract/incoming.js';
+import type { ExtractOptions } from '../../extract/index.js';
 import type { Logger } from '../../log.js';
 import type { InstalledFile } from '../../model.js';
 import type { Credentials, TokenLookup } from '../../github/credentials.js';
@@ -18,17 +18,8 @@ import type { ProvenanceChecker } from '../../verify/provenance.js';
 /** What the build asks the downloader for; coordinates let it map the asset to a mirror. */
 export type DownloadRequest = AssetDownloadRequest & { coordinates: AssetCoordinates };
 
-export interface InstallRequest {
-  assetName: string;
-  destination?: string;
-  stripComponents: number;
-  files?: string[];
-  entry: string;
-  /** The downloaded file is not needed after install (a raw asset may be moved, not copied). */
-  consumeInput?: boolean;
-  /** The download as it arrives, for an extraction alongside it (extract/incoming.ts). */
-  incoming?: IncomingAsset;
-}
+/** What the build asks the installer for: extract/index.ts's options but the caps, which the composition root adds from the settings. */
+export type InstallRequest = Omit<ExtractOptions, 'limits'>;
 
 /** A point in a layer commit where a test may stop the build (then SIGKILL it). */
 export type HoldPoint = 'after-swap';
@@ -36,6 +27,8 @@ export type HoldPoint = 'after-swap';
 export interface BuildServices {
   github: ReleaseSource;
   download(request: DownloadRequest): Promise<{ sha256: string; bytes: number; via?: 'api' | 'mirror' | 'web' }>;
+  /** Sends a public asset's first GET while its release is looked up (net/downloader.ts); absent: downloads start after the lookup. */
+  sendEarly?(url: string): void;
   install(file: string, outDir: string, request: InstallRequest): Promise<InstalledFile[]>;
   log: Logger;
   /** How many entries download at once. */
@@ -43,7 +36,7 @@ export interface BuildServices {
   /** Fail entries without a pinned sha256 (GITHUB_ASSETS_STRICT). */
   strict: boolean;
   /** Mirror template and web host, for entries resolved without the API when it is rate limited. */
-  network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'>;
+  network?: Pick<NetworkConfig, 'mirror' | 'serverUrl'> & Partial<Pick<NetworkConfig, 'serverUrlKnown'>>;
   /** Attestation and signed-checksums checks (verify/provenance.ts); absent means none. */
   provenance?: ProvenanceChecker;
   /**

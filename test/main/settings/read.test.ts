@@ -44,6 +44,7 @@ const DEFAULT_SETTINGS = {
     proxy: {},
     concurrency: 4,
     serverUrl: 'https://github.com',
+    serverUrlKnown: true,
     progressIntervalMs: 5000,
     apiUrl: 'https://api.github.com',
   },

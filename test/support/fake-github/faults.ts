@@ -12,6 +12,8 @@ export interface RecordedRequest {
   /** Path with query string, as received (including any API prefix). */
   path: string;
   headers: IncomingHttpHeaders;
+  /** When it arrived (performance.now() of the test process): which request went out before which answer. */
+  at: number;
   /** Set when an injected fault handled this request. */
   fault?: boolean;
 }

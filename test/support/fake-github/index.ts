@@ -72,7 +72,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let site: Site | undefined;
 
   function handle(origin: Origin, req: IncomingMessage, res: ServerResponse): void {
-    const record: RecordedRequest = { origin, method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers } };
+    const record: RecordedRequest = {
+      origin,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: { ...req.headers },
+      at: performance.now(),
+    };
     requests.push(record);
     const fault = faults.take(record);
     if (fault) record.fault = true;
