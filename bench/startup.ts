@@ -13,8 +13,8 @@ const PREFIX = TIMING_PREFIX;
 export const STARTUP_PHASES: { key: keyof StartupTiming; label: string }[] = [
   { key: 'runtime', label: 'runtime booted (before any of our code)' },
   { key: 'modules', label: 'bundle loaded (compiled, linked, top level run)' },
-  { key: 'firstRequest', label: 'first API request sent' },
-  { key: 'firstAnswer', label: 'first API answer' },
+  { key: 'firstRequest', label: 'first request sent (the release lookup, or an early asset GET)' },
+  { key: 'firstAnswer', label: 'first answer (headers)' },
   { key: 'firstByte', label: 'first asset byte' },
   { key: 'done', label: 'done (process exit)' },
 ];
