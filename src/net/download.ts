@@ -194,6 +194,8 @@ interface Transfer {
   file: FileHandle;
   ctx: FailureContext;
   tracker: ProgressTracker | undefined;
+  /** options.early until the first attempt takes or drops it. */
+  early: EarlyRequest | undefined;
 }
 
 /**
@@ -222,7 +224,7 @@ export async function downloadUrl(options: DownloadUrlOptions): Promise<Download
   // A second call for the same sink (the downloader's fallback to the API URL) starts over too.
   await options.sink?.restart();
   const tracker = options.progress?.start(options.progressName ?? what.replace(/^asset /, ''), options.expectedBytes);
-  const transfer: Transfer = { options, dispatcher, partial, file, ctx, tracker };
+  const transfer: Transfer = { options, dispatcher, partial, file, ctx, tracker, early: options.early };
   let failed = true;
   try {
     for (let attempt = 1; ; attempt++) {
@@ -308,14 +310,15 @@ export function sendEarly(options: RequestOptions & { headers: Record<string, st
   return { url: options.url, headers, exchange };
 }
 
-/** The early request's answer when it is this first attempt's and a success; else it is dropped (undefined). */
+/** The early request's answer, once, when it is for this request and a success; else it is dropped (undefined). */
 async function takeEarly(
-  options: DownloadUrlOptions,
+  transfer: Transfer,
   headers: Record<string, string>,
 ): Promise<{ exchange: Exchange; response: ResponseHead } | undefined> {
-  const early = options.early;
+  const early = transfer.early;
   if (!early) return undefined;
-  const same = early.url === options.url && sameHeaders(early.headers, headers);
+  transfer.early = undefined;
+  const same = early.url === transfer.options.url && sameHeaders(early.headers, headers);
   const response = same ? await early.exchange.head.catch(() => undefined) : undefined;
   if (response && response.statusCode >= 200 && response.statusCode < 300) return { exchange: early.exchange, response };
   discard(early.exchange);
@@ -347,9 +350,8 @@ async function attemptOnce(transfer: Transfer): Promise<Interruption | undefined
   if (resumeAt > 0) options.log?.debug(`${ctx.what}: asking to resume from byte ${resumeAt} (If-Range: ${partial.validator})`);
   let exchange: Exchange;
   let response: ResponseHead;
-  // The early request serves the first attempt only (resumeAt 0, taken once).
-  const early = resumeAt === 0 ? await takeEarly(transfer.options, headers) : undefined;
-  transfer.options = { ...transfer.options, early: undefined };
+  // The early request can serve only the first attempt (resumeAt 0), which takes it.
+  const early = resumeAt === 0 ? await takeEarly(transfer, headers) : undefined;
   try {
     if (early) {
       ({ exchange, response } = early);

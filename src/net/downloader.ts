@@ -56,7 +56,8 @@ export interface AssetDownloaderOptions {
 }
 
 export function createAssetDownloader(network: Network, options: AssetDownloaderOptions): AssetDownloader {
-  const limited = limiter(options.concurrency ?? network.config.concurrency);
+  const concurrency = options.concurrency ?? network.config.concurrency;
+  const limited = limiter(concurrency);
   const transfer = {
     dispatcher: network.dispatcher,
     retry: network.retry,
@@ -64,7 +65,6 @@ export function createAssetDownloader(network: Network, options: AssetDownloader
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const plain = { accept: 'application/octet-stream', 'user-agent': options.userAgent };
-  const concurrency = options.concurrency ?? network.config.concurrency;
   /** Early requests by URL until a download takes one; every one sent, to abort the leftovers. */
   const waiting = new Map<string, EarlyRequest>();
   const sent: EarlyRequest[] = [];
