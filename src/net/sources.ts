@@ -49,7 +49,12 @@ export function earlyDownloadUrl(
   config: Pick<NetworkConfig, 'mirror' | 'serverUrl'> & Partial<Pick<NetworkConfig, 'serverUrlKnown'>>,
 ): string | undefined {
   if (config.mirror !== undefined || !config.serverUrlKnown || !qualifiesForDirectDownload(spec, token)) return undefined;
-  return webDownloadUrl(config.serverUrl, { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset });
+  return webDownloadUrl(config.serverUrl, coordinatesOf(spec));
+}
+
+/** An entry's asset as the web host and mirrors name it: its exact tag (trimmed) and asset name. */
+function coordinatesOf(spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>): AssetCoordinates {
+  return { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset };
 }
 
 /** Where a direct download goes: the mirror when one is set, else the web host. */
@@ -70,7 +75,7 @@ export function directRelease(
   spec: Pick<AssetSpec, 'owner' | 'name' | 'tag' | 'asset'>,
   config: Pick<NetworkConfig, 'mirror' | 'serverUrl'>,
 ): Release {
-  const c: AssetCoordinates = { owner: spec.owner, repo: spec.name, tag: spec.tag.trim(), asset: spec.asset };
+  const c = coordinatesOf(spec);
   const asset: ReleaseAsset = {
     id: 0,
     name: spec.asset,
