@@ -9,11 +9,7 @@
  */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 const UNSAFE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
-/**
- * Printable ASCII only: none of it is in UNSAFE. Checked first because V8 builds UNSAFE's class
- * from ICU's Unicode tables on its first use (~4.5 M instructions, callgrind of bin/detect), which
- * text that is plain ASCII, as names, tags and paths almost always are, never needs.
- */
+/** Printable ASCII only (the download's error-body reader keeps only such text). */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
 /** Whether `text` is printable ASCII only (space to tilde): nothing in it is unsafe or even unusual. */
@@ -22,12 +18,14 @@ export function isPlainAscii(text: string): boolean {
 }
 
 /**
- * Printable ASCII and the blocks of symbols our own messages use (…, →, ×, –, “”, box drawing):
- * Latin-1's letters and signs without the soft hyphen (U+00AD, a format character), general
- * punctuation without the zero-width and bidi characters and the separators (U+200B-U+200F,
- * U+2028-U+202F, U+205F-), arrows, mathematical operators and box drawing. None of it is in
- * UNSAFE (test/util/printable.test.ts checks every code point against the runtime's Unicode
- * tables), so such text skips UNSAFE's first use too: the build's "Verified … matches" line did not.
+ * Text made only of these characters is decided safe before UNSAFE is tried: V8 builds UNSAFE's
+ * class from ICU's Unicode tables on its first use (~4.5 M instructions, callgrind of bin/detect).
+ * Printable ASCII (names, tags and paths almost always are) and the blocks of symbols our own
+ * messages use (…, →, ×, –, “”, box drawing): Latin-1's letters and signs without the soft hyphen
+ * (U+00AD, a format character), general punctuation without the zero-width and bidi characters and
+ * the separators (U+200B-U+200F, U+2028-U+202F, U+205F-), arrows, mathematical operators and box
+ * drawing. None of it is in UNSAFE (test/util/printable.test.ts checks every code point against the
+ * runtime's Unicode tables); the build's "Verified … matches" line used to pay for UNSAFE.
  */
 export const SAFE_TEXT_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x20, 0x7e],
@@ -44,7 +42,7 @@ const SAFE_TEXT = new RegExp(`^[${SAFE_TEXT_RANGES.map(([from, to]) => `${hex4(f
 
 /** Whether `text` certainly has no unsafe character, decided without UNSAFE (false: look closer). */
 function isSafeText(text: string): boolean {
-  return PLAIN_ASCII.test(text) || SAFE_TEXT.test(text);
+  return SAFE_TEXT.test(text);
 }
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\x1b', '\u0000': '\\0' };
