@@ -32,13 +32,12 @@ export function parseTagSpec(tag: string): TagQuery {
   if (PLAIN_VERSION.test(value)) return { kind: 'exact', tag: value };
   const partial = PARTIAL_VERSION.exec(value);
   if (partial) return { kind: 'range', range: partialVersionRange(Number(partial[1]), partial[2]), exactFirst: true };
-  if (!NOT_A_TAG.test(value) && semverValid(stripV(value))) return { kind: 'exact', tag: value };
+  const cannotBeTag = NOT_A_TAG.test(value);
+  // A full version such as v1.2.3-rc.1 or 1.2.3+build is a tag name, not a range.
+  if (!cannotBeTag && semverValid(stripV(value))) return { kind: 'exact', tag: value };
   const range = toRange(value);
   if (range === undefined) return { kind: 'exact', tag: value };
-  if (NOT_A_TAG.test(value)) return { kind: 'range', range, exactFirst: false };
-  // A full version such as v1.2.3 or 1.2.3 is a tag name, not a range.
-  if (semverValid(stripV(value))) return { kind: 'exact', tag: value };
-  return { kind: 'range', range, exactFirst: true };
+  return { kind: 'range', range, exactFirst: !cannotBeTag };
 }
 
 /** semver's range for "M" (>=M.0.0 <M+1.0.0-0) or "M.m" (>=M.m.0 <M.m+1.0-0), as validRange writes it (no >=0.0.0). */
