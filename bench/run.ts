@@ -467,11 +467,16 @@ async function warmRebuilds(
   return row;
 }
 
+/** The environment of the yardsticks (`node -e 0`, the minimal install) and bin/detect here: PATH and HOME only. */
+function bareEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+}
+
 /** `node -e 0` with the environment bin/build gets: the runtime's own start-up, the floor of every phase. */
 async function bareNodeStart(scratch: string): Promise<number> {
   const r = await runTimed(process.execPath, ['-e', '0'], {
     cwd: scratch,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    env: bareEnv(),
   });
   if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
   return r.ms;
@@ -483,7 +488,7 @@ async function minimalInstall({ gh, scratch }: Bench, config: Config, files: Ass
   const script = join(import.meta.dirname, 'minimal-install.cjs');
   const r = await runTimed(process.execPath, [script, gh.apiUrl, repoName(0), TAG, assetName(config.sizeMiB, config.format), dir], {
     cwd: scratch,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    env: bareEnv(),
   });
   if (r.code !== 0) throw new Error(`bench/minimal-install.cjs exited ${r.code}:\n${r.output}`);
   checkInstalled(dir, files.rawBytes, 'bench/minimal-install.cjs');
@@ -497,7 +502,7 @@ async function detectLatency(root: string, rounds: number): Promise<DetectRow[]>
   const withEntries = createWorkspace();
   withEntries.writeApp({ 'project.toml': descriptor({ count: 16, sizeMiB: 1, format: 'tar.gz' }) });
   const node = process.execPath;
-  const bare = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  const bare = bareEnv();
   const rows: DetectRow[] = [
     { id: 'node', label: 'bare runtime start: `node -e 0`', runs: [] },
     { id: 'no-entries', label: '`bin/detect`, app without project.toml (exit 100)', runs: [] },
